@@ -1,0 +1,135 @@
+/**
+ * The contract between the need-to-know policy engine (`policy/`) and enforcement
+ * (`enforce/`). Enforcement codes against these types only; everything else in
+ * `policy/` is an implementation detail behind `policy/index.ts`.
+ */
+import type { GrantRef } from '../context';
+import type { Principal, DeclaredPurpose } from '../auth/principal';
+
+/** Stable reason codes a denial carries (into errors, audit and policy tests). */
+export type DenyReason =
+  | 'NO_AGREEMENT'
+  | 'PURPOSE_NOT_COVERED'
+  | 'AGREEMENT_EXPIRED'
+  | 'AGREEMENT_NOT_YET_VALID'
+  | 'INSUFFICIENT_CLEARANCE'
+  | 'ROLE_REQUIRED'
+  | 'HANDLING_RESTRICTED'
+  | 'NOT_RELEASABLE'
+  | 'NOT_A_CASE_MEMBER'
+  | 'HIT_ONLY'
+  | 'ROW_SECRET'
+  | 'NOT_IN_POLICY';
+
+/** The label an owner puts on a row (same shape as the subgraphs' RecordLabel). */
+export interface RowLabel {
+  owner: string;
+  handling: readonly string[];
+  handlingNote?: string | null;
+  releasableTo: readonly string[];
+  caseRefs: readonly string[];
+  europolSupport: boolean;
+}
+
+/** The decision for one `Type.field`, independent of any row. */
+export type FieldDecision =
+  /** Released whatever the row. */
+  | { effect: 'allow'; grant: GrantRef }
+  /** Released only on rows whose label passes (see {@link RowRules}). */
+  | { effect: 'allow-if-row' }
+  | { effect: 'deny'; reason: DenyReason };
+
+/** Per-field outcome on a visible row. */
+export type RowFieldVerdict = { allowed: true; grant: GrantRef } | { allowed: false; reason: DenyReason };
+
+/** What a row's label means for the principal. */
+export type RowVerdict =
+  | { visible: true; field(fieldName: string): RowFieldVerdict }
+  | {
+      visible: false;
+      reason: DenyReason;
+      /** Existence itself is secret: drop silently even where a single object is asked for. */
+      secret: boolean;
+    };
+
+/** How rows of one type are checked. */
+export interface RowRules {
+  /** Field on the type holding its label (`label`). */
+  readonly labelField: string;
+  /** The RecordLabel subfields the checks need. */
+  readonly labelSubfields: readonly string[];
+  evaluate(label: RowLabel): RowVerdict;
+}
+
+/** Everything one (principal, purpose, time) may see; built once and cached by `key`. */
+export interface AccessProfile {
+  /** Equal keys ⇒ identical decisions (agency, roles, clearance, purpose, case memberships, policy version, validity epoch). */
+  readonly key: string;
+  readonly policyVersion: string;
+  /**
+   * Decision for `Type.field`. Mutation fields are decided here too
+   * (`field('Mutation', name)`): whether a mutation field may run at all.
+   */
+  field(typeName: string, fieldName: string): FieldDecision;
+  /** Row rules for a type, or undefined when no field of it depends on the row. */
+  rowRules(typeName: string): RowRules | undefined;
+}
+
+/** Facts taken from the supergraph that policies and enforcement both need. */
+export interface SupergraphFacts {
+  /** Subgraph that resolves Type.field (ownership); undefined for unknown fields. */
+  ownerSubgraph(typeName: string, fieldName: string): string | undefined;
+  /** Agency that owns a subgraph (from agencies.yaml `subgraph`). */
+  agencyOfSubgraph(subgraph: string): string | undefined;
+  /** Key fields of an entity type (first @key), e.g. ['agency','localId']; undefined if not an entity. */
+  keyFields(typeName: string): readonly string[] | undefined;
+  /** The agency that owns the type's rows (the subgraph that defines the entity / the type). */
+  owningAgency(typeName: string): string | undefined;
+}
+
+/** One step of a decision's story, in the order it was considered. */
+export interface ExplanationStep {
+  /** Agreement id, or `own-data` / `plumbing` / `ownership` for the built-in steps. */
+  readonly agreement: string;
+  /** Grant id within the agreement, when the step is about a grant. */
+  readonly grant?: string;
+  /** What happened: `allowed`, or the reason this candidate did not apply. */
+  readonly outcome: 'allowed' | DenyReason;
+  /** Human-readable detail, e.g. `validity ended 2024-12-31`. */
+  readonly detail: string;
+}
+
+/** The full story of one decision, for the policy-test runner and `pactum policy explain`. */
+export interface Explanation {
+  readonly coordinate: string;
+  readonly policyVersion: string;
+  /** Agency owning the field (from supergraph ownership), when known. */
+  readonly owner?: string;
+  /** Final outcome (after the row label, when one was given). */
+  readonly effect: 'allow' | 'allow-if-row' | 'deny';
+  /** The grant that decided an allow. */
+  readonly grant?: GrantRef;
+  /** The reason of a deny. */
+  readonly reason?: DenyReason;
+  /** For a label-dependent decision evaluated on a label: whether the row itself is hidden / secret. */
+  readonly rowVisible?: boolean;
+  readonly rowSecret?: boolean;
+  readonly steps: readonly ExplanationStep[];
+}
+
+/** A compiled, immutable policy. */
+export interface CompiledPolicy {
+  /** Hash of the policy files' contents, sorted by path. */
+  readonly version: string;
+  readonly facts: SupergraphFacts;
+  profileFor(principal: Principal, purpose: DeclaredPurpose, at: Date): AccessProfile;
+  /** For the policy-test runner and `pactum policy explain`: the full story of one decision. */
+  explain(
+    principal: Principal,
+    purpose: DeclaredPurpose,
+    at: Date,
+    typeName: string,
+    fieldName: string,
+    label?: RowLabel,
+  ): Explanation;
+}
