@@ -1,0 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { composeSupergraph } from '../compose-supergraph';
+import { formatCompositionProblems } from '../format-composition-error';
+import { supergraphPath } from '../load-supergraph';
+
+// `npm run compose`: recompose the four subgraphs and rewrite schema/supergraph.graphql.
+const result = composeSupergraph();
+if ('errors' in result) {
+  process.stderr.write(`composition failed with ${result.errors.length} error(s):\n${formatCompositionProblems(result.errors)}\n`);
+  process.exit(1);
+}
+writeFileSync(supergraphPath, result.sdl);
+process.stdout.write(`wrote ${relative(process.cwd(), supergraphPath)} (${result.sdl.length} bytes)\n`);
