@@ -63,6 +63,10 @@ export interface PactumRequestContext {
   readonly purpose: DeclaredPurpose;
   /** Written once by the enforcement stage. */
   enforcement?: EnforcementReport;
+  /** Written once the operation is resolved: its name and the hash of the client's document. */
+  operation?: { readonly name: string | null; readonly hash: string };
+  /** Written as the response is sent: whether it carries data and which error codes. */
+  result?: { readonly hasData: boolean; readonly errorCodes: readonly string[] };
 }
 
 /** The Apollo Server context value of the gateway. */

@@ -1,0 +1,131 @@
+/**
+ * The gateway's configuration, parsed once at start-up from the environment. Every option has
+ * its default here and nowhere else; a bad value stops the process with the option's name.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../errors';
+import { repoRoot, stateDir } from './paths';
+
+/** One subgraph the gateway routes to. */
+export interface SubgraphEndpoint {
+  /** Subgraph name as in the supergraph (`police`, `customs`, …). */
+  readonly name: string;
+  /** GraphQL endpoint, e.g. `http://127.0.0.1:4001/graphql`. */
+  readonly url: string;
+}
+
+export interface GatewayConfig {
+  /** Interface to listen on (`PACTUM_HOST`, default 127.0.0.1). */
+  readonly host: string;
+  /** Port of `/graphql` (`PACTUM_GATEWAY_PORT` or `PORT`, default 4000; 0 = any free port). */
+  readonly port: number;
+  /** Composed supergraph SDL file (`PACTUM_SUPERGRAPH`, default `schema/supergraph.graphql`). */
+  readonly supergraphFile: string;
+  /** Subgraph URLs: from the supergraph, overridden by `PACTUM_<NAME>_URL` or `PACTUM_<NAME>_PORT`. */
+  readonly subgraphs: readonly SubgraphEndpoint[];
+  /** Policy folder (`PACTUM_POLICY_DIR`, default `policies/`). */
+  readonly policyDir: string;
+  /** Runtime state folder (`PACTUM_STATE_DIR`, default `.pactum/`). */
+  readonly stateDir: string;
+  /** Audit store: PostgreSQL URL (`PACTUM_AUDIT_URL`) or SQLite file (`PACTUM_AUDIT_FILE`, default `.pactum/audit/audit.sqlite`). */
+  readonly audit: { readonly url?: string; readonly file: string };
+  /** Serve (filtered) introspection (`PACTUM_INTROSPECTION=1`); off by default. */
+  readonly introspection: boolean;
+  /** Per-subgraph-request timeout in ms (`PACTUM_SUBGRAPH_TIMEOUT_MS`, default 10000). */
+  readonly subgraphTimeoutMs: number;
+  /**
+   * Idle time after which the gateway drops a kept-alive subgraph socket (`PACTUM_SUBGRAPH_IDLE_MS`, default 4000).
+   * Must stay below the subgraphs' own keep-alive timeout, or a reused socket meets a server that already closed it.
+   */
+  readonly subgraphIdleMs: number;
+  /** Request limits. */
+  readonly limits: {
+    /** Largest request body in bytes (`PACTUM_MAX_BODY_BYTES`, default 1 MiB). */
+    readonly maxBodyBytes: number;
+    /** Deepest selection nesting (`PACTUM_MAX_DEPTH`, default 12). */
+    readonly maxDepth: number;
+    /** Most aliases in one operation (`PACTUM_MAX_ALIASES`, default 30). */
+    readonly maxAliases: number;
+  };
+}
+
+const SUBGRAPH_URL_DIRECTIVE = /(\w+)\s+@join__graph\(name:\s*"([^"]+)",\s*url:\s*"([^"]+)"\)/g;
+
+/** Reads the subgraph names and default URLs the supergraph was composed with. */
+export function subgraphsOfSupergraph(sdl: string): SubgraphEndpoint[] {
+  const found: SubgraphEndpoint[] = [];
+  for (const m of sdl.matchAll(SUBGRAPH_URL_DIRECTIVE)) found.push({ name: m[2] as string, url: m[3] as string });
+  return found;
+}
+
+function intOption(env: NodeJS.ProcessEnv, names: readonly string[], fallback: number, min: number, max: number): number {
+  for (const name of names) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (!/^\d+$/.test(raw)) throw new ConfigError('bad_option', `${name}=${raw}: must be a whole number`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new ConfigError('bad_option', `${name}=${raw}: must be between ${min} and ${max}`);
+    return value;
+  }
+  return fallback;
+}
+
+function urlOption(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('bad_option', `${name}=${raw}: not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('bad_option', `${name}=${raw}: must be an http(s) URL`);
+  }
+  return url.toString();
+}
+
+/** Parses the gateway configuration from the environment; throws {@link ConfigError} naming the bad option. */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const state = stateDir(env);
+  const supergraphFile = path.resolve(repoRoot, env.PACTUM_SUPERGRAPH ?? 'schema/supergraph.graphql');
+  let sdl: string;
+  try {
+    sdl = fs.readFileSync(supergraphFile, 'utf8');
+  } catch (err) {
+    throw new ConfigError('bad_option', `supergraph ${supergraphFile}: cannot be read (${(err as Error).message}); run \`npm run compose\``);
+  }
+  const subgraphs = subgraphsOfSupergraph(sdl).map(({ name, url }) => {
+    const prefix = `PACTUM_${name.toUpperCase()}_`;
+    const urlOverride = env[`${prefix}URL`];
+    if (urlOverride) return { name, url: urlOption(`${prefix}URL`, urlOverride) };
+    const port = intOption(env, [`${prefix}PORT`], -1, 1, 65535);
+    if (port > 0) {
+      const u = new URL(url);
+      u.port = String(port);
+      return { name, url: u.toString() };
+    }
+    return { name, url };
+  });
+  if (subgraphs.length === 0) throw new ConfigError('bad_option', `supergraph ${supergraphFile}: names no subgraphs`);
+
+  return {
+    host: env.PACTUM_HOST || '127.0.0.1',
+    port: intOption(env, ['PACTUM_GATEWAY_PORT', 'PORT'], 4000, 0, 65535),
+    supergraphFile,
+    subgraphs,
+    policyDir: path.resolve(repoRoot, env.PACTUM_POLICY_DIR ?? 'policies'),
+    stateDir: state,
+    audit: {
+      ...(env.PACTUM_AUDIT_URL ? { url: env.PACTUM_AUDIT_URL } : {}),
+      file: path.resolve(state, env.PACTUM_AUDIT_FILE ?? 'audit/audit.sqlite'),
+    },
+    introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',
+    subgraphTimeoutMs: intOption(env, ['PACTUM_SUBGRAPH_TIMEOUT_MS'], 10_000, 100, 120_000),
+    subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),
+    limits: {
+      maxBodyBytes: intOption(env, ['PACTUM_MAX_BODY_BYTES'], 1024 * 1024, 1024, 64 * 1024 * 1024),
+      maxDepth: intOption(env, ['PACTUM_MAX_DEPTH'], 12, 2, 100),
+      maxAliases: intOption(env, ['PACTUM_MAX_ALIASES'], 30, 0, 1000),
+    },
+  };
+}

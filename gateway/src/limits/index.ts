@@ -1,0 +1,2 @@
+export { depthLimitRule } from './depth-limit-rule';
+export { aliasLimitRule } from './alias-limit-rule';
