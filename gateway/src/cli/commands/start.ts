@@ -1,0 +1,196 @@
+/**
+ * `pactum start`: the development setup in one command. Starts the four subgraphs and the
+ * gateway as separate processes, waits until each is ready, prints the endpoint and a request
+ * to paste, and on Ctrl-C / SIGTERM stops them all before exiting.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from '../../config/paths';
+import { prepareDevEnvironment, exampleRequest } from './dev-environment';
+
+interface Service {
+  readonly name: string;
+  readonly script: string[];
+  readonly port: number;
+  readonly portVar: string;
+  readonly readyPath: string;
+}
+
+const SUBGRAPHS = [
+  ['police', 4001],
+  ['customs', 4002],
+  ['eurojust', 4003],
+  ['europol', 4004],
+] as const;
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) throw new Error(`${name}=${raw}: not a port number`);
+  return Number(raw);
+}
+
+/** Resolves when nothing listens on the port of 127.0.0.1; rejects with a readable message otherwise. */
+function ensurePortFree(service: Service): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `port ${service.port} is already in use (needed by ${service.name}); stop what holds it or set ${service.portVar}=<another port>`
+            : `port ${service.port} (${service.name}): ${err.message}`,
+        ),
+      );
+    });
+    probe.listen(service.port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited before it was ready`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`not ready after ${Math.round(timeoutMs / 1000)} s (${url})`);
+}
+
+function prefixOutput(child: ChildProcess, name: string): void {
+  const tag = `[${name}]`.padEnd(11);
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) process.stdout.write(`${tag} ${line}\n`);
+    });
+  }
+}
+
+const HELP = `usage: pactum start
+
+Starts the police, customs, eurojust and europol subgraphs (ports 4001-4004) and the gateway
+(port 4000) on embedded SQLite data with development identity providers. Ctrl-C stops all.
+
+environment:
+  PACTUM_GATEWAY_PORT, PACTUM_POLICE_PORT, PACTUM_CUSTOMS_PORT, PACTUM_EUROJUST_PORT,
+  PACTUM_EUROPOL_PORT   ports to use instead of the defaults
+  PACTUM_STATE_DIR      where data, dev keys and the audit trail live (default .pactum/)
+`;
+
+export async function runStartCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const started = Date.now();
+  const subgraphs: Service[] = SUBGRAPHS.map(([name, port]) => {
+    const portVar = `PACTUM_${name.toUpperCase()}_PORT`;
+    return { name, port: portFromEnv(portVar, port), portVar, script: [path.join(repoRoot, 'subgraphs', name, 'src/main.ts')], readyPath: '/healthz' };
+  });
+  const gateway: Service = {
+    name: 'gateway',
+    port: portFromEnv('PACTUM_GATEWAY_PORT', 4000),
+    portVar: 'PACTUM_GATEWAY_PORT',
+    script: [path.join(repoRoot, 'gateway/src/cli/pactum.ts'), 'gateway'],
+    readyPath: '/readyz',
+  };
+  const all = [...subgraphs, gateway];
+  try {
+    for (const s of all) await ensurePortFree(s);
+  } catch (err) {
+    process.stderr.write(`pactum start: ${(err as Error).message}\n`);
+    return 1;
+  }
+
+  const dev = await prepareDevEnvironment();
+  const env: NodeJS.ProcessEnv = { ...process.env, ...dev.env };
+  for (const s of all) env[s.portVar] = String(s.port);
+
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+  let resolveExit: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((r) => (resolveExit = r));
+
+  async function stopAll(code: number): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nstopping…\n');
+    const waits = [...children.values()].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    );
+    await Promise.all(waits);
+    process.stdout.write('all stopped\n');
+    resolveExit(code);
+  }
+
+  function launch(service: Service): ChildProcess {
+    const child = spawn(process.execPath, ['--require', path.join(__dirname, '../orphan-guard.js'), '--import', 'tsx', ...service.script], {
+      cwd: repoRoot,
+      env: { ...env, PORT: String(service.port) },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    prefixOutput(child, service.name);
+    children.set(service.name, child);
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`pactum start: ${service.name} exited (${signal ?? `code ${code}`}); stopping the others\n`);
+      void stopAll(1);
+    });
+    return child;
+  }
+
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    await Promise.all(
+      subgraphs.map(async (s) => {
+        const child = launch(s);
+        await waitReady(`http://127.0.0.1:${s.port}${s.readyPath}`, child, 120_000).catch((err: Error) => {
+          throw new Error(`${s.name}: ${err.message}`);
+        });
+      }),
+    );
+    const gw = launch(gateway);
+    await waitReady(`http://127.0.0.1:${gateway.port}${gateway.readyPath}`, gw, 120_000).catch((err: Error) => {
+      throw new Error(`gateway: ${err.message}`);
+    });
+  } catch (err) {
+    if (!stopping) {
+      process.stderr.write(`pactum start: ${(err as Error).message}\n`);
+      await stopAll(1);
+    }
+    return exited;
+  }
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const endpoint = `http://localhost:${gateway.port}/graphql`;
+  process.stdout.write(
+    `\nPactum is ready in ${seconds} s\n\n  gateway    ${endpoint}\n` +
+      subgraphs.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}/graphql (gateway only)`).join('\n') +
+      `\n\nTry it (a development token for NL-POLICE, valid 1 h):\n\n${await exampleRequest(endpoint)}\n\nCtrl-C stops everything.\n`,
+  );
+  return exited;
+}
