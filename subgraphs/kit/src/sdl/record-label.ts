@@ -1,0 +1,124 @@
+import { LabelError } from '../errors';
+
+/** A handling code flag (see SCENARIO.md). */
+export type HandlingCode = 'H0' | 'H1' | 'H2' | 'H3';
+
+/** The standard record label every protected entity exposes as `label: RecordLabel!`. */
+export interface RecordLabel {
+  /** Agency id of the owner, e.g. `NL-CUSTOMS`. */
+  owner: string;
+  /** A set of flags, sorted, without duplicates. */
+  handling: HandlingCode[];
+  /** The free text of an H3 restriction. */
+  handlingNote: string | null;
+  /** Agency ids the owner allows the record to go to. */
+  releasableTo: string[];
+  /** Case / JIT references the record belongs to. */
+  caseRefs: string[];
+  /** Flagged by the owner for Europol support. */
+  europolSupport: boolean;
+}
+
+/** The label columns as stored in SQLite (see {@link LABEL_COLUMNS}). */
+export interface LabelRow {
+  owner: string;
+  /** Comma-separated (`H0,H2`) or a JSON array (`["H0","H2"]`). */
+  handling: string;
+  handling_note: string | null;
+  /** Comma-separated or JSON array of agency ids. */
+  releasable_to: string;
+  /** Comma-separated or JSON array of references. */
+  case_refs: string;
+  /** 0 / 1 (SQLite has no boolean). */
+  europol_support: number | boolean;
+}
+
+/**
+ * The canonical label columns, for a subgraph's `CREATE TABLE`:
+ * `CREATE TABLE seizures (id TEXT PRIMARY KEY, …, ${LABEL_COLUMNS})`.
+ */
+export const LABEL_COLUMNS =
+  "owner TEXT NOT NULL, handling TEXT NOT NULL DEFAULT '', handling_note TEXT, " +
+  "releasable_to TEXT NOT NULL DEFAULT '', case_refs TEXT NOT NULL DEFAULT '', europol_support INTEGER NOT NULL DEFAULT 0";
+
+const HANDLING_CODES: ReadonlySet<string> = new Set(['H0', 'H1', 'H2', 'H3']);
+const AGENCY_ID = /^[A-Z][A-Z0-9-]{1,39}$/;
+
+/** Splits a stored list: a JSON array of strings, or comma-separated text; empty means none. */
+function parseList(column: string, text: unknown): string[] {
+  if (text === null || text === undefined || text === '') return [];
+  if (typeof text !== 'string') throw new LabelError('column_type', `label column ${column} must be text`);
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      throw new LabelError('column_json', `label column ${column} is not valid JSON`);
+    }
+    if (!Array.isArray(parsed) || !parsed.every((x): x is string => typeof x === 'string')) {
+      throw new LabelError('column_json', `label column ${column} must be a JSON array of strings`);
+    }
+    return parsed.map((s) => s.trim()).filter((s) => s !== '');
+  }
+  return trimmed.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/**
+ * Reads the label columns of a row into a {@link RecordLabel}. Fails closed: a label
+ * that cannot be read is an error, never a label with fewer restrictions.
+ *
+ * @throws LabelError on a missing owner, an unknown handling code or an unreadable list.
+ */
+export function labelFromRow(row: LabelRow): RecordLabel {
+  const owner = typeof row.owner === 'string' ? row.owner.trim() : '';
+  if (!AGENCY_ID.test(owner)) throw new LabelError('owner', `label owner ${JSON.stringify(owner.slice(0, 40))} is not an agency id`);
+  const handling = [...new Set(parseList('handling', row.handling))].sort();
+  for (const code of handling) {
+    if (!HANDLING_CODES.has(code)) throw new LabelError('handling', `label handling code ${code.slice(0, 20)} is not one of H0, H1, H2, H3`);
+  }
+  const releasableTo = [...new Set(parseList('releasable_to', row.releasable_to))];
+  for (const agency of releasableTo) {
+    if (!AGENCY_ID.test(agency)) throw new LabelError('releasable_to', `label releasable_to entry ${agency.slice(0, 40)} is not an agency id`);
+  }
+  const es = row.europol_support;
+  if (es !== 0 && es !== 1 && es !== true && es !== false) {
+    throw new LabelError('europol_support', 'label column europol_support must be 0 or 1');
+  }
+  const note = row.handling_note;
+  if (note !== null && note !== undefined && typeof note !== 'string') {
+    throw new LabelError('column_type', 'label column handling_note must be text');
+  }
+  return {
+    owner,
+    handling: handling as HandlingCode[],
+    handlingNote: note === undefined || note === '' ? null : note,
+    releasableTo,
+    caseRefs: [...new Set(parseList('case_refs', row.case_refs))],
+    europolSupport: es === 1 || es === true,
+  };
+}
+
+/**
+ * The column values for a label, for seeding with named parameters:
+ * `INSERT INTO t (…, owner, handling, …) VALUES (…, @owner, @handling, …)`.
+ * Lists are stored as JSON arrays.
+ */
+export function labelToRow(label: RecordLabel): LabelRow & { europol_support: number } {
+  const checked = labelFromRow({
+    owner: label.owner,
+    handling: JSON.stringify(label.handling),
+    handling_note: label.handlingNote,
+    releasable_to: JSON.stringify(label.releasableTo),
+    case_refs: JSON.stringify(label.caseRefs),
+    europol_support: label.europolSupport ? 1 : 0,
+  });
+  return {
+    owner: checked.owner,
+    handling: JSON.stringify(checked.handling),
+    handling_note: checked.handlingNote,
+    releasable_to: JSON.stringify(checked.releasableTo),
+    case_refs: JSON.stringify(checked.caseRefs),
+    europol_support: checked.europolSupport ? 1 : 0,
+  };
+}

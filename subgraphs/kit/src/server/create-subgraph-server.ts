@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { KitOptionsError, PortInUseError } from '../errors';
+import { createLoaderCache } from '../loaders/loader-cache';
+import { checkCaller } from './check-caller';
+import { errorBody, sendJson } from './http-replies';
+import { createMaskError } from './mask-error';
+import { BodyTooLargeError, readBody } from './read-body';
+import type { Caller, CreateSubgraphServerOptions, RunningSubgraph, SubgraphContext } from './types';
+
+const ONE_MB = 1024 * 1024;
+// The gateway keeps sockets to subgraphs alive; Node's 5 s default would close them
+// under its feet and surface as "socket hang up" (PITFALLS.md). headersTimeout must exceed it.
+const KEEP_ALIVE_MS = 65_000;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Starts a Federation 2 subgraph: Apollo Server 5 over `buildSubgraphSchema`, served by a
+ * plain `node:http` server with `/graphql` (GET, POST), `/healthz`, JSON 404 for the rest,
+ * a 1 MB body limit (413), 400 on malformed JSON, the optional `authenticate` hook
+ * (401 before the body is read), masked internal errors and a draining `stop()`.
+ *
+ * @throws KitOptionsError on bad options; PortInUseError (`code: 'EADDRINUSE'`) when the port is taken.
+ */
+export async function createSubgraphServer(options: CreateSubgraphServerOptions): Promise<RunningSubgraph> {
+  checkOptions(options);
+  const { name, port, authenticate, createContext } = options;
+  const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? ONE_MB;
+  const onInternalError =
+    options.onInternalError ??
+    ((error: unknown, requestId: string | undefined) => {
+      // Name only: messages may quote data values, and logs carry no personal data.
+      const kind = error instanceof Error ? error.name : typeof error;
+      console.error(`subgraph ${name}: internal error (${kind}) in request ${requestId ?? '-'}`);
+    });
+
+  const httpServer: Server = createServer();
+  httpServer.keepAliveTimeout = KEEP_ALIVE_MS;
+  httpServer.headersTimeout = KEEP_ALIVE_MS + 1_000;
+
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as never }),
+    // No ftv1 traces: they would tell any caller how long each resolver took.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    includeStacktraceInErrorResponses: false,
+    // The process owner (runSubgraphMain, tests) decides when to stop, not Apollo.
+    stopOnTerminationSignals: false,
+    formatError: createMaskError((error) => onInternalError(error, undefined)),
+  });
+  await apollo.start();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://subgraph.invalid');
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/healthz') {
+      if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, errorBody(`method ${method} not allowed on /healthz`, 'METHOD_NOT_ALLOWED'));
+      return sendJson(res, 200, { status: 'ok', subgraph: name });
+    }
+    if (url.pathname !== '/graphql') {
+      return sendJson(res, 404, errorBody(`no route for ${url.pathname.slice(0, 100)}`, 'NOT_FOUND'));
+    }
+    if (method !== 'GET' && method !== 'POST') {
+      res.setHeader('allow', 'GET, POST');
+      return sendJson(res, 405, errorBody(`method ${method} not allowed on /graphql`, 'METHOD_NOT_ALLOWED'), true);
+    }
+
+    let caller: Caller | undefined;
+    if (authenticate) {
+      try {
+        caller = checkCaller(await authenticate(req));
+      } catch (error) {
+        const message = error instanceof Error && error.message ? error.message : 'caller not authenticated';
+        const reason = typeof (error as { reason?: unknown } | null)?.reason === 'string' ? (error as { reason: string }).reason : 'unauthenticated';
+        return sendJson(res, 401, errorBody(message, 'UNAUTHENTICATED', reason), true);
+      }
+    }
+
+    let body: unknown;
+    if (method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          return sendJson(res, 413, errorBody(`request body is larger than ${maxBodyBytes} bytes`, 'PAYLOAD_TOO_LARGE'), true);
+        }
+        return sendJson(res, 400, errorBody('request body could not be read', 'BAD_REQUEST'), true);
+      }
+      if (/^application\/(graphql-response\+)?json\b/i.test(req.headers['content-type'] ?? '')) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return sendJson(res, 400, errorBody('request body is not valid JSON', 'BAD_REQUEST'));
+        }
+      } else {
+        body = text;
+      }
+    }
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const headerId = headers.get('x-request-id');
+    const requestId = caller?.requestId ?? (headerId && REQUEST_ID.test(headerId) ? headerId : randomUUID());
+
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search: url.search, body },
+      context: async () => {
+        const base: SubgraphContext = { ...(caller ? { caller } : {}), loaders: createLoaderCache(), requestId };
+        if (!createContext) return base;
+        // The base fields win: an integrator's context cannot replace the caller or the loaders.
+        return { ...(await createContext(base)), ...base };
+      },
+    });
+    await writeResponse(res, response, requestId);
+  };
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      onInternalError(error, undefined);
+      sendJson(res, 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'), true);
+    });
+  });
+
+  let boundPort: number;
+  try {
+    boundPort = await listen(httpServer, port, host);
+  } catch (error) {
+    await apollo.stop();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port, name, { cause: error });
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${boundPort}/graphql`,
+    port: boundPort,
+    stop() {
+      stopping ??= (async () => {
+        // Apollo's drain plugin closes the listener, ends idle keep-alive sockets and
+        // waits for in-flight requests (up to 10 s) before the store may be closed.
+        await apollo.stop();
+        httpServer.closeIdleConnections();
+        if (options.onStop) await options.onStop();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse, requestId: string): Promise<void> {
+  res.statusCode = response.status ?? 200;
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.setHeader('x-request-id', requestId);
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+function checkOptions(options: CreateSubgraphServerOptions): void {
+  const fail = (option: string, message: string) => {
+    throw new KitOptionsError(option, `createSubgraphServer: ${message}`);
+  };
+  if (typeof options !== 'object' || options === null) fail('options', 'options must be an object');
+  if (typeof options.name !== 'string' || !/^[a-z][a-z0-9-]{0,39}$/.test(options.name)) {
+    fail('name', 'options.name must be a lower-case subgraph name such as "police"');
+  }
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    fail('port', `options.port must be an integer 0-65535, got ${String(options.port)}`);
+  }
+  if (options.typeDefs?.kind !== 'Document') fail('typeDefs', 'options.typeDefs must be a parsed DocumentNode (use subgraphTypeDefs)');
+  if (typeof options.resolvers !== 'object' || options.resolvers === null) fail('resolvers', 'options.resolvers must be an object');
+  for (const hook of ['createContext', 'authenticate', 'onStop', 'onInternalError'] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(hook, `options.${hook} must be a function`);
+  }
+  if (options.maxBodyBytes !== undefined && !(Number.isInteger(options.maxBodyBytes) && options.maxBodyBytes > 0)) {
+    fail('maxBodyBytes', 'options.maxBodyBytes must be a positive integer');
+  }
+}

@@ -1,0 +1,2 @@
+/** The SQLite store helper: open, migrate, seed once, count statements. */
+export { openStore, type OpenStoreOptions, type Store } from './open-store';
