@@ -1,0 +1,65 @@
+import { LabelError } from '../../errors';
+import { labelFromRow, labelToRow, type LabelRow } from '..';
+
+const row = (over: Partial<LabelRow>): LabelRow => ({
+  owner: 'NL-CUSTOMS',
+  handling: '',
+  handling_note: null,
+  releasable_to: '',
+  case_refs: '',
+  europol_support: 0,
+  ...over,
+});
+
+describe('labelFromRow', () => {
+  it('reads comma-separated columns', () => {
+    expect(labelFromRow(row({ handling: 'H2,H0', releasable_to: 'NL-POLICE, EUROPOL', case_refs: 'NL-ONB-2024-0456', europol_support: 1 }))).toEqual({
+      owner: 'NL-CUSTOMS',
+      handling: ['H0', 'H2'],
+      handlingNote: null,
+      releasableTo: ['NL-POLICE', 'EUROPOL'],
+      caseRefs: ['NL-ONB-2024-0456'],
+      europolSupport: true,
+    });
+  });
+
+  it('reads JSON array columns and treats handling as a set', () => {
+    const label = labelFromRow(row({ handling: '["H3","H1","H3"]', handling_note: 'not for FR', releasable_to: '["EUROJUST"]', case_refs: '["EJ-2024-0173","EJ-2024-0173"]' }));
+    expect(label.handling).toEqual(['H1', 'H3']);
+    expect(label.handlingNote).toBe('not for FR');
+    expect(label.releasableTo).toEqual(['EUROJUST']);
+    expect(label.caseRefs).toEqual(['EJ-2024-0173']);
+    expect(label.europolSupport).toBe(false);
+  });
+
+  it('gives empty lists for empty columns', () => {
+    expect(labelFromRow(row({}))).toMatchObject({ handling: [], releasableTo: [], caseRefs: [] });
+  });
+
+  it.each<[Partial<LabelRow>, string, string]>([
+    [{ owner: '' }, 'owner', 'label owner "" is not an agency id'],
+    [{ owner: 'nl customs' }, 'owner', 'label owner "nl customs" is not an agency id'],
+    [{ handling: 'H0,H4' }, 'handling', 'label handling code H4 is not one of H0, H1, H2, H3'],
+    [{ handling: 'h0' }, 'handling', 'label handling code h0 is not one of H0, H1, H2, H3'],
+    [{ handling: '["H0"' }, 'column_json', 'label column handling is not valid JSON'],
+    [{ handling: '[1]' }, 'column_json', 'label column handling must be a JSON array of strings'],
+    [{ releasable_to: 'NL-POLICE,everyone' }, 'releasable_to', 'label releasable_to entry everyone is not an agency id'],
+    [{ europol_support: 2 }, 'europol_support', 'label column europol_support must be 0 or 1'],
+  ])('fails closed on %j', (over, reason, message) => {
+    expect(() => labelFromRow(row(over))).toThrow(LabelError);
+    expect(() => labelFromRow(row(over))).toThrow(expect.objectContaining({ reason, message, code: 'LABEL_INVALID' }));
+  });
+});
+
+describe('labelToRow', () => {
+  it('round-trips through labelFromRow', () => {
+    const label = { owner: 'NL-POLICE', handling: ['H2' as const, 'H0' as const], handlingNote: null, releasableTo: ['EUROPOL'], caseRefs: ['NL-ONB-2024-0456'], europolSupport: true };
+    const stored = labelToRow(label);
+    expect(stored).toEqual({ owner: 'NL-POLICE', handling: '["H0","H2"]', handling_note: null, releasable_to: '["EUROPOL"]', case_refs: '["NL-ONB-2024-0456"]', europol_support: 1 });
+    expect(labelFromRow(stored)).toEqual({ ...label, handling: ['H0', 'H2'] });
+  });
+
+  it('refuses a label it could not read back', () => {
+    expect(() => labelToRow({ owner: 'x', handling: [], handlingNote: null, releasableTo: [], caseRefs: [], europolSupport: false })).toThrow(LabelError);
+  });
+});
