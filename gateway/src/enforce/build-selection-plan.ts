@@ -1,0 +1,129 @@
+/**
+ * Turns the collected {@link RawSelection}s of one response position into its
+ * {@link SelectionPlan}: per concrete type, the fields merged by response key (as graphql-js
+ * `collectFields` merges them), the denied ones with the conditions under which they were asked
+ * for, and the injected aliases to check and strip.
+ */
+import type { RowRules, SupergraphFacts } from '../policy/types';
+import type { Condition, DeniedFieldPlan, FieldPlan, SelectionPlan, TypePlan } from './enforcement-plan';
+import { TYPENAME_ALIAS, keyAlias, labelAlias } from './injected-aliases';
+import { injectableKeyFields } from './injections';
+import type { RawOutcome, RawSelection } from './raw-selection';
+import type { GraphQLObjectType } from 'graphql';
+
+/** What the plan builder reads besides the raw selections. */
+export interface PlanContext {
+  readonly facts: SupergraphFacts;
+  readonly rowRules: (typeName: string) => RowRules | undefined;
+  /** Memo of plans built from a single raw selection (shared by several concrete parents). */
+  readonly memo: WeakMap<RawSelection, SelectionPlan>;
+}
+
+interface Group {
+  readonly key: string;
+  readonly fieldName: string;
+  kept?: Extract<RawOutcome, { kept: true }>;
+  denied?: Extract<RawOutcome, { kept: false }>;
+  /** `undefined` until a denied entry is met; `null` once one was unconditional. */
+  conditions?: (readonly Condition[])[] | null;
+  readonly children: RawSelection[];
+}
+
+function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract: boolean, injected: boolean, ctx: PlanContext): TypePlan {
+  const groups = new Map<string, Group>();
+  for (const raw of raws) {
+    for (const e of raw.entries) {
+      const o = e.perType.get(t.name);
+      if (!o) continue;
+      let g = groups.get(e.key);
+      if (!g) {
+        g = { key: e.key, fieldName: e.fieldName, children: [] };
+        groups.set(e.key, g);
+      }
+      if (o.kept) {
+        g.kept = o;
+        if (e.child) g.children.push(e.child);
+      } else {
+        g.denied ??= o;
+        if (g.conditions === undefined) g.conditions = e.conditions.length ? [e.conditions] : null;
+        else if (g.conditions !== null) {
+          if (e.conditions.length) g.conditions.push(e.conditions);
+          else g.conditions = null;
+        }
+      }
+    }
+  }
+  const fields: FieldPlan[] = [];
+  const denied: DeniedFieldPlan[] = [];
+  let rowConditional = false;
+  for (const g of groups.values()) {
+    const coordinate = `${t.name}.${g.fieldName}`;
+    if (g.kept) {
+      rowConditional ||= g.kept.rowConditional;
+      const child = g.children.length ? buildSelectionPlan(g.children, ctx) : undefined;
+      fields.push({
+        key: g.key,
+        fieldName: g.fieldName,
+        coordinate,
+        type: g.kept.type,
+        rowConditional: g.kept.rowConditional,
+        ...(g.kept.grant ? { grant: g.kept.grant } : {}),
+        ...(child ? { child } : {}),
+      });
+    } else if (g.denied) {
+      denied.push({ key: g.key, coordinate, type: g.denied.type, reason: g.denied.reason, conditions: g.conditions ?? null });
+    }
+  }
+  const injectedAliases: string[] = [];
+  let row: TypePlan['row'];
+  if (injected && rowConditional) {
+    const rules = ctx.rowRules(t.name);
+    if (!rules) throw new Error(`enforcement: ${t.name} has row-conditional fields but no row rules`);
+    row = { alias: labelAlias(t.name, abstract), rules };
+    injectedAliases.push(row.alias);
+  }
+  const keyAliases: (readonly [string, string])[] = [];
+  if (injected && fields.length > 0) {
+    for (const k of injectableKeyFields(ctx.facts, t) ?? []) {
+      const alias = keyAlias(t.name, k, abstract);
+      keyAliases.push([alias, k]);
+      injectedAliases.push(alias);
+    }
+  }
+  if (injected && abstract) injectedAliases.push(TYPENAME_ALIAS);
+  return {
+    typeName: t.name,
+    fields,
+    denied,
+    order: [...groups.keys()],
+    ...(row ? { row } : {}),
+    keyAliases,
+    injected: injectedAliases,
+    owner: ctx.facts.owningAgency(t.name),
+    entity: keyAliases.length > 0,
+  };
+}
+
+/**
+ * Builds the plan of one response position from every raw selection that lands there.
+ * `injected` is false only at the operation root, where nothing is injected.
+ */
+export function buildSelectionPlan(raws: readonly RawSelection[], ctx: PlanContext, injected = true): SelectionPlan {
+  const only = raws.length === 1 ? raws[0] : undefined;
+  if (only && injected) {
+    const hit = ctx.memo.get(only);
+    if (hit) return hit;
+  }
+  const first = raws[0];
+  if (!first) throw new Error('enforcement: no selection to plan');
+  const abstract = first.abstract;
+  const runtime = new Map<string, GraphQLObjectType>();
+  for (const r of raws) for (const t of r.runtime) runtime.set(t.name, t);
+  const byType = new Map<string, TypePlan>();
+  for (const t of runtime.values()) byType.set(t.name, typePlan(raws, t, abstract, injected, ctx));
+  const plan: SelectionPlan = abstract
+    ? { typenameAlias: TYPENAME_ALIAS, byType }
+    : { single: byType.values().next().value, byType };
+  if (only && injected) ctx.memo.set(only, plan);
+  return plan;
+}

@@ -1,0 +1,11 @@
+/**
+ * Need-to-know enforcement: the operation is rewritten for the principal's access profile
+ * before planning, and the response post-processed after execution. The only public door.
+ */
+export { createEnforcingExecutor, type EnforcementDeps } from './create-enforcing-executor';
+export { rewriteOperation, type RewriteInput, type RewriteResult } from './rewrite-operation';
+export { createRewriteCache, DEFAULT_REWRITE_CACHE_SIZE, type RewriteCache } from './rewrite-cache';
+export { postProcess, type ExecutionOutput, type PostProcessResult } from './post-process';
+export { MutationRefusedError } from './mutation-refused-error';
+export { RESERVED_ALIAS_PREFIX } from './injected-aliases';
+export type { EnforcementPlan, StaticDenial } from './enforcement-plan';

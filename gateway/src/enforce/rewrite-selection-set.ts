@@ -1,0 +1,239 @@
+/**
+ * The recursive walk of the rewrite. For every field of a selection set it asks the profile
+ * about each concrete type the object can have (an interface field may be released on one
+ * implementation and not on another), keeps or drops the field — splitting it into inline
+ * fragments per allowed type when implementations disagree — expands named fragments into
+ * inline ones (so the result needs no fragment definitions and the plan follows the response
+ * shape), and collects what post-processing will need.
+ *
+ * A recursive walk rather than `visitWithTypeInfo`: the visitor sees a fragment definition once,
+ * while a spread's fields land at a different response path — and may meet different concrete
+ * types — at every place it is spread. Type information is tracked the same way `TypeInfo` does.
+ */
+import {
+  GraphQLObjectType,
+  Kind,
+  getNamedType,
+  isAbstractType,
+  isCompositeType,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { BadUserInputError } from '../errors';
+import type { AccessProfile, DenyReason, RowRules, SupergraphFacts } from '../policy/types';
+import { readConditions } from './conditions';
+import type { Condition, StaticDenial } from './enforcement-plan';
+import { injectionsFor } from './injections';
+import { RESERVED_ALIAS_PREFIX } from './injected-aliases';
+import type { RawEntry, RawOutcome, RawSelection } from './raw-selection';
+
+/** Guards against fragment cycles in a document that skipped validation. */
+const MAX_FRAGMENT_DEPTH = 64;
+
+/** State of one rewrite. */
+export interface RewriteWalk {
+  readonly schema: GraphQLSchema;
+  readonly profile: AccessProfile;
+  readonly facts: SupergraphFacts;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly isMutationRoot: (type: GraphQLCompositeType) => boolean;
+  /** `profile.rowRules`, memoised for the walk. */
+  readonly rowRules: (typeName: string) => RowRules | undefined;
+  /** Denials keyed by `path coordinate`, so a field met twice is reported once. */
+  readonly denials: Map<string, StaticDenial>;
+  readonly fieldsRequested: Set<string>;
+  fragmentDepth: number;
+}
+
+/** Result of rewriting one selection set. */
+export interface RewrittenSelectionSet {
+  readonly selections: SelectionNode[];
+  readonly raw: RawSelection;
+  /** Reason of the first denied child, used when the whole set is gone. */
+  readonly firstReason: DenyReason | undefined;
+}
+
+function possibleTypes(schema: GraphQLSchema, type: GraphQLCompositeType): readonly GraphQLObjectType[] {
+  return type instanceof GraphQLObjectType ? [type] : schema.getPossibleTypes(type);
+}
+
+function record(walk: RewriteWalk, path: string, coordinate: string, reason: DenyReason): void {
+  const k = `${path} ${coordinate}`;
+  if (!walk.denials.has(k)) walk.denials.set(k, { path, coordinate, reason });
+}
+
+/** Decision of one concrete type, with `allow-if-row` made fail-closed when the type has no row rules. */
+function decide(walk: RewriteWalk, type: GraphQLObjectType, fieldName: string): RawOutcome {
+  const field = type.getFields()[fieldName];
+  if (!field) throw new Error(`enforcement: ${type.name}.${fieldName} is not in the schema the operation was validated against`);
+  const d = walk.profile.field(type.name, fieldName);
+  if (d.effect === 'allow') return { kept: true, type: field.type, rowConditional: false, grant: d.grant };
+  if (d.effect === 'deny') return { kept: false, type: field.type, reason: d.reason };
+  // A row-dependent decision on a root field, or on a type the policy gives no row rules,
+  // has nothing to be checked against: refuse rather than release.
+  if (walk.isMutationRoot(type) || !walk.rowRules(type.name)) return { kept: false, type: field.type, reason: 'NOT_IN_POLICY' };
+  return { kept: true, type: field.type, rowConditional: true };
+}
+
+function rewriteField(
+  walk: RewriteWalk,
+  node: FieldNode,
+  staticType: GraphQLCompositeType,
+  runtime: readonly GraphQLObjectType[],
+  path: string,
+  conditions: readonly Condition[],
+  out: SelectionNode[],
+  entries: RawEntry[],
+): DenyReason | undefined {
+  const fieldName = node.name.value;
+  const key = node.alias?.value ?? fieldName;
+  if (key.startsWith(RESERVED_ALIAS_PREFIX)) {
+    throw new BadUserInputError('reserved_alias', `the alias "${key}" uses the reserved prefix "${RESERVED_ALIAS_PREFIX}"`);
+  }
+  // `__typename` reveals nothing the principal did not ask to see; introspection (`__schema`,
+  // `__type`) is filtered by the server stage. Neither is policy-controlled.
+  if (fieldName.startsWith('__')) {
+    out.push(node);
+    return undefined;
+  }
+  walk.fieldsRequested.add(`${staticType.name}.${fieldName}`);
+  const fieldPath = path === '' ? key : `${path}.${key}`;
+
+  const perType = new Map<string, RawOutcome>();
+  const allowed: GraphQLObjectType[] = [];
+  let firstReason: DenyReason | undefined;
+  for (const t of runtime) {
+    const outcome = decide(walk, t, fieldName);
+    perType.set(t.name, outcome);
+    if (outcome.kept) allowed.push(t);
+    else firstReason ??= outcome.reason;
+  }
+
+  let child: RewrittenSelectionSet | undefined;
+  if (allowed.length > 0 && node.selectionSet) {
+    const first = allowed[0];
+    const def = first?.getFields()[fieldName];
+    const named = def ? getNamedType(def.type) : undefined;
+    if (!def || !named || !isCompositeType(named)) throw new Error(`enforcement: ${staticType.name}.${fieldName} has a selection but no composite type`);
+    child = rewriteSelectionSet(walk, node.selectionSet, named, possibleTypes(walk.schema, named), fieldPath, true);
+    if (child.selections.length === 0) {
+      // Nothing under the field survived: the field itself goes, for its children's reason.
+      const reason: DenyReason = child.firstReason ?? 'NOT_IN_POLICY';
+      for (const t of allowed) perType.set(t.name, { kept: false, type: perType.get(t.name)?.type ?? def.type, reason });
+      allowed.length = 0;
+      child = undefined;
+      firstReason ??= reason;
+    }
+  }
+  for (const [typeName, outcome] of perType) {
+    if (!outcome.kept) record(walk, fieldPath, `${typeName}.${fieldName}`, outcome.reason);
+  }
+  entries.push({ key, fieldName, conditions, perType, ...(child ? { child: child.raw } : {}) });
+  if (allowed.length === 0) return firstReason;
+
+  const kept: FieldNode = child
+    ? { ...node, selectionSet: { kind: Kind.SELECTION_SET, selections: child.selections } }
+    : node;
+  if (allowed.length === runtime.length) {
+    out.push(kept);
+  } else {
+    for (const t of allowed) {
+      out.push({
+        kind: Kind.INLINE_FRAGMENT,
+        typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: t.name } },
+        selectionSet: { kind: Kind.SELECTION_SET, selections: [kept] },
+      });
+    }
+  }
+  return firstReason;
+}
+
+function narrow(runtime: readonly GraphQLObjectType[], schema: GraphQLSchema, condition: GraphQLCompositeType): GraphQLObjectType[] {
+  if (condition instanceof GraphQLObjectType) return runtime.filter((t) => t === condition);
+  return runtime.filter((t) => schema.isSubType(condition, t));
+}
+
+/**
+ * Rewrites one selection set (`staticType` is its parent type, `runtime` the concrete types an
+ * object there can have) into `out`, collecting entries. `conditions` come from fragments around
+ * it inside the same response object.
+ */
+function walkSelections(
+  walk: RewriteWalk,
+  selectionSet: SelectionSetNode,
+  staticType: GraphQLCompositeType,
+  runtime: readonly GraphQLObjectType[],
+  path: string,
+  conditions: readonly Condition[],
+  out: SelectionNode[],
+  entries: RawEntry[],
+): DenyReason | undefined {
+  let firstReason: DenyReason | undefined;
+  for (const sel of selectionSet.selections) {
+    if (sel.kind === Kind.FIELD) {
+      const own = readConditions(sel.directives);
+      const reason = rewriteField(walk, sel, staticType, runtime, path, own.length ? [...conditions, ...own] : conditions, out, entries);
+      firstReason ??= reason;
+      continue;
+    }
+    let typeCondition: GraphQLCompositeType = staticType;
+    let inner: SelectionSetNode;
+    if (sel.kind === Kind.INLINE_FRAGMENT) {
+      inner = sel.selectionSet;
+      if (sel.typeCondition) typeCondition = compositeNamed(walk.schema, sel.typeCondition.name.value);
+    } else {
+      const def = walk.fragments.get(sel.name.value);
+      if (!def) throw new BadUserInputError('unknown_fragment', `unknown fragment "${sel.name.value}"`);
+      inner = def.selectionSet;
+      typeCondition = compositeNamed(walk.schema, def.typeCondition.name.value);
+    }
+    const narrowed = narrow(runtime, walk.schema, typeCondition);
+    if (narrowed.length === 0) continue;
+    const own = readConditions(sel.directives);
+    const innerOut: SelectionNode[] = [];
+    if (sel.kind === Kind.FRAGMENT_SPREAD && ++walk.fragmentDepth > MAX_FRAGMENT_DEPTH) {
+      throw new BadUserInputError('fragment_cycle', `fragment "${sel.name.value}" is nested too deeply (a cycle?)`);
+    }
+    const reason = walkSelections(walk, inner, typeCondition, narrowed, path, own.length ? [...conditions, ...own] : conditions, innerOut, entries);
+    if (sel.kind === Kind.FRAGMENT_SPREAD) walk.fragmentDepth--;
+    firstReason ??= reason;
+    if (innerOut.length === 0) continue;
+    out.push({
+      kind: Kind.INLINE_FRAGMENT,
+      typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: typeCondition.name } },
+      ...(sel.directives && sel.directives.length ? { directives: sel.directives } : {}),
+      selectionSet: { kind: Kind.SELECTION_SET, selections: innerOut },
+    });
+  }
+  return firstReason;
+}
+
+function compositeNamed(schema: GraphQLSchema, name: string): GraphQLCompositeType {
+  const t = schema.getType(name);
+  if (!t || !isCompositeType(t)) throw new BadUserInputError('unknown_type', `unknown type condition "${name}"`);
+  return t;
+}
+
+/**
+ * Rewrites a selection set and, when `inject` is set (every set but the operation's root),
+ * appends the label, key and typename selections post-processing needs.
+ */
+export function rewriteSelectionSet(
+  walk: RewriteWalk,
+  selectionSet: SelectionSetNode,
+  staticType: GraphQLCompositeType,
+  runtime: readonly GraphQLObjectType[],
+  path: string,
+  inject: boolean,
+): RewrittenSelectionSet {
+  const selections: SelectionNode[] = [];
+  const entries: RawEntry[] = [];
+  const firstReason = walkSelections(walk, selectionSet, staticType, runtime, path, [], selections, entries);
+  const raw: RawSelection = { abstract: isAbstractType(staticType), runtime, entries };
+  if (inject && selections.length > 0) selections.push(...injectionsFor(walk.facts, walk.rowRules, raw));
+  return { selections, raw, firstReason };
+}
