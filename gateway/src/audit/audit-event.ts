@@ -1,0 +1,51 @@
+/**
+ * What the gateway hands the audit trail: one event per request, released or refused.
+ * Keys and paths only — never the value of a field (data minimisation, Art. 25 LED).
+ */
+import type { EnforcementReport } from '../context';
+
+/** How a request ended, from the audit's point of view. */
+export type AuditOutcome = 'released' | 'partial' | 'denied' | 'refused' | 'error';
+
+/** Every outcome, in a stable order (used by validation and statistics). */
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['released', 'partial', 'denied', 'refused', 'error'];
+
+/** One request, as the gateway reports it to the trail. */
+export interface AuditEvent {
+  /** Assigned at request start (see `newAuditId`); returned to the client as `extensions.auditId`. */
+  readonly id: string;
+  /** When the gateway received the request. */
+  readonly time: Date;
+  readonly requestId: string;
+  readonly outcome: AuditOutcome;
+  readonly httpStatus: number;
+  /** Null when the request was not authenticated. */
+  readonly principal: { readonly subject: string; readonly agency: string } | null;
+  /** Null when no (acceptable) purpose was declared. */
+  readonly purpose: { readonly code: string; readonly justification?: string; readonly caseRef?: string } | null;
+  /** Operation name and hash of the client's document; `executedHash` of the rewritten one. */
+  readonly operation: { readonly name: string | null; readonly hash: string | null; readonly executedHash?: string } | null;
+  /** Why the request was refused (`UNAUTHENTICATED` / `token_expired`, `FORBIDDEN` / `PURPOSE_NOT_PERMITTED`, …). */
+  readonly refusal?: { readonly code: string; readonly reason: string };
+  /** What need-to-know enforcement requested, denied and released. */
+  readonly enforcement?: EnforcementReport;
+  readonly policyVersion: string | null;
+}
+
+/** What `append` resolves with once the record is durable. */
+export interface AuditReceipt {
+  readonly id: string;
+  /** The chain the record joined (one per gateway replica). */
+  readonly chain: string;
+  /** Position in that chain, from 1. */
+  readonly seq: number;
+  /** `sha256(prevHash || contentHash || seq)`, hex. */
+  readonly hash: string;
+}
+
+/** A stored record: the event plus its place in the hash chain. */
+export interface AuditRecord extends AuditReceipt {
+  readonly prevHash: string;
+  readonly contentHash: string;
+  readonly event: AuditEvent;
+}

@@ -1,0 +1,173 @@
+/**
+ * Walks every chain of a store and names the first record that breaks it.
+ *
+ * Per record, in seq order: the seq follows the previous one (else `removed`); the
+ * stored content hashes to `contentHash` and decodes to a record with the same id (else
+ * `changed`); `prevHash` is the previous record's hash (else `reordered` when that hash
+ * belongs to another record of the chain, `changed` naming the predecessor when this
+ * record is self-consistent — the predecessor was rewritten and re-hashed — or `removed`
+ * otherwise); `hash = sha256(prevHash || contentHash || seq)` (else `changed`); the index
+ * columns, entity rows and denial rows equal what the content implies (else `changed`:
+ * an edited index could hide a release from `query`). Finally the chain's last record
+ * must be its anchor (the head row written in the same transaction): a shorter chain is
+ * `truncated`, a missing or different anchor is `anchor-mismatch`.
+ *
+ * Limit: someone who can write the database can rewrite a whole chain and its anchor
+ * consistently. `expectHeads` (an anchor copied elsewhere earlier, e.g. printed by
+ * `pactum audit verify` into a ticket or a WORM bucket) detects that too.
+ */
+import type { AuditStore, ChainHead, StoredRow } from '../stores/audit-store';
+import { contentHashOf, GENESIS_HASH, linkHash } from './chain-hash';
+import { decodeContent, deriveIndexRows, indexColumns, indexFingerprint } from './record-content';
+
+/** What kind of break was found. */
+export type VerifyProblem = 'changed' | 'removed' | 'reordered' | 'truncated' | 'anchor-mismatch';
+
+/** The first break in one chain. */
+export interface VerifyFinding {
+  readonly chain: string;
+  readonly problem: VerifyProblem;
+  /** Position of the bad (or first missing) record. */
+  readonly seq: number;
+  /** Id of the record named, or null when it is gone. */
+  readonly id: string | null;
+  readonly detail: string;
+}
+
+/** One chain's result. */
+export interface ChainSummary {
+  readonly chain: string;
+  readonly checked: number;
+  /** The anchor as stored (null when absent). Copy it elsewhere to detect a rewrite of the whole chain later. */
+  readonly head: { readonly seq: number; readonly hash: string; readonly id: string } | null;
+  readonly problem?: VerifyFinding;
+}
+
+/** The result of `verify`. */
+export interface VerifyReport {
+  readonly ok: boolean;
+  /** Records checked over all chains. */
+  readonly checked: number;
+  readonly chains: readonly ChainSummary[];
+  /** The first problem found (chains in name order). */
+  readonly firstBad?: VerifyFinding;
+}
+
+/** Options of `verify`. */
+export interface VerifyOptions {
+  /** Only this chain (replica id). */
+  readonly chain?: string;
+  /** Anchors noted earlier; each chain must still contain that record with that hash. */
+  readonly expectHeads?: readonly { readonly chain: string; readonly seq: number; readonly hash: string }[];
+  /** Records read per page (default 1000). */
+  readonly pageSize?: number;
+}
+
+/** Verifies the chains of `store`. */
+export async function verifyChains(store: AuditStore, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const heads = new Map<string, ChainHead>((await store.heads()).map((h) => [h.chain, h]));
+  const expected = options.expectHeads ?? [];
+  const names = new Set(await store.chains());
+  for (const e of expected) names.add(e.chain);
+  const chains: ChainSummary[] = [];
+  for (const chain of [...names].sort()) {
+    if (options.chain !== undefined && chain !== options.chain) continue;
+    const head = heads.get(chain);
+    chains.push(await verifyOne(store, chain, head, expected.find((e) => e.chain === chain), options.pageSize ?? 1000));
+  }
+  const firstBad = chains.find((c) => c.problem)?.problem;
+  return { ok: !firstBad, checked: chains.reduce((s, c) => s + c.checked, 0), chains, ...(firstBad ? { firstBad } : {}) };
+}
+
+async function verifyOne(
+  store: AuditStore,
+  chain: string,
+  head: ChainHead | undefined,
+  expected: { seq: number; hash: string } | undefined,
+  pageSize: number,
+): Promise<ChainSummary> {
+  let prev = { seq: 0, hash: GENESIS_HASH, id: null as string | null };
+  let checked = 0;
+  const summary = (problem?: VerifyFinding): ChainSummary => ({
+    chain,
+    checked,
+    head: head && head.seq > 0 ? { seq: head.seq, hash: head.hash, id: head.id } : null,
+    ...(problem ? { problem } : {}),
+  });
+  const bad = (problem: VerifyProblem, seq: number, id: string | null, detail: string) => summary({ chain, problem, seq, id, detail });
+
+  for (;;) {
+    const page = await store.readChain(chain, prev.seq, pageSize);
+    for (const row of page) {
+      const problem = await checkRow(store, row, prev);
+      if (problem) return bad(problem.problem, problem.seq, problem.id, problem.detail);
+      if (expected && row.seq === expected.seq && row.hash !== expected.hash) {
+        return bad('changed', row.seq, row.id, `record ${row.seq} has hash ${row.hash}, the anchor noted earlier says ${expected.hash}: the chain was rewritten`);
+      }
+      prev = { seq: row.seq, hash: row.hash, id: row.id };
+      checked += 1;
+    }
+    if (page.length < pageSize) break;
+  }
+  if (expected && prev.seq < expected.seq) {
+    return bad('truncated', prev.seq + 1, null, `chain ends at seq ${prev.seq}, the anchor noted earlier says ${expected.seq}`);
+  }
+  const headSeq = head?.seq ?? 0;
+  if (headSeq > prev.seq) {
+    return bad('truncated', prev.seq + 1, null, `chain ends at seq ${prev.seq} but its anchor says ${headSeq} (last id ${head?.id}): the tail was removed`);
+  }
+  if (headSeq < prev.seq) {
+    return bad('anchor-mismatch', headSeq + 1, null, `chain has ${prev.seq} records but its anchor says ${headSeq}: records were added outside the trail or the anchor was edited`);
+  }
+  if (head && headSeq > 0 && (head.hash !== prev.hash || head.id !== prev.id)) {
+    return bad('anchor-mismatch', prev.seq, prev.id, `the anchor (${head.id}, ${head.hash}) does not match the last record (${prev.id}, ${prev.hash})`);
+  }
+  return summary();
+}
+
+async function checkRow(
+  store: AuditStore,
+  row: StoredRow,
+  prev: { seq: number; hash: string; id: string | null },
+): Promise<{ problem: VerifyProblem; seq: number; id: string | null; detail: string } | null> {
+  const at = `record ${row.seq} (${row.id})`;
+  if (row.seq !== prev.seq + 1) {
+    const missing = row.seq - prev.seq - 1;
+    return {
+      problem: 'removed',
+      seq: prev.seq + 1,
+      id: null,
+      detail: `${missing} record(s) missing at seq ${prev.seq + 1}${missing > 1 ? `..${row.seq - 1}` : ''}, between ${prev.id ?? 'the start'} and ${row.id}`,
+    };
+  }
+  if (contentHashOf(row.content) !== row.contentHash) {
+    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: content does not match its content hash` };
+  }
+  if (row.prevHash !== prev.hash) {
+    const owner = await store.seqOfHash(row.chain, row.prevHash);
+    if (owner !== null) {
+      return { problem: 'reordered', seq: row.seq, id: row.id, detail: `${at} was chained after record ${owner}, not after record ${prev.seq}` };
+    }
+    if (linkHash(row.prevHash, row.contentHash, row.seq) === row.hash && prev.id !== null) {
+      return { problem: 'changed', seq: prev.seq, id: prev.id, detail: `record ${prev.seq} (${prev.id}) was rewritten: its successor was chained to a different hash` };
+    }
+    return { problem: 'removed', seq: row.seq, id: null, detail: `the record ${row.id} was chained after is missing (chain renumbered at seq ${row.seq})` };
+  }
+  if (linkHash(row.prevHash, row.contentHash, row.seq) !== row.hash) {
+    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: hash does not match sha256(prevHash || contentHash || seq)` };
+  }
+  let derived;
+  try {
+    const event = decodeContent(row.content);
+    if (event.id !== row.id) return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: id column differs from the hashed content (${event.id})` };
+    derived = deriveIndexRows(event);
+  } catch (error) {
+    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: content is unreadable (${error instanceof Error ? error.message : String(error)})` };
+  }
+  const want = indexFingerprint({ columns: indexColumns(derived), entities: derived.entities, denials: derived.denials });
+  const have = indexFingerprint(row);
+  if (want !== have) {
+    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: searchable index (columns, entities or denials) differs from the hashed content` };
+  }
+  return null;
+}

@@ -1,0 +1,13 @@
+/**
+ * The audit area's public door: a durable, hash-chained record of every request.
+ * See docs/audit.md for how the chain works and how to query it.
+ */
+export type { AuditEvent, AuditOutcome, AuditReceipt, AuditRecord } from './audit-event';
+export { AUDIT_OUTCOMES } from './audit-event';
+export type { AuditFilter, AuditStats, AuditStatsFilter, AgencyStats, DenialStats } from './audit-filter';
+export type { AuditTrail, AuditTrailOptions } from './audit-trail';
+export { collect } from './audit-trail';
+export type { VerifyFinding, VerifyOptions, VerifyProblem, VerifyReport, ChainSummary } from './chain/verify-chain';
+export { newAuditId } from './audit-id';
+export { canonicalJson } from './canonical-json';
+export { auditConfigFromEnv, openAuditTrail, DEFAULT_AUDIT_FILE, type AuditConfig } from './open-audit-trail';

@@ -1,0 +1,67 @@
+/**
+ * The contract between the trail (validation, group commit, verification) and a storage
+ * engine. A store owns durability and the chain's continuity: `appendBatch` reads the
+ * chain head inside its transaction, so whatever happened before (a failed batch, another
+ * writer on the same chain) the chain continues from what is actually stored.
+ */
+import type { AuditReceipt } from '../audit-event';
+import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
+import type { DenialRow, EntityRow, IndexRows } from '../chain/record-content';
+
+/** A record ready to be chained: canonical content, its hash, its index projection. */
+export interface PreparedRecord {
+  readonly id: string;
+  readonly content: string;
+  readonly contentHash: string;
+  readonly index: IndexRows;
+}
+
+/** A record as stored, with its index rows (what `verify` checks). */
+export interface StoredRow {
+  readonly id: string;
+  readonly chain: string;
+  readonly seq: number;
+  readonly prevHash: string;
+  readonly contentHash: string;
+  readonly hash: string;
+  readonly content: string;
+  /** Index columns in `indexColumns` order. */
+  readonly columns: readonly unknown[];
+  readonly entities: readonly EntityRow[];
+  readonly denials: readonly DenialRow[];
+}
+
+/** The anchor written in the same transaction as a chain's newest record. */
+export interface ChainHead {
+  readonly chain: string;
+  readonly seq: number;
+  readonly hash: string;
+  readonly id: string;
+}
+
+/** A storage engine for the trail. */
+export interface AuditStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where the trail lives, for messages (file path or URL without password). */
+  readonly location: string;
+  /**
+   * Appends `records` to `chain` in ONE transaction and resolves once it is committed
+   * durably. Per item: its receipt, or an Error when that id is already stored (the
+   * others are still written). Rejects (`AuditUnavailableError`) when nothing was written.
+   */
+  appendBatch(chain: string, records: readonly PreparedRecord[]): Promise<Array<AuditReceipt | Error>>;
+  /** Every chain's anchor. */
+  heads(): Promise<ChainHead[]>;
+  /** Every chain that has records or an anchor. */
+  chains(): Promise<string[]>;
+  /** Up to `limit` records of `chain` with `seq > afterSeq`, in seq order. */
+  readChain(chain: string, afterSeq: number, limit: number): Promise<StoredRow[]>;
+  /** Seq of the record of `chain` whose link hash is `hash`, if any. */
+  seqOfHash(chain: string, hash: string): Promise<number | null>;
+  /** A page of records matching `filter`, ordered by (time, id), strictly after `after`. */
+  queryPage(filter: AuditFilter, after: { timeMs: number; id: string } | null, limit: number): Promise<StoredRow[]>;
+  stats(filter: AuditStatsFilter): Promise<AuditStats>;
+  /** Resolves when the store answers; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,55 @@
+/**
+ * The PostgreSQL layout of the trail, created on first open. Several replicas may start
+ * at once, and concurrent `CREATE TABLE IF NOT EXISTS` can still collide in the catalog,
+ * so creation runs under a transaction-scoped advisory lock.
+ */
+import type { AuditTables } from './filter-sql';
+
+/** Schema names: lower-case identifiers, so they never need escaping beyond quotes. */
+export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Schema-qualified table names. */
+export function tablesIn(schema: string): AuditTables {
+  return {
+    record: `"${schema}".audit_record`,
+    entity: `"${schema}".audit_entity`,
+    denial: `"${schema}".audit_denial`,
+    head: `"${schema}".audit_head`,
+  };
+}
+
+/** The statements that create the layout in `schema` (idempotent). */
+export function schemaStatements(schema: string): string[] {
+  const t = tablesIn(schema);
+  return [
+    `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+    `CREATE TABLE IF NOT EXISTS ${t.record} (
+      pos BIGSERIAL PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      chain TEXT NOT NULL,
+      seq BIGINT NOT NULL,
+      prev_hash TEXT NOT NULL,
+      content_hash TEXT NOT NULL,
+      hash TEXT NOT NULL,
+      time_ms BIGINT NOT NULL,
+      agency TEXT, subject TEXT, purpose TEXT, case_ref TEXT,
+      outcome TEXT NOT NULL,
+      http_status INTEGER NOT NULL,
+      has_denial SMALLINT NOT NULL,
+      content TEXT NOT NULL,
+      UNIQUE (chain, seq)
+    )`,
+    `CREATE INDEX IF NOT EXISTS audit_record_time ON ${t.record} (time_ms, id)`,
+    `CREATE INDEX IF NOT EXISTS audit_record_agency ON ${t.record} (agency, time_ms)`,
+    `CREATE INDEX IF NOT EXISTS audit_record_subject ON ${t.record} (subject, time_ms)`,
+    `CREATE INDEX IF NOT EXISTS audit_record_hash ON ${t.record} (chain, hash)`,
+    `CREATE TABLE IF NOT EXISTS ${t.entity} (
+      record_id TEXT NOT NULL, type TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL,
+      PRIMARY KEY (record_id, type, key, owner)
+    )`,
+    `CREATE INDEX IF NOT EXISTS audit_entity_key ON ${t.entity} (type, key)`,
+    `CREATE TABLE IF NOT EXISTS ${t.denial} (record_id TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, path TEXT NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS audit_denial_record ON ${t.denial} (record_id)`,
+    `CREATE TABLE IF NOT EXISTS ${t.head} (chain TEXT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL)`,
+  ];
+}
