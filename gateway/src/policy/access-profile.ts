@@ -1,0 +1,51 @@
+/**
+ * An {@link AccessProfile}: everything one (principal, purpose, time) may see, answering
+ * each `Type.field` with a memoised decision, so after the first request of a profile
+ * a field decision is two map lookups.
+ */
+import { decideField, type InternalDecision, type Subject } from './decide-field';
+import type { PolicyModel } from './policy-model';
+import { buildRowRules } from './row-rules';
+import type { AccessProfile, FieldDecision, RowRules } from './types';
+
+const ALLOW_IF_ROW: FieldDecision = Object.freeze({ effect: 'allow-if-row' });
+
+function toPublic(d: InternalDecision): FieldDecision {
+  if (d.effect === 'allow-if-row') return ALLOW_IF_ROW;
+  return d;
+}
+
+/** Builds a profile; decisions are computed on first use and kept. */
+export function createAccessProfile(model: PolicyModel, subject: Subject, key: string): AccessProfile {
+  const decisions = new Map<string, Map<string, FieldDecision>>();
+  const rowRules = new Map<string, RowRules | undefined>();
+  return {
+    key,
+    policyVersion: model.version,
+    field(typeName, fieldName) {
+      let byField = decisions.get(typeName);
+      if (!byField) {
+        byField = new Map();
+        decisions.set(typeName, byField);
+      }
+      let d = byField.get(fieldName);
+      if (!d) {
+        d = toPublic(decideField(model, subject, typeName, fieldName));
+        byField.set(fieldName, d);
+      }
+      return d;
+    },
+    rowRules(typeName) {
+      if (rowRules.has(typeName)) return rowRules.get(typeName);
+      const type = model.supergraph.types.get(typeName);
+      let rules: RowRules | undefined;
+      if (type && type.kind === 'object') {
+        const all = new Map<string, InternalDecision>();
+        for (const f of type.fields.keys()) all.set(f, decideField(model, subject, typeName, f));
+        rules = buildRowRules(model.ownerOnlyHandling, subject, all);
+      }
+      rowRules.set(typeName, rules);
+      return rules;
+    },
+  };
+}

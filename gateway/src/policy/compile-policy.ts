@@ -1,0 +1,122 @@
+/**
+ * Turns a checked {@link PolicyModel} into a {@link CompiledPolicy}: profiles cached by
+ * key in a bounded LRU, and `explain` telling the whole story of one decision.
+ */
+import type { DeclaredPurpose, Principal } from '../auth/principal';
+import { createAccessProfile } from './access-profile';
+import { decideField, type Subject } from './decide-field';
+import type { PolicyModel } from './policy-model';
+import { rowFailure } from './row-rules';
+import { createSupergraphFacts } from './supergraph-facts';
+import type { AccessProfile, CompiledPolicy, Explanation, ExplanationStep, RowLabel } from './types';
+
+/** Options of {@link compilePolicy}. */
+export interface CompileOptions {
+  /** Profiles kept (least recently used dropped first). Default 1000. */
+  readonly maxProfiles?: number;
+}
+
+/** Index of the validity epoch `at` falls in: how many agreement start/end instants lie at or before it. */
+function validityEpoch(boundaries: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = boundaries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((boundaries[mid] ?? 0) <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function subjectOf(model: PolicyModel, principal: Principal, purpose: DeclaredPurpose, at: Date): Subject {
+  return {
+    agency: principal.agency,
+    roles: principal.roles,
+    clearanceRank: model.clearanceRank.get(principal.clearance) ?? -1,
+    clearanceName: principal.clearance,
+    purpose: purpose.code,
+    cases: principal.cases,
+    at: at.getTime(),
+  };
+}
+
+/** The profile key: equal keys ⇒ identical decisions. */
+export function profileKey(model: PolicyModel, principal: Principal, purpose: DeclaredPurpose, at: Date): string {
+  return JSON.stringify([
+    model.version,
+    validityEpoch(model.validityBoundaries, at.getTime()),
+    principal.agency,
+    principal.clearance,
+    purpose.code,
+    [...principal.roles].sort(),
+    [...principal.cases].sort(),
+  ]);
+}
+
+/** Compiles a checked policy model. */
+export function compilePolicy(model: PolicyModel, options: CompileOptions = {}): CompiledPolicy {
+  const maxProfiles = options.maxProfiles ?? 1000;
+  const profiles = new Map<string, AccessProfile>();
+  const facts = createSupergraphFacts(model.supergraph, model.agencyBySubgraph);
+
+  return {
+    version: model.version,
+    facts,
+    profileFor(principal, purpose, at) {
+      const key = profileKey(model, principal, purpose, at);
+      const cached = profiles.get(key);
+      if (cached) {
+        // Refresh recency: Map iteration order is insertion order.
+        profiles.delete(key);
+        profiles.set(key, cached);
+        return cached;
+      }
+      const profile = createAccessProfile(model, subjectOf(model, principal, purpose, at), key);
+      profiles.set(key, profile);
+      if (profiles.size > maxProfiles) {
+        const oldest = profiles.keys().next().value;
+        if (oldest !== undefined) profiles.delete(oldest);
+      }
+      return profile;
+    },
+    explain(principal, purpose, at, typeName, fieldName, label) {
+      return explain(model, subjectOf(model, principal, purpose, at), typeName, fieldName, label);
+    },
+  };
+}
+
+function explain(model: PolicyModel, subject: Subject, typeName: string, fieldName: string, label?: RowLabel): Explanation {
+  const steps: ExplanationStep[] = [];
+  const d = decideField(model, subject, typeName, fieldName, steps);
+  const type = model.supergraph.types.get(typeName);
+  const f = type?.fields.get(fieldName);
+  const ownerGraph = type && f ? (f.graphs.includes(type.owningGraph) ? type.owningGraph : f.graphs[0]) : undefined;
+  const owner = ownerGraph === undefined ? undefined : model.agencyBySubgraph.get(ownerGraph);
+  const base = { coordinate: `${typeName}.${fieldName}`, policyVersion: model.version, ...(owner ? { owner } : {}) };
+  if (d.effect === 'allow') return { ...base, effect: 'allow', grant: d.grant, steps };
+  if (d.effect === 'deny') return { ...base, effect: 'deny', reason: d.reason, steps };
+  if (!label) return { ...base, effect: 'allow-if-row', steps };
+
+  // On a given label: the field's own candidates decide the field; the whole type's rules decide the row.
+  let fieldVerdict: { grant?: Explanation['grant']; reason?: Explanation['reason'] } = {};
+  for (const c of d.candidates) {
+    const failure = rowFailure(model.ownerOnlyHandling, subject, c, label);
+    steps.push({
+      agreement: c.grant.ref.agreement,
+      grant: c.grant.ref.grant,
+      outcome: failure ? failure.reason : 'allowed',
+      detail: failure ? `row: ${failure.detail}` : 'row: label passes',
+    });
+    if (!failure && !fieldVerdict.grant) fieldVerdict = { grant: c.grant.ref };
+    if (failure && !fieldVerdict.grant && !fieldVerdict.reason) fieldVerdict = { reason: failure.reason };
+  }
+  const rules = type ? createAccessProfile(model, subject, 'explain').rowRules(typeName) : undefined;
+  const verdict = rules?.evaluate(label);
+  const rowVisible = verdict?.visible ?? true;
+  const rowSecret = verdict && !verdict.visible ? verdict.secret : false;
+  if (verdict && !verdict.visible) {
+    return { ...base, effect: 'deny', reason: verdict.reason, rowVisible, rowSecret, steps };
+  }
+  if (fieldVerdict.grant) return { ...base, effect: 'allow', grant: fieldVerdict.grant, rowVisible, rowSecret, steps };
+  return { ...base, effect: 'deny', reason: fieldVerdict.reason ?? 'NO_AGREEMENT', rowVisible, rowSecret, steps };
+}

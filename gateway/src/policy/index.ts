@@ -1,0 +1,31 @@
+/**
+ * Need-to-know policy: the only public door of `gateway/src/policy/`.
+ *
+ * Start-up: `loadPolicy({ dir, supergraphSdl })` (throws `PolicyValidationError`, a
+ * `PolicyError`, on any problem: the gateway must not start) or `watchPolicy(dir, onChange,
+ * { supergraphSdl })` to also pick up changes without restart. Per request:
+ * `policy.profileFor(principal, purpose, now)` → `AccessProfile` (cached by key), then
+ * `profile.field(Type, field)` / `profile.rowRules(Type)` (see `types.ts`).
+ */
+export type {
+  AccessProfile,
+  CompiledPolicy,
+  DenyReason,
+  Explanation,
+  ExplanationStep,
+  FieldDecision,
+  RowFieldVerdict,
+  RowLabel,
+  RowRules,
+  RowVerdict,
+  SupergraphFacts,
+} from './types';
+export { loadPolicy, listUnmentionedFields, type LoadedPolicy, type LoadPolicyOptions } from './load-policy';
+export { watchPolicy, type PolicyWatch, type WatchPolicyOptions } from './watch-policy';
+export { PolicyValidationError, type PolicyProblem } from './policy-validation-error';
+export { policyVersion } from './read-policy-files';
+export { readRegistries, type PolicyRegistries } from './registries';
+export { parseSupergraph, type SupergraphModel } from './supergraph-model';
+export { createSupergraphFacts } from './supergraph-facts';
+export { META_GRANT } from './decide-field';
+export { runPolicyTests, type PolicyTestResult, type PolicyTestReport } from './run-policy-tests';

@@ -1,0 +1,207 @@
+/**
+ * The shapes of the policy files compliance officers write, as TypeScript types and as
+ * the JSON Schemas (ajv) that check them before any cross-check runs. Unknown keys are
+ * errors: a misspelt condition must never be silently ignored (that would widen a grant).
+ */
+
+/** `classification.yaml` */
+export interface ClassificationFile {
+  /** Clearance levels, lowest first. */
+  clearanceLevels: string[];
+  handlingCodes: Record<string, { meaning: string; ownerOnly?: boolean }>;
+}
+
+/** `roles.yaml` */
+export interface RolesFile {
+  roles: Record<string, { description: string }>;
+}
+
+/** `field-groups.yaml` */
+export interface FieldGroupsFile {
+  groups: Record<
+    string,
+    {
+      description: string;
+      /** Fields of the group are granted only by grants naming the group, never by `"*"` or by name. */
+      explicitOnly?: boolean;
+      /** Grants naming the group must require a role and a clearance. */
+      requiresRoleAndClearance?: boolean;
+      fields: Record<string, string[]>;
+    }
+  >;
+}
+
+/** Row conditions of a grant, checked against the owner's label at read time. */
+export interface RowConditionsSpec {
+  /** Rows carrying any of these handling codes are withheld. */
+  excludeHandling?: string[];
+  /** The row must be releasable to the principal's agency. */
+  releasableToRecipient?: boolean;
+  /** The row must be flagged for Europol support. */
+  europolSupport?: boolean;
+  /** The principal must be a member of one of the row's cases (optionally only refs matching `refPattern`). */
+  caseMember?: true | { refPattern: string };
+  /** One of the row's case refs must match this pattern (e.g. a Eurojust case `^EJ-`). */
+  linkedCase?: string;
+  /** Owner-only handling texts (H3) this grant has a rule for. */
+  allowRestrictedNotes?: string[];
+  /** When the row fails, its existence is secret too. */
+  existenceSecret?: boolean;
+}
+
+/** One grant inside an agreement. */
+export interface GrantSpec {
+  id: string;
+  intent: string;
+  fields?: Record<string, string[] | '*'>;
+  fieldGroups?: string[];
+  hitOnly?: boolean;
+  requires?: { roles?: string[]; clearance?: string };
+  rows?: RowConditionsSpec;
+}
+
+/** `agreements/*.yaml` */
+export interface AgreementFile {
+  id: string;
+  title: string;
+  intent: string;
+  legalBasis: string;
+  provider: string;
+  recipients: string[];
+  purposes: string[];
+  validity: { from: string; to?: string };
+  grants: GrantSpec[];
+}
+
+const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' };
+const TEXT = { type: 'string', minLength: 1 };
+const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+const NAMES = { type: 'array', items: TEXT, uniqueItems: true };
+
+export const classificationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clearanceLevels', 'handlingCodes'],
+  properties: {
+    clearanceLevels: { ...NAMES, minItems: 1 },
+    handlingCodes: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['meaning'],
+        properties: { meaning: TEXT, ownerOnly: { type: 'boolean' } },
+      },
+    },
+  },
+} as const;
+
+export const rolesSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['roles'],
+  properties: {
+    roles: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['description'],
+        properties: { description: TEXT },
+      },
+    },
+  },
+} as const;
+
+export const fieldGroupsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['groups'],
+  properties: {
+    groups: {
+      type: 'object',
+      propertyNames: ID,
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['description', 'fields'],
+        properties: {
+          description: TEXT,
+          explicitOnly: { type: 'boolean' },
+          requiresRoleAndClearance: { type: 'boolean' },
+          fields: { type: 'object', minProperties: 1, additionalProperties: { ...NAMES, minItems: 1 } },
+        },
+      },
+    },
+  },
+} as const;
+
+const rowsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    excludeHandling: { ...NAMES, minItems: 1 },
+    releasableToRecipient: { const: true },
+    europolSupport: { const: true },
+    caseMember: {
+      oneOf: [
+        { const: true },
+        { type: 'object', additionalProperties: false, required: ['refPattern'], properties: { refPattern: TEXT } },
+      ],
+    },
+    linkedCase: TEXT,
+    allowRestrictedNotes: { ...NAMES, minItems: 1 },
+    existenceSecret: { type: 'boolean' },
+  },
+} as const;
+
+export const agreementSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'title', 'intent', 'legalBasis', 'provider', 'recipients', 'purposes', 'validity', 'grants'],
+  properties: {
+    id: ID,
+    title: TEXT,
+    intent: TEXT,
+    legalBasis: TEXT,
+    provider: TEXT,
+    recipients: { ...NAMES, minItems: 1 },
+    purposes: { ...NAMES, minItems: 1 },
+    validity: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['from'],
+      properties: { from: DATE, to: DATE },
+    },
+    grants: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'intent'],
+        anyOf: [{ required: ['fields'] }, { required: ['fieldGroups'] }],
+        properties: {
+          id: ID,
+          intent: TEXT,
+          fields: {
+            type: 'object',
+            minProperties: 1,
+            additionalProperties: { oneOf: [{ const: '*' }, { ...NAMES, minItems: 1 }] },
+          },
+          fieldGroups: { ...NAMES, minItems: 1 },
+          hitOnly: { type: 'boolean' },
+          requires: {
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
+            properties: { roles: { ...NAMES, minItems: 1 }, clearance: TEXT },
+          },
+          rows: rowsSchema,
+        },
+      },
+    },
+  },
+} as const;

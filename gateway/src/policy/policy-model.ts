@@ -1,0 +1,64 @@
+/**
+ * The checked, normalised policy the decision functions run on: agreements flattened to
+ * grants with their field sets expanded and their conditions pre-parsed, indexed by
+ * recipient → type → field so a decision starts with three map lookups.
+ */
+import type { GrantRef } from '../context';
+import type { SupergraphModel } from './supergraph-model';
+
+/** Row conditions of one grant, ready to evaluate. */
+export interface CompiledRowConditions {
+  readonly excludeHandling: readonly string[];
+  readonly releasableToRecipient: boolean;
+  readonly europolSupport: boolean;
+  /** Present when the principal must be a member of one of the row's cases (pattern filters which refs count). */
+  readonly caseMember?: { readonly refPattern?: RegExp };
+  readonly linkedCase?: RegExp;
+  readonly allowRestrictedNotes: ReadonlySet<string>;
+  readonly existenceSecret: boolean;
+}
+
+/** One grant of one agreement, normalised. */
+export interface CompiledGrant {
+  readonly ref: GrantRef;
+  readonly intent: string;
+  readonly agreementTitle: string;
+  readonly file: string;
+  readonly line: number;
+  readonly provider: string;
+  readonly recipients: ReadonlySet<string>;
+  readonly purposes: ReadonlySet<string>;
+  /** Epoch ms, inclusive. */
+  readonly validFrom: number;
+  /** Epoch ms, exclusive (end of the `to` day, UTC); Infinity when open-ended. */
+  readonly validUntil: number;
+  readonly validityText: { readonly from: string; readonly to?: string };
+  /** Type → fields this grant releases. */
+  readonly fields: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly hitOnly: boolean;
+  readonly requiredRoles?: ReadonlySet<string>;
+  /** Rank in `clearanceLevels` (0 = lowest). */
+  readonly minClearance?: number;
+  readonly minClearanceName?: string;
+  readonly rows?: CompiledRowConditions;
+  /** Provider reads its own data. */
+  readonly ownData: boolean;
+}
+
+/** The whole checked policy. */
+export interface PolicyModel {
+  readonly version: string;
+  readonly supergraph: SupergraphModel;
+  /** Subgraph name → agency owning it. */
+  readonly agencyBySubgraph: ReadonlyMap<string, string>;
+  readonly clearanceRank: ReadonlyMap<string, number>;
+  /** Handling codes denied to everyone but the row's owner unless a grant has a rule for the note. */
+  readonly ownerOnlyHandling: ReadonlySet<string>;
+  readonly grants: readonly CompiledGrant[];
+  /** recipient → type → field → candidate grants (own data first, then by agreement id). */
+  readonly index: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, readonly CompiledGrant[]>>>;
+  /** recipient → type → hit-only grants naming a field of that type. */
+  readonly hitIndex: ReadonlyMap<string, ReadonlyMap<string, readonly CompiledGrant[]>>;
+  /** Sorted instants at which some agreement starts or ends (for the profile's validity epoch). */
+  readonly validityBoundaries: readonly number[];
+}

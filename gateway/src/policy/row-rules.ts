@@ -1,0 +1,136 @@
+/**
+ * Row conditions: a grant's conditions checked against the label the owner put on a
+ * row at read time, and the per-type {@link RowRules} enforcement applies to each row.
+ * A row stays visible when at least one field of it is released; its other fields are
+ * withheld one by one.
+ */
+import type { CompiledRowConditions } from './policy-model';
+import { META_GRANT, type InternalDecision, type RowCandidate, type Subject } from './decide-field';
+import type { DenyReason, RowFieldVerdict, RowLabel, RowRules, RowVerdict } from './types';
+import { LABEL_FIELD } from './supergraph-model';
+
+/** Why a candidate fails on a label, or undefined when it passes. */
+export function rowFailure(
+  ownerOnlyHandling: ReadonlySet<string>,
+  subject: Subject,
+  candidate: RowCandidate,
+  label: RowLabel,
+): { reason: DenyReason; detail: string } | undefined {
+  const rows: CompiledRowConditions | undefined = candidate.grant.rows;
+  if (candidate.ownerOnlyCheck && label.owner !== subject.agency) {
+    for (const code of label.handling) {
+      if (ownerOnlyHandling.has(code) && !(label.handlingNote && rows?.allowRestrictedNotes.has(label.handlingNote))) {
+        return { reason: 'HANDLING_RESTRICTED', detail: `${code} restricts the row to its owner ${label.owner} and no rule covers its note` };
+      }
+    }
+  }
+  if (!rows) return undefined;
+  for (const code of rows.excludeHandling) {
+    if (label.handling.includes(code)) return { reason: 'HANDLING_RESTRICTED', detail: `row carries ${code}, which this grant excludes` };
+  }
+  if (rows.releasableToRecipient && !label.releasableTo.includes(subject.agency)) {
+    return { reason: 'NOT_RELEASABLE', detail: `row is not releasable to ${subject.agency}` };
+  }
+  if (rows.europolSupport && !label.europolSupport) {
+    return { reason: 'NOT_RELEASABLE', detail: 'row is not flagged for Europol support' };
+  }
+  if (rows.linkedCase && !label.caseRefs.some((ref) => rows.linkedCase?.test(ref))) {
+    return { reason: 'NOT_A_CASE_MEMBER', detail: `row belongs to no case matching ${rows.linkedCase.source}` };
+  }
+  if (rows.caseMember) {
+    const pattern = rows.caseMember.refPattern;
+    if (!label.caseRefs.some((ref) => subject.cases.has(ref) && (!pattern || pattern.test(ref)))) {
+      return { reason: 'NOT_A_CASE_MEMBER', detail: `principal is a member of none of the row's cases${pattern ? ` matching ${pattern.source}` : ''}` };
+    }
+  }
+  return undefined;
+}
+
+/** Label subfields the candidates' checks read (owner and handling always). */
+function subfieldsFor(candidates: readonly RowCandidate[]): string[] {
+  const need = new Set(['owner', 'handling']);
+  for (const { grant } of candidates) {
+    const r = grant.rows;
+    if (!r) {
+      need.add('handlingNote');
+      continue;
+    }
+    if (r.allowRestrictedNotes.size > 0) need.add('handlingNote');
+    if (r.releasableToRecipient) need.add('releasableTo');
+    if (r.europolSupport) need.add('europolSupport');
+    if (r.caseMember || r.linkedCase) need.add('caseRefs');
+  }
+  return ['owner', 'handling', 'handlingNote', 'releasableTo', 'caseRefs', 'europolSupport'].filter((f) => need.has(f));
+}
+
+/**
+ * Row rules for one type given the subject's decision on each of its fields, or
+ * undefined when no field depends on the row.
+ */
+export function buildRowRules(
+  ownerOnlyHandling: ReadonlySet<string>,
+  subject: Subject,
+  decisions: ReadonlyMap<string, InternalDecision>,
+): RowRules | undefined {
+  // Distinct candidates, each evaluated once per label however many fields share it.
+  const candidates: RowCandidate[] = [];
+  const slot = new Map<RowCandidate['grant'], number>();
+  const fieldSlots = new Map<string, number[]>();
+  const fixed = new Map<string, RowFieldVerdict>();
+  let unconditionalAllowed = 0;
+  for (const [field, d] of decisions) {
+    if (d.effect === 'allow') {
+      fixed.set(field, { allowed: true, grant: d.grant });
+      unconditionalAllowed++;
+    } else if (d.effect === 'deny') {
+      fixed.set(field, { allowed: false, reason: d.reason });
+    } else {
+      fieldSlots.set(
+        field,
+        d.candidates.map((c) => {
+          let i = slot.get(c.grant);
+          if (i === undefined) {
+            i = candidates.length;
+            candidates.push(c);
+            slot.set(c.grant, i);
+          }
+          return i;
+        }),
+      );
+    }
+  }
+  if (candidates.length === 0) return undefined;
+  const notInPolicy: RowFieldVerdict = { allowed: false, reason: 'NOT_IN_POLICY' };
+  const metaAllowed: RowFieldVerdict = { allowed: true, grant: META_GRANT };
+
+  return {
+    labelField: LABEL_FIELD,
+    labelSubfields: subfieldsFor(candidates),
+    evaluate(label: RowLabel): RowVerdict {
+      const failures = candidates.map((c) => rowFailure(ownerOnlyHandling, subject, c, label));
+      const passes = failures.some((f) => f === undefined);
+      if (!passes && unconditionalAllowed === 0) {
+        const secret = candidates.some((c) => c.grant.rows?.existenceSecret === true);
+        return { visible: false, reason: secret ? 'ROW_SECRET' : (failures[0]?.reason ?? 'NO_AGREEMENT'), secret };
+      }
+      return {
+        visible: true,
+        field(fieldName: string): RowFieldVerdict {
+          const own = fixed.get(fieldName);
+          if (own) return own;
+          if (fieldName.startsWith('__')) return metaAllowed;
+          const slots = fieldSlots.get(fieldName);
+          if (!slots) return notInPolicy;
+          for (const i of slots) {
+            if (failures[i] === undefined) {
+              const c = candidates[i];
+              if (c) return { allowed: true, grant: c.grant.ref };
+            }
+          }
+          const first = slots[0] === undefined ? undefined : failures[slots[0]];
+          return { allowed: false, reason: first?.reason ?? 'NO_AGREEMENT' };
+        },
+      };
+    },
+  };
+}
