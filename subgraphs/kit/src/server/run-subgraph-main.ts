@@ -38,14 +38,15 @@ export function findRepoRoot(start: string = __dirname): string {
 
 /**
  * Reads a subgraph's settings from the environment: port from `PACTUM_<NAME>_PORT`, else
- * `PORT`, else the default; data file `PACTUM_<NAME>_DB_FILE`, else
+ * `PORT`, else the default (empty variables count as unset); data file `PACTUM_<NAME>_DB_FILE`, else
  * `<PACTUM_DATA_DIR or <repo>/.pactum/data>/<name>.sqlite`.
  *
  * @throws Error naming the variable when a port is not an integer 1-65535.
  */
 export function subgraphMainSettings(defaults: SubgraphMainDefaults, env: NodeJS.ProcessEnv = process.env): SubgraphMainSettings {
   const prefix = (defaults.envPrefix.toUpperCase().startsWith('PACTUM_') ? defaults.envPrefix : `PACTUM_${defaults.envPrefix}`).toUpperCase();
-  const portVar = env[`${prefix}_PORT`] !== undefined ? `${prefix}_PORT` : env['PORT'] !== undefined ? 'PORT' : undefined;
+  // An empty variable counts as unset (`PORT= npm start` is a common way to clear one).
+  const portVar = env[`${prefix}_PORT`] ? `${prefix}_PORT` : env['PORT'] ? 'PORT' : undefined;
   let port = defaults.port;
   if (portVar) {
     const text = env[portVar] ?? '';
