@@ -1,8 +1,36 @@
 /**
  * Authentication: who is asking, and why. The only public door of `gateway/src/auth/`.
+ *
+ * Start-up: `loadTrustRegistry` + `loadPurposes` (fail closed on a bad file), `ensureGatewayKeys`,
+ * in development `ensureDevIdentityProviders`; then `createTokenVerifier` and
+ * `createContextTokenSigner`. Per request: `authenticateRequest(headers, { verifier, purposes })`
+ * before anything is parsed; per subgraph call: `signer.sign(...)` sent as `authorization: Bearer`.
  */
 export type { DeclaredPurpose, Principal } from './principal';
 export { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from './algorithms';
 export { loadTrustRegistry, type AgencyEntry, type IdentityProviderConfig, type JwksLocation, type TrustRegistry } from './trust-registry';
 export { loadPurposes, type Purpose, type PurposeRegistry } from './purposes';
+export { JWKS_DEFAULTS, type JwksOptions } from './jwks-source';
+export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './verify-token';
+export { authenticateRequest, type AuthenticateDeps, type Authenticated, type RequestHeaders } from './authenticate-request';
+export {
+  CONTEXT_TOKEN_ISSUER,
+  CONTEXT_TOKEN_MAX_TTL_SEC,
+  CONTEXT_TOKEN_TYPE,
+  createContextTokenSigner,
+  type ContextTokenKey,
+  type ContextTokenRequest,
+  type ContextTokenSigner,
+  type ContextTokenSignerOptions,
+} from './context-token-signer';
+export { defaultGatewayKeyDir, ensureGatewayKeys, type GatewayKeys } from './ensure-gateway-keys';
+export {
+  defaultDevIdpDir,
+  ensureDevIdentityProviders,
+  issueDevToken,
+  parseTtl,
+  type DevIdentityProvider,
+  type DevIdentityProviderOptions,
+  type DevTokenRequest,
+} from './dev-idp';
 export { repoRoot } from './repo-root';

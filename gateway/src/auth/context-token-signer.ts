@@ -1,0 +1,118 @@
+/**
+ * Gateway → subgraph trust: a short-lived context token, signed by the gateway, on every subgraph
+ * request. Its audience is the one subgraph it is for, so a token captured from one subgraph's
+ * traffic is refused by another.
+ *
+ * Token: header `{ alg: EdDSA, kid, typ: pactum-context+jwt }`; claims `iss: pactum-gateway`,
+ * `aud: <subgraph>`, `sub`, `agency`, `purpose`, `caseRef` (when declared), `rid` (request id),
+ * `iat`, `exp` (≤ 60 s after `iat`). Sent to the subgraph as `authorization: Bearer <token>`
+ * (the agency's own token never goes past the gateway).
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { ConfigError } from '../errors';
+import { publicJwkOf } from './ensure-gateway-keys';
+import { readPrivateJwkFile } from './key-files';
+import { displayPath } from './repo-root';
+import type { DeclaredPurpose, Principal } from './principal';
+/** `iss` of every context token. */
+export const CONTEXT_TOKEN_ISSUER = 'pactum-gateway';
+/** `typ` header of every context token: keeps it from being mistaken for any other JWT. */
+export const CONTEXT_TOKEN_TYPE = 'pactum-context+jwt';
+/** Longest lifetime a context token may have, in seconds. */
+export const CONTEXT_TOKEN_MAX_TTL_SEC = 60;
+
+/** The signing key: in memory (from `ensureGatewayKeys`) or its JWK file (`gateway.private.jwk`, mode 0600). */
+export type ContextTokenKey =
+  | { readonly privateKey: KeyObject; /** `kid` of the key (its thumbprint). */ readonly kid: string }
+  | { readonly privateKeyFile: string };
+
+/** Options of {@link createContextTokenSigner}. */
+export type ContextTokenSignerOptions = ContextTokenKey & {
+  /** Lifetime in seconds, 1..60. Default 60. */
+  readonly ttlSec?: number;
+  /** Clock, injectable for tests. */
+  readonly now?: () => Date;
+  /** Most (request, subgraph) tokens kept for reuse. Default 10 000; 0 disables reuse. */
+  readonly memoSize?: number;
+};
+
+/** What a context token says. */
+export interface ContextTokenRequest {
+  /** Subgraph name (`police`, …): the token's audience. */
+  readonly audience: string;
+  readonly principal: Principal;
+  readonly purpose: DeclaredPurpose;
+  readonly requestId: string;
+}
+
+/** Signs context tokens. */
+export interface ContextTokenSigner {
+  /**
+   * A token for one subgraph call. Within one request the same (subgraph, principal, purpose)
+   * gets the same token while it has more than half its lifetime left, so a query plan that
+   * calls one subgraph many times signs once.
+   */
+  sign(request: ContextTokenRequest): Promise<string>;
+}
+
+/** Creates a signer over the gateway's private key. */
+export function createContextTokenSigner(options: ContextTokenSignerOptions): ContextTokenSigner {
+  const ttl = options.ttlSec ?? CONTEXT_TOKEN_MAX_TTL_SEC;
+  if (!(Number.isInteger(ttl) && ttl >= 1 && ttl <= CONTEXT_TOKEN_MAX_TTL_SEC)) {
+    throw new RangeError(`ttlSec must be an integer within 1..${CONTEXT_TOKEN_MAX_TTL_SEC}`);
+  }
+  const { privateKey, kid } = resolveKey(options);
+  const now = options.now ?? (() => new Date());
+  const memoSize = options.memoSize ?? 10_000;
+  const memo = new Map<string, { token: string; exp: number }>();
+
+  return {
+    async sign({ audience, principal, purpose, requestId }) {
+      if (audience === '' || requestId === '') throw new TypeError('audience and requestId are required');
+      const iat = Math.floor(now().getTime() / 1000);
+      const key = [requestId, audience, principal.agency, principal.subject, purpose.code, purpose.caseRef ?? ''].join('\u0000');
+      const cached = memo.get(key);
+      if (cached && cached.exp - iat > ttl / 2) return cached.token;
+
+      const exp = iat + ttl;
+      const token = await new SignJWT({
+        agency: principal.agency,
+        purpose: purpose.code,
+        ...(purpose.caseRef !== undefined ? { caseRef: purpose.caseRef } : {}),
+        rid: requestId,
+      })
+        .setProtectedHeader({ alg: 'EdDSA', kid, typ: CONTEXT_TOKEN_TYPE })
+        .setIssuer(CONTEXT_TOKEN_ISSUER)
+        .setAudience(audience)
+        .setSubject(principal.subject)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(privateKey);
+      if (memoSize > 0) {
+        // Crude bound: requests are short, so dropping everything at the limit loses little.
+        if (memo.size >= memoSize) memo.clear();
+        memo.set(key, { token, exp });
+      }
+      return token;
+    },
+  };
+}
+
+function resolveKey(key: ContextTokenKey): { privateKey: KeyObject; kid: string } {
+  if ('privateKeyFile' in key) {
+    let privateKey: KeyObject;
+    try {
+      privateKey = createPrivateKey({ key: { ...readPrivateJwkFile(key.privateKeyFile) }, format: 'jwk' });
+    } catch (cause) {
+      if (cause instanceof ConfigError) throw cause;
+      throw new ConfigError('key_unreadable', `${displayPath(key.privateKeyFile)}: not a usable private key`, { cause });
+    }
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw new ConfigError('key_unreadable', `${displayPath(key.privateKeyFile)}: the gateway key must be Ed25519`);
+    return { privateKey, kid: publicJwkOf(privateKey).kid ?? '' };
+  }
+  if (key.privateKey.type !== 'private' || key.privateKey.asymmetricKeyType !== 'ed25519') {
+    throw new TypeError('the context token key must be an Ed25519 private key');
+  }
+  return { privateKey: key.privateKey, kid: key.kid };
+}

@@ -1,0 +1,142 @@
+/**
+ * Verifies an agency's bearer token and turns it into a `Principal`.
+ *
+ * Order of checks (pinned by tests): size → compact form → header (`alg` asymmetric) → issuer in
+ * the registry → `alg` allowed for that issuer → key from the issuer's JWKS → signature →
+ * `iss`/`aud`/`exp`/`nbf`/`iat` → claims. Nothing from the token is trusted before the
+ * signature checks out, except the issuer used to pick which keys to check it against. Header
+ * members such as `jku`, `x5u` or `jwk` are never followed: keys come only from the registry.
+ */
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { UnauthenticatedError } from '../errors';
+import { isAsymmetricAlgorithm } from './algorithms';
+import { createJwksSource, type JwksOptions, type JwksSource } from './jwks-source';
+import type { Principal } from './principal';
+import { principalFromClaims } from './principal-from-claims';
+import { isRecord } from './shape';
+import type { TrustRegistry } from './trust-registry';
+
+/** Options of {@link createTokenVerifier}. */
+export interface TokenVerifierOptions {
+  readonly registry: TrustRegistry;
+  /** Allowed clock skew for `exp`/`nbf`/`iat`, in seconds. Default 30. */
+  readonly clockToleranceSec?: number;
+  /** Longest token accepted, in bytes. Default 8 192. */
+  readonly maxTokenBytes?: number;
+  /** JWKS fetching, caching and fail-closed limits. */
+  readonly jwks?: JwksOptions;
+  /** Clock, injectable for tests. Default `() => new Date()`. */
+  readonly now?: () => Date;
+}
+
+/** Verifies agency tokens. */
+export interface TokenVerifier {
+  /** Resolves the principal, or rejects with `UnauthenticatedError` (code `UNAUTHENTICATED`, a `reason`). */
+  verify(token: string): Promise<Principal>;
+}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** Creates a verifier over the registry's issuers; each issuer gets its own JWKS cache. */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const tolerance = options.clockToleranceSec ?? 30;
+  const maxBytes = options.maxTokenBytes ?? 8192;
+  if (!(Number.isFinite(tolerance) && tolerance >= 0 && tolerance <= 300)) throw new RangeError('clockToleranceSec must be within 0..300');
+  if (!(Number.isInteger(maxBytes) && maxBytes >= 512)) throw new RangeError('maxTokenBytes must be an integer ≥ 512');
+  const now = options.now ?? (() => new Date());
+  const sources = new Map<string, JwksSource>();
+  for (const agency of options.registry.agencies) {
+    const idp = agency.identityProvider;
+    sources.set(idp.issuer, createJwksSource(idp.jwks, options.jwks, () => now().getTime()));
+  }
+
+  return {
+    async verify(token) {
+      if (typeof token !== 'string' || token === '') throw new UnauthenticatedError('missing_token', 'no bearer token');
+      // Before any decoding: a huge token costs nothing to refuse.
+      if (Buffer.byteLength(token, 'utf8') > maxBytes) throw new UnauthenticatedError('token_too_large', `token exceeds ${maxBytes} bytes`);
+      if (!COMPACT_JWS.test(token)) throw new UnauthenticatedError('malformed_token', 'token is not a compact JWS (header.payload.signature)');
+      const [headerPart = '', payloadPart = ''] = token.split('.');
+
+      const header = decodeSegment(headerPart);
+      if (!header) throw new UnauthenticatedError('bad_header', 'token header is not a JSON object');
+      const alg = own(header, 'alg');
+      if (!isAsymmetricAlgorithm(alg)) throw new UnauthenticatedError('alg_not_allowed', 'token algorithm is not allowed (asymmetric only)');
+      const kid = own(header, 'kid');
+      if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) throw new UnauthenticatedError('bad_header', 'token header "kid" is malformed');
+      if (own(header, 'crit') !== undefined) throw new UnauthenticatedError('bad_header', 'token header "crit" is not supported');
+
+      const payload = decodeSegment(payloadPart);
+      if (!payload) throw new UnauthenticatedError('malformed_token', 'token payload is not a JSON object');
+      const iss = own(payload, 'iss');
+      const agency = typeof iss === 'string' ? options.registry.byIssuer(iss) : undefined;
+      if (!agency) throw new UnauthenticatedError('unknown_issuer', 'token issuer is not in the trust registry');
+      if (!agency.identityProvider.algorithms.includes(alg)) {
+        throw new UnauthenticatedError('alg_not_allowed', 'token algorithm is not allowed for this issuer');
+      }
+
+      const source = sources.get(agency.identityProvider.issuer);
+      if (!source) throw new UnauthenticatedError('unknown_issuer', 'token issuer is not in the trust registry');
+      const key = await source.getKey(alg, kid);
+
+      const currentDate = now();
+      let claims: Record<string, unknown>;
+      try {
+        const result = await jwtVerify(token, key, {
+          algorithms: [alg],
+          issuer: agency.identityProvider.issuer,
+          audience: [...agency.identityProvider.audience],
+          clockTolerance: tolerance,
+          currentDate,
+          requiredClaims: ['exp', 'iat'],
+        });
+        claims = result.payload;
+      } catch (error) {
+        throw mapJoseError(error);
+      }
+      // jose checks `iat` only against a max age; a token issued in the future is not valid yet.
+      const iat = own(claims, 'iat');
+      if (typeof iat === 'number' && iat > currentDate.getTime() / 1000 + tolerance) {
+        throw new UnauthenticatedError('token_not_yet_valid', 'token is issued in the future');
+      }
+      return principalFromClaims(claims, agency);
+    },
+  };
+}
+
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function decodeSegment(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** jose's error → our reason. Messages are ours: short, no token content. */
+function mapJoseError(error: unknown): UnauthenticatedError {
+  if (error instanceof joseErrors.JWTExpired) return new UnauthenticatedError('token_expired', 'token has expired');
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    switch (error.claim) {
+      case 'nbf':
+        return error.reason === 'check_failed'
+          ? new UnauthenticatedError('token_not_yet_valid', 'token is not valid yet')
+          : new UnauthenticatedError('invalid_claims', 'the token\'s "nbf" claim is malformed');
+      case 'aud':
+        return new UnauthenticatedError('wrong_audience', 'token is not meant for this gateway');
+      case 'iss':
+        return new UnauthenticatedError('unknown_issuer', 'token issuer is not in the trust registry');
+      default:
+        return new UnauthenticatedError('invalid_claims', `the token's "${error.claim}" claim is missing or malformed`);
+    }
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new UnauthenticatedError('bad_signature', 'token signature is invalid');
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return new UnauthenticatedError('alg_not_allowed', 'token algorithm is not allowed');
+  if (error instanceof joseErrors.JWTInvalid) return new UnauthenticatedError('invalid_claims', 'token claims are not a valid JSON object');
+  if (error instanceof joseErrors.JOSEError) return new UnauthenticatedError('malformed_token', 'token could not be verified', { cause: error });
+  throw error;
+}
