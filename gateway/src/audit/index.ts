@@ -11,3 +11,6 @@ export type { VerifyFinding, VerifyOptions, VerifyProblem, VerifyReport, ChainSu
 export { newAuditId } from './audit-id';
 export { canonicalJson } from './canonical-json';
 export { auditConfigFromEnv, openAuditTrail, DEFAULT_AUDIT_FILE, type AuditConfig } from './open-audit-trail';
+export { parseEntity, parseTime } from './report/parse-time';
+export { csvHeader, recordToCsvLine, recordToJsonLine, recordsToTable, type RecordFormat } from './report/format-records';
+export { statsToTable } from './report/format-stats';

@@ -1,0 +1,212 @@
+/**
+ * `pactum audit query|verify|stats`: the compliance officer's view of the trail.
+ * Store: `--url` / PACTUM_AUDIT_URL (PostgreSQL), else `--file` / PACTUM_AUDIT_FILE,
+ * else `.pactum/audit/audit.sqlite`. Exit codes: 0 done, 1 trail unavailable or verify
+ * found tampering, 2 bad arguments.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  AUDIT_OUTCOMES,
+  csvHeader,
+  DEFAULT_AUDIT_FILE,
+  openAuditTrail,
+  parseEntity,
+  parseTime,
+  recordsToTable,
+  recordToCsvLine,
+  recordToJsonLine,
+  statsToTable,
+  type AuditConfig,
+  type AuditFilter,
+  type AuditOutcome,
+  type AuditRecord,
+  type AuditTrail,
+  type VerifyReport,
+} from '../../audit';
+import { PactumError } from '../../errors';
+
+/** Where the command writes, and what it reads from the environment (overridable in tests). */
+export interface AuditCommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly now: () => Date;
+}
+
+const USAGE = `usage:
+  pactum audit query  [filters] [--format table|jsonl|csv] [store]
+  pactum audit verify [--chain <replica>] [--expect-head <chain>:<seq>:<hash> …] [--json] [store]
+  pactum audit stats  [--since <t>] [--until <t>] [--agency <id>] [--purpose <code>] [--json] [store]
+
+filters: --agency <id>  --subject <sub>  --purpose <code>  --case-ref <ref>  --id <auditId>
+         --entity <Type:Key> (e.g. Container:MSCU1234566)  --since <t>  --until <t>
+         --denied-only  --outcome ${AUDIT_OUTCOMES.join('|')}  --limit <n>
+time <t>: ISO (2025-01-10, 2025-01-10T09:00:00Z) or back from now (30m, 24h, 7d, 2w)
+store:   --url postgres://… (or PACTUM_AUDIT_URL)  --file <sqlite path> (or PACTUM_AUDIT_FILE,
+         default ${DEFAULT_AUDIT_FILE})  --schema <postgres schema>`;
+
+const OPTIONS = {
+  agency: { type: 'string' },
+  subject: { type: 'string' },
+  purpose: { type: 'string' },
+  'case-ref': { type: 'string' },
+  id: { type: 'string' },
+  entity: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  'denied-only': { type: 'boolean' },
+  outcome: { type: 'string' },
+  limit: { type: 'string' },
+  format: { type: 'string' },
+  chain: { type: 'string' },
+  'expect-head': { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  url: { type: 'string' },
+  file: { type: 'string' },
+  schema: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+/** Only these options make sense for each subcommand (besides the store options). */
+const ALLOWED: Record<string, readonly string[]> = {
+  query: ['agency', 'subject', 'purpose', 'case-ref', 'id', 'entity', 'since', 'until', 'denied-only', 'outcome', 'limit', 'format'],
+  verify: ['chain', 'expect-head', 'json'],
+  stats: ['since', 'until', 'agency', 'purpose', 'json'],
+};
+
+class UsageError extends Error {}
+
+/** Runs `pactum audit …`; resolves with the exit code. */
+export async function runAuditCommand(argv: string[], io: AuditCommandIo = processIo()): Promise<number> {
+  let sub: string;
+  let values: Values;
+  try {
+    const parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    values = parsed.values;
+    if (values.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    const [first, ...extra] = parsed.positionals;
+    if (!first || !(first in ALLOWED)) throw new UsageError(first ? `unknown audit command "${first}"` : 'missing audit command');
+    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    sub = first;
+    const allowed = new Set([...(ALLOWED[sub] ?? []), 'url', 'file', 'schema', 'help']);
+    const stray = Object.keys(values).find((k) => !allowed.has(k));
+    if (stray) throw new UsageError(`--${stray} does not apply to "audit ${sub}"`);
+  } catch (error) {
+    io.stderr(`pactum audit: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
+
+  let trail: AuditTrail | undefined;
+  try {
+    const config = storeConfig(values, io.env);
+    // Plan everything before touching the store, so bad arguments exit 2 without side effects.
+    const plan = planSubcommand(sub, values, io.now());
+    trail = await openAuditTrail(config);
+    return await plan(trail, io);
+  } catch (error) {
+    const bad = error instanceof UsageError || (error instanceof PactumError && (error.code === 'BAD_USER_INPUT' || error.code === 'CONFIG_INVALID'));
+    io.stderr(`pactum audit ${sub}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return bad ? 2 : 1;
+  } finally {
+    await trail?.close().catch(() => undefined);
+  }
+}
+
+function storeConfig(values: Values, env: NodeJS.ProcessEnv): AuditConfig {
+  if (values.url !== undefined && values.file !== undefined) throw new UsageError('give --url or --file, not both');
+  const url = values.url ?? (values.file === undefined ? env.PACTUM_AUDIT_URL || undefined : undefined);
+  const schema = values.schema ?? (env.PACTUM_AUDIT_SCHEMA || undefined);
+  // The command only reads; its chain id never receives records.
+  if (url !== undefined) return { url, replicaId: 'pactum-cli', ...(schema !== undefined ? { schema } : {}) };
+  if (values.schema !== undefined) throw new UsageError('--schema applies to PostgreSQL (--url) only');
+  const file = values.file ?? (env.PACTUM_AUDIT_FILE || DEFAULT_AUDIT_FILE);
+  // Reading must not create an empty trail and then report "0 records, OK".
+  if (!existsSync(file)) throw new UsageError(`no audit trail at ${file} (give --file or --url)`);
+  return { file, replicaId: 'pactum-cli' };
+}
+
+type Plan = (trail: AuditTrail, io: AuditCommandIo) => Promise<number>;
+
+function planSubcommand(sub: string, v: Values, now: Date): Plan {
+  if (sub === 'verify') return planVerify(v);
+  const since = v.since !== undefined ? parseTime(v.since, '--since', now) : undefined;
+  const until = v.until !== undefined ? parseTime(v.until, '--until', now) : undefined;
+  if (since && until && since >= until) throw new UsageError('--since must be before --until');
+  if (sub === 'stats') {
+    const filter = { ...(since ? { since } : {}), ...(until ? { until } : {}), ...(v.agency ? { agency: v.agency } : {}), ...(v.purpose ? { purpose: v.purpose } : {}) };
+    return async (trail, io) => {
+      const stats = await trail.stats(filter);
+      io.stdout(v.json ? `${JSON.stringify(stats, null, 2)}\n` : `${statsToTable(stats)}\n`);
+      return 0;
+    };
+  }
+  const format = v.format ?? 'table';
+  if (format !== 'table' && format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be table, jsonl or csv, not "${format}"`);
+  if (v.outcome !== undefined && !(AUDIT_OUTCOMES as readonly string[]).includes(v.outcome)) {
+    throw new UsageError(`--outcome must be one of ${AUDIT_OUTCOMES.join(', ')}`);
+  }
+  if (v.limit !== undefined && !/^[1-9]\d{0,8}$/.test(v.limit)) throw new UsageError(`--limit must be a positive integer, not "${v.limit}"`);
+  const filter: AuditFilter = {
+    ...(v.agency !== undefined ? { agency: v.agency } : {}),
+    ...(v.subject !== undefined ? { subject: v.subject } : {}),
+    ...(v.purpose !== undefined ? { purpose: v.purpose } : {}),
+    ...(v['case-ref'] !== undefined ? { caseRef: v['case-ref'] } : {}),
+    ...(v.id !== undefined ? { id: v.id } : {}),
+    ...(v.entity !== undefined ? { entity: parseEntity(v.entity) } : {}),
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    ...(v['denied-only'] ? { deniedOnly: true } : {}),
+    ...(v.outcome !== undefined ? { outcome: v.outcome as AuditOutcome } : {}),
+    ...(v.limit !== undefined ? { limit: Number(v.limit) } : {}),
+  };
+  return async (trail, io) => {
+    const records = trail.query(filter);
+    if (format === 'table') {
+      const all: AuditRecord[] = [];
+      for await (const r of records) all.push(r);
+      io.stdout(`${recordsToTable(all)}\n`);
+    } else {
+      if (format === 'csv') io.stdout(`${csvHeader()}\n`);
+      for await (const r of records) io.stdout(`${format === 'csv' ? recordToCsvLine(r) : recordToJsonLine(r)}\n`);
+    }
+    return 0;
+  };
+}
+
+function planVerify(v: Values): Plan {
+  const expectHeads = (v['expect-head'] ?? []).map((text) => {
+    const m = /^([A-Za-z0-9._-]{1,64}):(\d+):([0-9a-f]{64})$/.exec(text);
+    if (!m) throw new UsageError(`--expect-head "${text}" must be <chain>:<seq>:<64 hex hash>`);
+    return { chain: m[1] ?? '', seq: Number(m[2]), hash: m[3] ?? '' };
+  });
+  return async (trail, io) => {
+    const report = await trail.verify({ ...(v.chain !== undefined ? { chain: v.chain } : {}), expectHeads });
+    io.stdout(v.json ? `${JSON.stringify(report, null, 2)}\n` : `${describeVerify(trail.location, report)}\n`);
+    return report.ok ? 0 : 1;
+  };
+}
+
+function describeVerify(location: string, report: VerifyReport): string {
+  const lines = [`audit trail ${location}: ${report.ok ? 'OK' : 'FAILED'} — ${report.checked} record(s) checked in ${report.chains.length} chain(s)`];
+  for (const c of report.chains) {
+    const head = c.head ? `head seq ${c.head.seq} id ${c.head.id} (note it: --expect-head ${c.chain}:${c.head.seq}:${c.head.hash})` : 'no anchor';
+    lines.push(`  chain ${c.chain}: ${c.checked} record(s) ok, ${head}`);
+    if (c.problem) lines.push(`    ${c.problem.problem.toUpperCase()} at seq ${c.problem.seq}${c.problem.id ? ` (record ${c.problem.id})` : ''}: ${c.problem.detail}`);
+  }
+  return lines.join('\n');
+}
+
+function processIo(): AuditCommandIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    now: () => new Date(),
+  };
+}
