@@ -1,0 +1,114 @@
+/**
+ * The bench's settings, from flags (`npm run bench -- --duration 10`) with environment
+ * fallbacks (`BENCH_DURATION=10`). A bad value stops the bench with the option's name.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { VARIANT_NAMES, type VariantName } from './gateway-variants';
+
+export interface BenchOptions {
+  /** Measured seconds per window (`--duration`, `BENCH_DURATION`; default 10). */
+  readonly durationSec: number;
+  /** Seconds of load before each measured window, and twice that once per gateway at start (`--warmup`; default 2). */
+  readonly warmupSec: number;
+  /** How many times each window is repeated, alternating the gateways (`--rounds`; default 2). */
+  readonly rounds: number;
+  /** Concurrency levels (`--connections 1,10,50`). */
+  readonly connections: readonly number[];
+  /** Workload names (`--workloads dossier-full,lookup`); undefined: all. */
+  readonly workloads: readonly string[] | undefined;
+  /** Gateway variants (`--variants bare,pactum`); the first is the reference of the ratios. */
+  readonly variants: readonly VariantName[];
+  /** What to run: the gateways side by side, the component micro-benchmarks, or both (default). */
+  readonly parts: { readonly gateways: boolean; readonly components: boolean };
+  /** JSON output file (`--output`; default test/bench/results/latest.json). */
+  readonly output: string;
+  /** Keep the scratch folder (subgraph data, audit files) for inspection (`--keep`). */
+  readonly keep: boolean;
+}
+
+export const HELP = `usage: npm run bench -- [options]
+
+Starts the four subgraphs once, then the gateways (bare @apollo/gateway, pactum, pactum
+without audit) as child processes on free ports, and drives each with the same load,
+alternating the gateways round by round. Prints a table and writes JSON.
+
+  --duration <s>        measured seconds per window            (BENCH_DURATION, default 10)
+  --warmup <s>          warm-up seconds before each window     (BENCH_WARMUP, default 2)
+  --rounds <n>          repeats of every window                (BENCH_ROUNDS, default 2)
+  --connections <list>  concurrency levels                     (BENCH_CONNECTIONS, default 1,10,50)
+  --workloads <list>    dossier-full,dossier-restricted,lookup (BENCH_WORKLOADS, default all)
+  --variants <list>     bare,pactum,pactum-no-audit            (BENCH_VARIANTS, default all; first = reference)
+  --quick               duration 3, warm-up 1, rounds 1
+  --components          only the component micro-benchmarks
+  --gateways            only the gateways side by side
+  --output <file>       JSON file (default test/bench/results/latest.json)
+  --keep                keep the scratch folder
+`;
+
+function positive(name: string, raw: string, integer: boolean): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new Error(`${name}=${raw}: must be a positive ${integer ? 'whole ' : ''}number`);
+  }
+  return value;
+}
+
+function list(name: string, raw: string): string[] {
+  const items = raw.split(',').map((s) => s.trim());
+  if (items.length === 0 || items.some((s) => s === '')) throw new Error(`${name}=${raw}: must be a comma-separated list`);
+  if (new Set(items).size !== items.length) throw new Error(`${name}=${raw}: names an item twice`);
+  return items;
+}
+
+/** Parses flags, then environment; throws an Error naming the option on a bad value. Returns undefined for `--help`. */
+export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, repoRoot = path.resolve(__dirname, '../..')): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      connections: { type: 'string' },
+      workloads: { type: 'string' },
+      variants: { type: 'string' },
+      quick: { type: 'boolean' },
+      components: { type: 'boolean' },
+      gateways: { type: 'boolean' },
+      output: { type: 'string' },
+      keep: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return undefined;
+  const pick = (flag: string | undefined, envName: string): [string, string] | undefined =>
+    flag !== undefined ? [`--${envName.slice('BENCH_'.length).toLowerCase()}`, flag] : env[envName] ? [envName, env[envName] as string] : undefined;
+
+  const quick = values.quick === true;
+  const duration = pick(values.duration, 'BENCH_DURATION');
+  const warmup = pick(values.warmup, 'BENCH_WARMUP');
+  const rounds = pick(values.rounds, 'BENCH_ROUNDS');
+  const connections = pick(values.connections, 'BENCH_CONNECTIONS');
+  const workloads = pick(values.workloads, 'BENCH_WORKLOADS');
+  const variants = pick(values.variants, 'BENCH_VARIANTS');
+
+  const variantList = variants ? list(...variants) : [...VARIANT_NAMES];
+  for (const v of variantList) {
+    if (!(VARIANT_NAMES as readonly string[]).includes(v)) throw new Error(`${variants?.[0]}: unknown variant "${v}"; known: ${VARIANT_NAMES.join(', ')}`);
+  }
+  const connectionList = connections ? list(...connections).map((c) => positive(connections[0], c, true)) : [1, 10, 50];
+  if (values.components && values.gateways) throw new Error('--components and --gateways exclude each other (give neither to run both)');
+
+  return {
+    durationSec: duration ? positive(...duration, false) : quick ? 3 : 10,
+    warmupSec: warmup ? positive(...warmup, false) : quick ? 1 : 2,
+    rounds: rounds ? positive(...rounds, true) : quick ? 1 : 2,
+    connections: connectionList,
+    workloads: workloads ? list(...workloads) : undefined,
+    variants: variantList as VariantName[],
+    parts: { gateways: values.components !== true, components: values.gateways !== true },
+    output: path.resolve(repoRoot, values.output ?? 'test/bench/results/latest.json'),
+    keep: values.keep === true,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The gateways the bench compares, each started as its own child process on a free loopback
+ * port against the same subgraphs: `bare` (the reference), `pactum`, `pactum-no-audit`.
+ */
+import path from 'node:path';
+import { startChildService, type ChildService } from './child-service';
+import { freePort } from './free-port';
+
+export type VariantName = 'bare' | 'pactum' | 'pactum-no-audit';
+
+/** In table order; the first is the reference every ratio divides by. */
+export const VARIANT_NAMES: readonly VariantName[] = ['bare', 'pactum', 'pactum-no-audit'];
+
+/**
+ * Switch read by `gateway/src/main.ts` that swaps the audit sink for one that accepts and drops
+ * (the gateway says so loudly at start). Exists only to split the cost of audit in the bench.
+ */
+export const AUDIT_OFF_ENV = 'PACTUM_AUDIT_DISABLED_FOR_BENCH';
+/** What the gateway prints when it honours {@link AUDIT_OFF_ENV}; the bench refuses to report the variant without it. */
+export const AUDIT_OFF_BANNER = /AUDIT DISABLED/;
+
+/** Where everything a gateway needs lives. */
+export interface GatewayEnvironment {
+  /** `PACTUM_<NAME>_URL` for each subgraph. */
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  /** Gateway key folder's parent (`PACTUM_STATE_DIR`): the same key the subgraphs trust. */
+  readonly stateDir: string;
+  /** Scratch folder for this run's audit files. */
+  readonly workDir: string;
+}
+
+/** A gateway the bench can drive. */
+export interface RunningVariant {
+  readonly name: VariantName;
+  /** URL of the GraphQL endpoint. */
+  readonly url: string;
+  readonly service: ChildService;
+}
+
+function subgraphEnv(env: GatewayEnvironment): Record<string, string> {
+  // PACTUM_AUDIT_URL cleared: an inherited PostgreSQL URL would silently change what is measured.
+  const vars: Record<string, string> = { PACTUM_STATE_DIR: env.stateDir, PACTUM_HOST: '127.0.0.1', PACTUM_AUDIT_URL: '' };
+  for (const [name, url] of Object.entries(env.subgraphUrls)) vars[`PACTUM_${name.toUpperCase()}_URL`] = url;
+  return vars;
+}
+
+/** Starts one variant and waits until it serves (the Pactum gateway: until `/readyz` answers 200). */
+export async function startVariant(name: VariantName, env: GatewayEnvironment, timeoutMs = 90_000): Promise<RunningVariant> {
+  const port = await freePort();
+  const common = { ...subgraphEnv(env), PACTUM_GATEWAY_PORT: String(port) };
+  if (name === 'bare') {
+    const service = await startChildService({
+      name: 'gateway:bare',
+      script: 'test/bench/bare-gateway.ts',
+      env: common,
+      ready: { stdoutLine: /^bare gateway ready at (\S+)/ },
+      timeoutMs,
+    });
+    return { name, url: service.announcedUrl ?? `http://127.0.0.1:${port}/`, service };
+  }
+  const audit = name === 'pactum-no-audit' ? { [AUDIT_OFF_ENV]: '1' } : { [AUDIT_OFF_ENV]: '' };
+  const service = await startChildService({
+    name: `gateway:${name}`,
+    script: 'gateway/src/cli/pactum.ts',
+    args: ['gateway'],
+    env: { ...common, ...audit, PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
+    ready: { httpGet: `http://127.0.0.1:${port}/readyz` },
+    timeoutMs,
+  });
+  if (name === 'pactum-no-audit' && !AUDIT_OFF_BANNER.test(service.outputTail())) {
+    await service.stop();
+    throw new Error(
+      `pactum-no-audit: the gateway did not confirm ${AUDIT_OFF_ENV}=1 (no "AUDIT DISABLED" line); gateway/src/main.ts lacks the switch`,
+    );
+  }
+  return { name, url: `http://127.0.0.1:${port}/graphql`, service };
+}

@@ -1,0 +1,107 @@
+/**
+ * One measured window: autocannon drives a gateway with one workload at one concurrency for a
+ * fixed time while the gateway's process tree is sampled from /proc. Everything that went
+ * wrong (non-2xx, socket errors, timeouts, GraphQL errors that the workload does not expect)
+ * is counted and returned, never dropped.
+ */
+import autocannon from 'autocannon';
+import { startProcessSampler } from './proc-sampler';
+
+/** An HTTP request the load generator repeats. */
+export interface LoadRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface LoadRunOptions {
+  readonly request: LoadRequest;
+  readonly connections: number;
+  readonly durationSec: number;
+  /** Gateway process to charge CPU and memory to; omit for a warm-up. */
+  readonly pid?: number;
+  /** Per-request timeout in seconds (autocannon's default is 10). */
+  readonly timeoutSec?: number;
+}
+
+/** The figures of one window. */
+export interface LoadRunResult {
+  readonly connections: number;
+  readonly durationSec: number;
+  /** Completed responses (any status). */
+  readonly requests: number;
+  readonly requestsPerSec: number;
+  readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number; readonly mean: number };
+  readonly non2xx: number;
+  /** Socket-level errors (refused, reset, hang up). */
+  readonly errors: number;
+  readonly timeouts: number;
+  /** 2xx responses whose body carries a GraphQL `errors` array. */
+  readonly graphqlErrorResponses: number;
+  /** Smallest and largest response body, in bytes: a change within a run means the answers changed. */
+  readonly bodyBytes: { readonly min: number; readonly max: number };
+  /** Gateway CPU (user + system) over the window, ms; undefined without a pid. */
+  readonly gatewayCpuMs?: number;
+  /** Gateway CPU per completed request, ms. */
+  readonly gatewayCpuMsPerRequest?: number;
+  /** Highest gateway RSS sampled in the window, bytes. */
+  readonly gatewayPeakRssBytes?: number;
+  /** The gateway's lifetime peak RSS (VmHWM) at the end of the window, bytes. */
+  readonly gatewayLifetimePeakRssBytes?: number;
+}
+
+/** Drives one window; resolves when autocannon has finished. */
+export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
+  const { request, connections, durationSec } = options;
+  if (!Number.isInteger(connections) || connections < 1) throw new RangeError(`connections must be a positive integer, got ${connections}`);
+  if (!(durationSec > 0)) throw new RangeError(`durationSec must be positive, got ${durationSec}`);
+
+  let graphqlErrorResponses = 0;
+  let minBody = Number.POSITIVE_INFINITY;
+  let maxBody = 0;
+  const onResponse = (status: number, body: string): void => {
+    const length = Buffer.byteLength(body);
+    if (length < minBody) minBody = length;
+    if (length > maxBody) maxBody = length;
+    // A substring test, not a parse: the load generator shares the CPUs with the gateway.
+    if (status >= 200 && status < 300 && body.includes('"errors":[')) graphqlErrorResponses += 1;
+  };
+
+  const sampler = options.pid !== undefined ? startProcessSampler(options.pid) : undefined;
+  const result = await autocannon({
+    url: request.url,
+    connections,
+    duration: durationSec,
+    timeout: options.timeoutSec ?? 10,
+    requests: [{ method: 'POST', headers: { ...request.headers }, body: request.body, onResponse }],
+  });
+  const sample = sampler?.stop();
+
+  const requests = result.requests.total;
+  return {
+    connections,
+    durationSec: result.duration,
+    requests,
+    requestsPerSec: result.duration > 0 ? requests / result.duration : 0,
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.average,
+    },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    graphqlErrorResponses,
+    bodyBytes: { min: Number.isFinite(minBody) ? minBody : 0, max: maxBody },
+    ...(sample
+      ? {
+          gatewayCpuMs: sample.cpuMs,
+          gatewayCpuMsPerRequest: requests > 0 ? sample.cpuMs / requests : Number.NaN,
+          gatewayPeakRssBytes: sample.peakRssBytes,
+          gatewayLifetimePeakRssBytes: sample.lifetimePeakRssBytes,
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The side-by-side run: subgraphs once, every gateway variant once (all kept running, idle
+ * while another is measured), then round after round every (workload, connections) window on
+ * each variant in turn — A B C A B C … — so that drift of a noisy machine hits all alike.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureGatewayKeys, issueDevToken } from '../../gateway/src/auth';
+import type { BenchOptions } from './bench-options';
+import { summarise, type BenchReport, type MeasuredRun, type ProbeResult } from './bench-results';
+import { REPO_ROOT } from './child-service';
+import { startVariant, type RunningVariant, type VariantName } from './gateway-variants';
+import { runLoad, type LoadRequest } from './load-run';
+import { startSubgraphFleet } from './subgraph-fleet';
+import { requestOf, selectWorkloads, type Workload } from './workloads';
+
+/** Where progress lines go (stderr by default, so stdout carries only the table). */
+export type BenchLog = (line: string) => void;
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** One request outside the load, to record what each gateway answers (and catch a broken setup early). */
+async function probe(variant: RunningVariant, workload: Workload, request: LoadRequest): Promise<ProbeResult> {
+  const res = await fetch(variant.url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(30_000) });
+  const text = await res.text();
+  let errorCodes: string[] = [];
+  let dataFields: string[] = [];
+  try {
+    const body = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string; reason?: string } }[] };
+    errorCodes = (body.errors ?? []).map((e) => [e.extensions?.code ?? 'NO_CODE', e.extensions?.reason].filter(Boolean).join(':'));
+    dataFields = Object.entries(body.data ?? {}).flatMap(([k, v]) => (v === null ? [] : [k]));
+  } catch {
+    errorCodes = ['BODY_NOT_JSON'];
+  }
+  return { workload: workload.name, variant: variant.name, status: res.status, bodyBytes: Buffer.byteLength(text), errorCodes, dataFields };
+}
+
+/** Runs the gateways side by side and returns the report (the caller prints and writes it). */
+export async function runGatewayBench(options: BenchOptions, log: BenchLog): Promise<BenchReport> {
+  const startedAt = new Date();
+  const loadAvgBefore = os.loadavg();
+  const workloads = selectWorkloads(options.workloads);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pactum-bench-'));
+  const stateDir = path.join(workDir, 'state');
+  const keys = ensureGatewayKeys(path.join(stateDir, 'keys'));
+
+  // Agency tokens from the development identity providers (the trust registry points at their
+  // JWKS files); a day's lifetime outlasts any bench.
+  const tokens = new Map<string, string>();
+  for (const w of workloads) tokens.set(w.name, await issueDevToken({ ...w.principal, ttl: '1d' }));
+
+  const running: RunningVariant[] = [];
+  const skippedVariants: { variant: VariantName; reason: string }[] = [];
+  const runs: MeasuredRun[] = [];
+  const probes: ProbeResult[] = [];
+  log(`bench: scratch folder ${workDir}`);
+  const fleet = await startSubgraphFleet({ dataDir: path.join(workDir, 'data'), publicKeyFile: keys.publicKeyFile });
+  try {
+    log(`bench: subgraphs ready (${Object.entries(fleet.urls).map(([n, u]) => `${n} ${u}`).join(', ')})`);
+    const gatewayEnv = { subgraphUrls: fleet.urls, stateDir, workDir };
+    for (const name of options.variants) {
+      const t0 = Date.now();
+      try {
+        const variant = await startVariant(name, gatewayEnv);
+        running.push(variant);
+        log(`bench: ${name} ready at ${variant.url} (pid ${variant.service.pid}, ${Date.now() - t0} ms)`);
+      } catch (err) {
+        const reason = (err as Error).message.split('\n')[0] ?? 'failed to start';
+        if (name === options.variants[0]) throw err;
+        skippedVariants.push({ variant: name, reason });
+        log(`bench: SKIPPING ${name}: ${(err as Error).message}`);
+      }
+    }
+
+    const requests = new Map<string, LoadRequest>();
+    for (const variant of running) {
+      for (const w of workloads) {
+        const { headers, body } = requestOf(w, tokens.get(w.name) ?? '');
+        const request = { url: variant.url, headers, body };
+        requests.set(`${variant.name}/${w.name}`, request);
+        const p = await probe(variant, w, request);
+        probes.push(p);
+        log(`bench: probe ${variant.name} ${w.name}: HTTP ${p.status}, ${p.bodyBytes} B, data [${p.dataFields.join(',')}], errors [${p.errorCodes.join(', ')}]`);
+      }
+    }
+    // Warm-up once per (variant, workload): JIT, query plans, rewrite caches, subgraph sockets.
+    for (const variant of running) {
+      for (const w of workloads) {
+        await runLoad({ request: requests.get(`${variant.name}/${w.name}`) as LoadRequest, connections: 10, durationSec: options.warmupSec * 2 });
+      }
+    }
+
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const w of workloads) {
+        for (const connections of options.connections) {
+          for (const variant of running) {
+            if (!variant.service.alive()) throw new Error(`${variant.name} exited during the bench:\n${variant.service.outputTail()}`);
+            const request = requests.get(`${variant.name}/${w.name}`) as LoadRequest;
+            // A short warm-up at this level re-opens the sockets an idle gap may have closed.
+            await runLoad({ request, connections, durationSec: options.warmupSec });
+            const result = await runLoad({ request, connections, durationSec: options.durationSec, pid: variant.service.pid });
+            runs.push({ ...result, round, workload: w.name, variant: variant.name });
+            const bad = result.non2xx + result.errors + result.timeouts;
+            log(
+              `bench: round ${round}/${options.rounds} ${w.name} c=${connections} ${variant.name}: ${result.requestsPerSec.toFixed(1)} req/s, p99 ${result.latencyMs.p99} ms, ` +
+                `cpu ${result.gatewayCpuMsPerRequest?.toFixed(2)} ms/req${bad > 0 ? `, FAILURES ${bad}` : ''}`,
+            );
+          }
+        }
+      }
+    }
+  } finally {
+    await Promise.all(running.map((v) => v.service.stop()));
+    await fleet.stop();
+    if (!options.keep) fs.rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const variants = running.map((v) => v.name);
+  return {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAvgBefore },
+    gitCommit: gitCommit(),
+    settings: {
+      durationSec: options.durationSec,
+      warmupSec: options.warmupSec,
+      rounds: options.rounds,
+      connections: options.connections,
+      workloads: workloads.map((w) => w.name),
+      variants,
+    },
+    skippedVariants,
+    probes,
+    rows: summarise(runs, probes, { workloads: workloads.map((w) => w.name), connections: options.connections, variants }),
+    runs,
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The four agency subgraphs, started once per bench run as child processes on free loopback
+ * ports, with their SQLite files in a scratch folder (seeded on first start) and the gateway's
+ * public key so they accept the context tokens of every gateway variant.
+ */
+import path from 'node:path';
+import { startChildService, type ChildService } from './child-service';
+import { freePort } from './free-port';
+
+/** The subgraphs of the supergraph, by name. */
+export const SUBGRAPH_NAMES = ['police', 'customs', 'eurojust', 'europol'] as const;
+
+export interface SubgraphFleet {
+  /** GraphQL endpoint of each subgraph. */
+  readonly urls: Readonly<Record<string, string>>;
+  readonly services: readonly ChildService[];
+  stop(): Promise<void>;
+}
+
+export interface SubgraphFleetOptions {
+  /** Folder for the subgraphs' SQLite files. */
+  readonly dataDir: string;
+  /** The gateway's public JWK file (`PACTUM_GATEWAY_PUBLIC_KEY_FILE`). */
+  readonly publicKeyFile: string;
+  readonly timeoutMs?: number;
+}
+
+/** Starts all four in parallel; if one fails, the others are stopped and the error names it. */
+export async function startSubgraphFleet(options: SubgraphFleetOptions): Promise<SubgraphFleet> {
+  const started = await Promise.allSettled(
+    SUBGRAPH_NAMES.map(async (name) => {
+      const port = await freePort();
+      const service = await startChildService({
+        name,
+        script: path.join('subgraphs', name, 'src', 'main.ts'),
+        env: {
+          PORT: String(port),
+          [`PACTUM_${name.toUpperCase()}_PORT`]: String(port),
+          [`PACTUM_${name.toUpperCase()}_DB_FILE`]: '',
+          PACTUM_DATA_DIR: options.dataDir,
+          PACTUM_GATEWAY_PUBLIC_KEY_FILE: options.publicKeyFile,
+        },
+        ready: { httpGet: `http://127.0.0.1:${port}/healthz` },
+        timeoutMs: options.timeoutMs ?? 60_000,
+      });
+      return { name, service, url: `http://127.0.0.1:${port}/graphql` };
+    }),
+  );
+  const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
+  const stop = async (): Promise<void> => {
+    await Promise.all(ok.map((s) => s.service.stop()));
+  };
+  if (failed.length > 0) {
+    await stop();
+    throw new Error(`subgraphs failed to start:\n${failed.map((e) => e.message).join('\n')}`);
+  }
+  return {
+    urls: Object.fromEntries(ok.map((s) => [s.name, s.url])),
+    services: ok.map((s) => s.service),
+    stop,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * What the bench asks: each workload is one GraphQL request (operation, variables) made by one
+ * development principal for one declared purpose. Every gateway variant gets the very same
+ * bytes; the bare gateway simply ignores the headers it does not understand.
+ */
+import { loadOperations } from '@pactum/schema';
+
+/** The claims of the development token a workload is sent with. */
+export interface BenchPrincipal {
+  readonly agency: string;
+  readonly sub: string;
+  readonly roles: readonly string[];
+  readonly clearance: string;
+  readonly purposes: readonly string[];
+  readonly cases: readonly string[];
+}
+
+export interface Workload {
+  /** Stable name used on the command line and in results (`dossier-full`, …). */
+  readonly name: string;
+  /** One line for the table's legend. */
+  readonly description: string;
+  readonly operationName: string;
+  readonly query: string;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly principal: BenchPrincipal;
+  /** `x-purpose`, `x-justification`, `x-case-ref`. */
+  readonly purpose: { readonly code: string; readonly justification?: string; readonly caseRef?: string };
+}
+
+/** A single-subgraph lookup of one entity: the floor of what a gateway adds to a request. */
+const CONTAINER_LOOKUP = `query ContainerLookup($number: ContainerNumber!) {
+  container(number: $number) { number ownerCode sizeType reefer }
+}`;
+
+function trustedOperation(name: string): string {
+  const text = loadOperations()[name];
+  if (!text) throw new Error(`schema/operations/${name}.graphql not found`);
+  return text;
+}
+
+/** Investigator of the owning police force on the case the story container belongs to. */
+const NL_INVESTIGATOR: BenchPrincipal = {
+  agency: 'NL-POLICE',
+  sub: 'bench.investigator',
+  roles: ['investigator'],
+  clearance: 'SECRET',
+  purposes: ['drug-trafficking', 'money-laundering'],
+  cases: ['NL-ONB-2024-0456'],
+};
+
+/** A partner police officer under the 2021 joint statement: seizures and movements, no personal data. */
+const BE_OFFICER: BenchPrincipal = {
+  agency: 'BE-POLICE',
+  sub: 'bench.officer',
+  roles: ['investigator'],
+  clearance: 'RESTRICTED',
+  purposes: ['drug-trafficking'],
+  cases: [],
+};
+
+/** Every workload the bench knows, in table order. */
+export function allWorkloads(): readonly Workload[] {
+  const dossier = trustedOperation('ContainerDossier');
+  return [
+    {
+      name: 'dossier-full',
+      description: 'ContainerDossier MSCU1234566 as an NL-POLICE investigator on the case (fully granted)',
+      operationName: 'ContainerDossier',
+      query: dossier,
+      variables: { number: 'MSCU1234566' },
+      principal: NL_INVESTIGATOR,
+      purpose: { code: 'drug-trafficking', justification: 'bench: dossier review', caseRef: 'NL-ONB-2024-0456' },
+    },
+    {
+      name: 'dossier-restricted',
+      description: 'ContainerDossier MSCU1234566 as a BE-POLICE officer (heavily restricted)',
+      operationName: 'ContainerDossier',
+      query: dossier,
+      variables: { number: 'MSCU1234566' },
+      principal: BE_OFFICER,
+      purpose: { code: 'drug-trafficking', justification: 'bench: joint statement check' },
+    },
+    {
+      name: 'lookup',
+      description: 'one container by number, customs fields only (single subgraph, single entity)',
+      operationName: 'ContainerLookup',
+      query: CONTAINER_LOOKUP,
+      variables: { number: 'MAEU8123457' },
+      principal: NL_INVESTIGATOR,
+      purpose: { code: 'drug-trafficking', justification: 'bench: lookup', caseRef: 'NL-ONB-2024-0456' },
+    },
+  ];
+}
+
+/** The workloads named, in the order asked; an unknown name is an error listing the known ones. */
+export function selectWorkloads(names: readonly string[] | undefined): readonly Workload[] {
+  const all = allWorkloads();
+  if (!names) return all;
+  return names.map((name) => {
+    const found = all.find((w) => w.name === name);
+    if (!found) throw new Error(`unknown workload "${name}"; known: ${all.map((w) => w.name).join(', ')}`);
+    return found;
+  });
+}
+
+/** Headers and body of a workload's request, given its agency token. */
+export function requestOf(workload: Workload, token: string): { headers: Record<string, string>; body: string } {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    authorization: `Bearer ${token}`,
+    'x-purpose': workload.purpose.code,
+  };
+  if (workload.purpose.justification) headers['x-justification'] = workload.purpose.justification;
+  if (workload.purpose.caseRef) headers['x-case-ref'] = workload.purpose.caseRef;
+  const body = JSON.stringify({ query: workload.query, operationName: workload.operationName, variables: workload.variables });
+  return { headers, body };
+}
