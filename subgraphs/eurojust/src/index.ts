@@ -1,0 +1,7 @@
+/** @pactum/subgraph-eurojust: EUROJUST's subgraph (judicial cases, JITs, MLA requests, arrest warrants, national case links). */
+export { typeDefs, eurojustSdl } from './schema';
+export { resolvers } from './resolvers/eurojust-resolvers';
+export { createEurojustSubgraph, type EurojustSubgraphOptions } from './create-eurojust-subgraph';
+export { eurojustMigrations } from './store/migrations';
+export { seedEurojust, EUROJUST_SEED } from './seed/seed-eurojust';
+export type { EurojustContext } from './store/db-of';
