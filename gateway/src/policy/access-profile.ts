@@ -3,6 +3,7 @@
  * each `Type.field` with a memoised decision, so after the first request of a profile
  * a field decision is two map lookups.
  */
+import { fieldOwner } from './check-policy';
 import { decideField, type InternalDecision, type Subject } from './decide-field';
 import type { PolicyModel } from './policy-model';
 import { buildRowRules } from './row-rules';
@@ -41,8 +42,13 @@ export function createAccessProfile(model: PolicyModel, subject: Subject, key: s
       let rules: RowRules | undefined;
       if (type && type.kind === 'object') {
         const all = new Map<string, InternalDecision>();
-        for (const f of type.fields.keys()) all.set(f, decideField(model, subject, typeName, f));
-        rules = buildRowRules(model.ownerOnlyHandling, subject, all);
+        const governed = new Set<string>();
+        const owner = model.agencyBySubgraph.get(type.owningGraph);
+        for (const f of type.fields.keys()) {
+          all.set(f, decideField(model, subject, typeName, f));
+          if (type.labelled && owner !== undefined && fieldOwner(model.supergraph, model.agencyBySubgraph, type, f) === owner) governed.add(f);
+        }
+        rules = buildRowRules(model.ownerOnlyHandling, subject, all, governed);
       }
       rowRules.set(typeName, rules);
       return rules;

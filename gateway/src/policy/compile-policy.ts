@@ -93,28 +93,32 @@ function explain(model: PolicyModel, subject: Subject, typeName: string, fieldNa
   const ownerGraph = type && f ? (f.graphs.includes(type.owningGraph) ? type.owningGraph : f.graphs[0]) : undefined;
   const owner = ownerGraph === undefined ? undefined : model.agencyBySubgraph.get(ownerGraph);
   const base = { coordinate: `${typeName}.${fieldName}`, policyVersion: model.version, ...(owner ? { owner } : {}) };
-  if (d.effect === 'allow') return { ...base, effect: 'allow', grant: d.grant, steps };
   if (d.effect === 'deny') return { ...base, effect: 'deny', reason: d.reason, steps };
-  if (!label) return { ...base, effect: 'allow-if-row', steps };
-
-  // On a given label: the field's own candidates decide the field; the whole type's rules decide the row.
-  let fieldVerdict: { grant?: Explanation['grant']; reason?: Explanation['reason'] } = {};
-  for (const c of d.candidates) {
-    const failure = rowFailure(model.ownerOnlyHandling, subject, c, label);
-    steps.push({
-      agreement: c.grant.ref.agreement,
-      grant: c.grant.ref.grant,
-      outcome: failure ? failure.reason : 'allowed',
-      detail: failure ? `row: ${failure.detail}` : 'row: label passes',
-    });
-    if (!failure && !fieldVerdict.grant) fieldVerdict = { grant: c.grant.ref };
-    if (failure && !fieldVerdict.grant && !fieldVerdict.reason) fieldVerdict = { reason: failure.reason };
+  if (!label) {
+    return d.effect === 'allow' ? { ...base, effect: 'allow', grant: d.grant, steps } : { ...base, effect: 'allow-if-row', steps };
   }
+
+  // On a given label the type's rules decide whether the row is seen at all, and the field's own candidates decide the field.
   const rules = type ? createAccessProfile(model, subject, 'explain').rowRules(typeName) : undefined;
   const verdict = rules?.evaluate(label);
   const rowVisible = verdict?.visible ?? true;
   const rowSecret = verdict && !verdict.visible ? verdict.secret : false;
+  let fieldVerdict: { grant?: Explanation['grant']; reason?: Explanation['reason'] } = d.effect === 'allow' ? { grant: d.grant } : {};
+  if (d.effect === 'allow-if-row') {
+    for (const c of d.candidates) {
+      const failure = rowFailure(model.ownerOnlyHandling, subject, c, label);
+      steps.push({
+        agreement: c.grant.ref.agreement,
+        grant: c.grant.ref.grant,
+        outcome: failure ? failure.reason : 'allowed',
+        detail: failure ? `row: ${failure.detail}` : 'row: label passes',
+      });
+      if (!failure && !fieldVerdict.grant) fieldVerdict = { grant: c.grant.ref };
+      if (failure && !fieldVerdict.grant && !fieldVerdict.reason) fieldVerdict = { reason: failure.reason };
+    }
+  }
   if (verdict && !verdict.visible) {
+    steps.push({ agreement: 'pactum:row', outcome: verdict.reason, detail: `no field of the owner is released on this row: the row is withheld${verdict.secret ? ' and its existence is secret' : ''}` });
     return { ...base, effect: 'deny', reason: verdict.reason, rowVisible, rowSecret, steps };
   }
   if (fieldVerdict.grant) return { ...base, effect: 'allow', grant: fieldVerdict.grant, rowVisible, rowSecret, steps };

@@ -1,8 +1,10 @@
 /**
  * Row conditions: a grant's conditions checked against the label the owner put on a
  * row at read time, and the per-type {@link RowRules} enforcement applies to each row.
- * A row stays visible when at least one field of it is released; its other fields are
- * withheld one by one.
+ * The row belongs to its owner (the agency labelling it): it stays visible when at least
+ * one of the owner's fields is released on it, and then its other fields are withheld one
+ * by one. When none is, the row is dropped whole — fields other agencies contribute to it
+ * (police `Container.investigations`) must not reveal that a withheld row exists.
  */
 import type { CompiledRowConditions } from './policy-model';
 import { META_GRANT, type InternalDecision, type RowCandidate, type Subject } from './decide-field';
@@ -71,17 +73,19 @@ export function buildRowRules(
   ownerOnlyHandling: ReadonlySet<string>,
   subject: Subject,
   decisions: ReadonlyMap<string, InternalDecision>,
+  governed: ReadonlySet<string>,
 ): RowRules | undefined {
   // Distinct candidates, each evaluated once per label however many fields share it.
   const candidates: RowCandidate[] = [];
   const slot = new Map<RowCandidate['grant'], number>();
   const fieldSlots = new Map<string, number[]>();
   const fixed = new Map<string, RowFieldVerdict>();
-  let unconditionalAllowed = 0;
+  // Fields of the row's owner released whatever the label: then the row is always visible.
+  let unconditionalGoverned = 0;
   for (const [field, d] of decisions) {
     if (d.effect === 'allow') {
       fixed.set(field, { allowed: true, grant: d.grant });
-      unconditionalAllowed++;
+      if (governed.has(field)) unconditionalGoverned++;
     } else if (d.effect === 'deny') {
       fixed.set(field, { allowed: false, reason: d.reason });
     } else {
@@ -109,7 +113,7 @@ export function buildRowRules(
     evaluate(label: RowLabel): RowVerdict {
       const failures = candidates.map((c) => rowFailure(ownerOnlyHandling, subject, c, label));
       const passes = failures.some((f) => f === undefined);
-      if (!passes && unconditionalAllowed === 0) {
+      if (!passes && unconditionalGoverned === 0) {
         const secret = candidates.some((c) => c.grant.rows?.existenceSecret === true);
         return { visible: false, reason: secret ? 'ROW_SECRET' : (failures[0]?.reason ?? 'NO_AGREEMENT'), secret };
       }

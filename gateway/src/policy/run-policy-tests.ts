@@ -1,0 +1,80 @@
+/**
+ * Runs the policy tests against a compiled policy and tells, for each case, which
+ * agreement and grant decided it (or why it was denied), so an auditor can follow.
+ */
+import type { Principal } from '../auth/principal';
+import { readPolicyTests, type PolicyTestCase } from './policy-test-files';
+import type { CompiledPolicy, Explanation } from './types';
+
+/** Outcome of one case. */
+export interface PolicyTestResult {
+  readonly case: PolicyTestCase;
+  readonly passed: boolean;
+  readonly explanation: Explanation;
+  /** `released by agreement/grant`, `denied: REASON`, … */
+  readonly actual: string;
+  /** Why it failed, when it did. */
+  readonly failure?: string;
+}
+
+/** All outcomes, with a printable summary. */
+export interface PolicyTestReport {
+  readonly results: readonly PolicyTestResult[];
+  readonly passed: number;
+  readonly failed: number;
+  /** One line per case, then a total. */
+  format(): string;
+}
+
+function principalOf(c: PolicyTestCase): Principal {
+  return {
+    subject: `policy-test:${c.name}`,
+    agency: c.principal.agency,
+    issuer: 'policy-test',
+    roles: new Set(c.principal.roles ?? []),
+    clearance: c.principal.clearance ?? '',
+    purposes: new Set([c.purpose]),
+    cases: new Set(c.principal.cases ?? []),
+  };
+}
+
+function describe(e: Explanation): string {
+  if (e.effect === 'allow') return `released by ${e.grant?.agreement}/${e.grant?.grant}`;
+  if (e.effect === 'allow-if-row') return 'conditional on the row label';
+  const row = e.rowVisible === false ? ` (row hidden${e.rowSecret ? ', existence secret' : ''})` : '';
+  return `denied: ${e.reason}${row}`;
+}
+
+function check(c: PolicyTestCase, e: Explanation): string | undefined {
+  const x = c.expect;
+  const outcome = e.effect === 'allow' ? 'released' : e.effect === 'deny' ? 'denied' : 'conditional';
+  if (outcome !== x.outcome) return `expected ${x.outcome}${x.reason ? ` (${x.reason})` : ''}, got ${describe(e)}`;
+  if (x.reason !== undefined && e.reason !== x.reason) return `expected reason ${x.reason}, got ${e.reason}`;
+  if (x.grant !== undefined && `${e.grant?.agreement}/${e.grant?.grant}` !== x.grant) {
+    return `expected grant ${x.grant}, got ${e.grant?.agreement}/${e.grant?.grant}`;
+  }
+  if (x.rowVisible !== undefined && (e.rowVisible ?? true) !== x.rowVisible) return `expected rowVisible ${x.rowVisible}, got ${e.rowVisible}`;
+  if (x.secret !== undefined && (e.rowSecret ?? false) !== x.secret) return `expected secret ${x.secret}, got ${e.rowSecret}`;
+  return undefined;
+}
+
+/** Runs every test file in `dir` (`policies/tests`) against `policy`. */
+export function runPolicyTests(dir: string, policy: CompiledPolicy): PolicyTestReport {
+  const results: PolicyTestResult[] = readPolicyTests(dir).map((c) => {
+    const explanation = policy.explain(principalOf(c), { code: c.purpose }, c.at, c.typeName, c.fieldName, c.label);
+    const failure = check(c, explanation);
+    return { case: c, passed: failure === undefined, explanation, actual: describe(explanation), ...(failure ? { failure } : {}) };
+  });
+  const passed = results.filter((r) => r.passed).length;
+  return {
+    results,
+    passed,
+    failed: results.length - passed,
+    format() {
+      const lines = results.map((r) =>
+        r.passed ? `  ok    ${r.case.name} — ${r.actual}` : `  FAIL  ${r.case.name} (${r.case.file}:${r.case.line}) — ${r.failure}`,
+      );
+      return `${lines.join('\n')}\n${passed} passed, ${results.length - passed} failed (policy ${policy.version})`;
+    },
+  };
+}
