@@ -12,6 +12,7 @@
  */
 import {
   GraphQLObjectType,
+  GraphQLUnionType,
   Kind,
   getNamedType,
   isAbstractType,
@@ -129,6 +130,12 @@ function rewriteField(
       firstReason ??= reason;
     }
   }
+  if (allowed.length === 0 && node.selectionSet) {
+    // The audit names everything asked for, including what sat under a denied field.
+    const def = runtime[0]?.getFields()[fieldName];
+    const named = def ? getNamedType(def.type) : undefined;
+    if (named && isCompositeType(named)) recordRequested(walk, node.selectionSet, named);
+  }
   for (const [typeName, outcome] of perType) {
     if (!outcome.kept) record(walk, fieldPath, `${typeName}.${fieldName}`, outcome.reason);
   }
@@ -150,6 +157,27 @@ function rewriteField(
     }
   }
   return firstReason;
+}
+
+/** Records the coordinates under a denied field, without deciding anything. */
+function recordRequested(walk: RewriteWalk, selectionSet: SelectionSetNode, type: GraphQLCompositeType): void {
+  if (++walk.fragmentDepth > MAX_FRAGMENT_DEPTH) throw new BadUserInputError('fragment_cycle', 'selections are nested too deeply (a fragment cycle?)');
+  for (const sel of selectionSet.selections) {
+    if (sel.kind === Kind.FIELD) {
+      if (sel.name.value.startsWith('__')) continue;
+      walk.fieldsRequested.add(`${type.name}.${sel.name.value}`);
+      if (!sel.selectionSet || type instanceof GraphQLUnionType) continue;
+      const def = type.getFields()[sel.name.value];
+      const named = def ? getNamedType(def.type) : undefined;
+      if (named && isCompositeType(named)) recordRequested(walk, sel.selectionSet, named);
+    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+      recordRequested(walk, sel.selectionSet, sel.typeCondition ? compositeNamed(walk.schema, sel.typeCondition.name.value) : type);
+    } else {
+      const def = walk.fragments.get(sel.name.value);
+      if (def) recordRequested(walk, def.selectionSet, compositeNamed(walk.schema, def.typeCondition.name.value));
+    }
+  }
+  walk.fragmentDepth--;
 }
 
 function narrow(runtime: readonly GraphQLObjectType[], schema: GraphQLSchema, condition: GraphQLCompositeType): GraphQLObjectType[] {
