@@ -1,7 +1,7 @@
 import { containerCheckDigit, imoCheckDigit } from '@pactum/subgraph-kit';
 import { Prng } from './prng';
 import { COMPANY_STEMS, COMPANY_SUFFIX, GIVEN_NAMES, SURNAMES } from './names';
-import { ANALYSIS_PROJECTS, EU_PORTS, PARTNER_POLICE, STORY_CASE, STORY_CONTAINERS, STORY_INVESTIGATIONS, STORY_VESSELS } from './story';
+import { ANALYSIS_PROJECTS, PARTNER_POLICE, STORY_CASE, STORY_CONTAINERS, STORY_INVESTIGATIONS, STORY_VESSELS } from './story';
 
 /** The seed of the shared world; each subgraph seeds its own details with its own fixed seed. */
 export const WORLD_SEED = 20211208; // the December 2021 joint statement

@@ -1,0 +1,69 @@
+import { checkContainerNumber, checkImo, checkUnLocode, labelFromRow, openStore, type LabelRow } from '@pactum/subgraph-kit';
+import { customsMigrations, seedCustoms } from '../index';
+import { STORY_CONTAINERS, STORY_VESSELS } from '../seed/world';
+import { countRows, dbContentHash } from '../testing/subgraph-harness';
+
+const seeded = () => openStore({ file: ':memory:', migrations: customsMigrations, seed: seedCustoms });
+
+describe('customs seed', () => {
+  const store = seeded();
+  afterAll(() => store.close());
+  const db = store.db;
+
+  it('is deterministic: two seeds give identical content', () => {
+    const other = seeded();
+    try {
+      expect(dbContentHash(other.db)).toBe(dbContentHash(db));
+    } finally {
+      other.close();
+    }
+  });
+
+  it('meets the minimum sizes', () => {
+    expect(countRows(db, 'containers')).toBeGreaterThanOrEqual(500);
+    expect(countRows(db, 'seizures')).toBeGreaterThanOrEqual(200);
+    expect(countRows(db, 'declarations')).toBeGreaterThanOrEqual(500);
+    expect(countRows(db, 'scans')).toBeGreaterThanOrEqual(300);
+    expect(countRows(db, 'port_calls')).toBeGreaterThanOrEqual(200);
+  });
+
+  it('holds every story container with declarations, a scan, a seizure and port calls, and the story vessels', () => {
+    for (const number of STORY_CONTAINERS) {
+      for (const table of ['declarations', 'scans', 'seizures', 'container_port_calls']) {
+        const n = (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE container_number = ?`).get(number) as { n: number }).n;
+        expect({ number, table, present: n > 0 }).toEqual({ number, table, present: true });
+      }
+    }
+    for (const v of STORY_VESSELS) expect(db.prepare('SELECT name FROM vessels WHERE imo = ?').get(v.imo)).toEqual({ name: v.name });
+  });
+
+  it('stores only check-digit-valid identifiers', () => {
+    const bad: string[] = [];
+    for (const { number } of db.prepare('SELECT number FROM containers').all() as { number: string }[]) {
+      const problem = checkContainerNumber(number);
+      if (problem) bad.push(problem);
+    }
+    for (const { imo } of db.prepare('SELECT imo FROM vessels').all() as { imo: string }[]) {
+      const problem = checkImo(imo);
+      if (problem) bad.push(problem);
+    }
+    const ports = db.prepare('SELECT port FROM port_calls UNION SELECT port FROM seizures UNION SELECT origin FROM declarations UNION SELECT destination FROM declarations').all() as { port: string }[];
+    for (const { port } of ports) {
+      const problem = checkUnLocode(port);
+      if (problem) bad.push(problem);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('varies labels: H2 and H3 (with a note) exist, every label reads, seizures go to partner police', () => {
+    const rows = db.prepare('SELECT * FROM seizures').all() as LabelRow[];
+    const labels = rows.map((r) => labelFromRow(r));
+    expect(labels.filter((l) => l.handling.includes('H2')).length).toBeGreaterThan(5);
+    const h3 = labels.filter((l) => l.handling.includes('H3'));
+    expect(h3.length).toBeGreaterThan(0);
+    expect(h3.every((l) => (l.handlingNote ?? '').length > 10)).toBe(true);
+    expect(labels.filter((l) => l.releasableTo.includes('BE-POLICE')).length).toBeGreaterThan(100);
+    expect(labels.filter((l) => l.caseRefs.includes('JIT-2024-07')).length).toBeGreaterThanOrEqual(6);
+    expect(new Set(labels.map((l) => l.owner))).toEqual(new Set(['NL-CUSTOMS']));
+  });
+});
