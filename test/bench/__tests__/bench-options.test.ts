@@ -1,0 +1,39 @@
+import { parseBenchOptions } from '../bench-options';
+
+describe('parseBenchOptions', () => {
+  it('has defaults for a full run', () => {
+    const o = parseBenchOptions([], {}, '/repo');
+    expect(o).toMatchObject({ durationSec: 10, warmupSec: 2, rounds: 2, connections: [1, 10, 50], workloads: undefined, variants: ['bare', 'pactum', 'pactum-no-audit'] });
+    expect(o?.parts).toEqual({ gateways: true, components: true });
+    expect(o?.output).toBe('/repo/test/bench/results/latest.json');
+  });
+
+  it('takes flags before the environment, and --quick shortens', () => {
+    expect(parseBenchOptions(['--duration', '4'], { BENCH_DURATION: '7', BENCH_ROUNDS: '3' }, '/r')).toMatchObject({ durationSec: 4, rounds: 3 });
+    expect(parseBenchOptions(['--quick'], {}, '/r')).toMatchObject({ durationSec: 3, warmupSec: 1, rounds: 1 });
+    expect(parseBenchOptions(['--components'], {}, '/r')?.parts).toEqual({ gateways: false, components: true });
+    expect(parseBenchOptions(['--variants', 'pactum,bare', '--connections', '5'], {}, '/r')).toMatchObject({ variants: ['pactum', 'bare'], connections: [5] });
+  });
+
+  it('returns undefined for --help', () => {
+    expect(parseBenchOptions(['--help'], {}, '/r')).toBeUndefined();
+  });
+
+  it.each([
+    [['--duration', '0'], /--duration=0: must be a positive number/],
+    [['--duration', 'ten'], /--duration=ten/],
+    [['--rounds', '1.5'], /--rounds=1.5: must be a positive whole number/],
+    [['--connections', '1,,50'], /--connections=1,,50: must be a comma-separated list/],
+    [['--connections', '1,x'], /--connections=x/],
+    [['--variants', 'bare,nginx'], /unknown variant "nginx"/],
+    [['--variants', 'bare,bare'], /names an item twice/],
+    [['--components', '--gateways'], /exclude each other/],
+    [['--nope'], /Unknown option '--nope'/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseBenchOptions(argv, {}, '/r')).toThrow(message);
+  });
+
+  it('names the environment variable of a bad value', () => {
+    expect(() => parseBenchOptions([], { BENCH_ROUNDS: '-1' }, '/r')).toThrow(/BENCH_ROUNDS=-1/);
+  });
+});
