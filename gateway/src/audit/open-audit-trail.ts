@@ -66,6 +66,7 @@ export async function openAuditTrail(config: AuditConfig = {}): Promise<AuditTra
   if (config.url !== undefined) {
     const store = await openPostgresStore({
       url: config.url,
+      applicationName: `pactum-audit ${replicaId}`,
       ...(config.schema !== undefined ? { schema: config.schema } : {}),
       ...(config.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.connectTimeoutMs } : {}),
       ...(config.queryTimeoutMs !== undefined ? { queryTimeoutMs: config.queryTimeoutMs } : {}),

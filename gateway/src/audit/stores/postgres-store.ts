@@ -30,6 +30,8 @@ export interface PostgresStoreOptions {
   readonly queryTimeoutMs?: number;
   /** Pool size (default 4: one writer plus readers). */
   readonly poolSize?: number;
+  /** `application_name` of the connections, shown in pg_stat_activity (default `pactum-audit`). */
+  readonly applicationName?: string;
 }
 
 /** Opens the PostgreSQL store, creating its schema; rejects with `AuditUnavailableError` if unreachable. */
@@ -47,6 +49,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     statement_timeout: queryTimeout,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
+    application_name: (options.applicationName ?? 'pactum-audit').slice(0, 63),
   });
   // An idle client whose server went away emits 'error'; the pool drops it. Without a
   // listener that event would crash the gateway.

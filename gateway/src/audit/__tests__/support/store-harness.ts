@@ -99,6 +99,7 @@ async function postgresHarness(): Promise<StoreHarness> {
   const schema = `audit_t_${process.pid}_${Date.now().toString(36)}_${schemaCounter}`;
   const config: AuditConfig = { url: TEST_PG_URL, schema, replicaId: 'gw-1', connectTimeoutMs: 1000, queryTimeoutMs: 2000 };
   const admin = new Client({ connectionString: TEST_PG_URL });
+  admin.on('error', () => undefined);
   await admin.connect();
   await admin.query(`CREATE SCHEMA "${schema}"`);
   await admin.query(`SET search_path TO "${schema}"`);
