@@ -1,0 +1,111 @@
+/**
+ * Post-processing on hand-made gateway results (plans from the real rewrite): error paths,
+ * labels that cannot be read, query order, conditions, nullable list items, unknown types.
+ */
+import { GraphQLError, parse } from 'graphql';
+import { postProcess, rewriteOperation } from '../index';
+import { fakeProfile, fixtureFacts, releasableTo } from './fixtures/fake-policy';
+import { composeFixture } from './fixtures/fixture-subgraphs';
+
+const { apiSchema: schema } = composeFixture();
+const be = fakeProfile({
+  key: 'be',
+  allow: ['Query.*', 'Container.number', 'Container.portCalls', 'PortCall.*', 'Seizure.id', 'Container.seizures'],
+  row: ['Seizure.substance', 'Seizure.quantityKg'],
+  deny: { 'Container.ownerCode': 'NO_AGREEMENT' },
+  rows: { Seizure: releasableTo('BE-POLICE') },
+  labelSubfields: ['owner', 'handling', 'releasableTo'],
+});
+const plan = (query: string) => rewriteOperation({ schema, document: parse(query), profile: be, facts: fixtureFacts }).plan;
+const lbl = (handling: string[], releasable = ['BE-POLICE']) => ({ owner: 'NL-CUSTOMS', handling, releasableTo: releasable });
+
+describe('postProcess', () => {
+  it('drops errors under withheld rows and injected selections, re-indexes the others', () => {
+    const p = plan('{ container(number: "X") { number seizures { id substance } } }');
+    const data = {
+      container: {
+        number: 'X',
+        __pactum_key_number: 'X',
+        seizures: [
+          { id: 'S0', substance: null, __pactum_label: lbl(['H2']), __pactum_key_id: 'S0' },
+          { id: 'S1', substance: null, __pactum_label: null, __pactum_key_id: 'S1' },
+          { id: 'S2', substance: null, __pactum_label: lbl(['H0']), __pactum_key_id: 'S2' },
+        ],
+      },
+    };
+    const errors = [
+      new GraphQLError('under withheld row', { path: ['container', 'seizures', 0, 'substance'] }),
+      new GraphQLError('label failed', { path: ['container', 'seizures', 1, '__pactum_label'] }),
+      new GraphQLError('kept row', { path: ['container', 'seizures', 2, 'substance'] }),
+      new GraphQLError('key failed', { path: ['container', '__pactum_key_number'] }),
+      new GraphQLError('no path'),
+    ];
+    const r = postProcess({ data, errors }, p);
+    expect(r.data).toEqual({ container: { number: 'X', seizures: [{ id: 'S2', substance: null }] } });
+    expect(r.errors.map((e) => [e.message, e.path])).toEqual([
+      ['kept row', ['container', 'seizures', 0, 'substance']],
+      ['no path', undefined],
+    ]);
+    // The unreadable label (null) withholds its row, fail closed.
+    expect(r.rowDenials.map((d) => [d.key, d.reason])).toEqual([
+      ['S0', 'HANDLING_RESTRICTED'],
+      ['S1', 'NOT_RELEASABLE'],
+    ]);
+    expect(r.released).toEqual([
+      { type: 'Seizure', key: 'S2', owner: 'NL-CUSTOMS' },
+      { type: 'Container', key: 'X', owner: 'NL-CUSTOMS' },
+    ]);
+    expect(r.grants).toEqual(expect.arrayContaining([{ agreement: 'row-agreement', grant: 'g-row' }]));
+  });
+
+  it('withholds a row whose label lacks a subfield the rules need', () => {
+    const p = plan('{ container(number: "X") { seizures { quantityKg } } }');
+    const data = { container: { __pactum_key_number: 'X', seizures: [{ quantityKg: 1, __pactum_label: { owner: 'NL-CUSTOMS', handling: ['H0'] }, __pactum_key_id: 'S' }] } };
+    const r = postProcess({ data }, p);
+    expect(r.data).toEqual({ container: { seizures: [] } });
+    expect(r.rowDenials[0]?.reason).toBe('NOT_RELEASABLE');
+  });
+
+  it('puts a denied field back in query order, once per object, and only when asked for', () => {
+    const p = plan('query($own: Boolean!) { containers { number ... @include(if: $own) { ownerCode } portCalls { port } } }');
+    const data = () => ({
+      containers: [
+        { number: 'A', portCalls: [], __pactum_key_number: 'A' },
+        { number: 'B', portCalls: [], __pactum_key_number: 'B' },
+      ],
+    });
+    const asked = postProcess({ data: data() }, p, { own: true });
+    const list = (asked.data as { containers: object[] }).containers;
+    expect(list.map((c) => Object.keys(c))).toEqual([
+      ['number', 'ownerCode', 'portCalls'],
+      ['number', 'ownerCode', 'portCalls'],
+    ]);
+    expect(asked.errors.map((e) => e.path)).toEqual([
+      ['containers', 0, 'ownerCode'],
+      ['containers', 1, 'ownerCode'],
+    ]);
+    const notAsked = postProcess({ data: data() }, p, { own: false });
+    expect(notAsked.errors).toEqual([]);
+    expect(notAsked.data).toEqual({ containers: [{ number: 'A', portCalls: [] }, { number: 'B', portCalls: [] }] });
+  });
+
+  it('keeps null items of nullable lists and walks past them', () => {
+    const p = plan('{ container(number: "X") { portCalls { port } } }');
+    const data = { container: { __pactum_key_number: 'X', portCalls: [null, { port: 'NLRTM' }] } };
+    expect(postProcess({ data }, p).data).toEqual({ container: { portCalls: [null, { port: 'NLRTM' }] } });
+  });
+
+  it('leaves a null result alone and adds nothing', () => {
+    const p = plan('{ container(number: "X") { number ownerCode } }');
+    const r = postProcess({ data: null, errors: [new GraphQLError('subgraph down')] }, p);
+    expect(r.data).toBeNull();
+    expect(r.errors.map((e) => e.message)).toEqual(['subgraph down']);
+  });
+
+  it('refuses a response that does not match the plan (fail closed)', () => {
+    const p = plan('{ search(term: "x") { ... on Seizure { id } } }');
+    expect(() => postProcess({ data: { search: [{ id: 'S', __pactum_typename: 'Vessel' }] } }, p)).toThrow(/type the plan does not know/);
+    const q = plan('{ container(number: "X") { seizures { id } } }');
+    expect(() => postProcess({ data: { container: { seizures: { id: 'S' } } } }, q)).toThrow(/did not hold a list/);
+  });
+});
