@@ -3,9 +3,9 @@
  * (reloaded on change), enforcement around the executor, the durable audit trail, and the
  * context token every subgraph request carries. Anything that fails to load stops the start.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { identifierScalars } from '@pactum/subgraph-kit';
-import { loadSupergraphSdl } from '@pactum/schema';
 import {
   authenticateRequest,
   createContextTokenSigner,
@@ -16,55 +16,60 @@ import {
 } from './auth';
 import { openAuditTrail } from './audit';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
-import type { GatewayContextValue, PactumRequestContext } from './context';
+import type { GatewayContextValue } from './context';
 import { createEnforcingExecutor } from './enforce';
-import { loadPolicy, watchPolicy } from './policy';
+import { watchPolicy } from './policy';
 import { createGatewayServer, type RunningGateway } from './server/create-gateway-server';
+import { createGatewayMetrics } from './server/metrics';
 
 /** Starts the gateway with its configuration from the environment (or the one given). */
 export async function startGateway(config: GatewayConfig = loadGatewayConfig()): Promise<RunningGateway> {
   const registry = loadTrustRegistry(path.join(config.policyDir, 'agencies.yaml'));
   const purposes = loadPurposes(path.join(config.policyDir, 'purposes.yaml'));
   const verifier = createTokenVerifier({ registry });
-  const supergraphSdl = loadSupergraphSdl();
+  const supergraphSdl = fs.readFileSync(config.supergraphFile, 'utf8');
 
-  let policy = loadPolicy({ dir: config.policyDir, supergraphSdl });
-  const watcher = watchPolicy({ dir: config.policyDir, supergraphSdl }, (next) => {
-    policy = next;
-  });
+  const metrics = createGatewayMetrics();
+  // Throws on an invalid policy: the gateway does not start without a good one.
+  const watcher = watchPolicy(
+    config.policyDir,
+    (next) => {
+      metrics.policyVersion.reset();
+      metrics.policyVersion.set({ version: next.version }, 1);
+      process.stdout.write(`policy ${next.version} in force\n`);
+    },
+    {
+      supergraphSdl,
+      onRejected: () => metrics.policyReloadRejected.inc(),
+      onError: (err) => process.stderr.write(`policy reload refused, last good policy stays: ${err.message}\n`),
+    },
+  );
+  metrics.policyVersion.set({ version: watcher.current().version }, 1);
 
-  const keys = await ensureGatewayKeys(path.join(config.stateDir, 'keys'));
-  const signer = await createContextTokenSigner({ privateKeyFile: keys.privateKeyFile });
-  // One token per (request, subgraph): a plan that calls a subgraph several times signs once.
-  const tokens = new WeakMap<PactumRequestContext, Map<string, Promise<string>>>();
+  const keys = ensureGatewayKeys(path.join(config.stateDir, 'keys'));
+  const signer = createContextTokenSigner({ privateKey: keys.privateKey, kid: keys.kid });
 
-  const audit = await openAuditTrail(config.audit.url ? { url: config.audit.url } : { file: config.audit.file });
+  const audit = await openAuditTrail(config.audit);
 
   const running = await createGatewayServer(config, {
     authenticate: (headers) => authenticateRequest(headers, { verifier, purposes }),
-    enforce: (inner) => createEnforcingExecutor(inner, { getPolicy: () => policy }),
+    enforce: (inner) => createEnforcingExecutor(inner, { getPolicy: () => watcher.current() }),
     audit,
     scalars: identifierScalars,
     contextToken: async (subgraph, context) => {
+      // No principal, no token: the subgraph refuses, so nothing is fetched without a verified caller.
       const pactum = (context as unknown as Partial<GatewayContextValue>).pactum;
       if (!pactum) return undefined;
-      let perRequest = tokens.get(pactum);
-      if (!perRequest) tokens.set(pactum, (perRequest = new Map()));
-      let token = perRequest.get(subgraph);
-      if (!token) {
-        token = signer.sign({ audience: subgraph, principal: pactum.principal, purpose: pactum.purpose, requestId: pactum.requestId });
-        perRequest.set(subgraph, token);
-      }
-      return token;
+      return signer.sign({ audience: subgraph, principal: pactum.principal, purpose: pactum.purpose, requestId: pactum.requestId });
     },
     readinessChecks: { audit: () => audit.health() },
-  });
+  }, metrics);
 
   return {
     ...running,
     async stop() {
       await running.stop();
-      watcher.close();
+      watcher.stop();
       await audit.close();
     },
   };

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { auditConfigFromEnv, type AuditConfig } from '../audit';
 import { ConfigError } from '../errors';
 import { repoRoot, stateDir } from './paths';
 
@@ -28,8 +29,11 @@ export interface GatewayConfig {
   readonly policyDir: string;
   /** Runtime state folder (`PACTUM_STATE_DIR`, default `.pactum/`). */
   readonly stateDir: string;
-  /** Audit store: PostgreSQL URL (`PACTUM_AUDIT_URL`) or SQLite file (`PACTUM_AUDIT_FILE`, default `.pactum/audit/audit.sqlite`). */
-  readonly audit: { readonly url?: string; readonly file: string };
+  /**
+   * Audit store: PostgreSQL (`PACTUM_AUDIT_URL`, `PACTUM_AUDIT_SCHEMA`) or SQLite (`PACTUM_AUDIT_FILE`, default
+   * `<state>/audit/audit.sqlite`), and this replica's chain id (`PACTUM_AUDIT_REPLICA`, default the host name).
+   */
+  readonly audit: AuditConfig;
   /** Serve (filtered) introspection (`PACTUM_INTROSPECTION=1`); off by default. */
   readonly introspection: boolean;
   /** Per-subgraph-request timeout in ms (`PACTUM_SUBGRAPH_TIMEOUT_MS`, default 10000). */
@@ -84,6 +88,12 @@ function urlOption(name: string, raw: string): string {
   return url.toString();
 }
 
+function auditOptions(env: NodeJS.ProcessEnv, state: string): AuditConfig {
+  const fromEnv = auditConfigFromEnv(env);
+  if (fromEnv.url !== undefined) return fromEnv;
+  return { ...fromEnv, file: path.resolve(state, fromEnv.file ?? 'audit/audit.sqlite') };
+}
+
 /** Parses the gateway configuration from the environment; throws {@link ConfigError} naming the bad option. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const state = stateDir(env);
@@ -115,10 +125,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphs,
     policyDir: path.resolve(repoRoot, env.PACTUM_POLICY_DIR ?? 'policies'),
     stateDir: state,
-    audit: {
-      ...(env.PACTUM_AUDIT_URL ? { url: env.PACTUM_AUDIT_URL } : {}),
-      file: path.resolve(state, env.PACTUM_AUDIT_FILE ?? 'audit/audit.sqlite'),
-    },
+    audit: auditOptions(env, state),
     introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',
     subgraphTimeoutMs: intOption(env, ['PACTUM_SUBGRAPH_TIMEOUT_MS'], 10_000, 100, 120_000),
     subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),

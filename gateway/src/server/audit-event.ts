@@ -2,25 +2,13 @@
  * Builds the one audit record of a request from the shared request context and the response
  * the client is about to get. Keys and paths only: no field values.
  */
+import type { AuditEvent, AuditOutcome } from '../audit';
 import type { PactumRequestContext } from '../context';
 import type { PactumError } from '../errors';
 
-export type AuditOutcome = 'released' | 'partial' | 'denied' | 'refused' | 'error';
-
+export type { AuditOutcome } from '../audit';
 /** What the gateway hands the audit trail; see `gateway/src/audit`. */
-export interface GatewayAuditEvent {
-  readonly id: string;
-  readonly time: Date;
-  readonly requestId: string;
-  readonly outcome: AuditOutcome;
-  readonly httpStatus: number;
-  readonly principal: { readonly subject: string; readonly agency: string } | null;
-  readonly purpose: { readonly code: string; readonly justification?: string; readonly caseRef?: string } | null;
-  readonly operation: { readonly name: string | null; readonly hash: string | null; readonly executedHash?: string } | null;
-  readonly refusal?: { readonly code: string; readonly reason: string };
-  readonly enforcement?: PactumRequestContext['enforcement'];
-  readonly policyVersion: string | null;
-}
+export type GatewayAuditEvent = AuditEvent;
 
 /** Where audit events go; resolves once the record is durable, rejects otherwise. */
 export interface AuditSink {

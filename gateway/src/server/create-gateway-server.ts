@@ -19,13 +19,13 @@ import type { GatewayContextValue, PactumRequestContext } from '../context';
 import { BadUserInputError, PactumError } from '../errors';
 import { aliasLimitRule, depthLimitRule } from '../limits';
 import { pactumApolloPlugin } from './apollo-plugin';
+import { newAuditId } from '../audit';
 import { outcomeOf, refusalEvent, responseEvent, type AuditSink, type GatewayAuditEvent } from './audit-event';
 import { formatError } from './format-error';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { PactumGateway, type ExecutorStage } from './pactum-gateway';
 import { createReadiness, type ReadinessCheck } from './readiness';
 import { readBody } from './read-body';
-import { newAuditId } from './audit-id';
 import { SubgraphDataSource, type ContextTokenProvider } from './subgraph-data-source';
 
 /** The pluggable stages of the pipeline; `main.ts` wires the real ones. */
@@ -68,8 +68,11 @@ function errorBody(code: string, reason: string, message: string, auditId?: stri
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-export async function createGatewayServer(config: GatewayConfig, stages: GatewayStages): Promise<RunningGateway> {
-  const metrics = createGatewayMetrics();
+export async function createGatewayServer(
+  config: GatewayConfig,
+  stages: GatewayStages,
+  metrics: GatewayMetrics = createGatewayMetrics(),
+): Promise<RunningGateway> {
   const dataSources: SubgraphDataSource[] = [];
   const urls = new Map(config.subgraphs.map((s) => [s.name, s.url]));
   const gateway = new ApolloGateway({

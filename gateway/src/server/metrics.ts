@@ -1,5 +1,5 @@
 /** The gateway's Prometheus metrics, one registry per gateway instance (tests run several). */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface GatewayMetrics {
   readonly registry: Registry;
@@ -11,6 +11,10 @@ export interface GatewayMetrics {
   readonly duration: Histogram<'outcome'>;
   /** Time the durable audit append took. */
   readonly auditAppend: Histogram<never>;
+  /** Policy changes refused at reload (the last good policy stayed in force). */
+  readonly policyReloadRejected: Counter<never>;
+  /** The policy version in force (value 1, labelled by version). */
+  readonly policyVersion: Gauge<'version'>;
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -33,5 +37,7 @@ export function createGatewayMetrics(): GatewayMetrics {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
       registers: [registry],
     }),
+    policyReloadRejected: new Counter({ name: 'pactum_policy_reload_rejected_total', help: 'Policy changes refused at reload', registers: [registry] }),
+    policyVersion: new Gauge({ name: 'pactum_policy_version', help: 'Policy version in force', labelNames: ['version'], registers: [registry] }),
   };
 }

@@ -16,8 +16,8 @@ export interface DevEnvironment {
 export async function prepareDevEnvironment(): Promise<DevEnvironment> {
   const config = loadGatewayConfig();
   const registry = loadTrustRegistry(path.join(config.policyDir, 'agencies.yaml'));
-  await ensureDevIdentityProviders({ registry, dir: path.join(stateDir(), 'dev-idp') });
-  const keys = await ensureGatewayKeys(path.join(stateDir(), 'keys'));
+  ensureDevIdentityProviders({ registry, dir: path.join(stateDir(), 'dev-idp') });
+  const keys = ensureGatewayKeys(path.join(stateDir(), 'keys'));
   return { env: { PACTUM_GATEWAY_PUBLIC_KEY_FILE: keys.publicKeyFile } };
 }
 

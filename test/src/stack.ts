@@ -1,0 +1,83 @@
+/**
+ * Boots the whole system for end-to-end tests: the four agency subgraphs and the gateway, in
+ * this process, on free loopback ports, with their own state folder (data, keys, audit trail)
+ * and a copy of the policies whose development identity providers point into that folder.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadGatewayConfig, startGateway } from '@pactum/gateway/src/testing';
+import { createCustomsSubgraph } from '@pactum/subgraph-customs';
+import { createEurojustSubgraph } from '@pactum/subgraph-eurojust';
+import { createEuropolSubgraph } from '@pactum/subgraph-europol';
+import { createPoliceSubgraph } from '@pactum/subgraph-police';
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+export interface Stack {
+  readonly gatewayUrl: string;
+  readonly stateDir: string;
+  readonly policyDir: string;
+  readonly subgraphUrls: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Environment overrides for the gateway (e.g. PACTUM_AUDIT_URL). */
+  readonly env?: Record<string, string>;
+  /** Keep the subgraphs' seeded data between test files (default: a shared folder under os.tmpdir()). */
+  readonly dataDir?: string;
+}
+
+/** Copies `policies/` so the dev identity providers' JWKS files live in the stack's own state folder. */
+export function copyPolicies(stateDir: string): string {
+  const dir = path.join(stateDir, 'policies');
+  fs.cpSync(path.join(repoRoot, 'policies'), dir, { recursive: true });
+  const agencies = path.join(dir, 'agencies.yaml');
+  const text = fs.readFileSync(agencies, 'utf8').replaceAll('file:../.pactum/dev-idp/', `file:${path.join(stateDir, 'dev-idp')}/`);
+  fs.writeFileSync(agencies, text);
+  return dir;
+}
+
+const FACTORIES = {
+  police: createPoliceSubgraph,
+  customs: createCustomsSubgraph,
+  eurojust: createEurojustSubgraph,
+  europol: createEuropolSubgraph,
+} as const;
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pactum-e2e-'));
+  const policyDir = copyPolicies(stateDir);
+  const dataDir = options.dataDir ?? path.join(os.tmpdir(), 'pactum-e2e-data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const { prepareTestKeys } = await import('@pactum/gateway/src/testing');
+  const keys = await prepareTestKeys({ stateDir, policyDir });
+
+  const running = await Promise.all(
+    Object.entries(FACTORIES).map(async ([name, create]) => {
+      const sub = await create({ port: 0, dbFile: path.join(dataDir, `${name}.sqlite`), gatewayPublicKeyFile: keys.gatewayPublicKeyFile });
+      return [name, sub] as const;
+    }),
+  );
+  const subgraphUrls = Object.fromEntries(running.map(([name, s]) => [name, s.url]));
+  const env: NodeJS.ProcessEnv = {
+    PACTUM_GATEWAY_PORT: '0',
+    PACTUM_STATE_DIR: stateDir,
+    PACTUM_POLICY_DIR: policyDir,
+    ...Object.fromEntries(running.map(([name, s]) => [`PACTUM_${name.toUpperCase()}_URL`, s.url])),
+    ...options.env,
+  };
+  const gateway = await startGateway(loadGatewayConfig(env));
+  return {
+    gatewayUrl: gateway.url,
+    stateDir,
+    policyDir,
+    subgraphUrls,
+    async stop() {
+      await gateway.stop();
+      await Promise.all(running.map(([, s]) => s.stop()));
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
