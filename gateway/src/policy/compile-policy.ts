@@ -8,6 +8,7 @@ import { decideField, type Subject } from './decide-field';
 import type { PolicyModel } from './policy-model';
 import { rowFailure } from './row-rules';
 import { createSupergraphFacts } from './supergraph-facts';
+import { resolvingGraph } from './supergraph-model';
 import type { AccessProfile, CompiledPolicy, Explanation, ExplanationStep, RowLabel } from './types';
 
 /** Options of {@link compilePolicy}. */
@@ -90,7 +91,7 @@ function explain(model: PolicyModel, subject: Subject, typeName: string, fieldNa
   const d = decideField(model, subject, typeName, fieldName, steps);
   const type = model.supergraph.types.get(typeName);
   const f = type?.fields.get(fieldName);
-  const ownerGraph = type && f ? (f.graphs.includes(type.owningGraph) ? type.owningGraph : f.graphs[0]) : undefined;
+  const ownerGraph = type && f ? resolvingGraph(type, f) : undefined;
   const owner = ownerGraph === undefined ? undefined : model.agencyBySubgraph.get(ownerGraph);
   const base = { coordinate: `${typeName}.${fieldName}`, policyVersion: model.version, ...(owner ? { owner } : {}) };
   if (d.effect === 'deny') return { ...base, effect: 'deny', reason: d.reason, steps };

@@ -62,7 +62,7 @@ export function policyVersion(dir: string): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validators = {
   classification: ajv.compile(classificationSchema),
   roles: ajv.compile(rolesSchema),
