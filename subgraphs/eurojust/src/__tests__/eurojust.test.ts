@@ -73,7 +73,7 @@ describe('eurojust subgraph over HTTP', () => {
     const sel = '... on JudicialCase { title label { owner } jit { name } mlaRequests { subject } arrestWarrants { offence } nationalCases { localId } }';
     expect(cases).toHaveLength(50);
     expect(await entitiesStatementCount(h, sel, cases)).toBe(await entitiesStatementCount(h, sel, cases.slice(0, 1)));
-    const invs = (h.store.db.prepare("SELECT DISTINCT agency, local_id FROM national_case_links WHERE agency = 'NL-POLICE'").all() as { agency: string; local_id: string }[])
+    const invs = (h.store.db.prepare("SELECT l.agency, l.local_id FROM national_case_links l JOIN judicial_cases c ON c.local_id = l.case_local_id WHERE l.agency = 'NL-POLICE' GROUP BY l.agency, l.local_id ORDER BY max(c.jit_id IS NOT NULL) DESC, l.local_id").all() as { agency: string; local_id: string }[])
       .map((r) => ({ __typename: 'Investigation', agency: r.agency, localId: r.local_id }));
     const iSel = '... on Investigation { judicialCases { title jit { id } } }';
     expect(invs.length).toBeGreaterThanOrEqual(40);
