@@ -1,0 +1,118 @@
+/**
+ * Subgraph side of gateway → subgraph trust: every request must carry a context token signed by
+ * the gateway (`authorization: Bearer <token>`), meant for THIS subgraph (`aud`), at most a
+ * minute long. Plug the returned function into `createSubgraphServer({ authenticate })`; it runs
+ * for every /graphql request, `_service` and `_entities` included, before the body is parsed.
+ */
+import type { IncomingMessage } from 'node:http';
+import { errors as joseErrors, importJWK, jwtVerify, type JWK, type KeyLike } from 'jose';
+import type { Caller } from '../server/types';
+import { ContextTokenError } from './context-token-error';
+import { checkPublicJwk } from './load-gateway-public-key';
+import { readFileSync } from 'node:fs';
+
+/** `iss` of context tokens (the gateway). */
+export const CONTEXT_TOKEN_ISSUER = 'pactum-gateway';
+/** `typ` header of context tokens. */
+export const CONTEXT_TOKEN_TYPE = 'pactum-context+jwt';
+/** Longest lifetime (`exp - iat`) accepted, in seconds. */
+export const CONTEXT_TOKEN_MAX_TTL_SEC = 60;
+
+/** Options of {@link createContextTokenVerifier}. Give exactly one of `publicKeyJwk` / `publicKeyFile`. */
+export interface ContextTokenVerifierOptions {
+  /** The gateway's public Ed25519 JWK (see `loadGatewayPublicKey`). */
+  readonly publicKeyJwk?: JWK;
+  /** A file holding that JWK. */
+  readonly publicKeyFile?: string;
+  /** This subgraph's name (`police`, …): tokens for any other audience are refused. */
+  readonly audience: string;
+  /** Allowed clock skew in seconds. Default 5. */
+  readonly clockToleranceSec?: number;
+  /** Clock, for tests. */
+  readonly now?: () => Date;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+const MAX_TOKEN_BYTES = 4096;
+
+/** Returns the `authenticate` hook for the kit's server; it throws {@link ContextTokenError}. */
+export function createContextTokenVerifier(options: ContextTokenVerifierOptions): (req: IncomingMessage) => Promise<Caller> {
+  if ((options.publicKeyJwk === undefined) === (options.publicKeyFile === undefined)) {
+    throw new TypeError('give exactly one of publicKeyJwk or publicKeyFile');
+  }
+  if (!options.audience) throw new TypeError('audience (the subgraph name) is required');
+  const tolerance = options.clockToleranceSec ?? 5;
+  const jwk =
+    options.publicKeyJwk !== undefined
+      ? checkPublicJwk(options.publicKeyJwk, 'publicKeyJwk')
+      : checkPublicJwk(JSON.parse(readFileSync(options.publicKeyFile ?? '', 'utf8')) as unknown, options.publicKeyFile ?? '');
+  const key: Promise<KeyLike | Uint8Array> = importJWK(jwk, 'EdDSA');
+  const now = options.now ?? (() => new Date());
+
+  return async (req) => {
+    const header = req.headers.authorization;
+    if (header === undefined || header === '') throw new ContextTokenError('missing_token', 'gateway context token required');
+    if (header.length > MAX_TOKEN_BYTES) throw new ContextTokenError('token_too_large', 'context token too large');
+    const token = BEARER.exec(header)?.[1];
+    if (!token) throw new ContextTokenError('bad_header', 'authorization must be "Bearer <context token>"');
+
+    const currentDate = now();
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, await key, {
+        algorithms: ['EdDSA'],
+        issuer: CONTEXT_TOKEN_ISSUER,
+        audience: options.audience,
+        typ: CONTEXT_TOKEN_TYPE,
+        clockTolerance: tolerance,
+        currentDate,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      }));
+    } catch (error) {
+      throw mapError(error);
+    }
+    const claim = (name: string): unknown => (Object.hasOwn(payload, name) ? payload[name] : undefined);
+    const iat = claim('iat');
+    const exp = claim('exp');
+    if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > CONTEXT_TOKEN_MAX_TTL_SEC) {
+      // A long-lived token is not one the gateway makes: refuse rather than trust it for longer.
+      throw new ContextTokenError('invalid_claims', 'context token lifetime exceeds 60 s');
+    }
+    if (iat > currentDate.getTime() / 1000 + tolerance) throw new ContextTokenError('token_not_yet_valid', 'context token issued in the future');
+    const str = (name: string, required: boolean): string | undefined => {
+      const value = claim(name);
+      if (value === undefined && !required) return undefined;
+      if (typeof value !== 'string' || value === '' || value.length > 256) throw new ContextTokenError('invalid_claims', `context token claim ${name} is missing or malformed`);
+      return value;
+    };
+    const caseRef = str('caseRef', false);
+    return {
+      subject: str('sub', true) ?? '',
+      agency: str('agency', true) ?? '',
+      purpose: str('purpose', true) ?? '',
+      requestId: str('rid', true) ?? '',
+      ...(caseRef !== undefined ? { caseRef } : {}),
+    };
+  };
+}
+
+function mapError(error: unknown): ContextTokenError {
+  if (error instanceof joseErrors.JWTExpired) return new ContextTokenError('token_expired', 'context token expired');
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    switch (error.claim) {
+      case 'aud':
+        return new ContextTokenError('wrong_audience', 'context token is for another subgraph');
+      case 'iss':
+        return new ContextTokenError('unknown_issuer', 'context token not issued by the gateway');
+      case 'typ':
+        return new ContextTokenError('bad_header', 'not a context token');
+      case 'nbf':
+        return new ContextTokenError('token_not_yet_valid', 'context token not valid yet');
+      default:
+        return new ContextTokenError('invalid_claims', 'context token claims are malformed');
+    }
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new ContextTokenError('bad_signature', 'context token signature invalid');
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return new ContextTokenError('alg_not_allowed', 'context token algorithm not allowed');
+  return new ContextTokenError('malformed_token', 'context token malformed');
+}
