@@ -1,0 +1,88 @@
+/**
+ * Micro-benchmark: durable appends per second for each store with 1, 10 and 50
+ * concurrent appenders (group commit makes the concurrent cases share commits).
+ *   node --import tsx gateway/src/audit/bench/append.bench.ts [seconds-per-case]
+ * PostgreSQL: PACTUM_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test),
+ * in a throw-away schema.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { openAuditTrail, type AuditConfig, type AuditEvent } from '../index';
+import { newAuditId } from '../audit-id';
+
+const SECONDS = Number(process.argv[2] ?? '3');
+const PG_URL = process.env.PACTUM_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+function event(n: number): AuditEvent {
+  const time = new Date();
+  return {
+    id: newAuditId(time),
+    time,
+    requestId: `bench-${n}`,
+    outcome: 'partial',
+    httpStatus: 200,
+    principal: { subject: 'officer-17', agency: 'NL-CUSTOMS' },
+    purpose: { code: 'drug-trafficking', justification: 'benchmark', caseRef: 'NL-ONB-2024-0456' },
+    operation: { name: 'ContainerDossier', hash: 'a'.repeat(64) },
+    policyVersion: 'bench',
+    enforcement: {
+      policyVersion: 'bench',
+      fieldsRequested: ['Query.container', 'Container.number', 'Container.seizures', 'Container.investigations'],
+      fieldDenials: [{ path: 'container.investigations', coordinate: 'Container.investigations', reason: 'NO_AGREEMENT' }],
+      rowDenials: [],
+      released: [
+        { type: 'Container', key: 'MSCU1234566', owner: 'NL-CUSTOMS' },
+        { type: 'Seizure', key: `SZ-${n % 500}`, owner: 'NL-CUSTOMS' },
+      ],
+      grants: [{ agreement: 'nl-police-customs-2023', grant: 'seizures' }],
+    },
+  };
+}
+
+async function runCase(config: AuditConfig, concurrency: number): Promise<number> {
+  const trail = await openAuditTrail(config);
+  let n = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) {
+        n += 1;
+        await trail.append(event(n));
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const report = await trail.verify({ chain: String(config.replicaId) });
+  if (!report.ok) throw new Error(`chain broken after the benchmark: ${JSON.stringify(report.firstBad)}`);
+  await trail.close();
+  return n / seconds;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pactum-audit-bench-'));
+  const schema = `audit_bench_${process.pid}`;
+  const admin = new Client({ connectionString: PG_URL });
+  await admin.connect();
+  const results: string[] = [];
+  try {
+    for (const concurrency of [1, 10, 50]) {
+      const sqlite = await runCase({ file: path.join(dir, 'audit.sqlite'), replicaId: `c${concurrency}` }, concurrency);
+      const pg = await runCase({ url: PG_URL, schema, replicaId: `c${concurrency}` }, concurrency);
+      results.push(`| ${concurrency} | ${Math.round(sqlite)} | ${Math.round(pg)} |`);
+      process.stdout.write(`concurrency ${concurrency}: sqlite ${Math.round(sqlite)} rec/s, postgres ${Math.round(pg)} rec/s\n`);
+    }
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`\n| appenders | SQLite rec/s (WAL, synchronous=FULL) | PostgreSQL rec/s |\n|---|---|---|\n${results.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
