@@ -23,6 +23,10 @@ export function toCompositionProblem(error: GraphQLError): CompositionProblem {
   for (const match of error.message.matchAll(/\[([a-z][a-z0-9_-]*)\]/gi)) {
     if (match[1]) subgraphs.add(match[1]);
   }
+  // Composition also names subgraphs in prose: `in subgraph "customs"`, `from subgraphs "a" and "b"`.
+  for (const match of error.message.matchAll(/subgraphs? ((?:"[^"]+"(?:, | and )?)+)/g)) {
+    for (const name of match[1]?.matchAll(/"([^"]+)"/g) ?? []) if (name[1]) subgraphs.add(name[1]);
+  }
   const coordinate = /"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?(?:\([^)]*\))?)"/.exec(error.message)?.[1];
   return { code, subgraphs: [...subgraphs].sort(), ...(coordinate ? { coordinate } : {}), message: error.message };
 }
