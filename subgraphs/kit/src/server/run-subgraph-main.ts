@@ -70,20 +70,16 @@ export async function runSubgraphMain(
   factory: (opts: SubgraphMainSettings) => Promise<RunningSubgraph>,
   defaults: SubgraphMainDefaults,
 ): Promise<void> {
-  let running: RunningSubgraph;
-  try {
-    running = await factory(subgraphMainSettings(defaults));
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`subgraph ${defaults.name} failed to start: ${message}`);
-    process.exit(1);
-  }
-  console.log(`subgraph ${defaults.name} ready at ${running.url}`);
+  let running: RunningSubgraph | undefined;
+  let stopSignal: NodeJS.Signals | undefined;
 
-  let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
+    if (stopSignal) return;
+    stopSignal = signal;
+    // Still starting: the stop happens as soon as the factory returns (below).
+    if (running) stopAndExit(running, signal);
+  };
+  const stopAndExit = (subgraph: RunningSubgraph, signal: NodeJS.Signals) => {
     // A stuck drain must not keep the process alive forever; the store is WAL, so a
     // forced exit after this budget still leaves a consistent file.
     const force = setTimeout(() => {
@@ -91,7 +87,7 @@ export async function runSubgraphMain(
       process.exit(1);
     }, 15_000);
     force.unref();
-    running.stop().then(
+    subgraph.stop().then(
       () => {
         console.log(`subgraph ${defaults.name} stopped`);
         process.exit(0);
@@ -102,6 +98,21 @@ export async function runSubgraphMain(
       },
     );
   };
+  // Handlers go in before anything is announced: a supervisor that signals right after
+  // the ready line must never hit Node's default "die at once" action.
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+
+  try {
+    running = await factory(subgraphMainSettings(defaults));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`subgraph ${defaults.name} failed to start: ${message}`);
+    process.exit(1);
+  }
+  if (stopSignal) {
+    stopAndExit(running, stopSignal);
+    return;
+  }
+  console.log(`subgraph ${defaults.name} ready at ${running.url}`);
 }
