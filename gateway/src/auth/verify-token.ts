@@ -27,6 +27,16 @@ export interface TokenVerifierOptions {
   readonly jwks?: JwksOptions;
   /** Clock, injectable for tests. Default `() => new Date()`. */
   readonly now?: () => Date;
+  /**
+   * Verified tokens remembered (exact token text → principal), so a front-end reusing its token
+   * does not pay a signature check per request. Default 10 000; 0 disables.
+   */
+  readonly cacheSize?: number;
+  /**
+   * How long a verified token is trusted without re-checking, in seconds (and never past its
+   * `exp`). Bounds how late a key removed from the JWKS takes effect. Default 60.
+   */
+  readonly cacheTtlSec?: number;
 }
 
 /** Verifies agency tokens. */
@@ -44,62 +54,90 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   if (!(Number.isFinite(tolerance) && tolerance >= 0 && tolerance <= 300)) throw new RangeError('clockToleranceSec must be within 0..300');
   if (!(Number.isInteger(maxBytes) && maxBytes >= 512)) throw new RangeError('maxTokenBytes must be an integer ≥ 512');
   const now = options.now ?? (() => new Date());
+  const cacheSize = options.cacheSize ?? 10_000;
+  const cacheTtlMs = (options.cacheTtlSec ?? 60) * 1000;
+  const verified = new Map<string, { principal: Principal; until: number }>();
   const sources = new Map<string, JwksSource>();
   for (const agency of options.registry.agencies) {
     const idp = agency.identityProvider;
     sources.set(idp.issuer, createJwksSource(idp.jwks, options.jwks, () => now().getTime()));
   }
 
+  async function verifyUncached(token: string): Promise<{ principal: Principal; exp: number }> {
+    if (!COMPACT_JWS.test(token)) throw new UnauthenticatedError('malformed_token', 'token is not a compact JWS (header.payload.signature)');
+    const [headerPart = '', payloadPart = ''] = token.split('.');
+
+    const header = decodeSegment(headerPart);
+    if (!header) throw new UnauthenticatedError('bad_header', 'token header is not a JSON object');
+    const alg = own(header, 'alg');
+    if (!isAsymmetricAlgorithm(alg)) throw new UnauthenticatedError('alg_not_allowed', 'token algorithm is not allowed (asymmetric only)');
+    const kid = own(header, 'kid');
+    if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) throw new UnauthenticatedError('bad_header', 'token header "kid" is malformed');
+    if (own(header, 'crit') !== undefined) throw new UnauthenticatedError('bad_header', 'token header "crit" is not supported');
+
+    const payload = decodeSegment(payloadPart);
+    if (!payload) throw new UnauthenticatedError('malformed_token', 'token payload is not a JSON object');
+    const iss = own(payload, 'iss');
+    const agency = typeof iss === 'string' ? options.registry.byIssuer(iss) : undefined;
+    if (!agency) throw new UnauthenticatedError('unknown_issuer', 'token issuer is not in the trust registry');
+    if (!agency.identityProvider.algorithms.includes(alg)) {
+      throw new UnauthenticatedError('alg_not_allowed', 'token algorithm is not allowed for this issuer');
+    }
+
+    const source = sources.get(agency.identityProvider.issuer);
+    if (!source) throw new UnauthenticatedError('unknown_issuer', 'token issuer is not in the trust registry');
+    const key = await source.getKey(alg, kid);
+
+    const currentDate = now();
+    let claims: Record<string, unknown>;
+    try {
+      const result = await jwtVerify(token, key, {
+        algorithms: [alg],
+        issuer: agency.identityProvider.issuer,
+        audience: [...agency.identityProvider.audience],
+        clockTolerance: tolerance,
+        currentDate,
+        requiredClaims: ['exp', 'iat'],
+      });
+      claims = result.payload;
+    } catch (error) {
+      throw mapJoseError(error);
+    }
+    // jose checks `iat` only against a max age; a token issued in the future is not valid yet.
+    const iat = own(claims, 'iat');
+    if (typeof iat === 'number' && iat > currentDate.getTime() / 1000 + tolerance) {
+      throw new UnauthenticatedError('token_not_yet_valid', 'token is issued in the future');
+    }
+    const exp = own(claims, 'exp');
+    return { principal: principalFromClaims(claims, agency), exp: typeof exp === 'number' ? exp : 0 };
+  }
+
   return {
     async verify(token) {
       if (typeof token !== 'string' || token === '') throw new UnauthenticatedError('missing_token', 'no bearer token');
-      // Before any decoding: a huge token costs nothing to refuse.
-      if (Buffer.byteLength(token, 'utf8') > maxBytes) throw new UnauthenticatedError('token_too_large', `token exceeds ${maxBytes} bytes`);
-      if (!COMPACT_JWS.test(token)) throw new UnauthenticatedError('malformed_token', 'token is not a compact JWS (header.payload.signature)');
-      const [headerPart = '', payloadPart = ''] = token.split('.');
-
-      const header = decodeSegment(headerPart);
-      if (!header) throw new UnauthenticatedError('bad_header', 'token header is not a JSON object');
-      const alg = own(header, 'alg');
-      if (!isAsymmetricAlgorithm(alg)) throw new UnauthenticatedError('alg_not_allowed', 'token algorithm is not allowed (asymmetric only)');
-      const kid = own(header, 'kid');
-      if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) throw new UnauthenticatedError('bad_header', 'token header "kid" is malformed');
-      if (own(header, 'crit') !== undefined) throw new UnauthenticatedError('bad_header', 'token header "crit" is not supported');
-
-      const payload = decodeSegment(payloadPart);
-      if (!payload) throw new UnauthenticatedError('malformed_token', 'token payload is not a JSON object');
-      const iss = own(payload, 'iss');
-      const agency = typeof iss === 'string' ? options.registry.byIssuer(iss) : undefined;
-      if (!agency) throw new UnauthenticatedError('unknown_issuer', 'token issuer is not in the trust registry');
-      if (!agency.identityProvider.algorithms.includes(alg)) {
-        throw new UnauthenticatedError('alg_not_allowed', 'token algorithm is not allowed for this issuer');
+      // Before any decoding or lookup: a huge token costs nothing to refuse.
+      if (token.length > maxBytes || Buffer.byteLength(token, 'utf8') > maxBytes) {
+        throw new UnauthenticatedError('token_too_large', `token exceeds ${maxBytes} bytes`);
       }
-
-      const source = sources.get(agency.identityProvider.issuer);
-      if (!source) throw new UnauthenticatedError('unknown_issuer', 'token issuer is not in the trust registry');
-      const key = await source.getKey(alg, kid);
-
-      const currentDate = now();
-      let claims: Record<string, unknown>;
-      try {
-        const result = await jwtVerify(token, key, {
-          algorithms: [alg],
-          issuer: agency.identityProvider.issuer,
-          audience: [...agency.identityProvider.audience],
-          clockTolerance: tolerance,
-          currentDate,
-          requiredClaims: ['exp', 'iat'],
-        });
-        claims = result.payload;
-      } catch (error) {
-        throw mapJoseError(error);
+      if (cacheSize > 0) {
+        const hit = verified.get(token);
+        if (hit && now().getTime() < hit.until) return hit.principal;
+        if (hit) verified.delete(token);
       }
-      // jose checks `iat` only against a max age; a token issued in the future is not valid yet.
-      const iat = own(claims, 'iat');
-      if (typeof iat === 'number' && iat > currentDate.getTime() / 1000 + tolerance) {
-        throw new UnauthenticatedError('token_not_yet_valid', 'token is issued in the future');
+      const { principal, exp } = await verifyUncached(token);
+      if (cacheSize > 0) {
+        const t = now().getTime();
+        // Trusted until the earlier of the cache ttl and the token's own expiry (no tolerance added).
+        const until = Math.min(t + cacheTtlMs, exp * 1000);
+        if (until > t) {
+          if (verified.size >= cacheSize) {
+            const oldest = verified.keys().next();
+            if (!oldest.done) verified.delete(oldest.value);
+          }
+          verified.set(token, { principal, until });
+        }
       }
-      return principalFromClaims(claims, agency);
+      return principal;
     },
   };
 }

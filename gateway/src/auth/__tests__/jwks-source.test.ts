@@ -191,4 +191,34 @@ describe('JWKS handling', () => {
     const token = await sign(ed25519Key(), claims({ iss: ISSUERS['FR-POLICE'], iat: Math.floor(clock / 1000), exp: Math.floor(clock / 1000) + 60 }));
     expect(await reasonOf(v.verify(token))).toBe('jwks_unavailable');
   });
+
+  it('verified-token cache: never past exp, and a key removed from the JWKS stops working within the cache ttl', async () => {
+    const v = newVerifier();
+    const key = nlKeys[0]!;
+    const short = await sign(key, claims({ iat: Math.floor(clock / 1000), exp: Math.floor(clock / 1000) + 40 }));
+    await v.verify(short);
+    clock += 41_000 + 30_000; // past exp + tolerance: the cached entry must not outlive the token
+    expect(await reasonOf(v.verify(short))).toBe('token_expired');
+
+    const long = await nlToken(key);
+    await v.verify(long);
+    nlKeys = [ed25519Key()]; // the IdP revokes the key
+    clock += 11 * MINUTE; // past the 60 s cache ttl and the JWKS refresh interval
+    expect(await reasonOf(v.verify(long))).toBe('unknown_key');
+  });
+
+  it('verified-token cache: a hit skips the signature check for at most the ttl; disabled, every call re-checks', async () => {
+    const quick = { timeoutMs: 300, refreshIntervalMs: 1_000, maxStaleMs: 60 * MINUTE, cooldownMs: 0 };
+    const cached = createTokenVerifier({ registry, now: () => new Date(clock), jwks: quick });
+    const uncached = createTokenVerifier({ registry, now: () => new Date(clock), jwks: quick, cacheSize: 0 });
+    const token = await nlToken(nlKeys[0]!);
+    await cached.verify(token);
+    await uncached.verify(token);
+    nlKeys = [ed25519Key()]; // key revoked
+    clock += 2_000; // both JWKS caches are due for a refresh
+    await expect(cached.verify(token)).resolves.toMatchObject({ agency: 'NL-POLICE' });
+    expect(await reasonOf(uncached.verify(token))).toBe('unknown_key');
+    clock += 60_000;
+    expect(await reasonOf(cached.verify(token))).toBe('unknown_key');
+  });
 });
