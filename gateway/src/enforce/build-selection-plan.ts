@@ -75,6 +75,7 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
     }
   }
   const injectedAliases: string[] = [];
+  if (injected && abstract) injectedAliases.push(TYPENAME_ALIAS);
   let row: TypePlan['row'];
   if (injected && rowConditional) {
     const rules = ctx.rowRules(t.name);
@@ -90,7 +91,6 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
       injectedAliases.push(alias);
     }
   }
-  if (injected && abstract) injectedAliases.push(TYPENAME_ALIAS);
   return {
     typeName: t.name,
     fields,

@@ -62,7 +62,7 @@ export interface TypePlan {
   readonly row?: RowPlan;
   /** Injected key aliases and the key field each holds, in key order. */
   readonly keyAliases: readonly (readonly [alias: string, field: string])[];
-  /** Every injected alias to strip from objects of this type (label, keys, typename). */
+  /** Every injected alias to strip from objects of this type (typename, label, keys). */
   readonly injected: readonly string[];
   /** Agency owning rows of this type, from the supergraph (the label's owner wins). */
   readonly owner: string | undefined;

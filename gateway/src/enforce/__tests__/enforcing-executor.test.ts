@@ -113,7 +113,8 @@ describe('cache isolation: the same client text never gets another principal pla
 
 describe('rows', () => {
   it('drops failing rows from lists silently and keeps subgraph error paths right', async () => {
-    const { body, report } = await gw.run('BE-POLICE', '{ containers { number sizeType seizures { id substance quantityKg } } }');
+    const { body, report, text } = await gw.run('BE-POLICE', '{ containers { number sizeType seizures { id substance quantityKg } } }');
+    expect(text).not.toMatch(/__pactum/);
     expect(body.data).toEqual({
       containers: [
         {
@@ -160,7 +161,8 @@ describe('rows', () => {
   });
 
   it('never shows the injected selections, through interfaces and unions too', async () => {
-    const { body } = await gw.run('BE-POLICE', '{ search(term: "x") { __typename ... on Container { number sizeType } ... on Seizure { id quantityKg } } }');
+    const { body, text } = await gw.run('BE-POLICE', '{ search(term: "x") { __typename ... on Container { number sizeType } ... on Seizure { id quantityKg } } }');
+    expect(text).not.toMatch(/__pactum/);
     expect(body).toEqual({
       data: {
         search: [
