@@ -1,15 +1,15 @@
 /**
  * `pactum audit query|verify|stats`: the compliance officer's view of the trail.
  * Store: `--url` / PACTUM_AUDIT_URL (PostgreSQL), else `--file` / PACTUM_AUDIT_FILE,
- * else `.pactum/audit/audit.sqlite`. Exit codes: 0 done, 1 trail unavailable or verify
+ * else `<state dir>/audit/audit.sqlite` (the gateway's default). Exit codes: 0 done, 1 trail unavailable or verify
  * found tampering, 2 bad arguments.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   AUDIT_OUTCOMES,
   csvHeader,
-  DEFAULT_AUDIT_FILE,
   openAuditTrail,
   parseEntity,
   parseTime,
@@ -24,6 +24,7 @@ import {
   type AuditTrail,
   type VerifyReport,
 } from '../../audit';
+import { stateDir } from '../../config/paths';
 import { PactumError } from '../../errors';
 
 /** Where the command writes, and what it reads from the environment (overridable in tests). */
@@ -44,7 +45,7 @@ filters: --agency <id>  --subject <sub>  --purpose <code>  --case-ref <ref>  --i
          --denied-only  --outcome ${AUDIT_OUTCOMES.join('|')}  --limit <n>
 time <t>: ISO (2025-01-10, 2025-01-10T09:00:00Z) or back from now (30m, 24h, 7d, 2w)
 store:   --url postgres://… (or PACTUM_AUDIT_URL)  --file <sqlite path> (or PACTUM_AUDIT_FILE,
-         default ${DEFAULT_AUDIT_FILE})  --schema <postgres schema>`;
+         default <PACTUM_STATE_DIR or .pactum>/audit/audit.sqlite, as the gateway)  --schema <postgres schema>`;
 
 const OPTIONS = {
   agency: { type: 'string' },
@@ -104,9 +105,9 @@ export async function runAuditCommand(argv: string[], io: AuditCommandIo = proce
 
   let trail: AuditTrail | undefined;
   try {
-    const config = storeConfig(values, io.env);
     // Plan everything before touching the store, so bad arguments exit 2 without side effects.
     const plan = planSubcommand(sub, values, io.now());
+    const config = storeConfig(values, io.env);
     trail = await openAuditTrail(config);
     return await plan(trail, io);
   } catch (error) {
@@ -125,7 +126,9 @@ function storeConfig(values: Values, env: NodeJS.ProcessEnv): AuditConfig {
   // The command only reads; its chain id never receives records.
   if (url !== undefined) return { url, replicaId: 'pactum-cli', ...(schema !== undefined ? { schema } : {}) };
   if (values.schema !== undefined) throw new UsageError('--schema applies to PostgreSQL (--url) only');
-  const file = values.file ?? (env.PACTUM_AUDIT_FILE || DEFAULT_AUDIT_FILE);
+  // PACTUM_AUDIT_FILE and the default resolve as in the gateway (config/gateway-config.ts):
+  // against the state folder, so the command finds the gateway's trail from any directory.
+  const file = values.file ?? path.resolve(stateDir(env), env.PACTUM_AUDIT_FILE || 'audit/audit.sqlite');
   // Reading must not create an empty trail and then report "0 records, OK".
   if (!existsSync(file)) throw new UsageError(`no audit trail at ${file} (give --file or --url)`);
   return { file, replicaId: 'pactum-cli' };
