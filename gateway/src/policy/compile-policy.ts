@@ -41,17 +41,28 @@ function subjectOf(model: PolicyModel, principal: Principal, purpose: DeclaredPu
   };
 }
 
-/** The profile key: equal keys ⇒ identical decisions. */
+/** Length-prefixed, so no choice of characters in a part can make two inputs collide. */
+const part = (s: string): string => `${s.length}:${s}`;
+
+/** Members of a set in a stable order (most principals hold zero or one role / case: no sort then). */
+function sorted(set: ReadonlySet<string>): string {
+  if (set.size === 0) return '0;';
+  if (set.size === 1) return `1;${part(set.values().next().value ?? '')}`;
+  return `${set.size};${[...set].sort().map(part).join('')}`;
+}
+
+/** The profile key: equal keys ⇒ identical decisions. Every part is length-prefixed (collision-free). */
 export function profileKey(model: PolicyModel, principal: Principal, purpose: DeclaredPurpose, at: Date): string {
-  return JSON.stringify([
-    model.version,
-    validityEpoch(model.validityBoundaries, at.getTime()),
-    principal.agency,
-    principal.clearance,
-    purpose.code,
-    [...principal.roles].sort(),
-    [...principal.cases].sort(),
-  ]);
+  return (
+    model.version +
+    validityEpoch(model.validityBoundaries, at.getTime()) +
+    '|' +
+    part(principal.agency) +
+    part(principal.clearance) +
+    part(purpose.code) +
+    sorted(principal.roles) +
+    sorted(principal.cases)
+  );
 }
 
 /** Compiles a checked policy model. */

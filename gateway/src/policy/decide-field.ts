@@ -42,6 +42,11 @@ const deny = (reason: DenyReason): InternalDecision => ({ effect: 'deny', reason
 
 type GrantCheck = { ok: true } | { ok: false; reason: DenyReason; stage: number; detail: string };
 
+function hasAny(wanted: ReadonlySet<string>, held: ReadonlySet<string>): boolean {
+  for (const r of wanted) if (held.has(r)) return true;
+  return false;
+}
+
 /** Checks of a grant that do not depend on the row, in a fixed order (the later the failing stage, the closer the match). */
 export function checkGrant(subject: Subject, g: CompiledGrant): GrantCheck {
   if (!g.purposes.has(subject.purpose)) {
@@ -53,7 +58,7 @@ export function checkGrant(subject: Subject, g: CompiledGrant): GrantCheck {
   if (subject.at >= g.validUntil) {
     return { ok: false, reason: 'AGREEMENT_EXPIRED', stage: 2, detail: `validity ended ${g.validityText.to ?? ''}` };
   }
-  if (g.requiredRoles && ![...g.requiredRoles].some((r) => subject.roles.has(r))) {
+  if (g.requiredRoles && !hasAny(g.requiredRoles, subject.roles)) {
     return { ok: false, reason: 'ROLE_REQUIRED', stage: 3, detail: `needs one of the roles ${[...g.requiredRoles].join(', ')}` };
   }
   if (g.minClearance !== undefined && subject.clearanceRank < g.minClearance) {

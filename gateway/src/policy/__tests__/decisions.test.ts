@@ -207,6 +207,18 @@ describe('profiles', () => {
     expect(new Set([base, ...keys]).size).toBe(keys.length + 1);
   });
 
+  it('no choice of role or case names makes two different principals share a key', () => {
+    const keys = [
+      principal('BE-POLICE', ['x', 'y']),
+      principal('BE-POLICE', ['x,y']),
+      principal('BE-POLICE', ['1:x1:y']),
+      principal('BE-POLICE', ['2;1:x1:y']),
+      principal('BE-POLICE', [], 'CONFIDENTIAL', ['x', 'y']),
+      principal('BE-POLICE', ['x'], 'CONFIDENTIAL', ['y']),
+    ].map((p) => policy.profileFor(p, drugs, IN_FORCE).key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
   it('keeps at most maxProfiles profiles', () => {
     const fx = writePolicyDir();
     try {
