@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { JWK } from 'jose';
 import { ConfigError } from '../errors';
 import { createFileOnce, readPrivateJwkFile, replaceFile } from './key-files';
-import { displayPath, repoRoot } from './repo-root';
+import { displayPath, stateDir } from './repo-root';
 
 /** The gateway key pair as loaded from disk. */
 export interface GatewayKeys {
@@ -21,9 +21,9 @@ export interface GatewayKeys {
   readonly publicKeyFile: string;
 }
 
-/** Default key directory: `<repo>/.pactum/keys` (git-ignored). */
+/** Default key directory: `<state dir>/keys` (`<repo>/.pactum/keys` unless PACTUM_STATE_DIR says otherwise). */
 export function defaultGatewayKeyDir(): string {
-  return path.join(repoRoot(), '.pactum', 'keys');
+  return path.join(stateDir(), 'keys');
 }
 
 /**

@@ -44,3 +44,8 @@ export function displayPath(file: string): string {
   const rel = path.relative(repoRoot(), abs);
   return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
 }
+
+/** Runtime state folder (git-ignored): `PACTUM_STATE_DIR` (relative to the repository root) or `<repo>/.pactum`. */
+export function stateDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return path.resolve(repoRoot(), env.PACTUM_STATE_DIR ?? '.pactum');
+}

@@ -11,13 +11,13 @@ import { ConfigError } from '../../errors';
 import type { AsymmetricAlgorithm } from '../algorithms';
 import { publicJwkOf } from '../ensure-gateway-keys';
 import { createFileOnce, readPrivateJwkFile, replaceFile } from '../key-files';
-import { displayPath, repoRoot } from '../repo-root';
+import { displayPath, stateDir } from '../repo-root';
 import type { AgencyEntry, TrustRegistry } from '../trust-registry';
 
 /** Options of {@link ensureDevIdentityProviders}. */
 export interface DevIdentityProviderOptions {
   readonly registry: TrustRegistry;
-  /** Where private keys live. Default `<repo>/.pactum/dev-idp` (git-ignored). */
+  /** Where private keys live. Default `<state dir>/dev-idp` (`<repo>/.pactum/dev-idp`, git-ignored). */
   readonly dir?: string;
 }
 
@@ -34,7 +34,7 @@ export interface DevIdentityProvider {
 
 /** Default private-key directory of the development identity providers. */
 export function defaultDevIdpDir(): string {
-  return path.join(repoRoot(), '.pactum', 'dev-idp');
+  return path.join(stateDir(), 'dev-idp');
 }
 
 /**
