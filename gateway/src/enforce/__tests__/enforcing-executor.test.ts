@@ -31,6 +31,17 @@ const policy = fakePolicy({
     row: ['Seizure.quantityKg'],
     rows: { Seizure: releasableTo('BE-POLICE', ['quantityKg']) },
   }),
+  // Row rules that fail while judging a row.
+  'XX-BROKEN': fakeProfile({
+    key: 'broken',
+    allow: ['Query.*', 'Container.number'],
+    row: ['Container.sizeType'],
+    rows: {
+      Container: () => {
+        throw new Error('row rules exploded');
+      },
+    },
+  }),
   // May not read a container's (non-null) size type.
   'ES-POLICE': fakeProfile({ key: 'es', allow: ['Query.*', 'Container.number'], deny: { 'Container.sizeType': 'NO_AGREEMENT' } }),
 });
@@ -207,6 +218,14 @@ describe('shape of the original query', () => {
     });
   });
 
+  it('executes a rewrite whose variables are no longer all used', async () => {
+    const q = 'query($a: String!, $l: String!) { containers { number } investigation(agency: $a, localId: $l) { codeName } }';
+    const { body } = await gw.run('BE-POLICE', q, { variables: { a: 'NL-POLICE', l: 'NL-ONB-2024-0456' } });
+    // `number` is released whatever the row, so no label is checked and every container shows.
+    expect(body.data).toEqual({ containers: [{ number: 'MSCU1234566' }, { number: 'MAEU8123457' }, { number: 'HLXU7032104' }], investigation: null });
+    expect(body.errors?.map((e) => e.extensions?.reason)).toEqual(['NO_AGREEMENT']);
+  });
+
   it('does not call the gateway at all when nothing is left to execute', async () => {
     const before = gw.innerCalls.count;
     const { body, report } = await gw.run('BE-POLICE', '{ investigation(agency: "NL-POLICE", localId: "NL-ONB-2024-0456") { codeName offence } }');
@@ -249,5 +268,25 @@ describe('mutations', () => {
   it('runs a mutation that is allowed in full', async () => {
     const { body } = await gw.run('NL-POLICE', 'mutation { flagContainer(number: "MSCU1234566") { number investigations { localId } } }');
     expect(body).toEqual({ data: { flagContainer: { number: 'MSCU1234566', investigations: [{ localId: 'NL-ONB-2024-0456' }] } } });
+  });
+});
+
+describe('failing closed', () => {
+  it('releases no data when judging a row throws', async () => {
+    const { body } = await gw.run('XX-BROKEN', '{ container(number: "MSCU1234566") { number sizeType } }');
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toHaveLength(1);
+  });
+
+  it('releases no data when no profile can be built for the principal', async () => {
+    const before = gw.innerCalls.count;
+    const { body } = await gw.run('NOBODY', '{ container(number: "MSCU1234566") { number } }');
+    expect(body.data).toBeUndefined();
+    expect(gw.innerCalls.count).toBe(before);
+  });
+
+  it('leaves __typename and introspection to the server stage', async () => {
+    const { body } = await gw.run('ES-POLICE', '{ __typename __schema { queryType { name } } c: container(number: "MSCU1234566") { __typename number } }');
+    expect(body).toEqual({ data: { __typename: 'Query', __schema: { queryType: { name: 'Query' } }, c: { __typename: 'Container', number: 'MSCU1234566' } } });
   });
 });
