@@ -28,6 +28,8 @@ export interface RowFailures {
   readonly timeouts: number;
   /** 2xx responses with GraphQL errors although the workload's probe had none (or the reverse). */
   readonly unexpectedGraphqlErrors: number;
+  /** Windows in which not one request completed (the gateway stalled, or the window was far too short). */
+  readonly emptyWindows: number;
 }
 
 /** One line of the table. */
@@ -119,6 +121,7 @@ export function summarise(
           errors: mine.reduce((n, r) => n + r.errors, 0),
           timeouts: mine.reduce((n, r) => n + r.timeouts, 0),
           unexpectedGraphqlErrors: mine.reduce((n, r) => n + unexpectedErrors(r, probe), 0),
+          emptyWindows: mine.filter((r) => r.requests === 0).length,
         };
         const row: SummaryRow = {
           workload,

@@ -79,6 +79,13 @@ describe('summarise', () => {
     expect(rows.every((r) => r.flagged)).toBe(true);
   });
 
+  it('flags a window in which no request completed', () => {
+    const rows = summarise([run('bare', 1, { requests: 0, requestsPerSec: 0, gatewayCpuMsPerRequest: Number.NaN }), run('pactum', 1)], [probe('bare'), probe('pactum')], order);
+    expect(rows[0]?.failures.emptyWindows).toBe(1);
+    expect(rows[0]?.flagged).toBe(true);
+    expect(rows[1]?.flagged).toBe(false);
+  });
+
   it('leaves a variant without a reference row without ratios', () => {
     const rows = summarise([run('pactum', 1)], [probe('pactum')], order);
     expect(rows).toHaveLength(1);
