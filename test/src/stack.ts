@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadGatewayConfig, startGateway } from '@pactum/gateway/src/testing';
+import { loadGatewayConfig, prepareTestKeys, startGateway, type TestKeys } from '@pactum/gateway/src/testing';
+import { createContextTokenVerifier } from '@pactum/subgraph-kit/src/auth';
 import { createCustomsSubgraph } from '@pactum/subgraph-customs';
 import { createEurojustSubgraph } from '@pactum/subgraph-eurojust';
 import { createEuropolSubgraph } from '@pactum/subgraph-europol';
@@ -19,6 +20,8 @@ export interface Stack {
   readonly stateDir: string;
   readonly policyDir: string;
   readonly subgraphUrls: Record<string, string>;
+  /** Development tokens from this stack's identity providers. */
+  readonly keys: TestKeys;
   stop(): Promise<void>;
 }
 
@@ -51,12 +54,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const policyDir = copyPolicies(stateDir);
   const dataDir = options.dataDir ?? path.join(os.tmpdir(), 'pactum-e2e-data');
   fs.mkdirSync(dataDir, { recursive: true });
-  const { prepareTestKeys } = await import('@pactum/gateway/src/testing');
-  const keys = await prepareTestKeys({ stateDir, policyDir });
+  const keys = prepareTestKeys({ stateDir, policyDir });
 
   const running = await Promise.all(
     Object.entries(FACTORIES).map(async ([name, create]) => {
-      const sub = await create({ port: 0, dbFile: path.join(dataDir, `${name}.sqlite`), gatewayPublicKeyFile: keys.gatewayPublicKeyFile });
+      const sub = await create({
+        port: 0,
+        dbFile: path.join(dataDir, `${name}.sqlite`),
+        authenticate: createContextTokenVerifier({ publicKeyFile: keys.gatewayPublicKeyFile, audience: name }),
+      });
       return [name, sub] as const;
     }),
   );
@@ -74,6 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stateDir,
     policyDir,
     subgraphUrls,
+    keys,
     async stop() {
       await gateway.stop();
       await Promise.all(running.map(([, s]) => s.stop()));

@@ -97,7 +97,6 @@ export async function createGatewayServer(
     introspection: config.introspection,
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
-    status400ForVariableCoercionErrors: true,
     formatError,
     validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases)],
     plugins: [pactumApolloPlugin(), ApolloServerPluginUsageReportingDisabled()],

@@ -9,7 +9,7 @@ import type {
   GatewayLoadResult,
   GatewayUnsubscriber,
 } from '@apollo/server-gateway-interface';
-import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLScalarType, getVariableValues, type GraphQLSchema } from 'graphql';
 
 /** Turns the gateway's executor into the one Apollo Server calls. */
 export type ExecutorStage = (inner: GatewayExecutor) => GatewayExecutor;
@@ -27,7 +27,32 @@ export function installScalarParsers(schema: GraphQLSchema, scalars: Readonly<Re
   }
 }
 
+/**
+ * Coerces the client's variables against the API schema before any stage runs, so a malformed
+ * identifier in a variable is refused as bad input even where enforcement would have removed
+ * the field that uses it: bad input is reported first, whoever asks.
+ */
+function withVariableCheck(getSchema: () => GraphQLSchema | undefined, inner: GatewayExecutor): GatewayExecutor {
+  return async (requestContext) => {
+    const schema = getSchema();
+    const definitions = requestContext.operation?.variableDefinitions;
+    if (schema && definitions && definitions.length > 0) {
+      const { errors } = getVariableValues(schema, definitions, requestContext.request.variables ?? {});
+      if (errors && errors.length > 0) {
+        return {
+          errors: errors.map(
+            (e) => new GraphQLError(e.message, { nodes: e.nodes, originalError: e.originalError, extensions: { code: 'BAD_USER_INPUT' } }),
+          ),
+        };
+      }
+    }
+    return inner(requestContext);
+  };
+}
+
 export class PactumGateway implements GatewayInterface {
+  private schema: GraphQLSchema | undefined;
+
   constructor(
     private readonly inner: ApolloGateway,
     private readonly stage: ExecutorStage,
@@ -38,7 +63,7 @@ export class PactumGateway implements GatewayInterface {
     // The two server-gateway-interface versions (gateway 1.x, server 2.x) describe the same shapes.
     const loaded = (await this.inner.load(options as never)) as unknown as GatewayLoadResult;
     if (!loaded.executor) throw new Error('gateway loaded without an executor');
-    return { executor: this.stage(loaded.executor) };
+    return { executor: withVariableCheck(() => this.schema, this.stage(loaded.executor)) };
   }
 
   onSchemaLoadOrUpdate(
@@ -48,6 +73,7 @@ export class PactumGateway implements GatewayInterface {
     // against, so installing the parsers here covers literals and variables both.
     return this.inner.onSchemaLoadOrUpdate((schemaContext) => {
       installScalarParsers(schemaContext.apiSchema, this.scalars);
+      this.schema = schemaContext.apiSchema;
       callback(schemaContext);
     });
   }
