@@ -28,6 +28,13 @@ export interface TestExpectation {
   secret?: boolean;
 }
 
+/** Expected decisions of an operation-form case, by response path. */
+export interface OperationExpectation {
+  released?: string[];
+  conditional?: string[];
+  denied?: Record<string, DenyReason>;
+}
+
 /** One case, resolved (named principal/label replaced by their value). */
 export interface PolicyTestCase {
   readonly file: string;
@@ -36,10 +43,14 @@ export interface PolicyTestCase {
   readonly principal: TestPrincipal;
   readonly purpose: string;
   readonly at: Date;
+  /** Field form: `typeName.fieldName` (empty for the operation form). */
   readonly typeName: string;
   readonly fieldName: string;
   readonly label?: RowLabel;
   readonly expect: TestExpectation;
+  /** Operation form: a trusted operation (`schema/operations/<name>.graphql`) and expected paths. */
+  readonly operation?: string;
+  readonly expectPaths?: OperationExpectation;
 }
 
 const REASONS = [
@@ -67,8 +78,18 @@ const testFileSchema = {
     tests: {
       type: 'array', minItems: 1,
       items: {
-        type: 'object', additionalProperties: false, required: ['name', 'principal', 'purpose', 'field', 'expect'],
+        type: 'object', additionalProperties: false, required: ['name', 'principal', 'purpose'],
+        oneOf: [{ required: ['field', 'expect'] }, { required: ['operation', 'paths'] }],
         properties: {
+          operation: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+          paths: {
+            type: 'object', additionalProperties: false, minProperties: 1,
+            properties: {
+              released: NAMES,
+              conditional: NAMES,
+              denied: { type: 'object', additionalProperties: { enum: REASONS } },
+            },
+          },
           name: { type: 'string', pattern: '^[a-z0-9]+(_[a-z0-9]+)+$' },
           principal: { oneOf: [{ type: 'string' }, principalSchema] },
           purpose: { type: 'string' },
@@ -100,9 +121,11 @@ interface TestFile {
     principal: string | TestPrincipal;
     purpose: string;
     at?: string;
-    field: string;
+    field?: string;
     label?: string | RowLabel;
-    expect: TestExpectation;
+    expect?: TestExpectation;
+    operation?: string;
+    paths?: OperationExpectation;
   }[];
 }
 
@@ -146,9 +169,14 @@ export function readPolicyTests(dir: string): PolicyTestCase[] {
       const atText = t.at ?? file.at;
       const at = atText === undefined ? new Date() : new Date(atText);
       if (Number.isNaN(at.getTime())) problems.add(shown, line, 'bad_date', `tests[${i}] (${t.name}): "at" is not a date: ${String(atText)}`);
-      const [typeName = '', fieldName = ''] = t.field.split('.');
+      const [typeName = '', fieldName = ''] = (t.field ?? '').split('.');
       if (principal && (t.label === undefined || label)) {
-        cases.push({ file: shown, line, name: t.name, principal, purpose: t.purpose, at, typeName, fieldName, ...(label ? { label } : {}), expect: t.expect });
+        cases.push({
+          file: shown, line, name: t.name, principal, purpose: t.purpose, at, typeName, fieldName,
+          ...(label ? { label } : {}),
+          expect: t.expect ?? { outcome: 'released' },
+          ...(t.operation ? { operation: t.operation, expectPaths: t.paths ?? {} } : {}),
+        });
       }
     });
   }

@@ -2,15 +2,25 @@
  * Runs the policy tests against a compiled policy and tells, for each case, which
  * agreement and grant decided it (or why it was denied), so an auditor can follow.
  */
+import type { GraphQLSchema } from 'graphql';
+import { loadApiSchema, loadOperations } from '@pactum/schema';
 import type { Principal } from '../auth/principal';
+import { decideOperation } from './operation-decisions';
 import { readPolicyTests, type PolicyTestCase } from './policy-test-files';
 import type { CompiledPolicy, Explanation } from './types';
+
+/** Where operation-form cases find their operations; defaults to `@pactum/schema`'s trusted operations and API schema. */
+export interface PolicyTestOptions {
+  readonly operations?: Readonly<Record<string, string>>;
+  readonly apiSchema?: GraphQLSchema;
+}
 
 /** Outcome of one case. */
 export interface PolicyTestResult {
   readonly case: PolicyTestCase;
   readonly passed: boolean;
-  readonly explanation: Explanation;
+  /** Field form only. */
+  readonly explanation?: Explanation;
   /** `released by agreement/grant`, `denied: REASON`, … */
   readonly actual: string;
   /** Why it failed, when it did. */
@@ -58,9 +68,38 @@ function check(c: PolicyTestCase, e: Explanation): string | undefined {
   return undefined;
 }
 
+/** Runs an operation-form case: each listed path must have the expected static decision. */
+function runOperationCase(c: PolicyTestCase, policy: CompiledPolicy, options: PolicyTestOptions, lazy: { schema?: GraphQLSchema; ops?: Readonly<Record<string, string>> }): PolicyTestResult {
+  const ops = (lazy.ops ??= options.operations ?? loadOperations());
+  const schema = (lazy.schema ??= options.apiSchema ?? loadApiSchema());
+  const source = ops[c.operation ?? ''];
+  if (source === undefined) return { case: c, passed: false, actual: 'no such operation', failure: `no trusted operation named ${c.operation}` };
+  const profile = policy.profileFor(principalOf(c), { code: c.purpose }, c.at);
+  const decisions = decideOperation(schema, source, c.operation ?? '', profile);
+  const problems: string[] = [];
+  const describePath = (p: string) => {
+    const d = decisions.get(p);
+    if (!d) return 'not selected (or under a denied field)';
+    return d.effect === 'deny' ? `denied: ${d.reason}` : d.effect === 'allow' ? `released by ${d.grant.agreement}/${d.grant.grant}` : 'conditional';
+  };
+  const x = c.expectPaths ?? {};
+  for (const p of x.released ?? []) if (decisions.get(p)?.effect !== 'allow') problems.push(`${p}: expected released, got ${describePath(p)}`);
+  for (const p of x.conditional ?? []) if (decisions.get(p)?.effect !== 'allow-if-row') problems.push(`${p}: expected conditional, got ${describePath(p)}`);
+  for (const [p, reason] of Object.entries(x.denied ?? {})) {
+    const d = decisions.get(p);
+    if (d?.effect !== 'deny' || d.reason !== reason) problems.push(`${p}: expected denied ${reason}, got ${describePath(p)}`);
+  }
+  const counts = { allow: 0, 'allow-if-row': 0, deny: 0 };
+  for (const d of decisions.values()) counts[d.effect]++;
+  const actual = `${c.operation}: ${counts.allow} released, ${counts['allow-if-row']} conditional, ${counts.deny} denied`;
+  return { case: c, passed: problems.length === 0, actual, ...(problems.length ? { failure: problems.join('; ') } : {}) };
+}
+
 /** Runs every test file in `dir` (`policies/tests`) against `policy`. */
-export function runPolicyTests(dir: string, policy: CompiledPolicy): PolicyTestReport {
+export function runPolicyTests(dir: string, policy: CompiledPolicy, options: PolicyTestOptions = {}): PolicyTestReport {
+  const lazy: { schema?: GraphQLSchema; ops?: Readonly<Record<string, string>> } = {};
   const results: PolicyTestResult[] = readPolicyTests(dir).map((c) => {
+    if (c.operation !== undefined) return runOperationCase(c, policy, options, lazy);
     const explanation = policy.explain(principalOf(c), { code: c.purpose }, c.at, c.typeName, c.fieldName, c.label);
     const failure = check(c, explanation);
     return { case: c, passed: failure === undefined, explanation, actual: describe(explanation), ...(failure ? { failure } : {}) };

@@ -22,11 +22,24 @@ it('the shipped policy loads against the committed supergraph', () => {
   expect(policy.model.grants.length).toBeGreaterThan(10);
 });
 
+it('the shipped operations are tested as each agency of the scenario', () => {
+  const agencies = new Set(report.results.filter((r) => r.case.operation === 'ContainerDossier').map((r) => r.case.principal.agency));
+  expect([...agencies].sort()).toEqual(['BE-POLICE', 'EUROJUST', 'EUROPOL', 'NL-CUSTOMS', 'NL-FIOD', 'NL-POLICE']);
+});
+
 it('there are policy tests, and each SCENARIO bullet is tested in both directions', () => {
   expect(report.results.length).toBeGreaterThan(50);
   const files = new Set(report.results.map((r) => r.case.file));
   for (const file of files) {
-    const outcomes = new Set(report.results.filter((r) => r.case.file === file).map((r) => r.case.expect.outcome));
+    const outcomes = new Set(
+      report.results
+        .filter((r) => r.case.file === file)
+        .flatMap((r) => {
+          const paths = r.case.expectPaths;
+          if (!paths) return [r.case.expect.outcome];
+          return [...((paths.released ?? []).length > 0 ? ['released'] : []), ...(Object.keys(paths.denied ?? {}).length > 0 ? ['denied'] : [])];
+        }),
+    );
     expect([file, outcomes.has('released'), outcomes.has('denied')]).toEqual([file, true, true]);
   }
 });
