@@ -3,7 +3,7 @@
  * each `Type.field` with a memoised decision, so after the first request of a profile
  * a field decision is two map lookups.
  */
-import { fieldOwner } from './check-policy';
+import { fieldOwner } from './supergraph-model';
 import { decideField, type InternalDecision, type Subject } from './decide-field';
 import type { PolicyModel } from './policy-model';
 import { buildRowRules } from './row-rules';
@@ -46,7 +46,7 @@ export function createAccessProfile(model: PolicyModel, subject: Subject, key: s
         const owner = model.agencyBySubgraph.get(type.owningGraph);
         for (const f of type.fields.keys()) {
           all.set(f, decideField(model, subject, typeName, f));
-          if (type.labelled && owner !== undefined && fieldOwner(model.supergraph, model.agencyBySubgraph, type, f) === owner) governed.add(f);
+          if (type.labelled && owner !== undefined && fieldOwner(model.agencyBySubgraph, type, f) === owner) governed.add(f);
         }
         rules = buildRowRules(model.ownerOnlyHandling, subject, all, governed);
       }

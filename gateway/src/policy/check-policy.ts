@@ -9,7 +9,8 @@ import type { CompiledGrant, CompiledRowConditions, PolicyModel } from './policy
 import type { AgreementFile, GrantSpec, RowConditionsSpec } from './policy-file-schemas';
 import type { Parsed, PolicyFiles } from './read-policy-files';
 import type { PolicyRegistries } from './registries';
-import { HIT_TYPE, resolvingGraph, type SupergraphModel, type TypeModel } from './supergraph-model';
+import { buildPolicyIndex } from './build-policy-index';
+import { fieldOwner, HIT_TYPE, type SupergraphModel } from './supergraph-model';
 
 const DAY_MS = 86_400_000;
 
@@ -22,14 +23,6 @@ interface Checker {
   readonly problems: ProblemCollector;
   /** `Type.field` → group names whose fields are granted only explicitly. */
   readonly explicitOnly: ReadonlyMap<string, string>;
-}
-
-/** Agency owning `Type.field` (from the supergraph's resolving subgraph), if any. */
-export function fieldOwner(sg: SupergraphModel, agencyBySubgraph: ReadonlyMap<string, string>, type: TypeModel, field: string): string | undefined {
-  const f = type.fields.get(field);
-  if (!f) return undefined;
-  const graph = resolvingGraph(type, f);
-  return graph === undefined ? undefined : agencyBySubgraph.get(graph);
 }
 
 /** Types a policy may name: object types of the API that are not shared value types. */
@@ -126,7 +119,7 @@ function grantFields(c: Checker, a: Parsed<AgreementFile>, gi: number, grant: Gr
         `grants[${gi}] (${grant.id}): "${typeName}" is a value type shared by several subgraphs; its fields follow the field that returns it, grant that field instead`);
       continue;
     }
-    const owned = [...type.fields.keys()].filter((f) => fieldOwner(c.sg, c.agencyBySubgraph, type, f) === provider);
+    const owned = [...type.fields.keys()].filter((f) => fieldOwner(c.agencyBySubgraph, type, f) === provider);
     if (spec === '*') {
       const fields = owned.filter((f) => !c.explicitOnly.has(`${typeName}.${f}`));
       if (fields.length === 0) {
@@ -141,7 +134,7 @@ function grantFields(c: Checker, a: Parsed<AgreementFile>, gi: number, grant: Gr
         c.problems.add(doc.file, doc.lineOf(path), 'unknown_field', `grants[${gi}] (${grant.id}): unknown field "${typeName}.${f}"${didYouMean(f, type.fields.keys())}`);
         return;
       }
-      const owner = fieldOwner(c.sg, c.agencyBySubgraph, type, f);
+      const owner = fieldOwner(c.agencyBySubgraph, type, f);
       if (owner !== provider) {
         c.problems.add(doc.file, doc.lineOf(path), 'not_owner',
           `grants[${gi}] (${grant.id}): ${typeName}.${f} is owned by ${owner ?? 'no agency'}, not by the provider ${provider}`);
@@ -174,7 +167,7 @@ function grantFields(c: Checker, a: Parsed<AgreementFile>, gi: number, grant: Gr
       const type = c.sg.types.get(typeName);
       if (!type) continue;
       for (const f of fields) {
-        if (fieldOwner(c.sg, c.agencyBySubgraph, type, f) === provider) {
+        if (fieldOwner(c.agencyBySubgraph, type, f) === provider) {
           add(typeName, f);
           count++;
         }
@@ -272,55 +265,8 @@ export function checkPolicy(files: PolicyFiles, sg: SupergraphModel, registries:
     });
   }
   problems.throwIfAny();
-  return buildModel(files.version, sg, agencyBySubgraph, clearanceRank, files, grants);
-}
-
-function buildModel(
-  version: string,
-  sg: SupergraphModel,
-  agencyBySubgraph: Map<string, string>,
-  clearanceRank: Map<string, number>,
-  files: PolicyFiles,
-  grants: CompiledGrant[],
-): PolicyModel {
-  const ordered = [...grants].sort(
-    (x, y) => Number(y.ownData) - Number(x.ownData) || x.ref.agreement.localeCompare(y.ref.agreement),
-  );
-  const index = new Map<string, Map<string, Map<string, CompiledGrant[]>>>();
-  const hitIndex = new Map<string, Map<string, CompiledGrant[]>>();
-  for (const g of ordered) {
-    for (const recipient of g.recipients) {
-      const byType = index.get(recipient) ?? new Map<string, Map<string, CompiledGrant[]>>();
-      index.set(recipient, byType);
-      for (const [type, fields] of g.fields) {
-        const byField = byType.get(type) ?? new Map<string, CompiledGrant[]>();
-        byType.set(type, byField);
-        for (const f of fields) byField.set(f, [...(byField.get(f) ?? []), g]);
-        if (g.hitOnly) {
-          const hits = hitIndex.get(recipient) ?? new Map<string, CompiledGrant[]>();
-          hitIndex.set(recipient, hits);
-          hits.set(type, [...(hits.get(type) ?? []), g]);
-        }
-      }
-    }
-  }
-  const boundaries = new Set<number>();
-  for (const g of grants) {
-    boundaries.add(g.validFrom);
-    if (Number.isFinite(g.validUntil)) boundaries.add(g.validUntil);
-  }
   const ownerOnlyHandling = new Set(
     Object.entries(files.classification.value.handlingCodes).filter(([, h]) => h.ownerOnly === true).map(([code]) => code),
   );
-  return {
-    version,
-    supergraph: sg,
-    agencyBySubgraph,
-    clearanceRank,
-    ownerOnlyHandling,
-    grants: ordered,
-    index,
-    hitIndex,
-    validityBoundaries: [...boundaries].sort((a, b) => a - b),
-  };
+  return buildPolicyIndex({ version: files.version, supergraph: sg, agencyBySubgraph, clearanceRank, ownerOnlyHandling, grants });
 }

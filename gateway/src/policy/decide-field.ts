@@ -5,7 +5,7 @@
  * the decision itself, not a re-telling of it.
  */
 import type { GrantRef } from '../context';
-import { fieldOwner } from './check-policy';
+import { fieldOwner } from './supergraph-model';
 import type { CompiledGrant, PolicyModel } from './policy-model';
 import type { DenyReason, ExplanationStep } from './types';
 
@@ -101,7 +101,7 @@ export function decideField(model: PolicyModel, subject: Subject, typeName: stri
     note('pactum:schema', 'NOT_IN_POLICY', `no field ${typeName}.${fieldName} in the supergraph`);
     return deny('NOT_IN_POLICY');
   }
-  const owner = fieldOwner(model.supergraph, model.agencyBySubgraph, type, fieldName);
+  const owner = fieldOwner(model.agencyBySubgraph, type, fieldName);
   if (owner === undefined) {
     note('pactum:ownership', 'NOT_IN_POLICY', `the subgraph resolving ${typeName}.${fieldName} belongs to no agency in agencies.yaml`);
     return deny('NOT_IN_POLICY');

@@ -215,3 +215,11 @@ export function resolvingGraph(type: TypeModel, field: FieldModel): string | und
   if (field.graphs.includes(type.owningGraph)) return type.owningGraph;
   return field.graphs[0];
 }
+
+/** Agency owning `Type.field` (from the supergraph's resolving subgraph), if any. */
+export function fieldOwner(agencyBySubgraph: ReadonlyMap<string, string>, type: TypeModel, field: string): string | undefined {
+  const f = type.fields.get(field);
+  if (!f) return undefined;
+  const graph = resolvingGraph(type, f);
+  return graph === undefined ? undefined : agencyBySubgraph.get(graph);
+}
