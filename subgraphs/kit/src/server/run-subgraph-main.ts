@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { RunningSubgraph } from './types';
+import type { IncomingMessage } from 'node:http';
+import { createContextTokenVerifier } from '../auth/verify-context-token';
+import { loadGatewayPublicKey } from '../auth/load-gateway-public-key';
+import type { Caller, RunningSubgraph } from './types';
 
 /** Defaults of a subgraph process, see {@link runSubgraphMain}. */
 export interface SubgraphMainDefaults {
@@ -16,6 +19,11 @@ export interface SubgraphMainDefaults {
 export interface SubgraphMainSettings {
   port: number;
   dbFile: string;
+  /**
+   * Verifies the gateway's context token on every request. Always set: a subgraph process
+   * answers no one but the gateway, so without the gateway's public key it does not start.
+   */
+  authenticate: (req: IncomingMessage) => Promise<Caller>;
 }
 
 /** Walks up from `start` to the folder whose package.json declares npm workspaces. */
@@ -41,7 +49,9 @@ export function findRepoRoot(start: string = __dirname): string {
  * `PORT`, else the default (empty variables count as unset); data file `PACTUM_<NAME>_DB_FILE`, else
  * `<PACTUM_DATA_DIR or <repo>/.pactum/data>/<name>.sqlite`.
  *
- * @throws Error naming the variable when a port is not an integer 1-65535.
+ * The gateway's public key comes from `PACTUM_GATEWAY_PUBLIC_KEY_FILE` (see `loadGatewayPublicKey`).
+ *
+ * @throws Error naming the variable when a port is not an integer 1-65535, or the gateway key is missing.
  */
 export function subgraphMainSettings(defaults: SubgraphMainDefaults, env: NodeJS.ProcessEnv = process.env): SubgraphMainSettings {
   const prefix = (defaults.envPrefix.toUpperCase().startsWith('PACTUM_') ? defaults.envPrefix : `PACTUM_${defaults.envPrefix}`).toUpperCase();
@@ -57,7 +67,8 @@ export function subgraphMainSettings(defaults: SubgraphMainDefaults, env: NodeJS
   }
   const dataDir = env['PACTUM_DATA_DIR'] || join(findRepoRoot(), '.pactum', 'data');
   const dbFile = env[`${prefix}_DB_FILE`] || join(dataDir, `${defaults.name}.sqlite`);
-  return { port, dbFile };
+  const authenticate = createContextTokenVerifier({ publicKeyJwk: loadGatewayPublicKey(env), audience: defaults.name });
+  return { port, dbFile, authenticate };
 }
 
 /**

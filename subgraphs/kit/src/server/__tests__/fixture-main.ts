@@ -2,7 +2,7 @@
 import { createSubgraphServer, openStore, runSubgraphMain, subgraphTypeDefs } from '../../index';
 
 void runSubgraphMain(
-  async ({ port, dbFile }) => {
+  async ({ port, dbFile, authenticate }) => {
     const store = openStore({
       file: dbFile,
       migrations: ['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)'],
@@ -12,6 +12,7 @@ void runSubgraphMain(
       return await createSubgraphServer({
         name: 'demo',
         port,
+        authenticate,
         typeDefs: subgraphTypeDefs('type Query { v: String }'),
         resolvers: { Query: { v: () => (store.db.prepare('SELECT v FROM t').get() as { v: string }).v } },
         onStop: () => store.close(),

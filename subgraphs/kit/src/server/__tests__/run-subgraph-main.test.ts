@@ -1,20 +1,40 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { SignJWT } from 'jose';
 import { findRepoRoot, subgraphMainSettings } from '..';
 
 const KIT_DIR = join(__dirname, '..', '..', '..');
 const FIXTURE = join(__dirname, 'fixture-main.ts');
 
 let dir: string;
+let keyFile: string;
+let privateKey: KeyObject;
 const children: ChildProcess[] = [];
 const servers: Server[] = [];
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'kit-main-'));
+  // The gateway's key pair: subgraph processes refuse to start without its public half.
+  const pair = generateKeyPairSync('ed25519');
+  privateKey = pair.privateKey;
+  keyFile = join(dir, 'gateway.public.jwk');
+  writeFileSync(keyFile, JSON.stringify(pair.publicKey.export({ format: 'jwk' })));
 });
+
+function contextToken(audience: string): Promise<string> {
+  return new SignJWT({ agency: 'NL-POLICE', purpose: 'drug-trafficking', rid: 'r-1' })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'pactum-context+jwt' })
+    .setIssuer('pactum-gateway')
+    .setAudience(audience)
+    .setSubject('j.devries')
+    .setIssuedAt()
+    .setExpirationTime('30s')
+    .sign(privateKey);
+}
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
@@ -39,7 +59,7 @@ async function freePort(): Promise<number> {
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
     cwd: KIT_DIR,
-    env: { ...process.env, PORT: '', ...env },
+    env: { ...process.env, PORT: '', PACTUM_GATEWAY_PUBLIC_KEY_FILE: keyFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -67,11 +87,19 @@ describe('runSubgraphMain', () => {
     const p = run({ PACTUM_DEMO_PORT: String(port), PACTUM_DATA_DIR: join(dir, 'data') });
     const ready = await p.line(/subgraph demo ready at \S+/);
     expect(ready).toBe(`subgraph demo ready at http://127.0.0.1:${port}/graphql`);
-    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ v }' }),
-    });
+    const post = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ v }' }),
+      });
+    // Only the gateway may ask: no context token, or one meant for another subgraph, gets 401.
+    const anonymous = await post({});
+    expect(anonymous.status).toBe(401);
+    expect(JSON.stringify(await anonymous.json())).not.toContain('seeded');
+    const elsewhere = await post({ authorization: `Bearer ${await contextToken('police')}` });
+    expect(elsewhere.status).toBe(401);
+    const res = await post({ authorization: `Bearer ${await contextToken('demo')}` });
     expect(await res.json()).toEqual({ data: { v: 'seeded' } });
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
@@ -99,6 +127,14 @@ describe('runSubgraphMain', () => {
     expect(p.err()).toBe(`subgraph demo failed to start: port ${port} is already in use (subgraph demo)\n`);
   });
 
+  it("refuses to start without the gateway's public key (fail closed)", async () => {
+    const port = await freePort();
+    const p = run({ PACTUM_DEMO_PORT: String(port), PACTUM_DATA_DIR: dir, PACTUM_GATEWAY_PUBLIC_KEY_FILE: join(dir, 'absent.jwk') });
+    expect(await p.exited).toBe(1);
+    expect(p.err()).toContain('subgraph demo failed to start: gateway public key');
+    expect(p.err()).toContain('absent.jwk is missing');
+  });
+
   it('exits 1 naming the variable when the port setting is bad', async () => {
     const p = run({ PACTUM_DEMO_PORT: '40o1', PACTUM_DATA_DIR: dir });
     expect(await p.exited).toBe(1);
@@ -107,29 +143,39 @@ describe('runSubgraphMain', () => {
 });
 
 describe('subgraphMainSettings', () => {
+  const settings = (d: Parameters<typeof subgraphMainSettings>[0], env: Record<string, string>) =>
+    subgraphMainSettings(d, { PACTUM_GATEWAY_PUBLIC_KEY_FILE: keyFile, ...env });
   const defaults = { name: 'police', port: 4001, envPrefix: 'POLICE' };
 
   it('defaults to the given port and <repo>/.pactum/data/<name>.sqlite', () => {
-    expect(subgraphMainSettings(defaults, {})).toEqual({ port: 4001, dbFile: join(findRepoRoot(), '.pactum', 'data', 'police.sqlite') });
+    expect(settings(defaults, {})).toMatchObject({ port: 4001, dbFile: join(findRepoRoot(), '.pactum', 'data', 'police.sqlite') });
+    expect(typeof settings(defaults, {}).authenticate).toBe('function');
     expect(existsSync(join(findRepoRoot(), 'subgraphs', 'kit', 'package.json'))).toBe(true);
   });
 
   it('prefers PACTUM_<NAME>_PORT over PORT, and accepts a PACTUM_ prefix', () => {
-    expect(subgraphMainSettings(defaults, { PORT: '5000' }).port).toBe(5000);
-    expect(subgraphMainSettings(defaults, { PORT: '5000', PACTUM_POLICE_PORT: '5001' }).port).toBe(5001);
-    expect(subgraphMainSettings({ ...defaults, envPrefix: 'PACTUM_POLICE' }, { PACTUM_POLICE_PORT: '5002' }).port).toBe(5002);
+    expect(settings(defaults, { PORT: '5000' }).port).toBe(5000);
+    expect(settings(defaults, { PORT: '5000', PACTUM_POLICE_PORT: '5001' }).port).toBe(5001);
+    expect(settings({ ...defaults, envPrefix: 'PACTUM_POLICE' }, { PACTUM_POLICE_PORT: '5002' }).port).toBe(5002);
   });
 
   it('takes PACTUM_DATA_DIR and PACTUM_<NAME>_DB_FILE', () => {
-    expect(subgraphMainSettings(defaults, { PACTUM_DATA_DIR: '/tmp/x' }).dbFile).toBe('/tmp/x/police.sqlite');
-    expect(subgraphMainSettings(defaults, { PACTUM_DATA_DIR: '/tmp/x', PACTUM_POLICE_DB_FILE: '/tmp/y.db' }).dbFile).toBe('/tmp/y.db');
+    expect(settings(defaults, { PACTUM_DATA_DIR: '/tmp/x' }).dbFile).toBe('/tmp/x/police.sqlite');
+    expect(settings(defaults, { PACTUM_DATA_DIR: '/tmp/x', PACTUM_POLICE_DB_FILE: '/tmp/y.db' }).dbFile).toBe('/tmp/y.db');
+  });
+
+  it("throws when the gateway's public key is missing or is a private key", () => {
+    expect(() => subgraphMainSettings(defaults, { PACTUM_GATEWAY_PUBLIC_KEY_FILE: join(dir, 'nope.jwk') })).toThrow('is missing');
+    const privateFile = join(dir, 'private.jwk');
+    writeFileSync(privateFile, JSON.stringify(privateKey.export({ format: 'jwk' })));
+    expect(() => subgraphMainSettings(defaults, { PACTUM_GATEWAY_PUBLIC_KEY_FILE: privateFile })).toThrow('contains a private key');
   });
 
   it('ignores empty variables', () => {
-    expect(subgraphMainSettings(defaults, { PORT: '', PACTUM_POLICE_PORT: '' }).port).toBe(4001);
+    expect(settings(defaults, { PORT: '', PACTUM_POLICE_PORT: '' }).port).toBe(4001);
   });
 
   it.each(['0', '65536', '-1', 'abc', ' 4001', '4001.5'])('refuses PORT=%j', (value) => {
-    expect(() => subgraphMainSettings(defaults, { PORT: value })).toThrow(`PORT=${JSON.stringify(value)} is not a port number (1-65535)`);
+    expect(() => settings(defaults, { PORT: value })).toThrow(`PORT=${JSON.stringify(value)} is not a port number (1-65535)`);
   });
 });
