@@ -7,3 +7,4 @@ export { agencySubgraphs, type AgencySubgraph } from './agency-subgraphs';
 export { formatCompositionProblems, toCompositionProblem, type CompositionProblem } from './format-composition-error';
 export { loadSupergraphSdl, loadApiSchema, supergraphPath } from './load-supergraph';
 export { loadOperations, operationsDir } from './load-operations';
+export { findNonNullFields } from './find-non-null-fields';

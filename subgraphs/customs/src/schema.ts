@@ -11,48 +11,48 @@ export const customsSdl = /* GraphQL */ `
   type Container @key(fields: "number") {
     number: ContainerNumber!
     "BIC owner code (first three letters of the number)."
-    ownerCode: String!
+    ownerCode: String
     "ISO 6346 size/type code, e.g. 45R1 for a 40' high-cube reefer."
-    sizeType: String!
-    reefer: Boolean!
-    label: RecordLabel!
-    declarations: [CustomsDeclaration!]!
-    scans: [Scan!]!
-    seizures: [Seizure!]!
-    portCalls: [PortCall!]!
+    sizeType: String
+    reefer: Boolean
+    label: RecordLabel
+    declarations: [CustomsDeclaration!]
+    scans: [Scan!]
+    seizures: [Seizure!]
+    portCalls: [PortCall!]
   }
 
   "A sea-going vessel by IMO number; name and flag are public registry data."
   type Vessel @key(fields: "imo") {
     imo: IMO!
-    name: String!
+    name: String
     "ISO 3166 alpha-2 flag state."
-    flag: String!
-    portCalls: [PortCall!]!
+    flag: String
+    portCalls: [PortCall!]
   }
 
   "A company by European Unique Identifier (EUID), e.g. an importer."
   type Company @key(fields: "euid") {
     euid: String!
-    name: String!
-    country: String!
+    name: String
+    country: String
     vatNumber: String
-    label: RecordLabel!
-    declarations: [CustomsDeclaration!]!
+    label: RecordLabel
+    declarations: [CustomsDeclaration!]
   }
 
   "An import declaration lodged for a container."
   type CustomsDeclaration {
-    id: ID!
+    id: ID
     "Movement Reference Number."
-    mrn: String!
+    mrn: String
     importer: Company
-    goodsDescription: String!
-    hsCode: String!
-    origin: UNLocode!
-    destination: UNLocode!
-    lodgedAt: DateTime!
-    label: RecordLabel!
+    goodsDescription: String
+    hsCode: String
+    origin: UNLocode
+    destination: UNLocode
+    lodgedAt: DateTime
+    label: RecordLabel
   }
 
   enum ScanResult {
@@ -63,32 +63,32 @@ export const customsSdl = /* GraphQL */ `
 
   "A non-intrusive (X-ray) inspection of a container."
   type Scan {
-    id: ID!
-    scannedAt: DateTime!
-    port: UNLocode!
-    result: ScanResult!
-    label: RecordLabel!
+    id: ID
+    scannedAt: DateTime
+    port: UNLocode
+    result: ScanResult
+    label: RecordLabel
   }
 
   "Drugs or other goods seized from a container at a port."
   type Seizure @key(fields: "id") {
     id: ID!
     container: Container
-    port: UNLocode!
-    seizedAt: DateTime!
-    substance: String!
-    quantityKg: Float!
-    label: RecordLabel!
+    port: UNLocode
+    seizedAt: DateTime
+    substance: String
+    quantityKg: Float
+    label: RecordLabel
   }
 
   "A vessel's call at a port (a container arrives with one)."
   type PortCall {
-    id: ID!
-    vessel: Vessel!
-    port: UNLocode!
-    arrivedAt: DateTime!
+    id: ID
+    vessel: Vessel
+    port: UNLocode
+    arrivedAt: DateTime
     departedAt: DateTime
-    label: RecordLabel!
+    label: RecordLabel
   }
 
   type Query {
@@ -96,7 +96,7 @@ export const customsSdl = /* GraphQL */ `
     vessel(imo: IMO!): Vessel
     company(euid: String!): Company
     "Latest seizures first, optionally at one port; first is capped at 100."
-    seizures(port: UNLocode, first: Int = 20): [Seizure!]!
+    seizures(port: UNLocode, first: Int = 20): [Seizure!]
   }
 `;
 

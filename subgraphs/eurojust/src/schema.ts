@@ -11,16 +11,16 @@ export const eurojustSdl = /* GraphQL */ `
     "Always EUROJUST."
     agency: String!
     localId: String!
-    title: String!
+    title: String
     "ISO 3166 alpha-2 countries involved."
-    countries: [String!]!
-    status: CaseStatus!
-    openedAt: LocalDate!
-    label: RecordLabel!
+    countries: [String!]
+    status: CaseStatus
+    openedAt: LocalDate
+    label: RecordLabel
     jit: Jit
-    mlaRequests: [MlaRequest!]!
-    arrestWarrants: [ArrestWarrant!]!
-    nationalCases: [NationalCaseRef!]!
+    mlaRequests: [MlaRequest!]
+    arrestWarrants: [ArrestWarrant!]
+    nationalCases: [NationalCaseRef!]
   }
 
   enum CaseStatus {
@@ -32,19 +32,19 @@ export const eurojustSdl = /* GraphQL */ `
   "A Joint Investigation Team set up for a case."
   type Jit @key(fields: "id") {
     id: ID!
-    name: String!
+    name: String
     "Agency ids of the JIT's members."
-    members: [String!]!
-    validFrom: LocalDate!
-    validTo: LocalDate!
-    label: RecordLabel!
+    members: [String!]
+    validFrom: LocalDate
+    validTo: LocalDate
+    label: RecordLabel
   }
 
   "A national case linked to a Eurojust case (Eurojust owns these links)."
   type NationalCaseRef {
-    agency: String!
-    localId: String!
-    country: String!
+    agency: String
+    localId: String
+    country: String
     "Set when the national case is an investigation another subgraph owns (NL-POLICE)."
     investigation: Investigation
   }
@@ -59,12 +59,12 @@ export const eurojustSdl = /* GraphQL */ `
   "A mutual legal assistance request between judicial authorities."
   type MlaRequest @key(fields: "id") {
     id: ID!
-    fromCountry: String!
-    toCountry: String!
-    subject: String!
-    status: MlaStatus!
-    sentAt: LocalDate!
-    label: RecordLabel!
+    fromCountry: String
+    toCountry: String
+    subject: String
+    status: MlaStatus
+    sentAt: LocalDate
+    label: RecordLabel
   }
 
   enum WarrantStatus {
@@ -76,22 +76,22 @@ export const eurojustSdl = /* GraphQL */ `
   "A European Arrest Warrant. The subject's name and date of birth are personal data."
   type ArrestWarrant @key(fields: "id") {
     id: ID!
-    issuingCountry: String!
+    issuingCountry: String
     "Personal data."
-    subjectName: String!
+    subjectName: String
     "Personal data."
-    subjectDateOfBirth: LocalDate!
-    offence: String!
-    status: WarrantStatus!
-    issuedAt: LocalDate!
-    label: RecordLabel!
+    subjectDateOfBirth: LocalDate
+    offence: String
+    status: WarrantStatus
+    issuedAt: LocalDate
+    label: RecordLabel
   }
 
   type Investigation @key(fields: "agency localId") {
     agency: String!
     localId: String!
     "Eurojust cases that link this investigation (empty when none does)."
-    judicialCases: [JudicialCase!]!
+    judicialCases: [JudicialCase!]
   }
 
   type Query {

@@ -12,14 +12,14 @@ export const policeSdl = /* GraphQL */ `
     agency: String!
     "Local reference, e.g. NL-ONB-2024-0456."
     localId: String!
-    codeName: String!
-    offence: String!
-    status: InvestigationStatus!
-    openedAt: LocalDate!
-    label: RecordLabel!
-    suspects: [Suspect!]!
-    containers: [Container!]!
-    seizedAssets: [SeizedAsset!]!
+    codeName: String
+    offence: String
+    status: InvestigationStatus
+    openedAt: LocalDate
+    label: RecordLabel
+    suspects: [Suspect!]
+    containers: [Container!]
+    seizedAssets: [SeizedAsset!]
   }
 
   enum InvestigationStatus {
@@ -32,15 +32,15 @@ export const policeSdl = /* GraphQL */ `
   type Suspect @key(fields: "id") {
     id: ID!
     "Personal data."
-    name: String!
+    name: String
     "Personal data."
-    dateOfBirth: LocalDate!
-    nationality: String!
+    dateOfBirth: LocalDate
+    nationality: String
     "Personal data: travel document numbers."
-    documentNumbers: [String!]!
-    role: SuspectRole!
-    label: RecordLabel!
-    investigations: [Investigation!]!
+    documentNumbers: [String!]
+    role: SuspectRole
+    label: RecordLabel
+    investigations: [Investigation!]
   }
 
   enum SuspectRole {
@@ -60,14 +60,14 @@ export const policeSdl = /* GraphQL */ `
 
   "Criminal proceeds seized or frozen in an investigation."
   type SeizedAsset {
-    id: ID!
-    kind: AssetKind!
+    id: ID
+    kind: AssetKind
     "Set for bank accounts."
     iban: IBAN
-    description: String!
-    valueEur: Float!
-    label: RecordLabel!
-    investigation: Investigation!
+    description: String
+    valueEur: Float
+    label: RecordLabel
+    investigation: Investigation
   }
 
   "Hit/no-hit answer: whether the agency holds something, and an opaque reference for a justified follow-up. Never the record."
@@ -79,20 +79,20 @@ export const policeSdl = /* GraphQL */ `
   type Container @key(fields: "number") {
     number: ContainerNumber!
     "The police investigations that concern this container."
-    investigations: [Investigation!]!
+    investigations: [Investigation!]
     "Whether NL-POLICE has an interest in this container."
-    policeHit: Hit!
+    policeHit: Hit
   }
 
   type Query {
     investigation(localId: String!): Investigation
     seizedAssetByIban(iban: IBAN!): SeizedAsset
     "Does NL-POLICE know a person with this name and date of birth?"
-    policePersonHit(name: String!, dateOfBirth: LocalDate!): Hit!
+    policePersonHit(name: String!, dateOfBirth: LocalDate!): Hit
     "The suspect behind a person hit reference (a justified follow-up)."
     policeHitFollowUp(reference: String!): Suspect
     "The investigations behind a container hit reference (a justified follow-up)."
-    policeContainerHitFollowUp(reference: String!): [Investigation!]!
+    policeContainerHitFollowUp(reference: String!): [Investigation!]
   }
 `;
 
