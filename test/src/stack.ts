@@ -12,6 +12,7 @@ import { createCustomsSubgraph } from '@pactum/subgraph-customs';
 import { createEurojustSubgraph } from '@pactum/subgraph-eurojust';
 import { createEuropolSubgraph } from '@pactum/subgraph-europol';
 import { createPoliceSubgraph } from '@pactum/subgraph-police';
+import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -20,6 +21,8 @@ export interface Stack {
   readonly stateDir: string;
   readonly policyDir: string;
   readonly subgraphUrls: Record<string, string>;
+  /** What each subgraph was asked, by subgraph name (only with `record: true`). */
+  readonly recorded: Record<string, RecordingProxy>;
   /** Development tokens from this stack's identity providers. */
   readonly keys: TestKeys;
   stop(): Promise<void>;
@@ -28,6 +31,8 @@ export interface Stack {
 export interface StackOptions {
   /** Environment overrides for the gateway (e.g. PACTUM_AUDIT_URL). */
   readonly env?: Record<string, string>;
+  /** Put a recording proxy in front of every subgraph (see `Stack.recorded`). */
+  readonly record?: boolean;
   /** Keep the subgraphs' seeded data between test files (default: a shared folder under os.tmpdir()). */
   readonly dataDir?: string;
 }
@@ -67,11 +72,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   );
   const subgraphUrls = Object.fromEntries(running.map(([name, s]) => [name, s.url]));
+  const recorded: Record<string, RecordingProxy> = {};
+  if (options.record) {
+    for (const [name, s] of running) recorded[name] = await startRecordingProxy(s.url);
+  }
+  const routeTo = (name: string, url: string): string => recorded[name]?.url ?? url;
   const env: NodeJS.ProcessEnv = {
     PACTUM_GATEWAY_PORT: '0',
     PACTUM_STATE_DIR: stateDir,
     PACTUM_POLICY_DIR: policyDir,
-    ...Object.fromEntries(running.map(([name, s]) => [`PACTUM_${name.toUpperCase()}_URL`, s.url])),
+    ...Object.fromEntries(running.map(([name, s]) => [`PACTUM_${name.toUpperCase()}_URL`, routeTo(name, s.url)])),
     ...options.env,
   };
   const gateway = await startGateway(loadGatewayConfig(env));
@@ -81,8 +91,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     policyDir,
     subgraphUrls,
     keys,
+    recorded,
     async stop() {
       await gateway.stop();
+      await Promise.all(Object.values(recorded).map((p) => p.close()));
       await Promise.all(running.map(([, s]) => s.stop()));
       fs.rmSync(stateDir, { recursive: true, force: true });
     },

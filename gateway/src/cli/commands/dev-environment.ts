@@ -4,26 +4,31 @@
  * first start under the git-ignored state folder.
  */
 import path from 'node:path';
-import { ensureDevIdentityProviders, ensureGatewayKeys, issueDevToken, loadTrustRegistry } from '../../auth';
-import { stateDir } from '../../config/paths';
+import { ensureDevIdentityProviders, ensureGatewayKeys, issueDevToken, loadTrustRegistry, type TrustRegistry } from '../../auth';
 import { loadGatewayConfig } from '../../config/gateway-config';
 
 export interface DevEnvironment {
   /** Variables the spawned processes need (where the gateway's public key is). */
   readonly env: Record<string, string>;
+  readonly registry: TrustRegistry;
+  /** Private keys of the development identity providers. */
+  readonly idpDir: string;
 }
 
-export async function prepareDevEnvironment(): Promise<DevEnvironment> {
+export function prepareDevEnvironment(): DevEnvironment {
   const config = loadGatewayConfig();
   const registry = loadTrustRegistry(path.join(config.policyDir, 'agencies.yaml'));
-  ensureDevIdentityProviders({ registry, dir: path.join(stateDir(), 'dev-idp') });
-  const keys = ensureGatewayKeys(path.join(stateDir(), 'keys'));
-  return { env: { PACTUM_GATEWAY_PUBLIC_KEY_FILE: keys.publicKeyFile } };
+  const idpDir = path.join(config.stateDir, 'dev-idp');
+  ensureDevIdentityProviders({ registry, dir: idpDir });
+  const keys = ensureGatewayKeys(path.join(config.stateDir, 'keys'));
+  return { env: { PACTUM_GATEWAY_PUBLIC_KEY_FILE: keys.publicKeyFile }, registry, idpDir };
 }
 
-/** A complete `curl` request for the README and the start banner, with a fresh 1-hour token. */
-export async function exampleRequest(endpoint: string): Promise<string> {
+/** A complete `curl` request for the start banner, with a fresh 1-hour token. */
+export async function exampleRequest(endpoint: string, dev: DevEnvironment): Promise<string> {
   const token = await issueDevToken({
+    registry: dev.registry,
+    dir: dev.idpDir,
     agency: 'NL-POLICE',
     sub: 'j.devries',
     roles: ['investigator'],
@@ -32,7 +37,8 @@ export async function exampleRequest(endpoint: string): Promise<string> {
     cases: ['NL-ONB-2024-0456'],
     ttl: '1h',
   });
-  const query = 'query ContainerDossier($number: ContainerNumber!) { container(number: $number) { number seizures { seizedAt substance quantityKg } investigations { localId codeName } sienaMessages { subject } } }';
+  const query =
+    'query ContainerDossier($number: ContainerNumber!) { container(number: $number) { number reefer seizures { seizedAt substance quantityKg } investigations { localId codeName } } }';
   const body = JSON.stringify({ query, operationName: 'ContainerDossier', variables: { number: 'MSCU1234566' } });
   return [
     `curl -s ${endpoint} \\`,

@@ -115,7 +115,13 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const dev = await prepareDevEnvironment();
+  let dev: ReturnType<typeof prepareDevEnvironment>;
+  try {
+    dev = prepareDevEnvironment();
+  } catch (err) {
+    process.stderr.write(`pactum start: ${(err as Error).message}\n`);
+    return 1;
+  }
   const env: NodeJS.ProcessEnv = { ...process.env, ...dev.env };
   for (const s of all) env[s.portVar] = String(s.port);
 
@@ -190,7 +196,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   process.stdout.write(
     `\nPactum is ready in ${seconds} s\n\n  gateway    ${endpoint}\n` +
       subgraphs.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}/graphql (gateway only)`).join('\n') +
-      `\n\nTry it (a development token for NL-POLICE, valid 1 h):\n\n${await exampleRequest(endpoint)}\n\nCtrl-C stops everything.\n`,
+      `\n\nTry it (a development token for NL-POLICE, valid 1 h):\n\n${await exampleRequest(endpoint, dev)}\n\nCtrl-C stops everything.\n`,
   );
   return exited;
 }
