@@ -19,7 +19,26 @@ function toPublic(d: InternalDecision): FieldDecision {
 /** Builds a profile; decisions are computed on first use and kept. */
 export function createAccessProfile(model: PolicyModel, subject: Subject, key: string): AccessProfile {
   const decisions = new Map<string, Map<string, FieldDecision>>();
-  const rowRules = new Map<string, RowRules | undefined>();
+  const rowRulesByType = new Map<string, (RowRules & { readonly canHideRows: boolean }) | undefined>();
+
+  const rowRules = (typeName: string) => {
+    if (rowRulesByType.has(typeName)) return rowRulesByType.get(typeName);
+    const type = model.supergraph.types.get(typeName);
+    let rules: (RowRules & { readonly canHideRows: boolean }) | undefined;
+    if (type && type.kind === 'object' && type.labelled) {
+      const all = new Map<string, InternalDecision>();
+      const governed = new Set<string>();
+      const owner = model.agencyBySubgraph.get(type.owningGraph);
+      for (const f of type.fields.keys()) {
+        all.set(f, decideField(model, subject, typeName, f));
+        if (owner !== undefined && fieldOwner(model.agencyBySubgraph, type, f) === owner) governed.add(f);
+      }
+      rules = buildRowRules(model.ownerOnlyHandling, subject, all, governed);
+    }
+    rowRulesByType.set(typeName, rules);
+    return rules;
+  };
+
   return {
     key,
     policyVersion: model.version,
@@ -31,27 +50,15 @@ export function createAccessProfile(model: PolicyModel, subject: Subject, key: s
       }
       let d = byField.get(fieldName);
       if (!d) {
-        d = toPublic(decideField(model, subject, typeName, fieldName));
+        const internal = decideField(model, subject, typeName, fieldName);
+        d = toPublic(internal);
+        // A row its owner withholds hides every field on it: then even an unconditional
+        // allow needs the row checked, so enforcement must read the label.
+        if (d.effect === 'allow' && !fieldName.startsWith('__') && rowRules(typeName)?.canHideRows) d = ALLOW_IF_ROW;
         byField.set(fieldName, d);
       }
       return d;
     },
-    rowRules(typeName) {
-      if (rowRules.has(typeName)) return rowRules.get(typeName);
-      const type = model.supergraph.types.get(typeName);
-      let rules: RowRules | undefined;
-      if (type && type.kind === 'object') {
-        const all = new Map<string, InternalDecision>();
-        const governed = new Set<string>();
-        const owner = model.agencyBySubgraph.get(type.owningGraph);
-        for (const f of type.fields.keys()) {
-          all.set(f, decideField(model, subject, typeName, f));
-          if (type.labelled && owner !== undefined && fieldOwner(model.agencyBySubgraph, type, f) === owner) governed.add(f);
-        }
-        rules = buildRowRules(model.ownerOnlyHandling, subject, all, governed);
-      }
-      rowRules.set(typeName, rules);
-      return rules;
-    },
+    rowRules,
   };
 }

@@ -106,12 +106,16 @@ function explain(model: PolicyModel, subject: Subject, typeName: string, fieldNa
   const owner = ownerGraph === undefined ? undefined : model.agencyBySubgraph.get(ownerGraph);
   const base = { coordinate: `${typeName}.${fieldName}`, policyVersion: model.version, ...(owner ? { owner } : {}) };
   if (d.effect === 'deny') return { ...base, effect: 'deny', reason: d.reason, steps };
+  const rules = type && !fieldName.startsWith('__') ? createAccessProfile(model, subject, 'explain').rowRules(typeName) : undefined;
   if (!label) {
-    return d.effect === 'allow' ? { ...base, effect: 'allow', grant: d.grant, steps } : { ...base, effect: 'allow-if-row', steps };
+    if (d.effect === 'allow' && !(rules && 'canHideRows' in rules && rules.canHideRows)) return { ...base, effect: 'allow', grant: d.grant, steps };
+    if (d.effect === 'allow') {
+      steps.push({ agreement: 'pactum:row', outcome: 'allowed', detail: `released on ${typeName} rows its owner does not withhold (give a label to decide)` });
+    }
+    return { ...base, effect: 'allow-if-row', steps };
   }
 
   // On a given label the type's rules decide whether the row is seen at all, and the field's own candidates decide the field.
-  const rules = type ? createAccessProfile(model, subject, 'explain').rowRules(typeName) : undefined;
   const verdict = rules?.evaluate(label);
   const rowVisible = verdict?.visible ?? true;
   const rowSecret = verdict && !verdict.visible ? verdict.secret : false;

@@ -74,7 +74,7 @@ export function buildRowRules(
   subject: Subject,
   decisions: ReadonlyMap<string, InternalDecision>,
   governed: ReadonlySet<string>,
-): RowRules | undefined {
+): (RowRules & { readonly canHideRows: boolean }) | undefined {
   // Distinct candidates, each evaluated once per label however many fields share it.
   const candidates: RowCandidate[] = [];
   const slot = new Map<RowCandidate['grant'], number>();
@@ -108,6 +108,9 @@ export function buildRowRules(
   const metaAllowed: RowFieldVerdict = { allowed: true, grant: META_GRANT };
 
   return {
+    // Rows may be withheld whole: then every field of the type, even one released whatever
+    // the label (a field another agency contributes), is only released on visible rows.
+    canHideRows: unconditionalGoverned === 0,
     labelField: LABEL_FIELD,
     labelSubfields: subfieldsFor(candidates),
     evaluate(label: RowLabel): RowVerdict {

@@ -27,6 +27,13 @@ afterAll(() => cleanup());
 const be = principal('BE-POLICE', ['investigator']);
 
 describe('field decisions (one per reason code)', () => {
+  it('an unconditional field stays unconditional where the owner releases some field whatever the label', () => {
+    // NL-POLICE reads Seizure.note (its own) and no customs field of Seizure: no row rules, rows never hidden.
+    const p = policy.profileFor(principal('NL-POLICE'), drugs, IN_FORCE);
+    expect(p.rowRules('Seizure')).toBeUndefined();
+    expect(p.field('Seizure', 'note').effect).toBe('allow');
+  });
+
   it('releases an own-data field unconditionally, naming agreement and grant', () => {
     const p = policy.profileFor(principal('NL-CUSTOMS'), drugs, IN_FORCE);
     expect(p.field('Container', 'sizeType')).toEqual({ effect: 'allow', grant: { agreement: 'customs-own', grant: 'all' } });
@@ -79,7 +86,9 @@ describe('field decisions (one per reason code)', () => {
   it('HIT_ONLY: the recipient is granted only hit/no-hit on the type', () => {
     const p = policy.profileFor(be, drugs, IN_FORCE);
     expect(p.field('Container', 'investigations')).toEqual({ effect: 'deny', reason: 'HIT_ONLY' });
-    expect(p.field('Container', 'policeHit')).toEqual({ effect: 'allow', grant: { agreement: 'police-to-be', grant: 'hit' } });
+    // Released, but only on container rows customs does not withhold from BE-POLICE.
+    expect(p.field('Container', 'policeHit')).toEqual({ effect: 'allow-if-row' });
+    expect(p.field('Query', 'personHit')).toEqual({ effect: 'allow', grant: { agreement: 'police-to-be', grant: 'hit' } });
     expect(p.field('Hit', 'reference')).toEqual({ effect: 'allow', grant: { agreement: 'pactum:inherited', grant: 'Hit' } });
   });
 
@@ -173,7 +182,9 @@ describe('row rules', () => {
 
   it('a row the owner withholds is dropped whole even when another agency contributes a released field', () => {
     const rules = policy.profileFor(be, drugs, IN_FORCE).rowRules('Container');
-    expect(policy.profileFor(be, drugs, IN_FORCE).field('Container', 'policeHit').effect).toBe('allow');
+    // The static decision tells enforcement to read the label even for the unconditional police field.
+    expect(policy.profileFor(be, drugs, IN_FORCE).field('Container', 'policeHit').effect).toBe('allow-if-row');
+    expect(policy.explain(be, drugs, IN_FORCE, 'Container', 'policeHit').effect).toBe('allow-if-row');
     expect(rules?.evaluate(label({ releasableTo: [] }))).toEqual({ visible: false, reason: 'NOT_RELEASABLE', secret: false });
     const visible = rules?.evaluate(label());
     if (!visible?.visible) throw new Error('expected visible');
