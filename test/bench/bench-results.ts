@@ -61,6 +61,10 @@ export interface ProbeResult {
   readonly errorCodes: readonly string[];
   /** Top-level data fields that came back non-null. */
   readonly dataFields: readonly string[];
+  /** sha256 of `JSON.stringify(data)`: equal hashes mean two gateways released the very same data. */
+  readonly dataHash: string;
+  /** Whether `data` equals the reference variant's for the same workload (absent on the reference). */
+  readonly sameDataAsReference?: boolean;
 }
 
 /** The JSON file (`test/bench/results/latest.json`). */
@@ -77,6 +81,8 @@ export interface BenchReport {
     readonly workloads: readonly string[];
     readonly variants: readonly VariantName[];
   };
+  /** What each workload asks, as whom. */
+  readonly workloads: readonly { readonly name: string; readonly description: string; readonly agency: string; readonly purpose: string; readonly query: string }[];
   /** Variants that could not be started, with the reason; they have no rows. */
   readonly skippedVariants: readonly { readonly variant: VariantName; readonly reason: string }[];
   readonly probes: readonly ProbeResult[];

@@ -4,6 +4,7 @@
  * each variant in turn — A B C A B C … — so that drift of a noisy machine hits all alike.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { summarise, type BenchReport, type MeasuredRun, type ProbeResult } from 
 import { REPO_ROOT } from './child-service';
 import { startVariant, type RunningVariant, type VariantName } from './gateway-variants';
 import { runLoad, type LoadRequest } from './load-run';
-import { startSubgraphFleet } from './subgraph-fleet';
+import { allocateSubgraphPorts, startSubgraphFleet, subgraphUrl, type SubgraphFleet } from './subgraph-fleet';
 import { requestOf, selectWorkloads, type Workload } from './workloads';
 
 /** Where progress lines go (stderr by default, so stdout carries only the table). */
@@ -33,14 +34,17 @@ async function probe(variant: RunningVariant, workload: Workload, request: LoadR
   const text = await res.text();
   let errorCodes: string[] = [];
   let dataFields: string[] = [];
+  let data: unknown = null;
   try {
     const body = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string; reason?: string } }[] };
     errorCodes = (body.errors ?? []).map((e) => [e.extensions?.code ?? 'NO_CODE', e.extensions?.reason].filter(Boolean).join(':'));
     dataFields = Object.entries(body.data ?? {}).flatMap(([k, v]) => (v === null ? [] : [k]));
+    data = body.data ?? null;
   } catch {
     errorCodes = ['BODY_NOT_JSON'];
   }
-  return { workload: workload.name, variant: variant.name, status: res.status, bodyBytes: Buffer.byteLength(text), errorCodes, dataFields };
+  const dataHash = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+  return { workload: workload.name, variant: variant.name, status: res.status, bodyBytes: Buffer.byteLength(text), errorCodes, dataFields, dataHash };
 }
 
 /** Runs the gateways side by side and returns the report (the caller prints and writes it). */
@@ -62,13 +66,27 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
   const runs: MeasuredRun[] = [];
   const probes: ProbeResult[] = [];
   log(`bench: scratch folder ${workDir}`);
-  const fleet = await startSubgraphFleet({ dataDir: path.join(workDir, 'data'), publicKeyFile: keys.publicKeyFile });
+  // Subgraphs and gateways start together: the gateways plan from the static supergraph and only
+  // need the subgraphs' URLs, which are fixed by choosing the ports first.
+  const ports = await allocateSubgraphPorts();
+  const subgraphUrls = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, subgraphUrl(port)]));
+  const gatewayEnv = { subgraphUrls, stateDir, workDir };
+  const t0 = Date.now();
+  const fleetStart = startSubgraphFleet({ dataDir: path.join(workDir, 'data'), publicKeyFile: keys.publicKeyFile, ports });
+  // Awaited below, after the gateways; marked handled now so an early failure does not crash the process.
+  fleetStart.catch(() => undefined);
+  const started = await Promise.allSettled(options.variants.map((name) => startVariant(name, gatewayEnv)));
+  let fleet: SubgraphFleet | undefined;
+  try {
+    fleet = await fleetStart;
+  } finally {
+    if (!fleet) {
+      await Promise.all(started.flatMap((o) => (o.status === 'fulfilled' ? [o.value.service.stop()] : [])));
+      if (!options.keep) fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  }
   try {
     log(`bench: subgraphs ready (${Object.entries(fleet.urls).map(([n, u]) => `${n} ${u}`).join(', ')})`);
-    const gatewayEnv = { subgraphUrls: fleet.urls, stateDir, workDir };
-    // Started together (cold start is mostly the query planner's; nothing is measured yet), kept in table order.
-    const t0 = Date.now();
-    const started = await Promise.allSettled(options.variants.map((name) => startVariant(name, gatewayEnv)));
     started.forEach((outcome, i) => {
       const name = options.variants[i] as VariantName;
       if (outcome.status === 'fulfilled') {
@@ -90,9 +108,12 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
         const { headers, body } = requestOf(w, tokens.get(w.name) ?? '');
         const request = { url: variant.url, headers, body };
         requests.set(`${variant.name}/${w.name}`, request);
-        const p = await probe(variant, w, request);
+        let p = await probe(variant, w, request);
+        const reference = probes.find((q) => q.workload === w.name && q.variant === running[0]?.name);
+        if (reference && variant !== running[0]) p = { ...p, sameDataAsReference: p.dataHash === reference.dataHash };
         probes.push(p);
-        log(`bench: probe ${variant.name} ${w.name}: HTTP ${p.status}, ${p.bodyBytes} B, data [${p.dataFields.join(',')}], errors [${p.errorCodes.join(', ')}]`);
+        const same = p.sameDataAsReference === undefined ? '' : `, same data as ${running[0]?.name}: ${p.sameDataAsReference ? 'yes' : 'NO'}`;
+        log(`bench: probe ${variant.name} ${w.name}: HTTP ${p.status}, ${p.bodyBytes} B, data [${p.dataFields.join(',')}], errors [${p.errorCodes.join(', ')}]${same}`);
       }
     }
     // Warm-up once per (variant, workload): JIT, query plans, rewrite caches, subgraph sockets.
@@ -141,6 +162,7 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
       workloads: workloads.map((w) => w.name),
       variants,
     },
+    workloads: workloads.map((w) => ({ name: w.name, description: w.description, agency: w.principal.agency, purpose: w.purpose.code, query: w.query })),
     skippedVariants,
     probes,
     rows: summarise(runs, probes, { workloads: workloads.map((w) => w.name), connections: options.connections, variants }),

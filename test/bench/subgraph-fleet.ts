@@ -23,13 +23,27 @@ export interface SubgraphFleetOptions {
   /** The gateway's public JWK file (`PACTUM_GATEWAY_PUBLIC_KEY_FILE`). */
   readonly publicKeyFile: string;
   readonly timeoutMs?: number;
+  /** Ports chosen beforehand (see {@link allocateSubgraphPorts}), so gateways can be started alongside. */
+  readonly ports?: Readonly<Record<string, number>>;
+}
+
+/** A free port per subgraph, chosen before anything starts. */
+export async function allocateSubgraphPorts(): Promise<Record<string, number>> {
+  const ports: Record<string, number> = {};
+  for (const name of SUBGRAPH_NAMES) ports[name] = await freePort();
+  return ports;
+}
+
+/** The GraphQL endpoint of a subgraph on a loopback port. */
+export function subgraphUrl(port: number): string {
+  return `http://127.0.0.1:${port}/graphql`;
 }
 
 /** Starts all four in parallel; if one fails, the others are stopped and the error names it. */
 export async function startSubgraphFleet(options: SubgraphFleetOptions): Promise<SubgraphFleet> {
   const started = await Promise.allSettled(
     SUBGRAPH_NAMES.map(async (name) => {
-      const port = await freePort();
+      const port = options.ports?.[name] ?? (await freePort());
       const service = await startChildService({
         name,
         script: path.join('subgraphs', name, 'src', 'main.ts'),
@@ -43,7 +57,7 @@ export async function startSubgraphFleet(options: SubgraphFleetOptions): Promise
         ready: { httpGet: `http://127.0.0.1:${port}/healthz` },
         timeoutMs: options.timeoutMs ?? 60_000,
       });
-      return { name, service, url: `http://127.0.0.1:${port}/graphql` };
+      return { name, service, url: subgraphUrl(port) };
     }),
   );
   const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));

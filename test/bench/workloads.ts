@@ -3,6 +3,7 @@
  * development principal for one declared purpose. Every gateway variant gets the very same
  * bytes; the bare gateway simply ignores the headers it does not understand.
  */
+import { parse, print, visit, type FieldNode } from 'graphql';
 import { loadOperations } from '@pactum/schema';
 
 /** The claims of the development token a workload is sent with. */
@@ -39,12 +40,54 @@ function trustedOperation(name: string): string {
   return text;
 }
 
+/**
+ * The operation text without the selections at the given response paths (`container.sienaMessages`),
+ * so a workload can ask exactly what a principal is granted. Fragments are inlined by path, which
+ * suffices for the shipped operations (their only fragment, LabelFields, is never cut).
+ */
+export function withoutSelections(text: string, paths: readonly string[]): string {
+  const cut = new Set(paths);
+  const found = new Set<string>();
+  const stack: string[] = [];
+  const document = visit(parse(text), {
+    Field: {
+      enter(node: FieldNode) {
+        const path = [...stack, node.alias?.value ?? node.name.value].join('.');
+        if (cut.has(path)) {
+          found.add(path);
+          return null;
+        }
+        stack.push(node.alias?.value ?? node.name.value);
+        return undefined;
+      },
+      leave() {
+        stack.pop();
+      },
+    },
+  });
+  const missing = paths.filter((p) => !found.has(p));
+  if (missing.length > 0) throw new Error(`withoutSelections: no selection at ${missing.join(', ')}`);
+  return print(document);
+}
+
+/**
+ * What the shipped policies deny an NL-POLICE investigator in ContainerDossier (policies/tests/operations.yaml).
+ * Those fields are non-null lists, so asking for them nulls the whole container: the "fully granted"
+ * workload leaves them out so that Pactum and bare do the same work and return the same data.
+ */
+const NOT_GRANTED_TO_NL_POLICE = [
+  'container.sienaMessages',
+  'container.intelligenceReports',
+  'container.investigations.judicialCases',
+  'container.investigations.europolSupport',
+];
+
 /** Investigator of the owning police force on the case the story container belongs to. */
 const NL_INVESTIGATOR: BenchPrincipal = {
   agency: 'NL-POLICE',
   sub: 'bench.investigator',
   roles: ['investigator'],
-  clearance: 'SECRET',
+  clearance: 'CONFIDENTIAL',
   purposes: ['drug-trafficking', 'money-laundering'],
   cases: ['NL-ONB-2024-0456'],
 };
@@ -54,7 +97,7 @@ const BE_OFFICER: BenchPrincipal = {
   agency: 'BE-POLICE',
   sub: 'bench.officer',
   roles: ['investigator'],
-  clearance: 'RESTRICTED',
+  clearance: 'CONFIDENTIAL',
   purposes: ['drug-trafficking'],
   cases: [],
 };
@@ -65,16 +108,16 @@ export function allWorkloads(): readonly Workload[] {
   return [
     {
       name: 'dossier-full',
-      description: 'ContainerDossier MSCU1234566 as an NL-POLICE investigator on the case (fully granted)',
+      description: 'ContainerDossier MSCU1234566 minus what NL-POLICE is not granted, as an NL-POLICE investigator on the case',
       operationName: 'ContainerDossier',
-      query: dossier,
+      query: withoutSelections(dossier, NOT_GRANTED_TO_NL_POLICE),
       variables: { number: 'MSCU1234566' },
       principal: NL_INVESTIGATOR,
       purpose: { code: 'drug-trafficking', justification: 'bench: dossier review', caseRef: 'NL-ONB-2024-0456' },
     },
     {
       name: 'dossier-restricted',
-      description: 'ContainerDossier MSCU1234566 as a BE-POLICE officer (heavily restricted)',
+      description: 'the full ContainerDossier MSCU1234566 as a BE-POLICE officer outside any JIT (heavily restricted)',
       operationName: 'ContainerDossier',
       query: dossier,
       variables: { number: 'MSCU1234566' },

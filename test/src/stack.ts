@@ -12,7 +12,10 @@ import { createCustomsSubgraph } from '@pactum/subgraph-customs';
 import { createEurojustSubgraph } from '@pactum/subgraph-eurojust';
 import { createEuropolSubgraph } from '@pactum/subgraph-europol';
 import { createPoliceSubgraph } from '@pactum/subgraph-police';
+import { copyPolicies } from './copy-policies';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
+
+export { copyPolicies };
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -35,16 +38,6 @@ export interface StackOptions {
   readonly record?: boolean;
   /** Keep the subgraphs' seeded data between test files (default: a shared folder under os.tmpdir()). */
   readonly dataDir?: string;
-}
-
-/** Copies `policies/` so the dev identity providers' JWKS files live in the stack's own state folder. */
-export function copyPolicies(stateDir: string): string {
-  const dir = path.join(stateDir, 'policies');
-  fs.cpSync(path.join(repoRoot, 'policies'), dir, { recursive: true });
-  const agencies = path.join(dir, 'agencies.yaml');
-  const text = fs.readFileSync(agencies, 'utf8').replaceAll('file:../.pactum/dev-idp/', `file:${path.join(stateDir, 'dev-idp')}/`);
-  fs.writeFileSync(agencies, text);
-  return dir;
 }
 
 const FACTORIES = {

@@ -31,6 +31,7 @@ const probe = (variant: VariantName, errorCodes: string[] = []): ProbeResult => 
   bodyBytes: 98,
   errorCodes,
   dataFields: ['container'],
+  dataHash: 'h',
 });
 
 const order = { workloads: ['lookup'], connections: [10], variants: ['bare', 'pactum'] as VariantName[] };

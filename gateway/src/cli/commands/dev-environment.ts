@@ -13,6 +13,8 @@ export interface DevEnvironment {
   readonly registry: TrustRegistry;
   /** Private keys of the development identity providers. */
   readonly idpDir: string;
+  /** The state folder (`PACTUM_STATE_DIR`, default `.pactum/`). */
+  readonly stateDir: string;
 }
 
 export function prepareDevEnvironment(): DevEnvironment {
@@ -21,7 +23,7 @@ export function prepareDevEnvironment(): DevEnvironment {
   const idpDir = path.join(config.stateDir, 'dev-idp');
   ensureDevIdentityProviders({ registry, dir: idpDir });
   const keys = ensureGatewayKeys(path.join(config.stateDir, 'keys'));
-  return { env: { PACTUM_GATEWAY_PUBLIC_KEY_FILE: keys.publicKeyFile }, registry, idpDir };
+  return { env: { PACTUM_GATEWAY_PUBLIC_KEY_FILE: keys.publicKeyFile }, registry, idpDir, stateDir: config.stateDir };
 }
 
 /** A complete `curl` request for the start banner, with a fresh 1-hour token. */

@@ -123,6 +123,8 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     return 1;
   }
   const env: NodeJS.ProcessEnv = { ...process.env, ...dev.env };
+  // The subgraphs' SQLite files live with the rest of the state unless told otherwise.
+  env.PACTUM_DATA_DIR ??= path.join(dev.stateDir, 'data');
   for (const s of all) env[s.portVar] = String(s.port);
 
   const children = new Map<string, ChildProcess>();
