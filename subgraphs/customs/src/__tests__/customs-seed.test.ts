@@ -1,7 +1,7 @@
 import { checkContainerNumber, checkImo, checkUnLocode, labelFromRow, openStore, type LabelRow } from '@pactum/subgraph-kit';
 import { customsMigrations, seedCustoms } from '../index';
-import { STORY_CONTAINERS, STORY_VESSELS } from '../seed/world';
-import { countRows, dbContentHash } from '../testing/subgraph-harness';
+import { STORY_CONTAINERS, STORY_VESSELS } from '@pactum/demo-world';
+import { countRows, dbContentHash } from '@pactum/demo-world/testing';
 
 const seeded = () => openStore({ file: ':memory:', migrations: customsMigrations, seed: seedCustoms });
 

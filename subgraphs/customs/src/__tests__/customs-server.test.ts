@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCustomsSubgraph, customsMigrations, resolvers, seedCustoms, typeDefs } from '../index';
-import { entitiesStatementCount, startHarness, type Harness } from '../testing/subgraph-harness';
+import { entitiesStatementCount, startHarness, type Harness } from '@pactum/demo-world/testing';
 
 describe('customs subgraph over HTTP', () => {
   let h: Harness;

@@ -1,5 +1,5 @@
 import type { RecordLabel } from '@pactum/subgraph-kit';
-import { H3_NOTES, PARTNER_POLICE, type Prng } from './world';
+import { H3_NOTES, PARTNER_POLICE, type Prng } from '@pactum/demo-world';
 
 /** What a customs record's label depends on. */
 export interface CustomsLabelInput {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { labelToRow, type RecordLabel } from '@pactum/subgraph-kit';
 import { customsLabel } from './customs-label';
-import { demoWorld, EU_PORTS, ORIGIN_PORTS, Prng, STORY_CONTAINERS, STORY_VESSELS, type WorldInvestigation } from './world';
+import { demoWorld, EU_PORTS, ORIGIN_PORTS, Prng, STORY_CONTAINERS, STORY_VESSELS, type WorldInvestigation } from '@pactum/demo-world';
 
 /** Fixed seed of the customs-specific details (labels, dates, goods). */
 export const CUSTOMS_SEED = 4002;

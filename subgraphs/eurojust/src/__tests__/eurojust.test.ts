@@ -1,5 +1,5 @@
 import { labelFromRow, openStore, type LabelRow } from '@pactum/subgraph-kit';
-import { countRows, dbContentHash, entitiesStatementCount, startHarness, type Harness } from '@pactum/subgraph-customs/src/testing/subgraph-harness';
+import { countRows, dbContentHash, entitiesStatementCount, startHarness, type Harness } from '@pactum/demo-world/testing';
 import { eurojustMigrations, resolvers, seedEurojust, typeDefs } from '../index';
 
 const seeded = () => openStore({ file: ':memory:', migrations: eurojustMigrations, seed: seedEurojust });

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { labelToRow, type RecordLabel } from '@pactum/subgraph-kit';
-import { demoWorld, H3_NOTES, Prng, STORY_CASE } from '@pactum/subgraph-customs/src/seed/world';
+import { demoWorld, H3_NOTES, Prng, STORY_CASE } from '@pactum/demo-world';
 
 /** Fixed seed of the Eurojust-specific details. */
 export const EUROJUST_SEED = 4003;

@@ -1,6 +1,6 @@
 import { labelFromRow, openStore, type LabelRow } from '@pactum/subgraph-kit';
-import { STORY_CONTAINERS } from '@pactum/subgraph-customs/src/seed/world';
-import { countRows, dbContentHash, entitiesStatementCount, startHarness, type Harness } from '@pactum/subgraph-customs/src/testing/subgraph-harness';
+import { STORY_CONTAINERS } from '@pactum/demo-world';
+import { countRows, dbContentHash, entitiesStatementCount, startHarness, type Harness } from '@pactum/demo-world/testing';
 import { europolMigrations, resolvers, seedEuropol, typeDefs } from '../index';
 
 const seeded = () => openStore({ file: ':memory:', migrations: europolMigrations, seed: seedEuropol });

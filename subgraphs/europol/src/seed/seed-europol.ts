@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { labelToRow, type RecordLabel } from '@pactum/subgraph-kit';
-import { ANALYSIS_PROJECTS, demoWorld, H3_NOTES, PARTNER_POLICE, Prng, STORY_CONTAINERS } from '@pactum/subgraph-customs/src/seed/world';
+import { ANALYSIS_PROJECTS, demoWorld, H3_NOTES, PARTNER_POLICE, Prng, STORY_CONTAINERS } from '@pactum/demo-world';
 import { europolHitReference, nameKey } from './hit-reference';
 
 /** Fixed seed of the Europol-specific details. */

@@ -1,6 +1,6 @@
 import { checkContainerNumber, checkIban, labelFromRow, openStore, type LabelRow } from '@pactum/subgraph-kit';
-import { STORY_CONTAINERS, STORY_INVESTIGATIONS } from '@pactum/subgraph-customs/src/seed/world';
-import { countRows, dbContentHash } from '@pactum/subgraph-customs/src/testing/subgraph-harness';
+import { STORY_CONTAINERS, STORY_INVESTIGATIONS } from '@pactum/demo-world';
+import { countRows, dbContentHash } from '@pactum/demo-world/testing';
 import { policeMigrations, seedPolice } from '../index';
 
 const seeded = () => openStore({ file: ':memory:', migrations: policeMigrations, seed: seedPolice });

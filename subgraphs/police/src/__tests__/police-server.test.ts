@@ -1,4 +1,4 @@
-import { entitiesStatementCount, startHarness, type Harness } from '@pactum/subgraph-customs/src/testing/subgraph-harness';
+import { entitiesStatementCount, startHarness, type Harness } from '@pactum/demo-world/testing';
 import { policeMigrations, resolvers, seedPolice, typeDefs } from '../index';
 
 interface HitBody { policePersonHit: { hit: boolean; reference: string | null } }

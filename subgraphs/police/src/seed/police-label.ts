@@ -1,5 +1,5 @@
 import type { RecordLabel } from '@pactum/subgraph-kit';
-import { H3_NOTES, STORY_CASE, type Prng, type WorldInvestigation } from '@pactum/subgraph-customs/src/seed/world';
+import { H3_NOTES, STORY_CASE, type Prng, type WorldInvestigation } from '@pactum/demo-world';
 
 /**
  * The label NL-POLICE sets on an investigation's records: mostly H0, some H1/H2, a few H3

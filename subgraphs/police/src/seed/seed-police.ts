@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ibanFor, labelToRow, type RecordLabel } from '@pactum/subgraph-kit';
-import { demoWorld, Prng, type WorldInvestigation } from '@pactum/subgraph-customs/src/seed/world';
+import { demoWorld, Prng, type WorldInvestigation } from '@pactum/demo-world';
 import { nameKey, policeHitReference } from './hit-reference';
 import { policeLabel, storyInvestigationLabel } from './police-label';
 
