@@ -16,6 +16,20 @@ function toPublic(d: InternalDecision): FieldDecision {
   return d;
 }
 
+/** Row rules of a labelled object type for `subject` (see `row-rules.ts`), uncached. */
+export function typeRowRules(model: PolicyModel, subject: Subject, typeName: string): (RowRules & { readonly canHideRows: boolean }) | undefined {
+  const type = model.supergraph.types.get(typeName);
+  if (!type || type.kind !== 'object' || !type.labelled) return undefined;
+  const all = new Map<string, InternalDecision>();
+  const governed = new Set<string>();
+  const owner = model.agencyBySubgraph.get(type.owningGraph);
+  for (const f of type.fields.keys()) {
+    all.set(f, decideField(model, subject, typeName, f));
+    if (owner !== undefined && fieldOwner(model.agencyBySubgraph, type, f) === owner) governed.add(f);
+  }
+  return buildRowRules(model.ownerOnlyHandling, subject, all, governed);
+}
+
 /** Builds a profile; decisions are computed on first use and kept. */
 export function createAccessProfile(model: PolicyModel, subject: Subject, key: string): AccessProfile {
   const decisions = new Map<string, Map<string, FieldDecision>>();
@@ -23,18 +37,7 @@ export function createAccessProfile(model: PolicyModel, subject: Subject, key: s
 
   const rowRules = (typeName: string) => {
     if (rowRulesByType.has(typeName)) return rowRulesByType.get(typeName);
-    const type = model.supergraph.types.get(typeName);
-    let rules: (RowRules & { readonly canHideRows: boolean }) | undefined;
-    if (type && type.kind === 'object' && type.labelled) {
-      const all = new Map<string, InternalDecision>();
-      const governed = new Set<string>();
-      const owner = model.agencyBySubgraph.get(type.owningGraph);
-      for (const f of type.fields.keys()) {
-        all.set(f, decideField(model, subject, typeName, f));
-        if (owner !== undefined && fieldOwner(model.agencyBySubgraph, type, f) === owner) governed.add(f);
-      }
-      rules = buildRowRules(model.ownerOnlyHandling, subject, all, governed);
-    }
+    const rules = typeRowRules(model, subject, typeName);
     rowRulesByType.set(typeName, rules);
     return rules;
   };

@@ -3,7 +3,7 @@
  * key in a bounded LRU, and `explain` telling the whole story of one decision.
  */
 import type { DeclaredPurpose, Principal } from '../auth/principal';
-import { createAccessProfile } from './access-profile';
+import { createAccessProfile, typeRowRules } from './access-profile';
 import { decideField, type Subject } from './decide-field';
 import type { PolicyModel } from './policy-model';
 import { rowFailure } from './row-rules';
@@ -106,9 +106,9 @@ function explain(model: PolicyModel, subject: Subject, typeName: string, fieldNa
   const owner = ownerGraph === undefined ? undefined : model.agencyBySubgraph.get(ownerGraph);
   const base = { coordinate: `${typeName}.${fieldName}`, policyVersion: model.version, ...(owner ? { owner } : {}) };
   if (d.effect === 'deny') return { ...base, effect: 'deny', reason: d.reason, steps };
-  const rules = type && !fieldName.startsWith('__') ? createAccessProfile(model, subject, 'explain').rowRules(typeName) : undefined;
+  const rules = fieldName.startsWith('__') ? undefined : typeRowRules(model, subject, typeName);
   if (!label) {
-    if (d.effect === 'allow' && !(rules && 'canHideRows' in rules && rules.canHideRows)) return { ...base, effect: 'allow', grant: d.grant, steps };
+    if (d.effect === 'allow' && !rules?.canHideRows) return { ...base, effect: 'allow', grant: d.grant, steps };
     if (d.effect === 'allow') {
       steps.push({ agreement: 'pactum:row', outcome: 'allowed', detail: `released on ${typeName} rows its owner does not withhold (give a label to decide)` });
     }

@@ -244,6 +244,20 @@ describe('profiles', () => {
   });
 });
 
+describe('interface fields', () => {
+  it('are released only as far as every implementation releases them', () => {
+    // BE-POLICE: Seizure.sizeOrQuantity is not granted (Container's neither) → denied.
+    expect(policy.profileFor(be, drugs, IN_FORCE).field('Labelled', 'sizeOrQuantity')).toEqual({ effect: 'deny', reason: 'NO_AGREEMENT' });
+    // BE-POLICE: label is granted on both, on rows → conditional.
+    expect(policy.profileFor(be, drugs, IN_FORCE).field('Labelled', 'label')).toEqual({ effect: 'allow-if-row' });
+    // NL-CUSTOMS owns both → allowed.
+    expect(policy.profileFor(principal('NL-CUSTOMS'), drugs, IN_FORCE).field('Labelled', 'sizeOrQuantity')).toEqual({
+      effect: 'allow',
+      grant: { agreement: 'customs-own', grant: 'all' },
+    });
+  });
+});
+
 describe('supergraph facts', () => {
   it('keys, owning agencies and subgraph agencies come from the supergraph and the registry', () => {
     expect(policy.facts.keyFields('Investigation')).toEqual(['agency', 'localId']);

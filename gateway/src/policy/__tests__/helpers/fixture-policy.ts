@@ -20,9 +20,10 @@ type Hit @shareable { hit: Boolean! reference: String }`;
 
 const CUSTOMS = `${LINK}
 ${LABEL}
-type Query { container(number: String!): Container  seizures: [Seizure!]!  internalAudit: String @inaccessible }
-type Container @key(fields: "number") { number: String! sizeType: String! label: RecordLabel! seizures: [Seizure!]! }
-type Seizure @key(fields: "id") { id: ID! substance: String! quantityKg: Float! label: RecordLabel! }`;
+type Query { container(number: String!): Container  seizures: [Seizure!]!  internalAudit: String @inaccessible  recent: [Labelled!]! }
+interface Labelled { label: RecordLabel! sizeOrQuantity: Float! }
+type Container implements Labelled @key(fields: "number") { number: String! sizeType: String! label: RecordLabel! seizures: [Seizure!]! sizeOrQuantity: Float! }
+type Seizure implements Labelled @key(fields: "id") { id: ID! substance: String! quantityKg: Float! label: RecordLabel! sizeOrQuantity: Float! }`;
 
 const POLICE = `${LINK}
 ${LABEL}
