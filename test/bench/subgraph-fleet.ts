@@ -55,7 +55,7 @@ export async function startSubgraphFleet(options: SubgraphFleetOptions): Promise
           PACTUM_GATEWAY_PUBLIC_KEY_FILE: options.publicKeyFile,
         },
         ready: { httpGet: `http://127.0.0.1:${port}/healthz` },
-        timeoutMs: options.timeoutMs ?? 60_000,
+        timeoutMs: options.timeoutMs ?? 120_000,
       });
       return { name, service, url: subgraphUrl(port) };
     }),
