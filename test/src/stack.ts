@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadGatewayConfig, prepareTestKeys, startGateway, type TestKeys } from '@pactum/gateway/src/testing';
+import { loadGatewayConfig, prepareTestKeys, startGateway, type RunningGateway, type TestKeys } from '@pactum/gateway/src/testing';
 import { createContextTokenVerifier } from '@pactum/subgraph-kit/src/auth';
 import { createCustomsSubgraph } from '@pactum/subgraph-customs';
 import { createEurojustSubgraph } from '@pactum/subgraph-eurojust';
@@ -28,6 +28,7 @@ export interface Stack {
   readonly recorded: Record<string, RecordingProxy>;
   /** Development tokens from this stack's identity providers. */
   readonly keys: TestKeys;
+  readonly gateway: RunningGateway;
   stop(): Promise<void>;
 }
 
@@ -36,7 +37,7 @@ export interface StackOptions {
   readonly env?: Record<string, string>;
   /** Put a recording proxy in front of every subgraph (see `Stack.recorded`). */
   readonly record?: boolean;
-  /** Keep the subgraphs' seeded data between test files (default: a shared folder under os.tmpdir()). */
+  /** Where the subgraphs' SQLite files go (default: a fresh folder in the stack's state folder). */
   readonly dataDir?: string;
 }
 
@@ -47,10 +48,23 @@ const FACTORIES = {
   europol: createEuropolSubgraph,
 } as const;
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+/** The four subgraphs, keys and policies of a test system, without its gateway. */
+export interface Fleet {
+  readonly stateDir: string;
+  readonly policyDir: string;
+  readonly subgraphUrls: Record<string, string>;
+  readonly recorded: Record<string, RecordingProxy>;
+  readonly keys: TestKeys;
+  /** Environment a gateway (in this process or a child) needs to serve this fleet. */
+  readonly gatewayEnv: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+export async function startFleet(options: StackOptions = {}): Promise<Fleet> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pactum-e2e-'));
   const policyDir = copyPolicies(stateDir);
-  const dataDir = options.dataDir ?? path.join(os.tmpdir(), 'pactum-e2e-data');
+  // Fresh data per system: a seed changed since the last run must never meet old files.
+  const dataDir = options.dataDir ?? path.join(stateDir, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
   const keys = prepareTestKeys({ stateDir, policyDir });
 
@@ -70,26 +84,45 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const [name, s] of running) recorded[name] = await startRecordingProxy(s.url);
   }
   const routeTo = (name: string, url: string): string => recorded[name]?.url ?? url;
-  const env: NodeJS.ProcessEnv = {
+  const gatewayEnv: NodeJS.ProcessEnv = {
     PACTUM_GATEWAY_PORT: '0',
     PACTUM_STATE_DIR: stateDir,
     PACTUM_POLICY_DIR: policyDir,
     ...Object.fromEntries(running.map(([name, s]) => [`PACTUM_${name.toUpperCase()}_URL`, routeTo(name, s.url)])),
     ...options.env,
   };
-  const gateway = await startGateway(loadGatewayConfig(env));
   return {
-    gatewayUrl: gateway.url,
     stateDir,
     policyDir,
     subgraphUrls,
-    keys,
     recorded,
+    keys,
+    gatewayEnv,
     async stop() {
-      await gateway.stop();
       await Promise.all(Object.values(recorded).map((p) => p.close()));
       await Promise.all(running.map(([, s]) => s.stop()));
       fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The whole system: the fleet and a gateway in this process. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const fleet = await startFleet(options);
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway(loadGatewayConfig(fleet.gatewayEnv));
+  } catch (err) {
+    await fleet.stop();
+    throw err;
+  }
+  return {
+    ...fleet,
+    gatewayUrl: gateway.url,
+    gateway,
+    async stop() {
+      await gateway.stop();
+      await fleet.stop();
     },
   };
 }
