@@ -9,6 +9,13 @@ import path from 'node:path';
 /** The checkout's root: test/bench/ is two levels below it. */
 export const REPO_ROOT: string = path.resolve(__dirname, '../..');
 
+/**
+ * Preloaded into every child (the same guard `pactum start` uses): when the bench process goes
+ * away, even by SIGKILL or a test runner's timeout, the IPC channel closes and the child stops
+ * itself, so no orphan keeps a port or a SQLite file.
+ */
+const ORPHAN_GUARD = path.join(REPO_ROOT, 'gateway', 'src', 'cli', 'orphan-guard.js');
+
 /** How to know the process is ready. */
 export type Readiness =
   /** GET answers 2xx. */
@@ -65,16 +72,17 @@ async function waitHttp(url: string, child: ChildProcess, deadline: number): Pro
 
 /** Starts the process and resolves once it is ready; on failure it is killed and the error carries its output. */
 export async function startChildService(options: ChildServiceOptions): Promise<ChildService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(REPO_ROOT, options.script), ...(options.args ?? [])], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', ORPHAN_GUARD, '--import', 'tsx', path.resolve(REPO_ROOT, options.script), ...(options.args ?? [])],
+    { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+  );
   const lines: string[] = [];
   let announcedUrl: string | undefined;
   let matched = false;
   let readyLine: (() => void) | undefined;
   for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
     let pending = '';
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {

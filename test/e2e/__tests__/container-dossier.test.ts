@@ -1,6 +1,7 @@
 /**
  * The foundation, end to end: four subgraphs and the gateway on loopback, and ContainerDossier
- * answered from all four agencies in one request for the story's containers.
+ * answered from all four agencies in one request for the story's containers — for a Europol
+ * analyst, whom the shipped agreements give a view across Customs, police, Europol and Eurojust.
  */
 import { ask } from '../../src/client';
 import { startStack, type Stack } from '../../src/stack';
@@ -9,29 +10,45 @@ let stack: Stack;
 let token: string;
 
 beforeAll(async () => {
-  stack = await startStack();
-  token = await stack.keys.token({
-    agency: 'NL-POLICE',
-    sub: 'j.devries',
-    roles: ['investigator'],
-    clearance: 'SECRET',
-    purposes: ['drug-trafficking'],
-    cases: ['NL-ONB-2024-0456'],
-  });
+  stack = await startStack({ record: true });
+  token = await stack.keys.token({ agency: 'EUROPOL', sub: 'a.analyst', roles: ['analyst'], clearance: 'SECRET', purposes: ['drug-trafficking'] });
 }, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
 });
 
-test('ContainerDossier for MSCU1234566 draws on all four agencies', async () => {
-  const reply = await ask(stack.gatewayUrl, {
-    token,
-    purpose: 'drug-trafficking',
-    justification: 'e2e',
-    operation: 'ContainerDossier',
-    variables: { number: 'MSCU1234566' },
-  });
-  console.log(JSON.stringify(reply.body, null, 1).slice(0, 3000));
+interface Dossier {
+  container: {
+    number: string;
+    seizures: { id: string; substance: string | null }[] | null;
+    investigations: { localId: string; codeName: string | null; judicialCases: { localId: string; title: string | null }[] | null }[] | null;
+    sienaMessages: { id: string; subject: string | null }[] | null;
+  } | null;
+}
+
+test.each(['MSCU1234566', 'MAEU8123457', 'CSQU3054383'])('ContainerDossier for %s draws on all four agencies in one request', async (number) => {
+  for (const proxy of Object.values(stack.recorded)) proxy.clear();
+  const reply = await ask(stack.gatewayUrl, { token, purpose: 'drug-trafficking', operation: 'ContainerDossier', variables: { number } });
   expect(reply.status).toBe(200);
+  const { container } = reply.body.data as unknown as Dossier;
+  expect(container?.number).toBe(number);
+  // Customs: the seizure in the container; police: the investigation; Europol: its messages; Eurojust: the linked case.
+  expect(container?.seizures?.length).toBeGreaterThan(0);
+  expect(container?.investigations?.map((i) => i.localId)).toEqual(expect.arrayContaining([expect.stringMatching(/^NL-ONB-2024-/)]));
+  expect(container?.sienaMessages?.length).toBeGreaterThan(0);
+  const cases = container?.investigations?.flatMap((i) => i.judicialCases ?? []) ?? [];
+  expect(cases.map((c) => c.localId)).toContain('EJ-2024-0173');
+  // And each of the four subgraphs was actually asked.
+  for (const name of ['customs', 'police', 'europol', 'eurojust']) {
+    expect(stack.recorded[name]?.requests.length).toBeGreaterThan(0);
+  }
+});
+
+test('an H2-coded seizure goes no further: the Europol analyst gets the container without it', async () => {
+  const reply = await ask(stack.gatewayUrl, { token, purpose: 'drug-trafficking', operation: 'ContainerDossier', variables: { number: 'HLXU7032104' } });
+  const { container } = reply.body.data as unknown as Dossier;
+  expect(container?.number).toBe('HLXU7032104');
+  expect(container?.seizures).toEqual([]);
+  expect(container?.sienaMessages?.length).toBeGreaterThan(0);
 });
