@@ -5,6 +5,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
+import type { AuditConfig } from '@pactum/gateway/src/audit';
 import { TEST_PG_URL, TcpProxy, assertPostgresReachable } from '@pactum/gateway/src/audit/__tests__/support/store-harness';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -14,6 +15,8 @@ export interface E2eAuditStore {
   readonly env: Record<string, string>;
   /** `pactum audit` arguments selecting the same store. */
   cliArgs(stateDir: string): string[];
+  /** `openAuditTrail` options reading the same store directly (not through the proxy). */
+  trailConfig(stateDir: string): AuditConfig;
   down(stateDir: string): Promise<void>;
   up(): Promise<void>;
   cleanup(): Promise<void>;
@@ -26,6 +29,7 @@ export async function e2eAuditStore(kind: StoreKind): Promise<E2eAuditStore> {
     return {
       env: {},
       cliArgs: (stateDir) => ['--file', file(stateDir)],
+      trailConfig: (stateDir) => ({ file: file(stateDir) }),
       // Another connection holding the write lock: the gateway cannot commit a record.
       async down(stateDir) {
         locker = new Database(file(stateDir), { timeout: 1000 });
@@ -55,6 +59,7 @@ export async function e2eAuditStore(kind: StoreKind): Promise<E2eAuditStore> {
   return {
     env: { PACTUM_AUDIT_URL: viaProxy.toString(), PACTUM_AUDIT_SCHEMA: schema },
     cliArgs: () => ['--url', TEST_PG_URL, '--schema', schema],
+    trailConfig: () => ({ url: TEST_PG_URL, schema, replicaId: 'e2e-reader' }),
     down: () => proxy.stop(),
     up: async () => {
       await proxy.start(port);

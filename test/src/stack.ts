@@ -17,7 +17,6 @@ import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 
 export { copyPolicies };
 
-const repoRoot = path.resolve(__dirname, '../..');
 
 export interface Stack {
   readonly gatewayUrl: string;
