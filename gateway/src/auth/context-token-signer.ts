@@ -13,7 +13,7 @@ import { SignJWT } from 'jose';
 import { ConfigError } from '../errors';
 import { publicJwkOf } from './ensure-gateway-keys';
 import { readPrivateJwkFile } from './key-files';
-import { displayPath } from './repo-root';
+import { displayPath } from '../config/paths';
 import type { DeclaredPurpose, Principal } from './principal';
 /** `iss` of every context token. */
 export const CONTEXT_TOKEN_ISSUER = 'pactum-gateway';

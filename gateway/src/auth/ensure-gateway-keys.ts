@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { JWK } from 'jose';
 import { ConfigError } from '../errors';
 import { createFileOnce, readPrivateJwkFile, replaceFile } from './key-files';
-import { displayPath, stateDir } from './repo-root';
+import { displayPath, stateDir } from '../config/paths';
 
 /** The gateway key pair as loaded from disk. */
 export interface GatewayKeys {

@@ -33,4 +33,4 @@ export {
   type DevIdentityProviderOptions,
   type DevTokenRequest,
 } from './dev-idp';
-export { repoRoot } from './repo-root';
+export { repoRoot } from '../config/paths';

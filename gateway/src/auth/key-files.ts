@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors';
-import { displayPath } from './repo-root';
+import { displayPath } from '../config/paths';
 import { isRecord } from './shape';
 
 /**

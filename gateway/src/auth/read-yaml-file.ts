@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { ConfigError } from '../errors';
-import { displayPath } from './repo-root';
+import { displayPath } from '../config/paths';
 import { formatPath, type ShapeError, type ShapePath } from './shape';
 
 /** A parsed YAML file: its plain value and a way to find the line of any path in it. */

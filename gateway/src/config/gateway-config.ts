@@ -97,7 +97,7 @@ function auditOptions(env: NodeJS.ProcessEnv, state: string): AuditConfig {
 /** Parses the gateway configuration from the environment; throws {@link ConfigError} naming the bad option. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const state = stateDir(env);
-  const supergraphFile = path.resolve(repoRoot, env.PACTUM_SUPERGRAPH ?? 'schema/supergraph.graphql');
+  const supergraphFile = path.resolve(repoRoot(), env.PACTUM_SUPERGRAPH ?? 'schema/supergraph.graphql');
   let sdl: string;
   try {
     sdl = fs.readFileSync(supergraphFile, 'utf8');
@@ -123,7 +123,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     port: intOption(env, ['PACTUM_GATEWAY_PORT', 'PORT'], 4000, 0, 65535),
     supergraphFile,
     subgraphs,
-    policyDir: path.resolve(repoRoot, env.PACTUM_POLICY_DIR ?? 'policies'),
+    policyDir: path.resolve(repoRoot(), env.PACTUM_POLICY_DIR ?? 'policies'),
     stateDir: state,
     audit: auditOptions(env, state),
     introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',

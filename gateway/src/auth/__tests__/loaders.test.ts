@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../errors';
 import { loadPurposes, loadTrustRegistry } from '../index';
-import { repoRoot } from '../repo-root';
+import { repoRoot } from '../../config/paths';
 
 const shippedAgencies = path.join(repoRoot(), 'policies', 'agencies.yaml');
 const shippedPurposes = path.join(repoRoot(), 'policies', 'purposes.yaml');

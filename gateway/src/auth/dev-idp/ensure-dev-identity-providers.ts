@@ -11,7 +11,7 @@ import { ConfigError } from '../../errors';
 import type { AsymmetricAlgorithm } from '../algorithms';
 import { publicJwkOf } from '../ensure-gateway-keys';
 import { createFileOnce, readPrivateJwkFile, replaceFile } from '../key-files';
-import { displayPath, stateDir } from '../repo-root';
+import { displayPath, stateDir } from '../../config/paths';
 import type { AgencyEntry, TrustRegistry } from '../trust-registry';
 
 /** Options of {@link ensureDevIdentityProviders}. */

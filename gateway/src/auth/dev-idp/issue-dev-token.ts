@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { ConfigError } from '../../errors';
-import { repoRoot } from '../repo-root';
+import { repoRoot } from '../../config/paths';
 import { loadTrustRegistry, type TrustRegistry } from '../trust-registry';
 import { ensureDevIdentityProviders } from './ensure-dev-identity-providers';
 import { parseTtl } from './parse-ttl';

@@ -98,13 +98,13 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   const started = Date.now();
   const subgraphs: Service[] = SUBGRAPHS.map(([name, port]) => {
     const portVar = `PACTUM_${name.toUpperCase()}_PORT`;
-    return { name, port: portFromEnv(portVar, port), portVar, script: [path.join(repoRoot, 'subgraphs', name, 'src/main.ts')], readyPath: '/healthz' };
+    return { name, port: portFromEnv(portVar, port), portVar, script: [path.join(repoRoot(), 'subgraphs', name, 'src/main.ts')], readyPath: '/healthz' };
   });
   const gateway: Service = {
     name: 'gateway',
     port: portFromEnv('PACTUM_GATEWAY_PORT', 4000),
     portVar: 'PACTUM_GATEWAY_PORT',
-    script: [path.join(repoRoot, 'gateway/src/cli/pactum.ts'), 'gateway'],
+    script: [path.join(repoRoot(), 'gateway/src/cli/pactum.ts'), 'gateway'],
     readyPath: '/readyz',
   };
   const all = [...subgraphs, gateway];
@@ -155,7 +155,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
 
   function launch(service: Service): ChildProcess {
     const child = spawn(process.execPath, ['--require', path.join(__dirname, '../orphan-guard.js'), '--import', 'tsx', ...service.script], {
-      cwd: repoRoot,
+      cwd: repoRoot(),
       env: { ...env, PORT: String(service.port) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -18,8 +18,8 @@ options:
   --purposes <a,b>      comma-separated purpose codes from policies/purposes.yaml
   --cases <a,b>         comma-separated case / JIT references (e.g. NL-ONB-2024-0456)
   --ttl <duration>      lifetime: 90s, 15m, 1h, 1d (max 1d); default 1h
-  --policies <dir>      policy directory (default <repo>/policies)
-  --keys <dir>          development key directory (default <repo>/.pactum/dev-idp)
+  --policies <dir>      policy directory (default $PACTUM_POLICY_DIR or <repo>/policies)
+  --keys <dir>          development key directory (default <PACTUM_STATE_DIR or .pactum>/dev-idp)
   -h, --help            show this help
 
 example:
@@ -75,7 +75,7 @@ export async function runTokenCommand(argv: string[], io: TokenCommandIo = proce
   const list = (name: string): string[] => (str(name) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 
   try {
-    const policyDir = path.resolve(str('policies') ?? path.join(repoRoot(), 'policies'));
+    const policyDir = path.resolve(repoRoot(), str('policies') ?? process.env.PACTUM_POLICY_DIR ?? 'policies');
     const registry = loadTrustRegistry(path.join(policyDir, 'agencies.yaml'));
     const purposes = loadPurposes(path.join(policyDir, 'purposes.yaml'));
     // Catch typos here: a token with a misspelt purpose would only fail later, less clearly.
