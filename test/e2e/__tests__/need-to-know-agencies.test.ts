@@ -85,7 +85,7 @@ const CASES: Record<string, Case> = {
         'container.investigations.codeName', 'container.investigations.suspects.name'],
       denied: {
         'container.declarations': 'NO_AGREEMENT',
-        'container.scans': 'HIT_ONLY',
+        'container.scans': 'NO_AGREEMENT',
         'container.investigations.0.europolSupport': 'NO_AGREEMENT',
         'container.investigations.0.judicialCases': 'NO_AGREEMENT',
         'container.sienaMessages': 'HIT_ONLY',
@@ -220,7 +220,7 @@ const CASES: Record<string, Case> = {
       'judicialCase.nationalCases.localId', 'judicialCase.nationalCases.investigation.codeName'],
     denied: {},
     // Only the Dutch national case is a police investigation the police subgraph resolves.
-    naturallyNull: [],
+    naturallyNull: ['judicialCase.nationalCases.investigation'],
   },
   ...Object.fromEntries(
     (['NL-POLICE', 'NL-CUSTOMS', 'BE-POLICE', 'EUROPOL', 'NL-FIOD'] as const).map((agency) => [
