@@ -3,7 +3,21 @@
  * (released), which are null with a FORBIDDEN error (denied, with reason and exact path), and
  * whether the response keeps the shape of the query that asked for it.
  */
-import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  parse,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLInterfaceType,
+  type GraphQLObjectType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
 import type { GraphQLReply } from './client';
 
 type Json = unknown;
@@ -105,4 +119,48 @@ export function shapeMismatches(query: string | DocumentNode, data: Json): strin
   };
   walk(data, op.selectionSet, []);
   return problems;
+}
+
+/**
+ * The schema coordinate (`Investigation.judicialCases`) of the field at an exact response path of
+ * `query`, typed against `schema` (list indices are skipped).
+ */
+export function coordinateAt(schema: GraphQLSchema, query: string | DocumentNode, path: string): string {
+  const doc = typeof query === 'string' ? parse(query) : query;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!op || op.kind !== Kind.OPERATION_DEFINITION) throw new Error('no operation in the query');
+  let type: GraphQLNamedType | null | undefined = schema.getRootType(op.operation);
+  let set: SelectionSetNode | undefined = op.selectionSet;
+  let coordinate = '';
+  for (const key of path.split('.').filter((k) => !/^\d+$/.test(k))) {
+    if (!set || !type || !(isObjectType(type) || isInterfaceType(type))) throw new Error(`${path}: ${key} is below a leaf`);
+    const fieldName = fieldNameOf(set, key, fragments);
+    const parent: GraphQLObjectType | GraphQLInterfaceType = type;
+    const field: GraphQLField<unknown, unknown> | undefined = parent.getFields()[fieldName];
+    if (!field) throw new Error(`${path}: ${parent.name}.${fieldName} is not in the schema`);
+    coordinate = `${parent.name}.${fieldName}`;
+    set = responseKeys(set, fragments).get(key);
+    type = getNamedType(field.type);
+  }
+  return coordinate;
+}
+
+function fieldNameOf(set: SelectionSetNode, key: string, fragments: Map<string, FragmentDefinitionNode>): string {
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) {
+      if ((s.alias?.value ?? s.name.value) === key) return s.name.value;
+    } else {
+      const inner = s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments.get(s.name.value)?.selectionSet;
+      if (inner) {
+        try {
+          return fieldNameOf(inner, key, fragments);
+        } catch {
+          // not in this fragment
+        }
+      }
+    }
+  }
+  throw new Error(`no selection answers ${key}`);
 }
