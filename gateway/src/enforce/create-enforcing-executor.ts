@@ -6,7 +6,7 @@
  * with no data.
  */
 import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { GraphQLError } from 'graphql';
+import { getVariableValues, GraphQLError } from 'graphql';
 import type { EnforcementReport, PactumRequestContext } from '../context';
 import { PactumError } from '../errors';
 import type { CompiledPolicy } from '../policy/types';
@@ -38,6 +38,19 @@ function toGraphQLError(err: PactumError): GraphQLError {
   });
 }
 
+/**
+ * The request's variables as the executor sees them: with defaults applied, so a denied field
+ * under `@include(if: $v)` where `$v` defaults to true is reported (null + error) as GraphQL
+ * demands. Raw values when coercion fails (such a request is refused before it gets here).
+ */
+function coercedVariables(requestContext: GatewayGraphQLRequestContext): Readonly<Record<string, unknown>> | undefined {
+  const raw = requestContext.request.variables;
+  const definitions = requestContext.operation.variableDefinitions;
+  if (!definitions || definitions.length === 0) return raw;
+  const { coerced } = getVariableValues(requestContext.schema, definitions, raw ?? {});
+  return coerced ?? raw;
+}
+
 /** Wraps `inner` (the gateway's executor) with need-to-know enforcement. */
 export function createEnforcingExecutor(inner: GatewayExecutor, deps: EnforcementDeps): GatewayExecutor {
   const cache = deps.cache ?? createRewriteCache();
@@ -50,7 +63,7 @@ export function createEnforcingExecutor(inner: GatewayExecutor, deps: Enforcemen
     if (!isPactumContext(pactum)) throw new Error('enforcement: request context carries no Pactum principal');
     const policy = deps.getPolicy();
     const profile = policy.profileFor(pactum.principal, pactum.purpose, now());
-    const variables = requestContext.request.variables;
+    const variables = coercedVariables(requestContext);
 
     let rewrite;
     try {

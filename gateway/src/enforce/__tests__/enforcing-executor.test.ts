@@ -218,6 +218,17 @@ describe('shape of the original query', () => {
     });
   });
 
+  it('applies variable defaults to @skip/@include on denied fields (the key stays, null + error)', async () => {
+    const q = 'query($i: Boolean = true) { c: container(number: "MSCU1234566") { num: number own: ownerCode @include(if: $i) } }';
+    const defaulted = await gw.run('BE-POLICE', q);
+    expect(defaulted.body).toEqual({
+      data: { c: { num: 'MSCU1234566', own: null } },
+      errors: [{ message: 'Not released: Container.ownerCode (NO_AGREEMENT)', path: ['c', 'own'], extensions: { code: 'FORBIDDEN', reason: 'NO_AGREEMENT' } }],
+    });
+    const excluded = await gw.run('BE-POLICE', q, { variables: { i: false } });
+    expect(excluded.body).toEqual({ data: { c: { num: 'MSCU1234566' } } });
+  });
+
   it('executes a rewrite whose variables are no longer all used', async () => {
     const q = 'query($a: String!, $l: String!) { containers { number } investigation(agency: $a, localId: $l) { codeName } }';
     const { body } = await gw.run('BE-POLICE', q, { variables: { a: 'NL-POLICE', l: 'NL-ONB-2024-0456' } });
