@@ -1,5 +1,4 @@
-import { createSubgraphServer, openStore, type Caller, type RunningSubgraph } from '@pactum/subgraph-kit';
-import type { IncomingMessage } from 'node:http';
+import { createSubgraphServer, openStore, type ALLOW_UNAUTHENTICATED, type AuthenticateHook, type RunningSubgraph } from '@pactum/subgraph-kit';
 import { resolvers } from './resolvers/europol-resolvers';
 import { typeDefs } from './schema';
 import { seedEuropol } from './seed/seed-europol';
@@ -11,8 +10,8 @@ export interface EuropolSubgraphOptions {
   port: number;
   /** SQLite file (created and seeded on first start) or `:memory:`. */
   dbFile: string;
-  /** Verifies the gateway's context token on every request (see the kit's `authenticate`). */
-  authenticate?: (req: IncomingMessage) => Promise<Caller>;
+  /** Required: the gateway's context-token verifier, or `ALLOW_UNAUTHENTICATED` in tests only (see the kit's `authenticate`). */
+  authenticate: AuthenticateHook | typeof ALLOW_UNAUTHENTICATED;
 }
 
 /**
@@ -28,7 +27,7 @@ export async function createEuropolSubgraph(options: EuropolSubgraphOptions): Pr
       resolvers,
       port: options.port,
       createContext: () => ({ db: store.db }),
-      ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+      authenticate: options.authenticate,
       onStop: () => store.close(),
     });
   } catch (error) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCustomsSubgraph, customsMigrations, resolvers, seedCustoms, typeDefs } from '../index';
 import { entitiesStatementCount, startHarness, type Harness } from '@pactum/demo-world/testing';
+import { ALLOW_UNAUTHENTICATED } from '@pactum/subgraph-kit';
 
 describe('customs subgraph over HTTP', () => {
   let h: Harness;
@@ -70,7 +71,7 @@ describe('createCustomsSubgraph', () => {
     try {
       const dbFile = join(dir, 'data', 'customs.sqlite');
       for (let start = 0; start < 2; start++) {
-        const running = await createCustomsSubgraph({ port: 0, dbFile });
+        const running = await createCustomsSubgraph({ port: 0, dbFile, authenticate: ALLOW_UNAUTHENTICATED });
         const response = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ seizures(first: 100) { id } }' }) });
         const body = (await response.json()) as { data: { seizures: unknown[] } };
         expect(body.data.seizures).toHaveLength(100);

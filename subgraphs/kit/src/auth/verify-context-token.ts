@@ -4,9 +4,8 @@
  * minute long. Plug the returned function into `createSubgraphServer({ authenticate })`; it runs
  * for every /graphql request, `_service` and `_entities` included, before the body is parsed.
  */
-import type { IncomingMessage } from 'node:http';
 import { errors as joseErrors, importJWK, jwtVerify, type JWK, type KeyLike } from 'jose';
-import type { Caller } from '../server/types';
+import type { AuthenticateHook } from '../server/types';
 import { ContextTokenError } from './context-token-error';
 import { checkPublicJwk } from './load-gateway-public-key';
 import { readFileSync } from 'node:fs';
@@ -36,7 +35,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 const MAX_TOKEN_BYTES = 4096;
 
 /** Returns the `authenticate` hook for the kit's server; it throws {@link ContextTokenError}. */
-export function createContextTokenVerifier(options: ContextTokenVerifierOptions): (req: IncomingMessage) => Promise<Caller> {
+export function createContextTokenVerifier(options: ContextTokenVerifierOptions): AuthenticateHook {
   if ((options.publicKeyJwk === undefined) === (options.publicKeyFile === undefined)) {
     throw new TypeError('give exactly one of publicKeyJwk or publicKeyFile');
   }

@@ -5,9 +5,11 @@ import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/serve
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { KitOptionsError, PortInUseError } from '../errors';
+import { PortInUseError } from '../errors';
 import { createLoaderCache } from '../loaders/loader-cache';
+import { ALLOW_UNAUTHENTICATED } from './allow-unauthenticated';
 import { checkCaller } from './check-caller';
+import { checkServerOptions } from './check-server-options';
 import { errorBody, sendJson } from './http-replies';
 import { createMaskError } from './mask-error';
 import { BodyTooLargeError, readBody } from './read-body';
@@ -22,13 +24,14 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * Starts a Federation 2 subgraph: Apollo Server 5 over `buildSubgraphSchema`, served by a
  * plain `node:http` server with `/graphql` (GET, POST), `/healthz`, JSON 404 for the rest,
- * a 1 MB body limit (413), 400 on malformed JSON, the optional `authenticate` hook
+ * a 1 MB body limit (413), 400 on malformed JSON, the required `authenticate` hook
  * (401 before the body is read), masked internal errors and a draining `stop()`.
  *
- * @throws KitOptionsError on bad options; PortInUseError (`code: 'EADDRINUSE'`) when the port is taken.
+ * @throws KitOptionsError on bad options, `authenticate` missing included (pass
+ *   `createContextTokenVerifier(…)`, or `ALLOW_UNAUTHENTICATED` in tests); PortInUseError (`code: 'EADDRINUSE'`) when the port is taken.
  */
 export async function createSubgraphServer(options: CreateSubgraphServerOptions): Promise<RunningSubgraph> {
-  checkOptions(options);
+  checkServerOptions(options, 'createSubgraphServer');
   const { name, port, authenticate, createContext } = options;
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? ONE_MB;
@@ -71,7 +74,7 @@ export async function createSubgraphServer(options: CreateSubgraphServerOptions)
     }
 
     let caller: Caller | undefined;
-    if (authenticate) {
+    if (authenticate !== ALLOW_UNAUTHENTICATED) {
       try {
         caller = checkCaller(await authenticate(req));
       } catch (error) {
@@ -177,25 +180,4 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse,
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
-}
-
-function checkOptions(options: CreateSubgraphServerOptions): void {
-  const fail = (option: string, message: string) => {
-    throw new KitOptionsError(option, `createSubgraphServer: ${message}`);
-  };
-  if (typeof options !== 'object' || options === null) fail('options', 'options must be an object');
-  if (typeof options.name !== 'string' || !/^[a-z][a-z0-9-]{0,39}$/.test(options.name)) {
-    fail('name', 'options.name must be a lower-case subgraph name such as "police"');
-  }
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
-    fail('port', `options.port must be an integer 0-65535, got ${String(options.port)}`);
-  }
-  if (options.typeDefs?.kind !== 'Document') fail('typeDefs', 'options.typeDefs must be a parsed DocumentNode (use subgraphTypeDefs)');
-  if (typeof options.resolvers !== 'object' || options.resolvers === null) fail('resolvers', 'options.resolvers must be an object');
-  for (const hook of ['createContext', 'authenticate', 'onStop', 'onInternalError'] as const) {
-    if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(hook, `options.${hook} must be a function`);
-  }
-  if (options.maxBodyBytes !== undefined && !(Number.isInteger(options.maxBodyBytes) && options.maxBodyBytes > 0)) {
-    fail('maxBodyBytes', 'options.maxBodyBytes must be a positive integer');
-  }
 }

@@ -1,4 +1,5 @@
-/** The subgraph server factory and the process entry helper. */
+/** The subgraph server factories and the process entry helper. */
+export { ALLOW_UNAUTHENTICATED } from './allow-unauthenticated';
 export { createSubgraphServer } from './create-subgraph-server';
 export { findRepoRoot, runSubgraphMain, subgraphMainSettings, type SubgraphMainDefaults, type SubgraphMainSettings } from './run-subgraph-main';
-export type { Caller, CreateSubgraphServerOptions, GraphQLResolverMap, RunningSubgraph, SubgraphContext } from './types';
+export type { AuthenticateHook, Caller, CreateSubgraphServerOptions, GraphQLResolverMap, RunningSubgraph, SubgraphContext } from './types';

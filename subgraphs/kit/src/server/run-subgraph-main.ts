@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { IncomingMessage } from 'node:http';
 import { createContextTokenVerifier } from '../auth/verify-context-token';
 import { loadGatewayPublicKey } from '../auth/load-gateway-public-key';
-import type { Caller, RunningSubgraph } from './types';
+import type { AuthenticateHook, RunningSubgraph } from './types';
 
 /** Defaults of a subgraph process, see {@link runSubgraphMain}. */
 export interface SubgraphMainDefaults {
@@ -23,7 +22,7 @@ export interface SubgraphMainSettings {
    * Verifies the gateway's context token on every request. Always set: a subgraph process
    * answers no one but the gateway, so without the gateway's public key it does not start.
    */
-  authenticate: (req: IncomingMessage) => Promise<Caller>;
+  authenticate: AuthenticateHook;
 }
 
 /** Walks up from `start` to the folder whose package.json declares npm workspaces. */

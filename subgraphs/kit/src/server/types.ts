@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import type { LoaderCache } from '../loaders/loader-cache';
+import type { ALLOW_UNAUTHENTICATED } from './allow-unauthenticated';
 
 export type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 
@@ -19,9 +20,15 @@ export interface Caller {
   requestId: string;
 }
 
+/**
+ * Verifies the caller of a /graphql request and says who it is; throwing refuses the
+ * request. In production: the gateway context-token verifier (`createContextTokenVerifier`).
+ */
+export type AuthenticateHook = (req: IncomingMessage) => Promise<Caller>;
+
 /** What every resolver receives as context. */
 export interface SubgraphContext {
-  /** Present when the server was created with `authenticate`. */
+  /** The verified caller; absent only when the server was built with `ALLOW_UNAUTHENTICATED`. */
   caller?: Caller;
   /** Fresh for each request: DataLoaders never share rows across requests. */
   loaders: LoaderCache;
@@ -44,11 +51,13 @@ export interface CreateSubgraphServerOptions {
   /** Adds per-request fields (e.g. the store) to the base context. */
   createContext?: (base: SubgraphContext) => object | Promise<object>;
   /**
-   * Verifies the caller of EVERY /graphql request before its body is read. Throwing
-   * refuses the request with 401 UNAUTHENTICATED; the error's `reason` (if a string)
-   * is passed on.
+   * Required. Verifies the caller of EVERY /graphql request before its body is read.
+   * Throwing refuses the request with 401 UNAUTHENTICATED; the error's `reason` (if a
+   * string) is passed on. Production: `createContextTokenVerifier({ audience: name, … })`
+   * (what `runSubgraphMain` hands the factory). Tests and local experiments only:
+   * `ALLOW_UNAUTHENTICATED`, and the subgraph answers anyone.
    */
-  authenticate?: (req: IncomingMessage) => Promise<Caller>;
+  authenticate: AuthenticateHook | typeof ALLOW_UNAUTHENTICATED;
   /** Runs after the server has drained, e.g. to close the store. */
   onStop?: () => void | Promise<void>;
   /** Receives errors masked from clients; defaults to a one-line log on stderr. */

@@ -1,7 +1,7 @@
 import { containerCheckDigit } from '../../identifiers';
 import { scalarResolvers } from '../../scalars';
 import { subgraphTypeDefs } from '../../sdl';
-import { createSubgraphServer, type RunningSubgraph, type SubgraphContext } from '../../server';
+import { ALLOW_UNAUTHENTICATED, createSubgraphServer, type RunningSubgraph, type SubgraphContext } from '../../server';
 import { postGraphQL } from '../../server/__tests__/post-graphql';
 import { openStore, type Store } from '../../store';
 import { loaderFor, rowsByKey, rowsGroupedByKey } from '..';
@@ -33,6 +33,7 @@ beforeAll(async () => {
   const seizures = (ctx: SubgraphContext) =>
     loaderFor(ctx.loaders, 'Container.seizures', rowsGroupedByKey<string, SeizureRow>(store.db, 'SELECT * FROM seizures WHERE container IN (SELECT value FROM json_each(?)) ORDER BY id', (r) => r.container));
   server = await createSubgraphServer({
+    authenticate: ALLOW_UNAUTHENTICATED,
     name: 'customs',
     port: 0,
     typeDefs: subgraphTypeDefs(`

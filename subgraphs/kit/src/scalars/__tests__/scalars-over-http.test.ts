@@ -1,4 +1,4 @@
-import { createSubgraphServer, type RunningSubgraph } from '../../server';
+import { ALLOW_UNAUTHENTICATED, createSubgraphServer, type RunningSubgraph } from '../../server';
 import { subgraphTypeDefs } from '../../sdl';
 import { postGraphQL } from '../../server/__tests__/post-graphql';
 import { scalarResolvers } from '..';
@@ -20,6 +20,7 @@ type Query {
 let server: RunningSubgraph;
 beforeAll(async () => {
   server = await createSubgraphServer({
+    authenticate: ALLOW_UNAUTHENTICATED,
     name: 'scalars',
     port: 0,
     typeDefs: subgraphTypeDefs(SDL),

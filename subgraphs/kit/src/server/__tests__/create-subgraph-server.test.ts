@@ -4,7 +4,7 @@ import { assertIdentifier } from '../../identifiers';
 import { PortInUseError, KitOptionsError } from '../../errors';
 import { scalarResolvers } from '../../scalars';
 import { subgraphTypeDefs } from '../../sdl';
-import { createSubgraphServer, type Caller, type CreateSubgraphServerOptions, type RunningSubgraph, type SubgraphContext } from '..';
+import { ALLOW_UNAUTHENTICATED, createSubgraphServer, type Caller, type CreateSubgraphServerOptions, type RunningSubgraph, type SubgraphContext } from '..';
 import { postGraphQL } from './post-graphql';
 
 const SDL = `
@@ -40,6 +40,7 @@ async function start(over: Partial<CreateSubgraphServerOptions> = {}): Promise<R
   const s = await createSubgraphServer({
     name: 'police',
     port: 0,
+    authenticate: ALLOW_UNAUTHENTICATED,
     typeDefs: subgraphTypeDefs(SDL),
     resolvers: {
       ...scalarResolvers,
@@ -209,6 +210,34 @@ describe('authenticate hook', () => {
   );
 });
 
+describe('authenticate is required (fail closed)', () => {
+  it('refuses options without authenticate, saying what to pass, and serves nothing', async () => {
+    const options = { name: 'police', port: 0, typeDefs: subgraphTypeDefs(SDL), resolvers: { Query: { hello: () => 'hi' } } };
+    const error = await createSubgraphServer(options as unknown as CreateSubgraphServerOptions).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(KitOptionsError);
+    expect(error).toMatchObject({ code: 'OPTIONS_INVALID', reason: 'authenticate' });
+    const message = (error as Error).message;
+    expect(message).toContain('createSubgraphServer: options.authenticate is required');
+    expect(message).toContain("createContextTokenVerifier({ audience: 'police'");
+    expect(message).toContain('ALLOW_UNAUTHENTICATED in tests');
+  });
+
+  it('with ALLOW_UNAUTHENTICATED answers a request that carries no credentials, with no ctx.caller', async () => {
+    const s = await start({ authenticate: ALLOW_UNAUTHENTICATED });
+    const r = await postGraphQL(s.url, '{ hello whoami }');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ data: { hello: 'hi', whoami: 'undefined/undefined' } });
+  });
+
+  it('ALLOW_UNAUTHENTICATED is one unique symbol, not a registered one', () => {
+    expect(typeof ALLOW_UNAUTHENTICATED).toBe('symbol');
+    expect(Symbol.keyFor(ALLOW_UNAUTHENTICATED)).toBeUndefined();
+  });
+});
+
 describe('context and errors', () => {
   it('gives every request fresh loaders and merges createContext', async () => {
     const s = await start({ createContext: async () => ({ extra: 'from-context', loaders: 'must not win' }) });
@@ -297,7 +326,10 @@ describe('ports and stopping', () => {
     [{ port: 70000 }, 'options.port must be an integer 0-65535, got 70000'],
     [{ port: 1.5 }, 'options.port must be an integer 0-65535, got 1.5'],
     [{ typeDefs: 'type Query { a: String }' as never }, 'options.typeDefs must be a parsed DocumentNode'],
-    [{ authenticate: 'yes' as never }, 'options.authenticate must be a function'],
+    [{ authenticate: 'yes' as never }, 'options.authenticate must be a function or ALLOW_UNAUTHENTICATED, got string'],
+    [{ authenticate: Symbol('pactum.subgraph.allowUnauthenticated') as never }, 'options.authenticate must be a function or ALLOW_UNAUTHENTICATED, got another symbol'],
+    [{ authenticate: undefined as never }, 'options.authenticate is required'],
+    [{ authenticate: null as never }, 'options.authenticate is required'],
     [{ maxBodyBytes: -1 }, 'options.maxBodyBytes must be a positive integer'],
   ])('refuses bad options %j', async (over, message) => {
     await expect(start(over)).rejects.toThrow(KitOptionsError);
