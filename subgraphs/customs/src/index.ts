@@ -4,4 +4,3 @@ export { resolvers } from './resolvers/customs-resolvers';
 export { createCustomsSubgraph, type CustomsSubgraphOptions } from './create-customs-subgraph';
 export { customsMigrations } from './store/migrations';
 export { seedCustoms, CUSTOMS_SEED } from './seed/seed-customs';
-export type { CustomsContext } from './store/db-of';

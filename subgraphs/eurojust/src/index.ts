@@ -4,4 +4,3 @@ export { resolvers } from './resolvers/eurojust-resolvers';
 export { createEurojustSubgraph, type EurojustSubgraphOptions } from './create-eurojust-subgraph';
 export { eurojustMigrations } from './store/migrations';
 export { seedEurojust, EUROJUST_SEED } from './seed/seed-eurojust';
-export type { EurojustContext } from './store/db-of';

@@ -5,4 +5,3 @@ export { createEuropolSubgraph, type EuropolSubgraphOptions } from './create-eur
 export { europolMigrations } from './store/migrations';
 export { seedEuropol, EUROPOL_SEED } from './seed/seed-europol';
 export { europolHitReference, nameKey } from './seed/hit-reference';
-export type { EuropolContext } from './store/db-of';

@@ -5,4 +5,3 @@ export { createPoliceSubgraph, type PoliceSubgraphOptions } from './create-polic
 export { policeMigrations } from './store/migrations';
 export { seedPolice, POLICE_SEED, suspectId } from './seed/seed-police';
 export { policeHitReference, nameKey } from './seed/hit-reference';
-export type { PoliceContext } from './store/db-of';

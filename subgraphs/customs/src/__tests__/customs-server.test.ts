@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCustomsSubgraph, customsMigrations, resolvers, seedCustoms, typeDefs } from '../index';
 import { entitiesStatementCount, startHarness, type Harness } from '@pactum/demo-world/testing';
-import { ALLOW_UNAUTHENTICATED } from '@pactum/subgraph-kit';
+import { ALLOW_UNAUTHENTICATED, KitOptionsError } from '@pactum/subgraph-kit';
 
 describe('customs subgraph over HTTP', () => {
   let h: Harness;
@@ -77,6 +77,20 @@ describe('createCustomsSubgraph', () => {
         expect(body.data.seizures).toHaveLength(100);
         await running.stop();
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start without authenticate, before creating its store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pactum-customs-'));
+    try {
+      const dbFile = join(dir, 'data', 'customs.sqlite');
+      await expect(createCustomsSubgraph({ port: 0, dbFile } as never)).rejects.toThrow(KitOptionsError);
+      await expect(createCustomsSubgraph({ port: 0, dbFile, authenticate: undefined } as never)).rejects.toThrow(
+        "options.authenticate is required: pass the gateway context-token verifier, createContextTokenVerifier({ audience: 'customs'",
+      );
+      expect(existsSync(join(dir, 'data'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

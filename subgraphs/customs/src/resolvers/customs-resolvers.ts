@@ -1,6 +1,5 @@
-import { labelFromRow, scalarResolvers, type GraphQLResolverMap, type LabelRow, type SubgraphContext } from '@pactum/subgraph-kit';
+import { dbOf, labelFromRow, scalarResolvers, type GraphQLResolverMap, type LabelRow, type SubgraphContext } from '@pactum/subgraph-kit';
 import { GraphQLError } from 'graphql';
-import { dbOf } from '../store/db-of';
 import {
   companyByEuid, containerByNumber, declarationsByContainer, declarationsByImporter, portCallsByContainer, portCallsByVessel,
   scansByContainer, seizureById, seizuresByContainer, vesselByImo,

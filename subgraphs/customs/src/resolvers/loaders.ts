@@ -1,5 +1,4 @@
-import { rowsByKey, rowsGroupedByKey } from '@pactum/subgraph-kit';
-import { defineLoader } from '../store/db-of';
+import { defineLoader, rowsByKey, rowsGroupedByKey } from '@pactum/subgraph-kit';
 import type { CompanyRow, ContainerPortCallRow, ContainerRow, DeclarationRow, PortCallRow, ScanRow, SeizureRow, VesselRow } from './rows';
 
 // Every entity reference and every list relation goes through one of these: one SQL

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { DocumentNode } from 'graphql';
-import { ALLOW_UNAUTHENTICATED, createSubgraphServer, openStore, type GraphQLResolverMap, type RunningSubgraph, type Store, type SubgraphContext } from '@pactum/subgraph-kit';
+import { ALLOW_UNAUTHENTICATED, createStoreSubgraph, type GraphQLResolverMap, type RunningSubgraph, type Store, type SubgraphContext } from '@pactum/subgraph-kit';
 
 /**
  * Test harness shared by the four agency subgraphs' tests (not part of any runtime path):
@@ -45,15 +45,16 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Opens an in-memory, seeded store and serves the subgraph on a free port, answering anyone (`ALLOW_UNAUTHENTICATED`). */
+/** Serves the subgraph over an in-memory, seeded store on a free port, answering anyone (`ALLOW_UNAUTHENTICATED`). */
 export async function startHarness(parts: SubgraphParts): Promise<Harness> {
-  const store = openStore({ file: ':memory:', migrations: parts.migrations, seed: parts.seed });
-  const running = await createSubgraphServer({
-    name: parts.name, typeDefs: parts.typeDefs, resolvers: parts.resolvers, port: 0, createContext: () => ({ db: store.db }),
+  const running = await createStoreSubgraph({
+    ...parts,
+    port: 0,
+    dbFile: ':memory:',
     // Tests call the subgraph directly, without a gateway to mint context tokens.
     authenticate: ALLOW_UNAUTHENTICATED,
-    onStop: () => store.close(),
   });
+  const store = running.store;
   return {
     store,
     running,

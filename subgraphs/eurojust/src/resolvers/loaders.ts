@@ -1,5 +1,4 @@
-import { rowsByKey, rowsGroupedByKey } from '@pactum/subgraph-kit';
-import { defineLoader } from '../store/db-of';
+import { defineLoader, rowsByKey, rowsGroupedByKey } from '@pactum/subgraph-kit';
 import type { CaseKey, CaseRow, JitRow, LinkRow, MlaRow, WarrantRow } from './rows';
 
 // Every entity reference and list relation: one SQL statement per batch of parents.

@@ -1,6 +1,5 @@
-import { labelFromRow, scalarResolvers, type GraphQLResolverMap, type LabelRow, type SubgraphContext } from '@pactum/subgraph-kit';
+import { dbOf, labelFromRow, scalarResolvers, type GraphQLResolverMap, type LabelRow, type SubgraphContext } from '@pactum/subgraph-kit';
 import { nameKey } from '../seed/hit-reference';
-import { dbOf } from '../store/db-of';
 import {
   containerHit, memberById, membersByOcg, messageById, messagesByContainer, ocgById, projectById, reportById, reportsByContainer, reportsByOcg,
   supportByInvestigation,

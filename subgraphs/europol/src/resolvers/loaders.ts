@@ -1,5 +1,4 @@
-import { rowsByKey, rowsGroupedByKey } from '@pactum/subgraph-kit';
-import { defineLoader } from '../store/db-of';
+import { defineLoader, rowsByKey, rowsGroupedByKey } from '@pactum/subgraph-kit';
 import type { InvestigationKey, MemberRow, MessageRow, OcgRow, ProjectRow, ReportRow, SupportRow } from './rows';
 
 // Every entity reference and list relation: one SQL statement per batch of parents.
