@@ -27,6 +27,7 @@ import {
 import { BadUserInputError } from '../errors';
 import type { AccessProfile, DenyReason, RowRules, SupergraphFacts } from '../policy/types';
 import { readConditions } from './conditions';
+import { inlineFragmentSpreads } from './inline-fragment-spreads';
 import type { Condition, StaticDenial } from './enforcement-plan';
 import { injectionsFor } from './injections';
 import { RESERVED_ALIAS_PREFIX } from './injected-aliases';
@@ -98,7 +99,7 @@ function rewriteField(
   // `__typename` reveals nothing the principal did not ask to see; introspection (`__schema`,
   // `__type`) is filtered by the server stage. Neither is policy-controlled.
   if (fieldName.startsWith('__')) {
-    out.push(node);
+    out.push(inlineFragmentSpreads(node, walk.fragments));
     return undefined;
   }
   walk.fieldsRequested.add(`${staticType.name}.${fieldName}`);

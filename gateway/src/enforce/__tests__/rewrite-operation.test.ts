@@ -32,6 +32,19 @@ const be = fakeProfile({
 });
 
 describe('rewriteOperation', () => {
+  it('inlines named fragments inside introspection, which it passes through (the rewrite has no fragment definitions)', () => {
+    const r = rewrite(`
+      query I { t: __type(name: "Container") { ...T } __schema { types { ...T } } }
+      fragment T on __Type { name fields { ...F } }
+      fragment F on __Field { name }
+    `);
+    expectSource(
+      r.source,
+      'query I { t: __type(name: "Container") { ... on __Type { name fields { ... on __Field { name } } } } __schema { types { ... on __Type { name fields { ... on __Field { name } } } } } }',
+    );
+    expect(r.document?.definitions.every((d) => d.kind === 'OperationDefinition')).toBe(true);
+  });
+
   it('inlines fragments, keeps their directives and aliases, and drops denied fields inside them', () => {
     const r = rewrite(`
       query Q($n: String!, $withIds: Boolean!) {
