@@ -60,6 +60,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const running = await createGatewayServer(config, {
     authenticate: (headers) => authenticateRequest(headers, { verifier, purposes }),
     enforce: (inner) => createEnforcingExecutor(inner, { getPolicy: () => watcher.current() }),
+    accessProfile: (pactum) => watcher.current().profileFor(pactum.principal, pactum.purpose, new Date()),
     audit: auditDroppedForBench ? { append: async () => undefined } : audit,
     scalars: identifierScalars,
     contextToken: async (subgraph, context) => {

@@ -9,3 +9,6 @@ export { postProcess, type ExecutionOutput, type PostProcessResult } from './pos
 export { MutationRefusedError } from './mutation-refused-error';
 export { RESERVED_ALIAS_PREFIX } from './injected-aliases';
 export type { EnforcementPlan, StaticDenial } from './enforcement-plan';
+export { filteredIntrospectionPlugin, type FilteredIntrospectionOptions } from './filtered-introspection-plugin';
+export { filterSchema, profileVisibility, type FieldVisibility } from './filter-schema';
+export { answerIntrospection, introspectionRootFields, type IntrospectionAnswer } from './answer-introspection';

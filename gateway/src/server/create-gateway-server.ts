@@ -17,6 +17,8 @@ import type { DeclaredPurpose, Principal } from '../auth/principal';
 import type { GatewayConfig } from '../config/gateway-config';
 import type { GatewayContextValue, PactumRequestContext } from '../context';
 import { BadUserInputError, PactumError } from '../errors';
+import { filteredIntrospectionPlugin } from '../enforce';
+import type { AccessProfile } from '../policy/types';
 import { aliasLimitRule, depthLimitRule } from '../limits';
 import { pactumApolloPlugin } from './apollo-plugin';
 import { newAuditId } from '../audit';
@@ -40,6 +42,11 @@ export interface GatewayStages {
   readonly contextToken: ContextTokenProvider;
   /** Identifier scalars whose parsers the gateway applies (ContainerNumber, IMO, IBAN, UNLocode, …). */
   readonly scalars: Readonly<Record<string, GraphQLScalarType>>;
+  /**
+   * The principal's access profile, used to filter introspection (`__schema`/`__type`) to what it
+   * may query. Without it, introspection (when enabled) shows empty roots only.
+   */
+  readonly accessProfile?: (pactum: PactumRequestContext) => AccessProfile;
   /** Extra readiness checks (audit store, policy loaded). */
   readonly readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
 }
@@ -99,7 +106,11 @@ export async function createGatewayServer(
     includeStacktraceInErrorResponses: false,
     formatError,
     validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases)],
-    plugins: [pactumApolloPlugin(), ApolloServerPluginUsageReportingDisabled()],
+    plugins: [
+      pactumApolloPlugin(),
+      filteredIntrospectionPlugin(stages.accessProfile ? { profileFor: stages.accessProfile } : {}),
+      ApolloServerPluginUsageReportingDisabled(),
+    ],
   });
   await apollo.start();
 
