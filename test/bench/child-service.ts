@@ -29,6 +29,8 @@ export interface ChildServiceOptions {
   /** Script to run, relative to the repo root, and its arguments. */
   readonly script: string;
   readonly args?: readonly string[];
+  /** Node.js options before the script (e.g. the gateway's heap ceiling). */
+  readonly nodeArgs?: readonly string[];
   /** Added to (and overriding) the parent's environment. */
   readonly env?: Readonly<Record<string, string>>;
   readonly ready: Readiness;
@@ -74,7 +76,7 @@ async function waitHttp(url: string, child: ChildProcess, deadline: number): Pro
 export async function startChildService(options: ChildServiceOptions): Promise<ChildService> {
   const child = spawn(
     process.execPath,
-    ['--require', ORPHAN_GUARD, '--import', 'tsx', path.resolve(REPO_ROOT, options.script), ...(options.args ?? [])],
+    [...(options.nodeArgs ?? []), '--require', ORPHAN_GUARD, '--import', 'tsx', path.resolve(REPO_ROOT, options.script), ...(options.args ?? [])],
     { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   const lines: string[] = [];

@@ -3,6 +3,7 @@
  * port against the same subgraphs: `bare` (the reference), `pactum`, `pactum-no-audit`.
  */
 import path from 'node:path';
+import { gatewayNodeArgs } from '@pactum/gateway/src/config/gateway-process';
 import { startChildService, type ChildService } from './child-service';
 import { freePort } from './free-port';
 
@@ -52,6 +53,8 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
     const service = await startChildService({
       name: 'gateway:bare',
       script: 'test/bench/bare-gateway.ts',
+      // The same heap ceiling as Pactum's gateway: both are measured under the same Node.js options.
+      nodeArgs: gatewayNodeArgs(),
       env: common,
       ready: { stdoutLine: /^bare gateway ready at (\S+)/ },
       timeoutMs,
@@ -63,6 +66,7 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
     name: `gateway:${name}`,
     script: 'gateway/src/cli/pactum.ts',
     args: ['gateway'],
+    nodeArgs: gatewayNodeArgs(),
     env: { ...common, ...audit, PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
     ready: { httpGet: `http://127.0.0.1:${port}/readyz` },
     timeoutMs,

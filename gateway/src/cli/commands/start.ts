@@ -7,11 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { gatewayNodeArgs } from '../../config/gateway-process';
 import { repoRoot } from '../../config/paths';
 import { prepareDevEnvironment, exampleRequest } from './dev-environment';
 
 interface Service {
   readonly name: string;
+  /** Node.js options before the script. */
+  readonly nodeArgs?: readonly string[];
   readonly script: string[];
   readonly port: number;
   readonly portVar: string;
@@ -104,6 +107,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     name: 'gateway',
     port: portFromEnv('PACTUM_GATEWAY_PORT', 4000),
     portVar: 'PACTUM_GATEWAY_PORT',
+    nodeArgs: gatewayNodeArgs(),
     script: [path.join(repoRoot(), 'gateway/src/cli/pactum.ts'), 'gateway'],
     readyPath: '/readyz',
   };
@@ -154,7 +158,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   }
 
   function launch(service: Service): ChildProcess {
-    const child = spawn(process.execPath, ['--require', path.join(__dirname, '../orphan-guard.js'), '--import', 'tsx', ...service.script], {
+    const child = spawn(process.execPath, [...(service.nodeArgs ?? []), '--require', path.join(__dirname, '../orphan-guard.js'), '--import', 'tsx', ...service.script], {
       cwd: repoRoot(),
       env: { ...env, PORT: String(service.port) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

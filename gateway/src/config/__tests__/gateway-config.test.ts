@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { loadGatewayConfig, subgraphsOfSupergraph } from '../gateway-config';
+import { gatewayHeapMb, gatewayNodeArgs } from '../gateway-process';
+import { repoRoot } from '../paths';
+
+describe('loadGatewayConfig', () => {
+  it('defaults to the embedded setup: port 4000, the four subgraphs on 4001-4004, introspection off', () => {
+    const config = loadGatewayConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.introspection).toBe(false);
+    expect(Object.fromEntries(config.subgraphs.map((s) => [s.name, s.url]))).toEqual({
+      police: 'http://127.0.0.1:4001/graphql',
+      customs: 'http://127.0.0.1:4002/graphql',
+      eurojust: 'http://127.0.0.1:4003/graphql',
+      europol: 'http://127.0.0.1:4004/graphql',
+    });
+    expect(config.policyDir).toBe(path.join(repoRoot(), 'policies'));
+    expect(config.audit).toEqual({ file: path.join(repoRoot(), '.pactum', 'audit', 'audit.sqlite') });
+  });
+
+  it('takes ports, URLs, folders and the audit store from the environment', () => {
+    const config = loadGatewayConfig({
+      PACTUM_GATEWAY_PORT: '0',
+      PACTUM_POLICE_PORT: '5001',
+      PACTUM_CUSTOMS_URL: 'http://customs.internal:8080/graphql',
+      PACTUM_STATE_DIR: '/tmp/pactum-x',
+      PACTUM_AUDIT_URL: 'postgres://audit@db/test',
+      PACTUM_INTROSPECTION: '1',
+    });
+    expect(config.port).toBe(0);
+    expect(config.subgraphs.find((s) => s.name === 'police')?.url).toBe('http://127.0.0.1:5001/graphql');
+    expect(config.subgraphs.find((s) => s.name === 'customs')?.url).toBe('http://customs.internal:8080/graphql');
+    expect(config.stateDir).toBe('/tmp/pactum-x');
+    expect(config.audit).toEqual({ url: 'postgres://audit@db/test' });
+    expect(config.introspection).toBe(true);
+  });
+
+  it.each([
+    [{ PACTUM_GATEWAY_PORT: '40o0' }, 'PACTUM_GATEWAY_PORT=40o0: must be a whole number'],
+    [{ PORT: '70000' }, 'PORT=70000: must be between 0 and 65535'],
+    [{ PACTUM_POLICE_URL: 'not a url' }, 'PACTUM_POLICE_URL=not a url: not a URL'],
+    [{ PACTUM_POLICE_URL: 'ftp://x/graphql' }, 'PACTUM_POLICE_URL=ftp://x/graphql: must be an http(s) URL'],
+    [{ PACTUM_MAX_DEPTH: '1' }, 'PACTUM_MAX_DEPTH=1: must be between 2 and 100'],
+    [{ PACTUM_SUPERGRAPH: 'nowhere.graphql' }, 'cannot be read'],
+  ])('refuses %j naming the option', (env, message) => {
+    expect(() => loadGatewayConfig(env)).toThrow(message);
+  });
+});
+
+describe('subgraphsOfSupergraph', () => {
+  it('reads the join__Graph names and URLs', () => {
+    const sdl = 'enum join__Graph {\n  A @join__graph(name: "alpha", url: "http://a:1/graphql")\n  B @join__graph(name: "beta", url: "http://b:2/graphql")\n}';
+    expect(subgraphsOfSupergraph(sdl)).toEqual([
+      { name: 'alpha', url: 'http://a:1/graphql' },
+      { name: 'beta', url: 'http://b:2/graphql' },
+    ]);
+  });
+});
+
+describe('gateway process options', () => {
+  it('caps the V8 heap at 192 MiB unless told otherwise', () => {
+    expect(gatewayNodeArgs({})).toEqual(['--max-old-space-size=192']);
+    expect(gatewayHeapMb({ PACTUM_GATEWAY_HEAP_MB: '512' })).toBe(512);
+  });
+
+  it.each(['12', 'lots', '99999'])('refuses PACTUM_GATEWAY_HEAP_MB=%s', (value) => {
+    expect(() => gatewayHeapMb({ PACTUM_GATEWAY_HEAP_MB: value })).toThrow(`PACTUM_GATEWAY_HEAP_MB=${value}`);
+  });
+});
