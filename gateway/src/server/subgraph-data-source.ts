@@ -17,7 +17,7 @@ export interface SubgraphDataSourceOptions {
   readonly name: string;
   readonly url: string;
   readonly contextToken: ContextTokenProvider;
-  /** Whole-request timeout in ms. */
+  /** Timeout in ms for the response headers, and again for the body. */
   readonly timeoutMs: number;
   /** Idle keep-alive in ms; below the subgraph server's keepAliveTimeout (see PITFALLS: "socket hang up"). */
   readonly idleMs: number;
@@ -64,7 +64,8 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
         method: 'POST',
         headers,
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        // No AbortSignal per call: the pool's headersTimeout / bodyTimeout bound each phase,
+        // and a signal per request costs a timer and a DOMException on the hot path.
       });
       statusCode = res.statusCode;
       text = await res.body.text();
