@@ -1,0 +1,59 @@
+/**
+ * A subgraph down: the gateway answers with what the others hold, puts null and a
+ * SUBGRAPH_UNAVAILABLE error where the missing agency's fields were, says nothing internal,
+ * releases nothing it would not have released anyway, and reports itself not ready.
+ */
+import { ask } from '../../src/client';
+import { startStack, type Stack } from '../../src/stack';
+
+let stack: Stack;
+let token: string;
+
+beforeAll(async () => {
+  stack = await startStack({ record: true });
+  token = await stack.keys.token({
+    agency: 'NL-POLICE',
+    sub: 'j.devries',
+    roles: ['investigator'],
+    clearance: 'CONFIDENTIAL',
+    purposes: ['drug-trafficking'],
+    cases: ['NL-ONB-2024-0456'],
+  });
+}, 120_000);
+afterAll(async () => stack?.stop());
+
+const dossier = () =>
+  ask(stack.gatewayUrl, { token, purpose: 'drug-trafficking', operation: 'ContainerDossier', variables: { number: 'MSCU1234566' } });
+
+test('with the police subgraph down, Customs data still comes back and the police fields are null with SUBGRAPH_UNAVAILABLE', async () => {
+  const before = await dossier();
+  const healthy = before.body.data as { container: Record<string, unknown> };
+  expect(Array.isArray(healthy.container.investigations)).toBe(true);
+  const ready = await fetch(stack.gatewayUrl.replace('/graphql', '/readyz'));
+  expect(ready.status).toBe(200);
+
+  await stack.recorded.police?.close();
+  const reply = await dossier();
+  expect(reply.status).toBe(200);
+  const data = reply.body.data as { container: Record<string, unknown> | null };
+  expect(data.container?.number).toBe('MSCU1234566');
+  expect(data.container?.seizures).toEqual(healthy.container.seizures);
+  expect(data.container?.investigations ?? null).toBeNull();
+  const unavailable = reply.body.errors?.filter((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE') ?? [];
+  expect(unavailable.length).toBeGreaterThan(0);
+  expect(unavailable[0]?.extensions?.serviceName).toBe('police');
+  // Errors explain, never leak: no socket details, hosts or ports of the subgraph.
+  expect(JSON.stringify(reply.body.errors)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|detail/);
+  // Nothing beyond what the healthy answer released: every value present now was present before.
+  const released = JSON.stringify(data.container);
+  for (const key of Object.keys(data.container ?? {})) {
+    if (data.container?.[key] !== null) expect(released).toContain(JSON.stringify(healthy.container[key]));
+  }
+  expect(typeof reply.body.extensions?.auditId).toBe('string');
+
+  // Readiness is probed at most once a second; the next probe sees the subgraph gone.
+  await new Promise((r) => setTimeout(r, 1100));
+  const notReady = await fetch(stack.gatewayUrl.replace('/graphql', '/readyz'));
+  expect(notReady.status).toBe(503);
+  expect(((await notReady.json()) as { checks: Record<string, string> }).checks['subgraph:police']).toBe('down');
+});
