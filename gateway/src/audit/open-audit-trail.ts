@@ -76,6 +76,8 @@ export async function openAuditTrail(config: AuditConfig = {}): Promise<AuditTra
   const store = await openSqliteStore({
     file: config.file ?? DEFAULT_AUDIT_FILE,
     ...(config.busyTimeoutMs !== undefined ? { busyTimeoutMs: config.busyTimeoutMs } : {}),
+    // A writer thread that answers no later than the append deadline is replaced then.
+    ...(config.appendTimeoutMs !== undefined ? { writeTimeoutMs: config.appendTimeoutMs } : {}),
   });
   return createAuditTrail(store, trailOptions);
 }
