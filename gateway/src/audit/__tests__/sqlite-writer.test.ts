@@ -8,9 +8,11 @@
  * the tool that makes these deterministic: while it is held, the writer cannot commit,
  * so the test controls exactly when a batch in flight finishes.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { AuditUnavailableError } from '../../errors';
 import type { AuditEvent } from '../audit-event';
@@ -231,4 +233,13 @@ test('reads never start the writer thread', async () => {
   await trail.verify();
   await trail.stats({});
   expect(store.writer.thread).toBeNull();
+});
+
+test('under node --import tsx (the runtime, not Jest): the writer thread loads, appends, and close() returns before the process ends', async () => {
+  const child = path.join(__dirname, 'fixtures', 'append-then-close.ts');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, file, '25'], { cwd: path.resolve(__dirname, '../../../..') });
+  expect(stdout).toBe('closed 25\n');
+  const reopened = await openSqliteStore({ file });
+  open.push(reopened);
+  expect(await reopened.heads()).toEqual([expect.objectContaining({ chain: 'child', seq: 25 })]);
 });

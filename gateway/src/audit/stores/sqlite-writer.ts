@@ -78,8 +78,9 @@ export class SqliteWriter {
       return;
     }
     this.worker = null;
-    worker.unref();
-    // The thread closes its port right after answering; wait for it to be gone.
+    // The thread closes its port right after answering; wait for it to be gone, holding
+    // the process open meanwhile (unref'd, the process could exit under the caller's feet).
+    worker.ref();
     await exited;
   }
 
