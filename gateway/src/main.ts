@@ -57,20 +57,28 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
     process.stderr.write('WARNING: AUDIT DISABLED (PACTUM_AUDIT_DISABLED_FOR_BENCH=1): audit records are dropped; benchmarks only\n');
   }
 
-  const running = await createGatewayServer(config, {
-    authenticate: (headers) => authenticateRequest(headers, { verifier, purposes }),
-    enforce: (inner) => createEnforcingExecutor(inner, { getPolicy: () => watcher.current() }),
-    accessProfile: (pactum) => watcher.current().profileFor(pactum.principal, pactum.purpose, new Date()),
-    audit: auditDroppedForBench ? { append: async () => undefined } : audit,
-    scalars: identifierScalars,
-    contextToken: async (subgraph, context) => {
-      // No principal, no token: the subgraph refuses, so nothing is fetched without a verified caller.
-      const pactum = (context as unknown as Partial<GatewayContextValue>).pactum;
-      if (!pactum) return undefined;
-      return signer.sign({ audience: subgraph, principal: pactum.principal, purpose: pactum.purpose, requestId: pactum.requestId });
-    },
-    readinessChecks: { audit: () => audit.health() },
-  }, metrics);
+  let running: RunningGateway;
+  try {
+    running = await createGatewayServer(config, {
+      authenticate: (headers) => authenticateRequest(headers, { verifier, purposes }),
+      enforce: (inner) => createEnforcingExecutor(inner, { getPolicy: () => watcher.current() }),
+      accessProfile: (pactum) => watcher.current().profileFor(pactum.principal, pactum.purpose, new Date()),
+      audit: auditDroppedForBench ? { append: async () => undefined } : audit,
+      scalars: identifierScalars,
+      contextToken: async (subgraph, context) => {
+        // No principal, no token: the subgraph refuses, so nothing is fetched without a verified caller.
+        const pactum = (context as unknown as Partial<GatewayContextValue>).pactum;
+        if (!pactum) return undefined;
+        return signer.sign({ audience: subgraph, principal: pactum.principal, purpose: pactum.purpose, requestId: pactum.requestId });
+      },
+      readinessChecks: { audit: () => audit.health() },
+    }, metrics);
+  } catch (err) {
+    // A port taken or a planner that fails to build: release what was opened, then report.
+    watcher.stop();
+    await audit.close();
+    throw err;
+  }
 
   return {
     ...running,
