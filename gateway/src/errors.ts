@@ -51,6 +51,12 @@ export class AuditUnavailableError extends PactumError {
   readonly httpStatus = 503;
 }
 
+/** Something failed that no caller could have caused; the client learns nothing more than that. */
+export class InternalError extends PactumError {
+  readonly code = 'INTERNAL';
+  readonly httpStatus = 500;
+}
+
 /** A configuration file or option is invalid; the process refuses to start. */
 export class ConfigError extends PactumError {
   readonly code = 'CONFIG_INVALID';

@@ -15,6 +15,7 @@ import {
   loadTrustRegistry,
 } from './auth';
 import { openAuditTrail } from './audit';
+import { ConfigError } from './errors';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
 import type { GatewayContextValue } from './context';
 import { createEnforcingExecutor } from './enforce';
@@ -53,6 +54,11 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   // Bench only (issue 6, test/bench): splits the cost of audit by dropping every record. It breaks
   // "no audit, no data", so it takes exactly "1", is never a default, and says so at every start.
   const auditDroppedForBench = process.env.PACTUM_AUDIT_DISABLED_FOR_BENCH === '1';
+  if (auditDroppedForBench && process.env.NODE_ENV === 'production') {
+    await audit.close();
+    watcher.stop();
+    throw new ConfigError('bad_option', 'PACTUM_AUDIT_DISABLED_FOR_BENCH=1 is refused with NODE_ENV=production: no audit, no data');
+  }
   if (auditDroppedForBench) {
     process.stderr.write('WARNING: AUDIT DISABLED (PACTUM_AUDIT_DISABLED_FOR_BENCH=1): audit records are dropped; benchmarks only\n');
   }

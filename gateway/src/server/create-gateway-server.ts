@@ -11,12 +11,12 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLScalarType } from 'graphql';
 import type { DeclaredPurpose, Principal } from '../auth/principal';
 import type { GatewayConfig } from '../config/gateway-config';
 import type { GatewayContextValue, PactumRequestContext } from '../context';
-import { BadUserInputError, PactumError } from '../errors';
+import { BadUserInputError, InternalError, PactumError } from '../errors';
 import { filteredIntrospectionPlugin } from '../enforce';
 import type { AccessProfile } from '../policy/types';
 import { aliasLimitRule, depthLimitRule } from '../limits';
@@ -110,6 +110,8 @@ export async function createGatewayServer(
       pactumApolloPlugin(),
       filteredIntrospectionPlugin(stages.accessProfile ? { profileFor: stages.accessProfile } : {}),
       ApolloServerPluginUsageReportingDisabled(),
+      // No HTML landing page: every answer of /graphql is a GraphQL response with its audit id.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -146,8 +148,8 @@ export async function createGatewayServer(
     try {
       identity = await stages.authenticate(req.headers);
     } catch (err) {
-      const error = err instanceof PactumError ? err : undefined;
-      if (!error) throw err;
+      // An unexpected failure is refused and audited like any other: closed, and on the record.
+      const error = err instanceof PactumError ? err : new InternalError('internal', 'internal error');
       req.resume();
       if (!(await audited(res, refusalEvent(ids, error)))) return;
       metrics.requests.inc({ outcome: 'refused' });
@@ -158,10 +160,10 @@ export async function createGatewayServer(
     try {
       body = req.method === 'POST' ? await readBody(req, config.limits.maxBodyBytes) : '';
     } catch (err) {
-      if (!(err instanceof PactumError)) throw err;
-      if (!(await audited(res, refusalEvent(ids, err, identity)))) return;
+      const error = err instanceof PactumError ? err : new InternalError('internal', 'internal error');
+      if (!(await audited(res, refusalEvent(ids, error, identity)))) return;
       metrics.requests.inc({ outcome: 'refused' });
-      sendJson(res, err.httpStatus, errorBody(err.code, err.reason, err.message, auditId));
+      sendJson(res, error.httpStatus, errorBody(error.code, error.reason, error.message, auditId));
       return;
     }
     let parsedBody: unknown;
@@ -189,11 +191,15 @@ export async function createGatewayServer(
     });
     if (result.body.kind !== 'complete') {
       // Incremental delivery would release data before its audit record: never offered.
+      const refusal = new BadUserInputError('incremental_delivery', 'incremental delivery is not supported');
+      if (!(await audited(res, refusalEvent(ids, refusal, identity)))) return;
       sendJson(res, 400, errorBody('BAD_REQUEST', 'incremental_delivery', 'incremental delivery is not supported', auditId));
       return;
     }
     const status = result.status ?? 200;
-    const text = result.body.string;
+    // Apollo Server answers some requests (no query, CSRF-blocked, batched) before its request
+    // pipeline, so no plugin hook ran: stamp the audit id on those error responses here.
+    const text = pactum.result ? result.body.string : withAuditId(result.body.string, auditId);
     const outcome = outcomeOf(pactum, status, pactum.result?.hasData ?? false, pactum.result?.errorCodes ?? []);
     if (!(await audited(res, responseEvent(pactum, status, outcome)))) return;
     for (const d of pactum.enforcement?.fieldDenials ?? []) metrics.denials.inc({ reason: d.reason });
@@ -205,6 +211,18 @@ export async function createGatewayServer(
     outHeaders['content-length'] = String(Buffer.byteLength(text));
     res.writeHead(status, outHeaders);
     res.end(text);
+  }
+
+  /** Adds `extensions.auditId` to a JSON GraphQL error body Apollo Server wrote itself. */
+  function withAuditId(text: string, auditId: string): string {
+    try {
+      const parsed = JSON.parse(text) as { extensions?: Record<string, unknown> } | null;
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return text;
+      parsed.extensions = { ...parsed.extensions, auditId };
+      return JSON.stringify(parsed);
+    } catch {
+      return text;
+    }
   }
 
   const server = http.createServer((req, res) => {

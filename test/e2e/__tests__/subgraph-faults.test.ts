@@ -38,16 +38,15 @@ test('with the police subgraph down, Customs data still comes back and the polic
   const data = reply.body.data as { container: Record<string, unknown> | null };
   expect(data.container?.number).toBe('MSCU1234566');
   expect(data.container?.seizures).toEqual(healthy.container.seizures);
-  expect(data.container?.investigations ?? null).toBeNull();
+  expect(data.container).toHaveProperty('investigations', null);
   const unavailable = reply.body.errors?.filter((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE') ?? [];
   expect(unavailable.length).toBeGreaterThan(0);
   expect(unavailable[0]?.extensions?.serviceName).toBe('police');
   // Errors explain, never leak: no socket details, hosts or ports of the subgraph.
   expect(JSON.stringify(reply.body.errors)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|detail/);
-  // Nothing beyond what the healthy answer released: every value present now was present before.
-  const released = JSON.stringify(data.container);
+  // Nothing beyond what the healthy answer released: every value present now is the very same value.
   for (const key of Object.keys(data.container ?? {})) {
-    if (data.container?.[key] !== null) expect(released).toContain(JSON.stringify(healthy.container[key]));
+    if (data.container?.[key] !== null) expect(data.container?.[key]).toEqual(healthy.container[key]);
   }
   expect(typeof reply.body.extensions?.auditId).toBe('string');
 
