@@ -78,8 +78,12 @@ export async function createSubgraphServer(options: CreateSubgraphServerOptions)
       try {
         caller = checkCaller(await authenticate(req));
       } catch (error) {
-        const message = error instanceof Error && error.message ? error.message : 'caller not authenticated';
-        const reason = typeof (error as { reason?: unknown } | null)?.reason === 'string' ? (error as { reason: string }).reason : 'unauthenticated';
+        // Only an authentication refusal speaks for itself; any other failure of the hook (a key
+        // file, a bug) is reported as a plain refusal so no path or detail reaches the caller.
+        const refusal = error as { code?: unknown; reason?: unknown; message?: unknown } | null;
+        const spoken = refusal?.code === 'UNAUTHENTICATED' && typeof refusal.reason === 'string' && typeof refusal.message === 'string';
+        const message = spoken ? (refusal.message as string) : 'caller not authenticated';
+        const reason = typeof refusal?.reason === 'string' ? refusal.reason : 'unauthenticated';
         return sendJson(res, 401, errorBody(message, 'UNAUTHENTICATED', reason), true);
       }
     }

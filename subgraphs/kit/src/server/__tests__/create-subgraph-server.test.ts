@@ -163,8 +163,20 @@ describe('createSubgraphServer routes', () => {
 
 describe('authenticate hook', () => {
   const refuse = async (): Promise<Caller> => {
-    throw Object.assign(new Error('context token expired'), { reason: 'token_expired' });
+    throw Object.assign(new Error('context token expired'), { code: 'UNAUTHENTICATED', reason: 'token_expired' });
   };
+
+  it("does not echo a hook's unexpected failure (a file path, a bug) to the caller", async () => {
+    const s = await start({
+      authenticate: async () => {
+        throw new Error('ENOENT: no such file /secret/keys/gateway.public.jwk');
+      },
+    });
+    const r = await postGraphQL(s.url, '{ hello }');
+    expect(r.status).toBe(401);
+    expect(r.body).toEqual({ errors: [{ message: 'caller not authenticated', extensions: { code: 'UNAUTHENTICATED', reason: 'unauthenticated' } }] });
+    expect(resolverCalls).toBe(0);
+  });
 
   it.each([
     ['a query', '{ hello }'],
