@@ -22,6 +22,19 @@ export function dbContentHash(db: Database.Database): string {
   return hash.digest('hex');
 }
 
+/**
+ * Seeds a second, fresh store with `seeded` and returns its content hash beside `store`'s:
+ * the two are equal exactly when the seed is deterministic.
+ */
+export function contentHashesOfTwoSeeds(store: Store, seeded: () => Store): [string, string] {
+  const other = seeded();
+  try {
+    return [dbContentHash(store.db), dbContentHash(other.db)];
+  } finally {
+    other.close();
+  }
+}
+
 /** Rows of a table (for count assertions). */
 export function countRows(db: Database.Database, table: string): number {
   return (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
