@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, TypeInfo, visit, visitWithTypeInfo, getNamedType, type DocumentNode } from 'graphql';
 import { loadApiSchema, loadOperations, loadSupergraphSdl } from '@pactum/schema';
-import { openAuditTrail, newAuditId, type AuditEvent } from '../../gateway/src/audit';
+import { openAuditTrail } from '../../gateway/src/audit';
+import { benchAuditEvent } from '../../gateway/src/audit/bench/bench-event';
 import {
   createContextTokenSigner,
   createTokenVerifier,
@@ -219,36 +220,11 @@ export async function runComponentBench(log: BenchLog): Promise<ComponentResult[
     await piece(results, log, 'audit: append (SQLite)', async () => {
       const trail = await openAuditTrail({ file: path.join(scratch, 'audit.sqlite') });
       try {
-        const event = (i: number): AuditEvent => {
-          const time = new Date();
-          return {
-            id: newAuditId(time),
-            time,
-            requestId: `bench-${i}`,
-            outcome: 'partial',
-            httpStatus: 200,
-            principal: { subject: 'bench.officer', agency: 'BE-POLICE' },
-            purpose: { code: 'drug-trafficking', justification: 'bench' },
-            operation: { name: 'ContainerDossier', hash: 'a'.repeat(64) },
-            policyVersion: 'bench',
-            enforcement: {
-              policyVersion: 'bench',
-              fieldsRequested: ['Query.container', 'Container.number', 'Container.seizures', 'Container.investigations'],
-              fieldDenials: [{ path: 'container.investigations', coordinate: 'Container.investigations', reason: 'NO_AGREEMENT' }],
-              rowDenials: [],
-              released: [
-                { type: 'Container', key: 'MSCU1234566', owner: 'NL-CUSTOMS' },
-                { type: 'Seizure', key: `SZ-${i % 500}`, owner: 'NL-CUSTOMS' },
-              ],
-              grants: [{ agreement: 'bench', grant: 'seizures' }],
-            },
-          };
-        };
-        const one = await timeLoop('audit: append, 1 at a time (SQLite)', 'durable append, awaited before the next', (i) => trail.append(event(i)));
+        const one = await timeLoop('audit: append, 1 at a time (SQLite)', 'durable append, awaited before the next', (i) => trail.append(benchAuditEvent(i)));
         const fifty = await timeLoop(
           'audit: append, 50 concurrent (SQLite)',
           'per record, 50 appends in flight (group commit)',
-          (i) => Promise.all(Array.from({ length: 50 }, (_, k) => trail.append(event(i * 50 + k)))),
+          (i) => Promise.all(Array.from({ length: 50 }, (_, k) => trail.append(benchAuditEvent(i * 50 + k)))),
           50,
         );
         return [one, fifty];

@@ -13,37 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { openAuditTrail, type AuditConfig, type AuditEvent } from '../index';
-import { newAuditId } from '../audit-id';
+import { openAuditTrail, type AuditConfig } from '../index';
+import { benchAuditEvent as event } from './bench-event';
 
 const SECONDS = Number(process.argv[2] ?? '3');
 const PG_URL = process.env.PACTUM_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-function event(n: number): AuditEvent {
-  const time = new Date();
-  return {
-    id: newAuditId(time),
-    time,
-    requestId: `bench-${n}`,
-    outcome: 'partial',
-    httpStatus: 200,
-    principal: { subject: 'officer-17', agency: 'NL-CUSTOMS' },
-    purpose: { code: 'drug-trafficking', justification: 'benchmark', caseRef: 'NL-ONB-2024-0456' },
-    operation: { name: 'ContainerDossier', hash: 'a'.repeat(64) },
-    policyVersion: 'bench',
-    enforcement: {
-      policyVersion: 'bench',
-      fieldsRequested: ['Query.container', 'Container.number', 'Container.seizures', 'Container.investigations'],
-      fieldDenials: [{ path: 'container.investigations', coordinate: 'Container.investigations', reason: 'NO_AGREEMENT' }],
-      rowDenials: [],
-      released: [
-        { type: 'Container', key: 'MSCU1234566', owner: 'NL-CUSTOMS' },
-        { type: 'Seizure', key: `SZ-${n % 500}`, owner: 'NL-CUSTOMS' },
-      ],
-      grants: [{ agreement: 'nl-police-customs-2023', grant: 'seizures' }],
-    },
-  };
-}
 
 interface CaseResult {
   readonly perSecond: number;
