@@ -3,7 +3,6 @@
  * (reloaded on change), enforcement around the executor, the durable audit trail, and the
  * context token every subgraph request carries. Anything that fails to load stops the start.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { identifierScalars } from '@pactum/subgraph-kit';
 import {
@@ -28,7 +27,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const registry = loadTrustRegistry(path.join(config.policyDir, 'agencies.yaml'));
   const purposes = loadPurposes(path.join(config.policyDir, 'purposes.yaml'));
   const verifier = createTokenVerifier({ registry });
-  const supergraphSdl = fs.readFileSync(config.supergraphFile, 'utf8');
+  const { supergraphSdl } = config;
 
   const metrics = createGatewayMetrics();
   // Throws on an invalid policy: the gateway does not start without a good one.

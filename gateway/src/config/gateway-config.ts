@@ -23,6 +23,8 @@ export interface GatewayConfig {
   readonly port: number;
   /** Composed supergraph SDL file (`PACTUM_SUPERGRAPH`, default `schema/supergraph.graphql`). */
   readonly supergraphFile: string;
+  /** Its content, read once at start-up (the gateway, the policy and the subgraph list all use it). */
+  readonly supergraphSdl: string;
   /** Subgraph URLs: from the supergraph, overridden by `PACTUM_<NAME>_URL` or `PACTUM_<NAME>_PORT`. */
   readonly subgraphs: readonly SubgraphEndpoint[];
   /** Policy folder (`PACTUM_POLICY_DIR`, default `policies/`). */
@@ -122,6 +124,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     host: env.PACTUM_HOST || '127.0.0.1',
     port: intOption(env, ['PACTUM_GATEWAY_PORT', 'PORT'], 4000, 0, 65535),
     supergraphFile,
+    supergraphSdl: sdl,
     subgraphs,
     policyDir: path.resolve(repoRoot(), env.PACTUM_POLICY_DIR ?? 'policies'),
     stateDir: state,

@@ -6,7 +6,6 @@
  * enforcement around the gateway executor → audit append (durable) → response.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
@@ -83,7 +82,7 @@ export async function createGatewayServer(
   const dataSources: SubgraphDataSource[] = [];
   const urls = new Map(config.subgraphs.map((s) => [s.name, s.url]));
   const gateway = new ApolloGateway({
-    supergraphSdl: fs.readFileSync(config.supergraphFile, 'utf8'),
+    supergraphSdl: config.supergraphSdl,
     buildService: ({ name }) => {
       const url = urls.get(name);
       if (!url) throw new Error(`no URL configured for subgraph ${name}`);
