@@ -10,7 +10,6 @@
  * (`PACTUM_GATEWAY_PORT`, `PACTUM_<NAME>_URL`, `PACTUM_STATE_DIR` for the key); prints
  * `bare gateway ready at <url>` once it serves.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -101,7 +100,7 @@ async function main(): Promise<void> {
   const urls = new Map(config.subgraphs.map((s) => [s.name, s.url]));
 
   const gateway = new ApolloGateway({
-    supergraphSdl: fs.readFileSync(config.supergraphFile, 'utf8'),
+    supergraphSdl: config.supergraphSdl,
     buildService: ({ name }) => {
       const url = urls.get(name);
       if (!url) throw new Error(`no URL configured for subgraph ${name}`);
