@@ -74,7 +74,8 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
         // No principal, no token: the subgraph refuses, so nothing is fetched without a verified caller.
         const pactum = (context as unknown as Partial<GatewayContextValue>).pactum;
         if (!pactum) return undefined;
-        return signer.sign({ audience: subgraph, principal: pactum.principal, purpose: pactum.purpose, requestId: pactum.requestId });
+        const token = await signer.sign({ audience: subgraph, principal: pactum.principal, purpose: pactum.purpose });
+        return { token, requestId: pactum.requestId };
       },
       readinessChecks: { audit: () => audit.health() },
     }, metrics);

@@ -34,7 +34,6 @@ const BARE_PRINCIPAL = {
 /** Keeps one fresh context token per subgraph, re-signed on a timer. */
 class ContextTokens {
   private readonly tokens = new Map<string, string>();
-  private round = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -51,15 +50,9 @@ class ContextTokens {
   }
 
   private async refresh(): Promise<void> {
-    this.round += 1;
     for (const name of this.subgraphs) {
-      // A new request id each round, so the signer's memo hands out a new token.
-      const token = await this.signer.sign({
-        audience: name,
-        principal: BARE_PRINCIPAL,
-        purpose: { code: 'drug-trafficking' },
-        requestId: `bare-${this.round}`,
-      });
+      // The signer is built without reuse (memoSize 0), so each round signs a new token.
+      const token = await this.signer.sign({ audience: name, principal: BARE_PRINCIPAL, purpose: { code: 'drug-trafficking' } });
       this.tokens.set(name, token);
     }
   }
@@ -94,7 +87,7 @@ class TokenDataSource extends RemoteGraphQLDataSource {
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const keys = ensureGatewayKeys(path.join(config.stateDir, 'keys'));
-  const signer = createContextTokenSigner({ privateKey: keys.privateKey, kid: keys.kid });
+  const signer = createContextTokenSigner({ privateKey: keys.privateKey, kid: keys.kid, memoSize: 0 });
   const tokens = new ContextTokens(signer, config.subgraphs.map((s) => s.name));
   await tokens.start();
   const urls = new Map(config.subgraphs.map((s) => [s.name, s.url]));

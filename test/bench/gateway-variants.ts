@@ -20,6 +20,16 @@ export const AUDIT_OFF_ENV = 'PACTUM_AUDIT_DISABLED_FOR_BENCH';
 /** What the gateway prints when it honours {@link AUDIT_OFF_ENV}; the bench refuses to report the variant without it. */
 export const AUDIT_OFF_BANNER = /AUDIT DISABLED/;
 
+/**
+ * `BENCH_GATEWAY_CPU_PROF=<dir>`: every gateway variant writes a V8 CPU profile there when it
+ * stops (`--cpu-prof`), to see where a variant's CPU per request goes. Profiling slows the
+ * gateways, so the figures of such a run are for reading the profile only.
+ */
+function gatewayArgs(): string[] {
+  const dir = process.env.BENCH_GATEWAY_CPU_PROF;
+  return dir ? [...gatewayNodeArgs(), '--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : gatewayNodeArgs();
+}
+
 /** Where everything a gateway needs lives. */
 export interface GatewayEnvironment {
   /** `PACTUM_<NAME>_URL` for each subgraph. */
@@ -54,7 +64,7 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
       name: 'gateway:bare',
       script: 'test/bench/bare-gateway.ts',
       // The same heap ceiling as Pactum's gateway: both are measured under the same Node.js options.
-      nodeArgs: gatewayNodeArgs(),
+      nodeArgs: gatewayArgs(),
       env: common,
       ready: { stdoutLine: /^bare gateway ready at (\S+)/ },
       timeoutMs,
@@ -66,7 +76,7 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
     name: `gateway:${name}`,
     script: 'gateway/src/cli/pactum.ts',
     args: ['gateway'],
-    nodeArgs: gatewayNodeArgs(),
+    nodeArgs: gatewayArgs(),
     env: { ...common, ...audit, PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
     ready: { httpGet: `http://127.0.0.1:${port}/readyz` },
     timeoutMs,

@@ -9,6 +9,8 @@ export interface RecordedRequest {
   readonly query: string;
   readonly variables: unknown;
   readonly authorization: string | undefined;
+  /** The `x-request-id` the gateway sent with the call. */
+  readonly requestId: string | undefined;
 }
 
 export interface RecordingProxy {
@@ -16,6 +18,10 @@ export interface RecordingProxy {
   readonly requests: RecordedRequest[];
   clear(): void;
   close(): Promise<void>;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
@@ -29,7 +35,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
       if (req.method === 'POST') {
         try {
           const parsed = JSON.parse(body.toString('utf8')) as { query?: string; variables?: unknown };
-          requests.push({ query: parsed.query ?? '', variables: parsed.variables, authorization: req.headers.authorization });
+          requests.push({ query: parsed.query ?? '', variables: parsed.variables, authorization: req.headers.authorization, requestId: header(req.headers['x-request-id']) });
         } catch {
           // not JSON: forwarded as is, the subgraph answers it
         }

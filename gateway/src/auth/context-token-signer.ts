@@ -4,9 +4,16 @@
  * traffic is refused by another.
  *
  * Token: header `{ alg: EdDSA, kid, typ: pactum-context+jwt }`; claims `iss: pactum-gateway`,
- * `aud: <subgraph>`, `sub`, `agency`, `purpose`, `caseRef` (when declared), `rid` (request id),
- * `iat`, `exp` (≤ 60 s after `iat`). Sent to the subgraph as `authorization: Bearer <token>`
- * (the agency's own token never goes past the gateway).
+ * `aud: <subgraph>`, `sub`, `agency`, `purpose`, `caseRef` (when declared), `iat`, `exp` (≤ 60 s
+ * after `iat`). Sent to the subgraph as `authorization: Bearer <token>` (the agency's own token
+ * never goes past the gateway); the request id travels beside it as `x-request-id`.
+ *
+ * A token says only who asks, for which purpose, to which subgraph, so the same one serves
+ * every request of that (subgraph, principal, purpose, case) while it has more than half its
+ * lifetime left: an Ed25519 signature per subgraph call was the largest single cost the
+ * gateway added to a request. What a subgraph may release is decided by the gateway per
+ * request; the token only has to prove the call comes from the gateway, for whom, and
+ * recently.
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
@@ -33,7 +40,7 @@ export type ContextTokenSignerOptions = ContextTokenKey & {
   readonly ttlSec?: number;
   /** Clock, injectable for tests. */
   readonly now?: () => Date;
-  /** Most (request, subgraph) tokens kept for reuse. Default 10 000; 0 disables reuse. */
+  /** Most (subgraph, principal, purpose) tokens kept for reuse. Default 10 000; 0 disables reuse. */
   readonly memoSize?: number;
 };
 
@@ -43,15 +50,13 @@ export interface ContextTokenRequest {
   readonly audience: string;
   readonly principal: Principal;
   readonly purpose: DeclaredPurpose;
-  readonly requestId: string;
 }
 
 /** Signs context tokens. */
 export interface ContextTokenSigner {
   /**
-   * A token for one subgraph call. Within one request the same (subgraph, principal, purpose)
-   * gets the same token while it has more than half its lifetime left, so a query plan that
-   * calls one subgraph many times signs once.
+   * A token for one subgraph call. The same (subgraph, principal, purpose, case) gets the
+   * same token while it has more than half its lifetime left.
    */
   sign(request: ContextTokenRequest): Promise<string>;
 }
@@ -68,10 +73,11 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
   const memo = new Map<string, { token: string; exp: number }>();
 
   return {
-    async sign({ audience, principal, purpose, requestId }) {
-      if (audience === '' || requestId === '') throw new TypeError('audience and requestId are required');
+    async sign({ audience, principal, purpose }) {
+      if (audience === '') throw new TypeError('audience is required');
       const iat = Math.floor(now().getTime() / 1000);
-      const key = [requestId, audience, principal.agency, principal.subject, purpose.code, purpose.caseRef ?? ''].join('\u0000');
+      // Exactly the claims the token carries: two requests share a token only if it says the same of both.
+      const key = `${audience}\u0000${principal.agency}\u0000${principal.subject}\u0000${purpose.code}\u0000${purpose.caseRef ?? ''}`;
       const cached = memo.get(key);
       if (cached && cached.exp - iat > ttl / 2) return cached.token;
 
@@ -80,7 +86,6 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
         agency: principal.agency,
         purpose: purpose.code,
         ...(purpose.caseRef !== undefined ? { caseRef: purpose.caseRef } : {}),
-        rid: requestId,
       })
         .setProtectedHeader({ alg: 'EdDSA', kid, typ: CONTEXT_TOKEN_TYPE })
         .setIssuer(CONTEXT_TOKEN_ISSUER)
@@ -90,7 +95,7 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
         .setExpirationTime(exp)
         .sign(privateKey);
       if (memoSize > 0) {
-        // Crude bound: requests are short, so dropping everything at the limit loses little.
+        // Crude bound: dropping everything at the limit costs one signature per active caller.
         if (memo.size >= memoSize) memo.clear();
         memo.set(key, { token, exp });
       }

@@ -9,8 +9,16 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 
-/** Produces the gateway-signed context token for one subgraph request (undefined: send none). */
-export type ContextTokenProvider = (subgraph: string, context: Record<string, unknown>) => Promise<string | undefined>;
+/** What a subgraph call carries of the request it serves. */
+export interface SubgraphCallCredentials {
+  /** The gateway-signed context token (`authorization: Bearer`). */
+  readonly token: string;
+  /** The gateway's request id (`x-request-id`), so subgraph logs meet the audit record. */
+  readonly requestId: string;
+}
+
+/** Produces the credentials of one subgraph call (undefined: send none, and the subgraph refuses). */
+export type ContextTokenProvider = (subgraph: string, context: Record<string, unknown>) => Promise<SubgraphCallCredentials | undefined>;
 
 export interface SubgraphDataSourceOptions {
   /** Subgraph name, used as the context token's audience and in error messages. */
@@ -51,9 +59,12 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
   async process(options: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     if (!request.query) throw new Error('Missing query');
-    const token = await this.options.contextToken(this.options.name, options.context);
+    const credentials = await this.options.contextToken(this.options.name, options.context);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
+    if (credentials) {
+      headers.authorization = `Bearer ${credentials.token}`;
+      headers['x-request-id'] = credentials.requestId;
+    }
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
 
     let statusCode: number;

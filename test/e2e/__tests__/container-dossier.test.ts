@@ -3,6 +3,7 @@
  * answered from all four agencies in one request for the story's containers — for a Europol
  * analyst, whom the shipped agreements give a view across Customs, police, Europol and Eurojust.
  */
+import { decodeJwt } from 'jose';
 import { ask } from '../../src/client';
 import { startStack, type Stack } from '../../src/stack';
 
@@ -51,4 +52,22 @@ test('an H2-coded seizure goes no further: the Europol analyst gets the containe
   expect(container?.number).toBe('HLXU7032104');
   expect(container?.seizures).toEqual([]);
   expect(container?.sienaMessages?.length).toBeGreaterThan(0);
+});
+
+test('every subgraph call carries the request id of the request it serves, beside a context token for that subgraph alone', async () => {
+  for (const proxy of Object.values(stack.recorded)) proxy.clear();
+  for (const id of ['e2e-dossier-1', 'e2e-dossier-2']) {
+    const reply = await ask(stack.gatewayUrl, { token, purpose: 'drug-trafficking', operation: 'ContainerDossier', variables: { number: 'MSCU1234566' }, headers: { 'x-request-id': id } });
+    expect(reply.status).toBe(200);
+  }
+  for (const name of ['customs', 'police', 'europol', 'eurojust']) {
+    const calls = stack.recorded[name]?.requests ?? [];
+    expect(new Set(calls.map((c) => c.requestId))).toEqual(new Set(['e2e-dossier-1', 'e2e-dossier-2']));
+    // One token per subgraph and caller, reused across the two requests; it names the caller, never the agency token.
+    const tokens = new Set(calls.map((c) => c.authorization));
+    expect(tokens.size).toBe(1);
+    const claims = decodeJwt(String([...tokens][0]).replace(/^Bearer /, ''));
+    expect(claims).toMatchObject({ iss: 'pactum-gateway', aud: name, sub: 'a.analyst', agency: 'EUROPOL', purpose: 'drug-trafficking' });
+    expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(60);
+  }
 });

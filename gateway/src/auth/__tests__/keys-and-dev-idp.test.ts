@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { ConfigError } from '../../errors';
 import {
   CONTEXT_TOKEN_ISSUER,
@@ -75,22 +75,42 @@ describe('createContextTokenSigner', () => {
     const keys = ensureGatewayKeys(dir);
     const now = new Date('2026-03-01T12:00:00Z');
     const signer = createContextTokenSigner({ privateKey: keys.privateKey, kid: keys.kid, now: () => now });
-    const token = await signer.sign({ audience: 'police', principal, purpose: { code: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456' }, requestId: 'req-1' });
+    const token = await signer.sign({ audience: 'police', principal, purpose: { code: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456' } });
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'EdDSA', kid: keys.kid, typ: CONTEXT_TOKEN_TYPE });
     const { payload } = await jwtVerify(token, await importJWK(keys.publicJwk, 'EdDSA'), { currentDate: now, audience: 'police', issuer: CONTEXT_TOKEN_ISSUER });
     expect(payload).toEqual({
-      iss: 'pactum-gateway', aud: 'police', sub: 'j.devries', agency: 'NL-POLICE', purpose: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456', rid: 'req-1',
+      iss: 'pactum-gateway', aud: 'police', sub: 'j.devries', agency: 'NL-POLICE', purpose: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456',
       iat: now.getTime() / 1000, exp: now.getTime() / 1000 + 60,
     });
   });
 
-  it('reuses the token within a request and subgraph, not across them', async () => {
-    const signer = createContextTokenSigner({ privateKeyFile: ensureGatewayKeys(dir).privateKeyFile });
-    const req = { principal, purpose: { code: 'drug-trafficking' }, requestId: 'r1' };
-    const a = await signer.sign({ ...req, audience: 'police' });
-    expect(await signer.sign({ ...req, audience: 'police' })).toBe(a);
+  it('reuses a token only for the same subgraph, principal, purpose and case, and only for half its lifetime', async () => {
+    let now = new Date('2026-03-01T12:00:00Z');
+    const signer = createContextTokenSigner({ privateKeyFile: ensureGatewayKeys(dir).privateKeyFile, now: () => now });
+    const req = { principal, purpose: { code: 'drug-trafficking' }, audience: 'police' };
+    const a = await signer.sign(req);
+    expect(await signer.sign({ ...req })).toBe(a);
+    // Each claim the token carries keys the reuse: a token never says something of a request that is not so.
     expect(await signer.sign({ ...req, audience: 'customs' })).not.toBe(a);
-    expect(await signer.sign({ ...req, audience: 'police', requestId: 'r2' })).not.toBe(a);
+    expect(await signer.sign({ ...req, principal: { ...principal, subject: 'someone.else' } })).not.toBe(a);
+    expect(await signer.sign({ ...req, principal: { ...principal, agency: 'BE-POLICE' } })).not.toBe(a);
+    expect(await signer.sign({ ...req, purpose: { code: 'money-laundering' } })).not.toBe(a);
+    expect(await signer.sign({ ...req, purpose: { code: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456' } })).not.toBe(a);
+
+    now = new Date(now.getTime() + 29_000);
+    expect(await signer.sign(req)).toBe(a);
+    now = new Date(now.getTime() + 2_000); // 31 s: less than half its 60 s left
+    const b = await signer.sign(req);
+    expect(b).not.toBe(a);
+    expect(decodeJwt(b).iat).toBe(Math.floor(now.getTime() / 1000));
+  });
+
+  it('signs every call afresh with memoSize 0', async () => {
+    let now = new Date('2026-03-01T12:00:00Z');
+    const signer = createContextTokenSigner({ privateKeyFile: ensureGatewayKeys(dir).privateKeyFile, memoSize: 0, now: () => now });
+    const a = await signer.sign({ principal, purpose: { code: 'drug-trafficking' }, audience: 'police' });
+    now = new Date(now.getTime() + 1_000);
+    expect(await signer.sign({ principal, purpose: { code: 'drug-trafficking' }, audience: 'police' })).not.toBe(a);
   });
 
   it('refuses a ttl above 60 s and a non-Ed25519 key', () => {

@@ -85,12 +85,13 @@ export function createContextTokenVerifier(options: ContextTokenVerifierOptions)
       return value;
     };
     const caseRef = str('caseRef', false);
+    const requestId = str('rid', false);
     return {
       subject: str('sub', true) ?? '',
       agency: str('agency', true) ?? '',
       purpose: str('purpose', true) ?? '',
-      requestId: str('rid', true) ?? '',
       ...(caseRef !== undefined ? { caseRef } : {}),
+      ...(requestId !== undefined ? { requestId } : {}),
     };
   };
 }

@@ -12,15 +12,17 @@ class CallerInvalidError extends Error {
 export function checkCaller(value: unknown): Caller {
   if (typeof value !== 'object' || value === null) throw new CallerInvalidError('authenticate returned no caller');
   const c = value as Record<string, unknown>;
-  for (const field of ['subject', 'agency', 'purpose', 'requestId'] as const) {
+  for (const field of ['subject', 'agency', 'purpose'] as const) {
     if (typeof c[field] !== 'string' || c[field] === '') throw new CallerInvalidError(`authenticated caller has no ${field}`);
   }
-  if (c['caseRef'] !== undefined && typeof c['caseRef'] !== 'string') throw new CallerInvalidError('authenticated caller has an invalid caseRef');
+  for (const field of ['caseRef', 'requestId'] as const) {
+    if (c[field] !== undefined && (typeof c[field] !== 'string' || c[field] === '')) throw new CallerInvalidError(`authenticated caller has an invalid ${field}`);
+  }
   return {
     subject: c['subject'] as string,
     agency: c['agency'] as string,
     purpose: c['purpose'] as string,
-    requestId: c['requestId'] as string,
     ...(typeof c['caseRef'] === 'string' ? { caseRef: c['caseRef'] } : {}),
+    ...(typeof c['requestId'] === 'string' ? { requestId: c['requestId'] } : {}),
   };
 }

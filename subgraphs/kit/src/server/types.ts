@@ -16,8 +16,11 @@ export interface Caller {
   purpose: string;
   /** The case / JIT reference the request is made under, if any. */
   caseRef?: string;
-  /** The gateway's request id, to correlate subgraph logs with the audit record. */
-  requestId: string;
+  /**
+   * A request id the token itself carries (`rid`). Pactum's gateway sends the request id as
+   * `x-request-id` instead, beside a token it reuses across requests; read `ctx.requestId`.
+   */
+  requestId?: string;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface SubgraphContext {
   caller?: Caller;
   /** Fresh for each request: DataLoaders never share rows across requests. */
   loaders: LoaderCache;
-  /** The caller's request id, else the `x-request-id` header, else a new UUID. */
+  /** The token's request id if it carries one, else the `x-request-id` header (if well-formed), else a new UUID. */
   requestId: string;
 }
 

@@ -18,7 +18,7 @@ const NOW = Math.floor(Date.now() / 1000);
 /** A context token as the gateway makes it (see gateway/src/auth/context-token-signer.ts). */
 function contextToken(over: { aud?: string; iat?: number; exp?: number; key?: KeyObject; iss?: string; typ?: string; claims?: Record<string, unknown> } = {}): Promise<string> {
   const iat = over.iat ?? NOW;
-  return new SignJWT({ agency: 'NL-CUSTOMS', purpose: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456', rid: 'req-7', ...over.claims })
+  return new SignJWT({ agency: 'NL-CUSTOMS', purpose: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456', ...over.claims })
     .setProtectedHeader({ alg: 'EdDSA', typ: over.typ ?? 'pactum-context+jwt' })
     .setIssuer(over.iss ?? 'pactum-gateway')
     .setAudience(over.aud ?? 'police')
@@ -40,7 +40,7 @@ beforeAll(async () => {
       Query: {
         whoami: (_p: unknown, _a: unknown, ctx: SubgraphContext) => {
           resolverCalls++;
-          return `${ctx.caller?.agency}/${ctx.caller?.subject}/${ctx.caller?.purpose}/${ctx.caller?.caseRef}/${ctx.caller?.requestId}`;
+          return `${ctx.caller?.agency}/${ctx.caller?.subject}/${ctx.caller?.purpose}/${ctx.caller?.caseRef}/${ctx.requestId}`;
         },
       },
       Container: {
@@ -58,10 +58,14 @@ beforeEach(() => {
   resolverCalls = 0;
 });
 
-async function post(query: string, authorization?: string): Promise<{ status: number; body: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } }> {
+async function post(
+  query: string,
+  authorization?: string,
+  extra: Record<string, string> = {},
+): Promise<{ status: number; body: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } }> {
   const res = await fetch(server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(authorization !== undefined ? { authorization } : {}) },
+    headers: { 'content-type': 'application/json', ...(authorization !== undefined ? { authorization } : {}), ...extra },
     body: JSON.stringify({ query }),
   });
   return { status: res.status, body: (await res.json()) as never };
@@ -74,9 +78,23 @@ const QUERIES = [
 ] as const;
 
 describe('context token through a real kit server', () => {
-  it('a valid token reaches the resolvers with the caller it vouches for', async () => {
-    const r = await post('{ whoami }', `Bearer ${await contextToken()}`);
-    expect(r).toEqual({ status: 200, body: { data: { whoami: 'NL-CUSTOMS/j.devries/drug-trafficking/NL-ONB-2024-0456/req-7' } } });
+  it('a valid token reaches the resolvers with the caller it vouches for, and the request id from x-request-id', async () => {
+    const r = await post('{ whoami }', `Bearer ${await contextToken()}`, { 'x-request-id': 'gw-req-7' });
+    expect(r).toEqual({ status: 200, body: { data: { whoami: 'NL-CUSTOMS/j.devries/drug-trafficking/NL-ONB-2024-0456/gw-req-7' } } });
+  });
+
+  it('one token serves several requests, each with its own request id', async () => {
+    const token = `Bearer ${await contextToken()}`;
+    const [a, b] = await Promise.all([post('{ whoami }', token, { 'x-request-id': 'r-a' }), post('{ whoami }', token, { 'x-request-id': 'r-b' })]);
+    expect([a.body.data, b.body.data]).toEqual([
+      { whoami: 'NL-CUSTOMS/j.devries/drug-trafficking/NL-ONB-2024-0456/r-a' },
+      { whoami: 'NL-CUSTOMS/j.devries/drug-trafficking/NL-ONB-2024-0456/r-b' },
+    ]);
+  });
+
+  it('a request id signed into the token (rid) wins over the header', async () => {
+    const r = await post('{ whoami }', `Bearer ${await contextToken({ claims: { rid: 'req-7' } })}`, { 'x-request-id': 'forged' });
+    expect(r.body.data).toEqual({ whoami: 'NL-CUSTOMS/j.devries/drug-trafficking/NL-ONB-2024-0456/req-7' });
   });
 
   it.each(QUERIES)('%s works with a valid token', async (_name, query) => {
@@ -136,7 +154,7 @@ describe('createContextTokenVerifier options and loadGatewayPublicKey', () => {
     const jwk = loadGatewayPublicKey({ PACTUM_GATEWAY_PUBLIC_KEY_FILE: file });
     const verify = createContextTokenVerifier({ publicKeyFile: file, audience: 'police' });
     const caller = await verify({ headers: { authorization: `Bearer ${await contextToken()}` } } as never);
-    expect(caller).toEqual({ subject: 'j.devries', agency: 'NL-CUSTOMS', purpose: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456', requestId: 'req-7' });
+    expect(caller).toEqual({ subject: 'j.devries', agency: 'NL-CUSTOMS', purpose: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456' });
     expect(jwk.x).toBe(gateway.publicJwk.x);
     writeFileSync(file, 'nope');
     expect(() => loadGatewayPublicKey({ PACTUM_GATEWAY_PUBLIC_KEY_FILE: file })).toThrow(/is not JSON/);

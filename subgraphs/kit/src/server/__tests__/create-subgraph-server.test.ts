@@ -210,7 +210,7 @@ describe('authenticate hook', () => {
     expect(seen).toEqual(['tok']);
   });
 
-  it.each([[null], [{}], [{ subject: 'u', agency: 'NL-POLICE', purpose: '', requestId: 'r' }], [{ subject: 'u', agency: 'A', purpose: 'p', requestId: 'r', caseRef: 7 }]])(
+  it.each([[null], [{}], [{ subject: 'u', agency: 'NL-POLICE', purpose: '', requestId: 'r' }], [{ subject: 'u', agency: 'A', purpose: 'p', requestId: 'r', caseRef: 7 }], [{ subject: 'u', agency: 'A', purpose: 'p', requestId: '' }], [{ subject: 'u', agency: 'A', purpose: 'p', requestId: 42 }]])(
     'refuses when the hook returns an incomplete caller %j',
     async (value) => {
       const s = await start({ authenticate: async () => value as never });
