@@ -44,6 +44,8 @@ export interface LoadRunResult {
   readonly gatewayCpuMs?: number;
   /** Gateway CPU per completed request, ms. */
   readonly gatewayCpuMsPerRequest?: number;
+  /** Of that, the gateway's main thread (event loop); the rest is GC, libuv and worker threads. */
+  readonly gatewayMainThreadCpuMsPerRequest?: number;
   /** Highest gateway RSS sampled in the window, bytes. */
   readonly gatewayPeakRssBytes?: number;
   /** The gateway's lifetime peak RSS (VmHWM) at the end of the window, bytes. */
@@ -99,6 +101,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       ? {
           gatewayCpuMs: sample.cpuMs,
           gatewayCpuMsPerRequest: requests > 0 ? sample.cpuMs / requests : Number.NaN,
+          gatewayMainThreadCpuMsPerRequest: requests > 0 ? sample.mainThreadCpuMs / requests : Number.NaN,
           gatewayPeakRssBytes: sample.peakRssBytes,
           gatewayLifetimePeakRssBytes: sample.lifetimePeakRssBytes,
         }

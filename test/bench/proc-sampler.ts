@@ -18,11 +18,11 @@ function readClockTicks(): number {
   }
 }
 
-/** One process's cumulative user + system CPU in clock ticks, or undefined once it is gone. */
-function cpuTicksOf(pid: number): number | undefined {
+/** One process's (or, with `tid`, one of its threads') cumulative user + system CPU in clock ticks, or undefined once it is gone. */
+function cpuTicksOf(pid: number, tid?: number): number | undefined {
   let stat: string;
   try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = fs.readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   } catch {
     return undefined;
   }
@@ -91,6 +91,12 @@ export function peakRssBytesSinceStart(pid: number): number {
 export interface ProcessSample {
   /** CPU (user + system) the tree used inside the window, in ms. */
   readonly cpuMs: number;
+  /**
+   * Of that, the root process's main thread (the event loop: JavaScript and its syscalls), in ms.
+   * The rest is the other threads: V8's garbage collector and compiler helpers, the libuv pool,
+   * and worker threads such as Pactum's audit writer.
+   */
+  readonly mainThreadCpuMs: number;
   /** Highest RSS of the tree seen by any sample inside the window, in bytes. */
   readonly peakRssBytes: number;
   /** The root's lifetime VmHWM at the end of the window, in bytes. */
@@ -124,8 +130,10 @@ export function startProcessSampler(rootPid: number, options: SamplerOptions = {
   const pids = (): number[] => (options.tree ? processTree(rootPid) : [rootPid]);
   const cpuMs = (): number => (pids().reduce((t, pid) => t + (cpuTicksOf(pid) ?? 0), 0) * 1000) / CLOCK_TICKS_PER_SECOND;
   const rss = (): number => pids().reduce((t, pid) => t + (statusBytes(pid, 'VmRSS') ?? 0), 0);
+  const mainMs = (): number => ((cpuTicksOf(rootPid, rootPid) ?? 0) * 1000) / CLOCK_TICKS_PER_SECOND;
   const startedAt = performance.now();
   const startCpu = cpuMs();
+  const startMain = mainMs();
   let peak = rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, rss());
@@ -137,6 +145,7 @@ export function startProcessSampler(rootPid: number, options: SamplerOptions = {
       peak = Math.max(peak, rss());
       return {
         cpuMs: cpuMs() - startCpu,
+        mainThreadCpuMs: mainMs() - startMain,
         peakRssBytes: peak,
         lifetimePeakRssBytes: peakRssBytesSinceStart(rootPid),
         wallMs: performance.now() - startedAt,

@@ -136,7 +136,7 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
             const bad = result.non2xx + result.errors + result.timeouts;
             log(
               `bench: round ${round}/${options.rounds} ${w.name} c=${connections} ${variant.name}: ${result.requestsPerSec.toFixed(1)} req/s, p99 ${result.latencyMs.p99} ms, ` +
-                `cpu ${result.gatewayCpuMsPerRequest?.toFixed(2)} ms/req${bad > 0 ? `, FAILURES ${bad}` : ''}`,
+                `cpu ${result.gatewayCpuMsPerRequest?.toFixed(2)} ms/req (main thread ${result.gatewayMainThreadCpuMsPerRequest?.toFixed(2)})${bad > 0 ? `, FAILURES ${bad}` : ''}`,
             );
           }
         }
