@@ -3,9 +3,14 @@
  * randomness, in Crockford base32 — so ids sort by creation time and never collide
  * between replicas in practice.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+// Random bytes are drawn from the kernel 4 KiB at a time (as `randomUUID` does) rather than
+// 16 bytes per request: one getrandom call per 256 ids instead of one per id.
+const POOL = Buffer.alloc(4096);
+let poolOffset = POOL.length;
 
 /** A new 26-character audit id for a request received at `now`. */
 export function newAuditId(now: Date = new Date()): string {
@@ -15,8 +20,12 @@ export function newAuditId(now: Date = new Date()): string {
     head = ALPHABET.charAt(time % 32) + head;
     time = Math.floor(time / 32);
   }
-  const random = randomBytes(16);
+  if (poolOffset + 16 > POOL.length) {
+    randomFillSync(POOL);
+    poolOffset = 0;
+  }
   let tail = '';
-  for (const b of random) tail += ALPHABET.charAt(b % 32);
+  for (let i = poolOffset; i < poolOffset + 16; i += 1) tail += ALPHABET.charAt((POOL[i] as number) % 32);
+  poolOffset += 16;
   return head + tail;
 }

@@ -24,6 +24,16 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson({ a: new Map() })).toThrow('unsupported object at $.a');
     expect(() => canonicalJson({ a: 10n })).toThrow('unsupported bigint at $.a');
     expect(() => canonicalJson({ d: new Date('x') })).toThrow('invalid date at $.d');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => canonicalJson({ a: { list: [1, , 3] } })).toThrow('undefined at $.a.list[1]');
+    expect(() => canonicalJson([{ ok: 1 }, { f: () => 1 }])).toThrow('unsupported function at $[1].f');
+    expect(() => canonicalJson(Symbol('s'))).toThrow('unsupported symbol at $');
+    expect(() => canonicalJson({ a: Infinity })).toThrow(TypeError);
+  });
+
+  test('agrees with JSON.stringify on plain data whose keys are already sorted', () => {
+    const value = { a: [1, 2.5, -0.001, 1e21, 'x\n\u2028"', true, null, { b: [], c: {} }], z: { y: [[[]]] }, é: 'ü' };
+    expect(canonicalJson(value)).toBe(JSON.stringify(value));
   });
 
   test('a __proto__ key is data, not a prototype', () => {
