@@ -6,6 +6,7 @@
  */
 import type { LoadRunResult } from './load-run';
 import type { VariantName } from './gateway-variants';
+import type { TargetCheck } from './bench-target';
 
 /** One measured window. */
 export interface MeasuredRun extends LoadRunResult {
@@ -42,6 +43,8 @@ export interface SummaryRow {
   readonly p50Ms: Spread;
   readonly p99Ms: Spread;
   readonly cpuMsPerRequest: Spread;
+  /** Of that, the gateway's main thread (event loop). */
+  readonly mainThreadCpuMsPerRequest: Spread;
   /** Highest gateway RSS seen in any of the row's windows, MB. */
   readonly peakRssMb: number;
   readonly failures: RowFailures;
@@ -87,6 +90,8 @@ export interface BenchReport {
   readonly skippedVariants: readonly { readonly variant: VariantName; readonly reason: string }[];
   readonly probes: readonly ProbeResult[];
   readonly rows: readonly SummaryRow[];
+  /** The issue's target checked over `rows` (see `bench-target.ts`). */
+  readonly target: readonly TargetCheck[];
   readonly runs: readonly MeasuredRun[];
 }
 
@@ -138,6 +143,7 @@ export function summarise(
           p50Ms: spread(mine.map((r) => r.latencyMs.p50)),
           p99Ms: spread(mine.map((r) => r.latencyMs.p99)),
           cpuMsPerRequest: spread(mine.map((r) => r.gatewayCpuMsPerRequest ?? Number.NaN)),
+          mainThreadCpuMsPerRequest: spread(mine.map((r) => r.gatewayMainThreadCpuMsPerRequest ?? Number.NaN)),
           peakRssMb: Math.max(...mine.map((r) => (r.gatewayPeakRssBytes ?? 0) / (1024 * 1024))),
           failures,
           flagged: Object.values(failures).some((n) => n > 0),

@@ -4,6 +4,7 @@
  * failures is marked `!!` and its failure counts are spelled out under the table.
  */
 import type { BenchReport, Spread, SummaryRow } from './bench-results';
+import { checkTarget, formatTarget } from './bench-target';
 
 function num(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '-';
@@ -22,6 +23,7 @@ const COLUMNS = [
   ['p50 ms', 7, 'right'],
   ['p99 ms (min–max)', 22, 'right'],
   ['CPU ms/req (min–max)', 22, 'right'],
+  ['main', 5, 'right'],
   ['RSS MB', 6, 'right'],
   ['×req/s', 6, 'right'],
   ['×CPU', 5, 'right'],
@@ -49,6 +51,7 @@ function cells(row: SummaryRow, first: boolean): string[] {
     num(row.p50Ms.median, 1),
     withSpread(row.p99Ms, 1, true),
     withSpread(row.cpuMsPerRequest, 2, true),
+    num(row.mainThreadCpuMsPerRequest.median, 2),
     num(row.peakRssMb, 0),
     row.ratio ? num(row.ratio.requestsPerSec, 2) : '',
     row.ratio ? num(row.ratio.cpuMsPerRequest, 2) : '',
@@ -74,8 +77,11 @@ export function formatTable(report: Pick<BenchReport, 'rows' | 'settings' | 'ski
   out.push(
     '',
     `medians over ${report.settings.rounds} round(s) of ${report.settings.durationSec} s; (min–max) over rounds; ×: ratio to ${reference} (medians).`,
-    'CPU ms/req: gateway process user+system CPU in the window / completed requests. RSS: highest sampled gateway RSS in the window.',
+    'CPU ms/req: gateway process user+system CPU in the window / completed requests; main: of which its main thread (the rest is GC, libuv and',
+    'worker threads such as the audit writer). RSS: highest sampled gateway RSS in the window.',
   );
+  const target = formatTarget(checkTarget(report.rows, reference));
+  if (target.length > 0) out.push('', ...target);
   const flagged = report.rows.filter((r) => r.flagged);
   if (flagged.length > 0) {
     out.push('', `!! ${flagged.length} row(s) had failures — their figures describe broken runs:`);

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import { checkTarget } from './bench-target';
 import path from 'node:path';
 import { ensureGatewayKeys, issueDevToken } from '../../gateway/src/auth';
 import type { BenchOptions } from './bench-options';
@@ -149,6 +150,7 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
   }
 
   const variants = running.map((v) => v.name);
+  const rows = summarise(runs, probes, { workloads: workloads.map((w) => w.name), connections: options.connections, variants });
   return {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -165,7 +167,8 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
     workloads: workloads.map((w) => ({ name: w.name, description: w.description, agency: w.principal.agency, purpose: w.purpose.code, query: w.query })),
     skippedVariants,
     probes,
-    rows: summarise(runs, probes, { workloads: workloads.map((w) => w.name), connections: options.connections, variants }),
+    rows,
+    target: checkTarget(rows, variants[0] ?? 'bare'),
     runs,
   };
 }
