@@ -1,6 +1,12 @@
 /**
  * Refuses operations nested deeper than the configured limit, counting through fragments,
  * so that one request cannot make the gateway fan out without bound.
+ *
+ * Introspection (`__schema`, `__type`) is answered by the gateway itself — filtered per
+ * principal, and only when introspection is switched on — and never reaches a subgraph, so
+ * its subtree counts as one level against the limit and is held to its own ceiling,
+ * {@link INTROSPECTION_MAX_DEPTH}, deep enough for the standard query of GraphiQL and
+ * Apollo Sandbox (15 levels) without raising the limit for data.
  */
 import {
   GraphQLError,
@@ -12,23 +18,32 @@ import {
   type ValidationRule,
 } from 'graphql';
 
+/** Deepest nesting an introspection query may have, whatever the data limit. */
+export const INTROSPECTION_MAX_DEPTH = 20;
+
+const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
+
+/** How deep `set` nests; with `introspectionAsLeaf`, a `__schema` / `__type` field counts as one level. */
 function depthOf(
   set: SelectionSetNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   visiting: Set<string>,
+  introspectionAsLeaf: boolean,
 ): number {
   let deepest = 0;
   for (const sel of set.selections) {
     let d = 0;
-    if (sel.kind === Kind.FIELD) d = sel.selectionSet ? 1 + depthOf(sel.selectionSet, fragments, visiting) : 1;
-    else if (sel.kind === Kind.INLINE_FRAGMENT) d = depthOf(sel.selectionSet, fragments, visiting);
+    if (sel.kind === Kind.FIELD) {
+      const leaf = !sel.selectionSet || (introspectionAsLeaf && INTROSPECTION_ROOTS.has(sel.name.value));
+      d = leaf || !sel.selectionSet ? 1 : 1 + depthOf(sel.selectionSet, fragments, visiting, introspectionAsLeaf);
+    } else if (sel.kind === Kind.INLINE_FRAGMENT) d = depthOf(sel.selectionSet, fragments, visiting, introspectionAsLeaf);
     else {
       const name = sel.name.value;
       const frag = fragments.get(name);
       // A fragment cycle is reported by graphql-js' own NoFragmentCycles rule; don't loop on it here.
       if (!frag || visiting.has(name)) continue;
       visiting.add(name);
-      d = depthOf(frag.selectionSet, fragments, visiting);
+      d = depthOf(frag.selectionSet, fragments, visiting, introspectionAsLeaf);
       visiting.delete(name);
     }
     if (d > deepest) deepest = d;
@@ -36,7 +51,7 @@ function depthOf(
   return deepest;
 }
 
-/** Validation rule: selection depth at most `max`. */
+/** Validation rule: selection depth at most `max` (introspection: at most `max(max, INTROSPECTION_MAX_DEPTH)`). */
 export function depthLimitRule(max: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
@@ -45,15 +60,16 @@ export function depthLimitRule(max: number): ValidationRule {
     }
     return {
       OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, fragments, new Set());
+        const refuse = (message: string): void =>
+          context.reportError(new GraphQLError(message, { nodes: [node], extensions: { code: 'BAD_USER_INPUT', reason: 'depth_limit' } }));
+        const depth = depthOf(node.selectionSet, fragments, new Set(), true);
         if (depth > max) {
-          context.reportError(
-            new GraphQLError(`operation is nested ${depth} levels deep; the limit is ${max}`, {
-              nodes: [node],
-              extensions: { code: 'BAD_USER_INPUT', reason: 'depth_limit' },
-            }),
-          );
+          refuse(`operation is nested ${depth} levels deep; the limit is ${max}`);
+          return;
         }
+        const ceiling = Math.max(max, INTROSPECTION_MAX_DEPTH);
+        const withIntrospection = depthOf(node.selectionSet, fragments, new Set(), false);
+        if (withIntrospection > ceiling) refuse(`introspection is nested ${withIntrospection} levels deep; the limit is ${ceiling}`);
       },
     };
   };

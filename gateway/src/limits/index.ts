@@ -1,2 +1,2 @@
-export { depthLimitRule } from './depth-limit-rule';
+export { depthLimitRule, INTROSPECTION_MAX_DEPTH } from './depth-limit-rule';
 export { aliasLimitRule } from './alias-limit-rule';
