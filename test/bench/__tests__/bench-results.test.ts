@@ -1,27 +1,10 @@
 import { formatTable } from '../bench-table';
 import { summarise, type MeasuredRun, type ProbeResult } from '../bench-results';
 import type { VariantName } from '../gateway-variants';
+import { measuredRun } from './measured-run';
 
 function run(variant: VariantName, round: number, over: Partial<MeasuredRun> = {}): MeasuredRun {
-  return {
-    round,
-    workload: 'lookup',
-    variant,
-    connections: 10,
-    durationSec: 10,
-    requests: 1000,
-    requestsPerSec: 100,
-    latencyMs: { p50: 10, p90: 15, p99: 20, max: 30, mean: 11 },
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    graphqlErrorResponses: 0,
-    bodyBytes: { min: 98, max: 98 },
-    gatewayCpuMs: 2000,
-    gatewayCpuMsPerRequest: 2,
-    gatewayPeakRssBytes: 200 * 1024 * 1024,
-    ...over,
-  };
+  return measuredRun(variant, { round, ...over });
 }
 
 const probe = (variant: VariantName, errorCodes: string[] = []): ProbeResult => ({

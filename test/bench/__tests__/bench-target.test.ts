@@ -2,28 +2,10 @@ import { summarise, type MeasuredRun } from '../bench-results';
 import { checkTarget, formatTarget } from '../bench-target';
 import { formatTable } from '../bench-table';
 import type { VariantName } from '../gateway-variants';
+import { measuredRun } from './measured-run';
 
 function run(variant: VariantName, connections: number, over: Partial<MeasuredRun> = {}): MeasuredRun {
-  return {
-    round: 1,
-    workload: 'lookup',
-    variant,
-    connections,
-    durationSec: 10,
-    requests: 1000,
-    requestsPerSec: 100,
-    latencyMs: { p50: 10, p90: 15, p99: 20, max: 30, mean: 11 },
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    graphqlErrorResponses: 0,
-    bodyBytes: { min: 98, max: 98 },
-    gatewayCpuMs: 2000,
-    gatewayCpuMsPerRequest: 2,
-    gatewayMainThreadCpuMsPerRequest: 1.5,
-    gatewayPeakRssBytes: 200 * 1024 * 1024,
-    ...over,
-  };
+  return measuredRun(variant, { connections, ...over });
 }
 
 const probes = (['bare', 'pactum'] as const).map((variant) => ({ workload: 'lookup', variant, status: 200, bodyBytes: 98, errorCodes: [], dataFields: ['container'], dataHash: 'h' }));
