@@ -25,6 +25,8 @@ export interface BenchOptions {
   readonly output: string;
   /** Keep the scratch folder (subgraph data, audit files) for inspection (`--keep`). */
   readonly keep: boolean;
+  /** `--compare before.json[,after.json]`: compare two results files (after: `output`) and run nothing. */
+  readonly compare: { readonly before: string; readonly after: string } | undefined;
 }
 
 export const HELP = `usage: npm run bench -- [options]
@@ -42,8 +44,11 @@ alternating the gateways round by round. Prints a table and writes JSON.
   --quick               duration 3, warm-up 1, rounds 1
   --components          only the component micro-benchmarks
   --gateways            only the gateways side by side
-  --output <file>       JSON file (default test/bench/results/latest.json)
+  --output <file>       JSON file (default test/bench/results/latest.json); every run
+                        of the gateways is also kept as results/run-<time>-<commit>.json
   --keep                keep the scratch folder
+  --compare <a>[,<b>]   compare results file a (before) with b (after; default the
+                        --output file) row by row, and run nothing
 `;
 
 function positive(name: string, raw: string, integer: boolean): number {
@@ -78,6 +83,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
       gateways: { type: 'boolean' },
       output: { type: 'string' },
       keep: { type: 'boolean' },
+      compare: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -100,6 +106,14 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   const connectionList = connections ? list(...connections).map((c) => positive(connections[0], c, true)) : [1, 10, 50];
   if (values.components && values.gateways) throw new Error('--components and --gateways exclude each other (give neither to run both)');
 
+  const output = path.resolve(repoRoot, values.output ?? 'test/bench/results/latest.json');
+  let compare: BenchOptions['compare'];
+  if (values.compare !== undefined) {
+    const files = list('--compare', values.compare);
+    if (files.length > 2) throw new Error(`--compare=${values.compare}: give one or two results files`);
+    compare = { before: path.resolve(files[0] as string), after: files[1] !== undefined ? path.resolve(files[1]) : output };
+  }
+
   return {
     durationSec: duration ? positive(...duration, false) : quick ? 3 : 10,
     warmupSec: warmup ? positive(...warmup, false) : quick ? 1 : 2,
@@ -108,7 +122,8 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     workloads: workloads ? list(...workloads) : undefined,
     variants: variantList as VariantName[],
     parts: { gateways: values.components !== true, components: values.gateways !== true },
-    output: path.resolve(repoRoot, values.output ?? 'test/bench/results/latest.json'),
+    output,
     keep: values.keep === true,
+    compare,
   };
 }

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatComparison, readReport } from './bench-compare';
 import { HELP, parseBenchOptions, type BenchOptions } from './bench-options';
 import { formatTable } from './bench-table';
 import { formatComponents, runComponentBench } from './components';
@@ -30,11 +31,21 @@ async function main(argv: string[]): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
+  if (options.compare) {
+    const { before, after } = options.compare;
+    const shown = (file: string): string => path.relative(process.cwd(), file);
+    process.stdout.write(`${formatComparison(readReport(before), readReport(after), { before: shown(before), after: shown(after) })}\n`);
+    return 0;
+  }
   let failed = false;
   if (options.parts.gateways) {
     const report = await runGatewayBench(options, log);
     writeJson(options.output, report);
-    process.stdout.write(`\n${formatTable(report)}\n\nwritten ${path.relative(process.cwd(), options.output)}\n`);
+    // Each run is kept too, so any two can be compared later (--compare).
+    const stamp = report.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const history = path.join(path.dirname(options.output), `run-${stamp}-${(report.gitCommit ?? 'nogit').slice(0, 7)}.json`);
+    writeJson(history, report);
+    process.stdout.write(`\n${formatTable(report)}\n\nwritten ${path.relative(process.cwd(), options.output)} and ${path.relative(process.cwd(), history)}\n`);
     failed ||= report.rows.some((r) => r.flagged);
   }
   if (options.parts.components) {

@@ -71,5 +71,13 @@ describe('npm run bench (smoke)', () => {
     const pactumLine = lines.find((l) => /^\s+pactum\s/.test(l));
     // req/s, p50, p99, CPU, RSS, three ratios: eight numbers on Pactum's line.
     expect(pactumLine?.match(/\d+(\.\d+)?/g)?.length).toBeGreaterThanOrEqual(8);
+    expect(stdout).toMatch(/^target \(pactum against the reference/m);
+
+    // The run is kept beside the output, and two results files compare row by row.
+    const kept = fs.readdirSync(dir).filter((f) => /^run-\d{8}T\d{6}Z-[0-9a-z]+\.json$/.test(f));
+    expect(kept).toHaveLength(1);
+    const compared = await runBench(['--compare', `${path.join(dir, kept[0] as string)},${output}`]);
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toMatch(/^lookup\s+2\s+pactum\s+\S+ → \S+/m);
   }, 180_000);
 });

@@ -15,6 +15,12 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions(['--variants', 'pactum,bare', '--connections', '5'], {}, '/r')).toMatchObject({ variants: ['pactum', 'bare'], connections: [5] });
   });
 
+  it('--compare takes one file (compared with the output file) or two', () => {
+    expect(parseBenchOptions(['--compare', '/x/old.json'], {}, '/repo')?.compare).toEqual({ before: '/x/old.json', after: '/repo/test/bench/results/latest.json' });
+    expect(parseBenchOptions(['--compare', '/x/a.json,/x/b.json'], {}, '/repo')?.compare).toEqual({ before: '/x/a.json', after: '/x/b.json' });
+    expect(parseBenchOptions([], {}, '/repo')?.compare).toBeUndefined();
+  });
+
   it('returns undefined for --help', () => {
     expect(parseBenchOptions(['--help'], {}, '/r')).toBeUndefined();
   });
@@ -29,6 +35,8 @@ describe('parseBenchOptions', () => {
     [['--variants', 'bare,bare'], /names an item twice/],
     [['--components', '--gateways'], /exclude each other/],
     [['--nope'], /Unknown option '--nope'/],
+    [['--compare', 'a.json,b.json,c.json'], /give one or two results files/],
+    [['--compare', ''], /--compare=: must be a comma-separated list/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseBenchOptions(argv, {}, '/r')).toThrow(message);
   });
