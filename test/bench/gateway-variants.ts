@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { gatewayNodeArgs } from '@pactum/gateway/src/config/gateway-process';
 import { startChildService, type ChildService } from './child-service';
-import { freePort } from './free-port';
+import { freePort } from '../src/free-port';
 
 export type VariantName = 'bare' | 'pactum' | 'pactum-no-audit';
 

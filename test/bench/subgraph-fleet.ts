@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { startChildService, type ChildService } from './child-service';
-import { freePort } from './free-port';
+import { freePort } from '../src/free-port';
 
 /** The subgraphs of the supergraph, by name. */
 export const SUBGRAPH_NAMES = ['police', 'customs', 'eurojust', 'europol'] as const;

@@ -5,13 +5,14 @@
 import { runAuditCli } from '../../src/run-audit-cli';
 import { startStack, type Stack } from '../../src/stack';
 import path from 'node:path';
+import { NL_CUSTOMS_OFFICER } from '../../src/story-principals';
 
 let stack: Stack;
 let token: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  token = await stack.keys.token({ agency: 'NL-CUSTOMS', sub: 'a.bakker', roles: ['customs-officer'], clearance: 'CONFIDENTIAL', purposes: ['drug-trafficking'] });
+  token = await stack.keys.token(NL_CUSTOMS_OFFICER);
 }, 120_000);
 afterAll(async () => stack?.stop());
 

@@ -4,22 +4,16 @@
  * record in the trail, and the chain verifies on what remains.
  */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { openAuditTrail } from '@pactum/gateway/src/audit';
 import { e2eAuditStore, type E2eAuditStore, type StoreKind } from '../../src/audit-store';
 import { ask } from '../../src/client';
 import { startFleet, type Fleet } from '../../src/stack';
+import { freePort } from '../../src/free-port';
+import { NL_CUSTOMS_OFFICER } from '../../src/story-principals';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe.each<StoreKind>(['sqlite', 'postgres'])('on %s', (kind) => {
   let fleet: Fleet;
@@ -54,7 +48,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('on %s', (kind) => {
         await new Promise((r) => setTimeout(r, 250));
       }
 
-      const token = await fleet.keys.token({ agency: 'NL-CUSTOMS', sub: 'a.bakker', roles: ['customs-officer'], clearance: 'CONFIDENTIAL', purposes: ['drug-trafficking'] });
+      const token = await fleet.keys.token(NL_CUSTOMS_OFFICER);
       const url = `http://127.0.0.1:${port}/graphql`;
       const acknowledged: string[] = [];
       let killed = false;

@@ -7,6 +7,7 @@ import { e2eAuditStore, type E2eAuditStore, type StoreKind } from '../../src/aud
 import { ask } from '../../src/client';
 import { runAuditCli } from '../../src/run-audit-cli';
 import { startStack, type Stack } from '../../src/stack';
+import { NL_INVESTIGATOR } from '../../src/story-principals';
 
 /** One line of `pactum audit query --format jsonl`: the event plus its place in the chain. */
 interface StoredRecord {
@@ -29,14 +30,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('audit trail on %s', (kind) => 
   beforeAll(async () => {
     store = await e2eAuditStore(kind);
     stack = await startStack({ env: store.env });
-    token = await stack.keys.token({
-      agency: 'NL-POLICE',
-      sub: 'j.devries',
-      roles: ['investigator'],
-      clearance: 'CONFIDENTIAL',
-      purposes: ['drug-trafficking'],
-      cases: ['NL-ONB-2024-0456'],
-    });
+    token = await stack.keys.token(NL_INVESTIGATOR);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,13 +1,14 @@
 /** Malformed identifiers are refused at the gateway with BAD_USER_INPUT naming the problem, before any subgraph is asked. */
 import { ask } from '../../src/client';
 import { startStack, type Stack } from '../../src/stack';
+import { NL_CUSTOMS_OFFICER } from '../../src/story-principals';
 
 let stack: Stack;
 let token: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  token = await stack.keys.token({ agency: 'NL-CUSTOMS', sub: 'a.bakker', roles: ['customs-officer'], clearance: 'CONFIDENTIAL', purposes: ['drug-trafficking'] });
+  token = await stack.keys.token(NL_CUSTOMS_OFFICER);
 }, 120_000);
 afterAll(async () => stack?.stop());
 

@@ -6,7 +6,6 @@
  * stays in force, counted in `/metrics`), while a valid change is picked up without restart.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadGatewayConfig, prepareTestKeys, startGateway } from '@pactum/gateway/src/testing';
@@ -14,6 +13,7 @@ import { ask, type Ask, type GraphQLReply } from '../../src/client';
 import { NTK_PRINCIPALS, ntkToken, type NtkPrincipal } from '../../src/ntk-principals';
 import { forbiddenByPath, otherErrors, valueAtExact, valuesAt } from '../../src/ntk-response';
 import { copyPolicies, startStack, type Stack } from '../../src/stack';
+import { freePort } from '../../src/free-port';
 
 let stack: Stack;
 
@@ -134,14 +134,6 @@ describe('each reason a grant does not apply, one case each', () => {
   });
 });
 
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('an invalid policy file is refused at start-up: the gateway does not start', () => {
   const breakages: [string, string, (text: string) => string, RegExp][] = [

@@ -9,17 +9,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { copyPolicies } from '../../src/copy-policies';
+import { freePort } from '../../src/free-port';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const SERVICES = ['GATEWAY', 'POLICE', 'CUSTOMS', 'EUROJUST', 'EUROPOL'] as const;
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -5,20 +5,14 @@
  */
 import { ask } from '../../src/client';
 import { startStack, type Stack } from '../../src/stack';
+import { NL_INVESTIGATOR } from '../../src/story-principals';
 
 let stack: Stack;
 let token: string;
 
 beforeAll(async () => {
   stack = await startStack({ record: true });
-  token = await stack.keys.token({
-    agency: 'NL-POLICE',
-    sub: 'j.devries',
-    roles: ['investigator'],
-    clearance: 'CONFIDENTIAL',
-    purposes: ['drug-trafficking'],
-    cases: ['NL-ONB-2024-0456'],
-  });
+  token = await stack.keys.token(NL_INVESTIGATOR);
 }, 120_000);
 afterAll(async () => stack?.stop());
 

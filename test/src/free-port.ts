@@ -1,4 +1,4 @@
-/** Free loopback ports for the processes the bench starts. */
+/** Free loopback ports for the processes the bench and the end-to-end tests start. */
 import net from 'node:net';
 
 /**
