@@ -6,7 +6,8 @@
  * than silently changed — a hash over a lossy encoding would prove nothing.
  *
  * Every request's audit record goes through here, so the encoder builds no path strings
- * on the way: only when a value is refused is the value walked again to name where.
+ * on the way down: a refused value's path is collected on the way back up, as the error
+ * passes each array and object.
  */
 
 /** Serialises `value` canonically; throws a `TypeError` naming the path of an unsupported value. */
@@ -14,14 +15,23 @@ export function canonicalJson(value: unknown): string {
   try {
     return encode(value);
   } catch (error) {
-    if (error !== UNSUPPORTED) throw error;
-    const found = findUnsupported(value, '$');
-    throw new TypeError(`canonicalJson: ${found ?? 'unsupported value at $'}`);
+    if (!(error instanceof Unsupported)) throw error;
+    const path = error.path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('');
+    throw new TypeError(`canonicalJson: ${error.what} at $${path}`);
   }
 }
 
-/** Thrown inside the encoder; `canonicalJson` turns it into a message with the path. */
-const UNSUPPORTED = Symbol('unsupported');
+/** A value JSON cannot carry; `path` is filled in, innermost step last, as the error unwinds. */
+class Unsupported {
+  readonly path: Array<string | number> = [];
+  constructor(readonly what: string) {}
+}
+
+/** Adds `step` in front of the path of an `Unsupported` passing through, and rethrows anything. */
+function through(error: unknown, step: string | number): never {
+  if (error instanceof Unsupported) error.path.unshift(step);
+  throw error;
+}
 
 function encode(value: unknown): string {
   if (value === null) return 'null';
@@ -31,69 +41,41 @@ function encode(value: unknown): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw UNSUPPORTED;
+      if (!Number.isFinite(value)) throw new Unsupported('non-finite number');
       return JSON.stringify(value);
     case 'object':
       break;
     default:
-      throw UNSUPPORTED;
+      throw new Unsupported(`unsupported ${typeof value}`);
   }
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i += 1) {
-      if (!(i in value) || value[i] === undefined) throw UNSUPPORTED;
-      out += i === 0 ? encode(value[i]) : `,${encode(value[i])}`;
+      try {
+        if (!(i in value) || value[i] === undefined) throw new Unsupported('undefined');
+        out += i === 0 ? encode(value[i]) : `,${encode(value[i])}`;
+      } catch (error) {
+        through(error, i);
+      }
     }
     return `${out}]`;
   }
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw UNSUPPORTED;
+    if (Number.isNaN(value.getTime())) throw new Unsupported('invalid date');
     return `"${value.toISOString()}"`;
   }
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw UNSUPPORTED;
+  if (proto !== Object.prototype && proto !== null) throw new Unsupported('unsupported object');
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
   let out = '{';
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined) continue;
-    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${encode(item)}`;
-  }
-  return `${out}}`;
-}
-
-/** Describes the first value `encode` refuses, with its path (`$.a[1]`), or undefined if none. */
-function findUnsupported(value: unknown, path: string): string | undefined {
-  if (value === null) return undefined;
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return undefined;
-    case 'number':
-      return Number.isFinite(value) ? undefined : `non-finite number at ${path}`;
-    case 'object':
-      break;
-    default:
-      return `unsupported ${typeof value} at ${path}`;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      if (!(i in value) || value[i] === undefined) return `undefined at ${path}[${i}]`;
-      const found = findUnsupported(value[i], `${path}[${i}]`);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? `invalid date at ${path}` : undefined;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return `unsupported object at ${path}`;
-  const record = value as Record<string, unknown>;
   for (const key of Object.keys(record).sort()) {
     const item = record[key];
     if (item === undefined) continue;
-    const found = findUnsupported(item, `${path}.${key}`);
-    if (found) return found;
+    try {
+      out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${encode(item)}`;
+    } catch (error) {
+      through(error, key);
+    }
   }
-  return undefined;
+  return `${out}}`;
 }

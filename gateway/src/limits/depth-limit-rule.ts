@@ -23,32 +23,36 @@ export const INTROSPECTION_MAX_DEPTH = 20;
 
 const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
 
-/** How deep `set` nests; with `introspectionAsLeaf`, a `__schema` / `__type` field counts as one level. */
-function depthOf(
-  set: SelectionSetNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  visiting: Set<string>,
-  introspectionAsLeaf: boolean,
-): number {
-  let deepest = 0;
+/** How deep a selection set nests: for data (a `__schema` / `__type` field is one level) and in all. */
+interface Depth {
+  readonly data: number;
+  readonly all: number;
+}
+
+function depthOf(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, visiting: Set<string>): Depth {
+  let data = 0;
+  let all = 0;
   for (const sel of set.selections) {
-    let d = 0;
+    let d: Depth = { data: 1, all: 1 };
     if (sel.kind === Kind.FIELD) {
-      const leaf = !sel.selectionSet || (introspectionAsLeaf && INTROSPECTION_ROOTS.has(sel.name.value));
-      d = leaf || !sel.selectionSet ? 1 : 1 + depthOf(sel.selectionSet, fragments, visiting, introspectionAsLeaf);
-    } else if (sel.kind === Kind.INLINE_FRAGMENT) d = depthOf(sel.selectionSet, fragments, visiting, introspectionAsLeaf);
+      if (sel.selectionSet) {
+        const below = depthOf(sel.selectionSet, fragments, visiting);
+        d = { data: INTROSPECTION_ROOTS.has(sel.name.value) ? 1 : 1 + below.data, all: 1 + below.all };
+      }
+    } else if (sel.kind === Kind.INLINE_FRAGMENT) d = depthOf(sel.selectionSet, fragments, visiting);
     else {
       const name = sel.name.value;
       const frag = fragments.get(name);
       // A fragment cycle is reported by graphql-js' own NoFragmentCycles rule; don't loop on it here.
       if (!frag || visiting.has(name)) continue;
       visiting.add(name);
-      d = depthOf(frag.selectionSet, fragments, visiting, introspectionAsLeaf);
+      d = depthOf(frag.selectionSet, fragments, visiting);
       visiting.delete(name);
     }
-    if (d > deepest) deepest = d;
+    data = Math.max(data, d.data);
+    all = Math.max(all, d.all);
   }
-  return deepest;
+  return { data, all };
 }
 
 /** Validation rule: selection depth at most `max` (introspection: at most `max(max, INTROSPECTION_MAX_DEPTH)`). */
@@ -62,14 +66,10 @@ export function depthLimitRule(max: number): ValidationRule {
       OperationDefinition(node) {
         const refuse = (message: string): void =>
           context.reportError(new GraphQLError(message, { nodes: [node], extensions: { code: 'BAD_USER_INPUT', reason: 'depth_limit' } }));
-        const depth = depthOf(node.selectionSet, fragments, new Set(), true);
-        if (depth > max) {
-          refuse(`operation is nested ${depth} levels deep; the limit is ${max}`);
-          return;
-        }
+        const depth = depthOf(node.selectionSet, fragments, new Set());
         const ceiling = Math.max(max, INTROSPECTION_MAX_DEPTH);
-        const withIntrospection = depthOf(node.selectionSet, fragments, new Set(), false);
-        if (withIntrospection > ceiling) refuse(`introspection is nested ${withIntrospection} levels deep; the limit is ${ceiling}`);
+        if (depth.data > max) refuse(`operation is nested ${depth.data} levels deep; the limit is ${max}`);
+        else if (depth.all > ceiling) refuse(`introspection is nested ${depth.all} levels deep; the limit is ${ceiling}`);
       },
     };
   };
