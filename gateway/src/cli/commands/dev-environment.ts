@@ -4,7 +4,7 @@
  * first start under the git-ignored state folder.
  */
 import path from 'node:path';
-import { ensureDevIdentityProviders, ensureGatewayKeys, issueDevToken, loadTrustRegistry, type TrustRegistry } from '../../auth';
+import { ensureDevIdentityProviders, ensureGatewayKeys, issueDevToken, loadTrustRegistry, type DevTokenRequest, type TrustRegistry } from '../../auth';
 import { loadGatewayConfig } from '../../config/gateway-config';
 
 export interface DevEnvironment {
@@ -26,19 +26,19 @@ export function prepareDevEnvironment(): DevEnvironment {
   return { env: { PACTUM_GATEWAY_PUBLIC_KEY_FILE: keys.publicKeyFile }, registry, idpDir, stateDir: config.stateDir };
 }
 
+/** Who the start banner's example request asks as: the story's NL-POLICE investigator on NL-ONB-2024-0456. */
+export const EXAMPLE_PRINCIPAL = {
+  agency: 'NL-POLICE',
+  sub: 'j.devries',
+  roles: ['investigator'],
+  clearance: 'CONFIDENTIAL',
+  purposes: ['drug-trafficking'],
+  cases: ['NL-ONB-2024-0456'],
+} as const satisfies DevTokenRequest;
+
 /** A complete `curl` request for the start banner, with a fresh 1-hour token. */
 export async function exampleRequest(endpoint: string, dev: DevEnvironment): Promise<string> {
-  const token = await issueDevToken({
-    registry: dev.registry,
-    dir: dev.idpDir,
-    agency: 'NL-POLICE',
-    sub: 'j.devries',
-    roles: ['investigator'],
-    clearance: 'CONFIDENTIAL',
-    purposes: ['drug-trafficking'],
-    cases: ['NL-ONB-2024-0456'],
-    ttl: '1h',
-  });
+  const token = await issueDevToken({ registry: dev.registry, dir: dev.idpDir, ...EXAMPLE_PRINCIPAL, ttl: '1h' });
   const query =
     'query ContainerDossier($number: ContainerNumber!) { container(number: $number) { number reefer seizures { seizedAt substance quantityKg } investigations { localId codeName } } }';
   const body = JSON.stringify({ query, operationName: 'ContainerDossier', variables: { number: 'MSCU1234566' } });
