@@ -1,0 +1,61 @@
+/**
+ * One regression test per need-to-know symptom the oracle (need-to-know-oracle.test.ts) was
+ * built to catch, each on a concrete row of the seeded demo world and a real principal of the
+ * policies. The rule behind all three: a row of a labelled type is visible only when its owner
+ * releases at least one of its own fields on that row's label; a withheld row leaves a list
+ * silently, and as a single object becomes null with a FORBIDDEN error — whatever is selected
+ * on it, `__typename` alone included.
+ */
+import { ask, type GraphQLReply } from '../../src/client';
+import { ntkToken, type NtkPrincipal } from '../../src/ntk-principals';
+import { forbiddenByPath, otherErrors } from '../../src/ntk-response';
+import { startStack, type Stack } from '../../src/stack';
+
+/** A Dutch police investigator; the police's own agreement covers `terrorism`, Customs' agreement with the police does not. */
+const NL_POLICE_TERRORISM: NtkPrincipal = { agency: 'NL-POLICE', roles: ['investigator'], clearance: 'CONFIDENTIAL', purpose: 'terrorism' };
+/** A Europol analyst: Customs releases containers to Europol only when it flagged them for Europol support. */
+const EUROPOL_ANALYST: NtkPrincipal = { agency: 'EUROPOL', roles: ['analyst'], clearance: 'SECRET', purpose: 'drug-trafficking' };
+
+/** The story's first investigation; it concerns five containers Customs owns. */
+const INVESTIGATION = 'NL-ONB-2024-0456';
+/** A seeded container Customs did not flag for Europol support (label: H0, europolSupport false). */
+const UNFLAGGED_CONTAINER = 'MSCU2389238';
+
+describe('need-to-know symptoms', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function askAs(principal: NtkPrincipal, query: string): Promise<GraphQLReply> {
+    const token = await ntkToken(stack, principal);
+    const reply = await ask(stack.gatewayUrl, { token, purpose: principal.purpose, justification: 'regression test', query });
+    expect(reply.status).toBe(200);
+    expect(otherErrors(reply)).toEqual([]);
+    return reply;
+  }
+
+  test('(a) containers reached from a police investigation under a purpose Customs grants nothing for are dropped from the list', async () => {
+    const reply = await askAs(NL_POLICE_TERRORISM, `{ investigation(localId: "${INVESTIGATION}") { codeName containers { number } } }`);
+    // The investigation is the police's own; its containers are Customs' rows, and Customs releases none of its fields for terrorism.
+    expect(reply.body.data).toEqual({ investigation: { codeName: 'BANAANSCHIL', containers: [] } });
+    expect(forbiddenByPath(reply)).toEqual({});
+  });
+
+  test('(b) a list of { __typename } does not reveal how many rows were withheld', async () => {
+    const reply = await askAs(NL_POLICE_TERRORISM, `{ investigation(localId: "${INVESTIGATION}") { containers { __typename } } }`);
+    expect(reply.body.data).toEqual({ investigation: { containers: [] } });
+    expect(forbiddenByPath(reply)).toEqual({});
+  });
+
+  test('(c) a root lookup of a withheld row selecting only __typename answers null with FORBIDDEN, not the type', async () => {
+    const reply = await askAs(EUROPOL_ANALYST, `{ container(number: "${UNFLAGGED_CONTAINER}") { __typename } }`);
+    expect(reply.body.data).toEqual({ container: null });
+    expect(forbiddenByPath(reply)).toEqual({ container: 'NOT_RELEASABLE' });
+  });
+});
