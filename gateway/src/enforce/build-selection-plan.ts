@@ -7,7 +7,7 @@
 import type { RowRules, SupergraphFacts } from '../policy/types';
 import type { Condition, DeniedFieldPlan, FieldPlan, SelectionPlan, TypePlan } from './enforcement-plan';
 import { TYPENAME_ALIAS, keyAlias, labelAlias } from './injected-aliases';
-import { injectableKeyFields } from './injections';
+import { injectableKeyFields, needsLabel } from './injections';
 import type { RawOutcome, RawSelection } from './raw-selection';
 import type { GraphQLObjectType } from 'graphql';
 
@@ -77,9 +77,8 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
   const injectedAliases: string[] = [];
   if (injected && abstract) injectedAliases.push(TYPENAME_ALIAS);
   let row: TypePlan['row'];
-  if (injected && rowConditional) {
-    const rules = ctx.rowRules(t.name);
-    if (!rules) throw new Error(`enforcement: ${t.name} has row-conditional fields but no row rules`);
+  const rules = injected ? ctx.rowRules(t.name) : undefined;
+  if (injected && needsLabel(rules, rowConditional, t.name)) {
     row = { alias: labelAlias(t.name, abstract), rules };
     injectedAliases.push(row.alias);
   }

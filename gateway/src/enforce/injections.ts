@@ -1,6 +1,6 @@
 /**
- * The selections enforcement adds to a rewritten selection set: the row label where a kept
- * field depends on the row, the entity key fields (so released entities and withheld rows are
+ * The selections enforcement adds to a rewritten selection set: the row label wherever rows of a
+ * labelled type may be withheld or a kept field depends on the row, the entity key fields (so released entities and withheld rows are
  * audited by key), and `__typename` where the static type is abstract — all under reserved
  * aliases, so nothing the client wrote is ever taken for them.
  *
@@ -78,6 +78,18 @@ function labelSelection(type: GraphQLObjectType, rules: RowRules, alias: string)
   return aliasedField(alias, rules.labelField, selections);
 }
 
+/**
+ * Whether rows of `typeName` at this position need their label read: when a kept field depends
+ * on the row, and — whatever was selected, `__typename` alone included — whenever the profile
+ * can withhold such rows. {@link buildSelectionPlan} asks the same question, so the plan checks
+ * exactly the labels that are fetched.
+ */
+export function needsLabel(rules: RowRules | undefined, rowConditional: boolean, typeName: string): rules is RowRules {
+  if (!rowConditional && !rules?.canHideRows) return false;
+  if (!rules) throw new Error(`enforcement: ${typeName} has row-conditional fields but no row rules`);
+  return true;
+}
+
 /** The injected selections for one rewritten selection set. */
 export function injectionsFor(
   facts: SupergraphFacts,
@@ -88,14 +100,10 @@ export function injectionsFor(
   if (raw.abstract) out.push(aliasedField(TYPENAME_ALIAS, '__typename'));
   for (const t of raw.runtime) {
     const { kept, rowConditional } = keptFor(raw, t.name);
-    if (!kept) continue;
+    const rules = rowRules(t.name);
     const perType: SelectionNode[] = [];
-    if (rowConditional) {
-      const rules = rowRules(t.name);
-      if (!rules) throw new Error(`enforcement: ${t.name} has row-conditional fields but no row rules`);
-      perType.push(labelSelection(t, rules, labelAlias(t.name, raw.abstract)));
-    }
-    for (const k of injectableKeyFields(facts, t) ?? []) perType.push(aliasedField(keyAlias(t.name, k, raw.abstract), k));
+    if (needsLabel(rules, rowConditional, t.name)) perType.push(labelSelection(t, rules, labelAlias(t.name, raw.abstract)));
+    if (kept) for (const k of injectableKeyFields(facts, t) ?? []) perType.push(aliasedField(keyAlias(t.name, k, raw.abstract), k));
     if (perType.length === 0) continue;
     if (raw.abstract) {
       out.push({

@@ -16,8 +16,8 @@ function toPublic(d: InternalDecision): FieldDecision {
   return d;
 }
 
-/** Row rules of a labelled object type for `subject` (see `row-rules.ts`), uncached. */
-export function typeRowRules(model: PolicyModel, subject: Subject, typeName: string): (RowRules & { readonly canHideRows: boolean }) | undefined {
+/** Row rules of a labelled object type for `subject` (see `row-rules.ts`), uncached; undefined for unlabelled types. */
+export function typeRowRules(model: PolicyModel, subject: Subject, typeName: string): RowRules | undefined {
   const type = model.supergraph.types.get(typeName);
   if (!type || type.kind !== 'object' || !type.labelled) return undefined;
   const all = new Map<string, InternalDecision>();
@@ -33,7 +33,7 @@ export function typeRowRules(model: PolicyModel, subject: Subject, typeName: str
 /** Builds a profile; decisions are computed on first use and kept. */
 export function createAccessProfile(model: PolicyModel, subject: Subject, key: string): AccessProfile {
   const decisions = new Map<string, Map<string, FieldDecision>>();
-  const rowRulesByType = new Map<string, (RowRules & { readonly canHideRows: boolean }) | undefined>();
+  const rowRulesByType = new Map<string, RowRules | undefined>();
 
   const rowRules = (typeName: string) => {
     if (rowRulesByType.has(typeName)) return rowRulesByType.get(typeName);

@@ -45,24 +45,36 @@ function subjectOf(model: PolicyModel, principal: Principal, purpose: DeclaredPu
 const part = (s: string): string => `${s.length}:${s}`;
 
 /** Members of a set in a stable order (most principals hold zero or one role / case: no sort then). */
-function sorted(set: ReadonlySet<string>): string {
+function sorted(set: ReadonlySet<unknown>): string {
   if (set.size === 0) return '0;';
-  if (set.size === 1) return `1;${part(set.values().next().value ?? '')}`;
-  return `${set.size};${[...set].sort().map(part).join('')}`;
+  const items = [...set].map((v) => part(String(v)));
+  if (items.length > 1) items.sort();
+  return `${set.size};${items.join('')}`;
 }
 
-/** The profile key: equal keys ⇒ identical decisions. Every part is length-prefixed (collision-free). */
+/**
+ * The profile key, derived from the very {@link Subject} the decisions read: every attribute of
+ * it, by name, in name order — the instant `at` replaced by its validity epoch (decisions change
+ * only at an agreement's start or end). A new attribute added to `Subject` joins the key by
+ * construction, so two principals can never share a profile by an omission here.
+ */
+export function subjectKey(model: PolicyModel, subject: Subject): string {
+  let key = `${part(model.version)}`;
+  for (const name of Object.keys(subject).sort()) {
+    const value: unknown = subject[name as keyof Subject];
+    key += part(name);
+    if (name === 'at') key += `e${validityEpoch(model.validityBoundaries, subject.at)};`;
+    else if (typeof value === 'string') key += `s${part(value)}`;
+    else if (typeof value === 'number') key += `n${part(String(value))}`;
+    else if (value instanceof Set) key += `S${sorted(value)}`;
+    else throw new Error(`policy: subject attribute ${name} has no key encoding`);
+  }
+  return key;
+}
+
+/** The profile key of (principal, purpose, at): equal keys ⇒ identical decisions. */
 export function profileKey(model: PolicyModel, principal: Principal, purpose: DeclaredPurpose, at: Date): string {
-  return (
-    model.version +
-    validityEpoch(model.validityBoundaries, at.getTime()) +
-    '|' +
-    part(principal.agency) +
-    part(principal.clearance) +
-    part(purpose.code) +
-    sorted(principal.roles) +
-    sorted(principal.cases)
-  );
+  return subjectKey(model, subjectOf(model, principal, purpose, at));
 }
 
 /** Compiles a checked policy model. */
@@ -75,7 +87,8 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
     version: model.version,
     facts,
     profileFor(principal, purpose, at) {
-      const key = profileKey(model, principal, purpose, at);
+      const subject = subjectOf(model, principal, purpose, at);
+      const key = subjectKey(model, subject);
       const cached = profiles.get(key);
       if (cached) {
         // Refresh recency: Map iteration order is insertion order.
@@ -83,13 +96,19 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
         profiles.set(key, cached);
         return cached;
       }
-      const profile = createAccessProfile(model, subjectOf(model, principal, purpose, at), key);
+      const profile = createAccessProfile(model, subject, key);
       profiles.set(key, profile);
       if (profiles.size > maxProfiles) {
         const oldest = profiles.keys().next().value;
         if (oldest !== undefined) profiles.delete(oldest);
       }
       return profile;
+    },
+    explainRow(principal, purpose, at, typeName, label) {
+      const rules = typeRowRules(model, subjectOf(model, principal, purpose, at), typeName);
+      const verdict = rules?.evaluate(label);
+      if (!verdict || verdict.visible) return { visible: true };
+      return { visible: false, reason: verdict.reason, secret: verdict.secret };
     },
     explain(principal, purpose, at, typeName, fieldName, label) {
       return explain(model, subjectOf(model, principal, purpose, at), typeName, fieldName, label);

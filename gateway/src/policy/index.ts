@@ -17,6 +17,7 @@ export type {
   RowFieldVerdict,
   RowLabel,
   RowRules,
+  RowExplanation,
   RowVerdict,
   SupergraphFacts,
 } from './types';

@@ -66,59 +66,73 @@ function subfieldsFor(candidates: readonly RowCandidate[]): string[] {
 }
 
 /**
- * Row rules for one type given the subject's decision on each of its fields, or
- * undefined when no field depends on the row.
+ * Row rules for one labelled type given the subject's decision on each of its fields. Built for
+ * every labelled type whatever the grants, so that whether a row is checked never depends on
+ * which grants happen to exist: a row is visible only when at least one field its owner
+ * resolves (`governed`) is released on it. When the owner grants nothing at all, every row is
+ * withheld, and silently (`secret`): no agreement says its existence may be known.
  */
 export function buildRowRules(
   ownerOnlyHandling: ReadonlySet<string>,
   subject: Subject,
   decisions: ReadonlyMap<string, InternalDecision>,
   governed: ReadonlySet<string>,
-): (RowRules & { readonly canHideRows: boolean }) | undefined {
+): RowRules {
   // Distinct candidates, each evaluated once per label however many fields share it.
   const candidates: RowCandidate[] = [];
   const slot = new Map<RowCandidate['grant'], number>();
   const fieldSlots = new Map<string, number[]>();
   const fixed = new Map<string, RowFieldVerdict>();
+  /** Slots of candidates on the owner's fields: only these can make a row visible. */
+  const governedSlots = new Set<number>();
   // Fields of the row's owner released whatever the label: then the row is always visible.
   let unconditionalGoverned = 0;
+  /** Why the owner releases nothing whatever the label (the first governed static denial). */
+  let ownerDenial: DenyReason | undefined;
   for (const [field, d] of decisions) {
     if (d.effect === 'allow') {
       fixed.set(field, { allowed: true, grant: d.grant });
       if (governed.has(field)) unconditionalGoverned++;
     } else if (d.effect === 'deny') {
       fixed.set(field, { allowed: false, reason: d.reason });
+      if (governed.has(field)) ownerDenial ??= d.reason;
     } else {
-      fieldSlots.set(
-        field,
-        d.candidates.map((c) => {
-          let i = slot.get(c.grant);
-          if (i === undefined) {
-            i = candidates.length;
-            candidates.push(c);
-            slot.set(c.grant, i);
-          }
-          return i;
-        }),
-      );
+      const slots = d.candidates.map((c) => {
+        let i = slot.get(c.grant);
+        if (i === undefined) {
+          i = candidates.length;
+          candidates.push(c);
+          slot.set(c.grant, i);
+        }
+        return i;
+      });
+      fieldSlots.set(field, slots);
+      if (governed.has(field)) for (const i of slots) governedSlots.add(i);
     }
   }
-  if (candidates.length === 0) return undefined;
   const notInPolicy: RowFieldVerdict = { allowed: false, reason: 'NOT_IN_POLICY' };
   const metaAllowed: RowFieldVerdict = { allowed: true, grant: META_GRANT };
+  const alwaysVisible = unconditionalGoverned > 0;
+  const ownerSlots = [...governedSlots];
+  // No grant of the owner can apply to this subject: nothing may say the row exists.
+  const noAgreement = !alwaysVisible && ownerSlots.length === 0;
+  const secretCandidates = ownerSlots.some((i) => candidates[i]?.grant.rows?.existenceSecret === true);
+  const withheldAlways: RowVerdict = { visible: false, reason: ownerDenial ?? 'NO_AGREEMENT', secret: true };
 
   return {
-    // Rows may be withheld whole: then every field of the type, even one released whatever
-    // the label (a field another agency contributes), is only released on visible rows.
-    canHideRows: unconditionalGoverned === 0,
+    canHideRows: !alwaysVisible,
     labelField: LABEL_FIELD,
     labelSubfields: subfieldsFor(candidates),
     evaluate(label: RowLabel): RowVerdict {
+      if (noAgreement) return withheldAlways;
       const failures = candidates.map((c) => rowFailure(ownerOnlyHandling, subject, c, label));
-      const passes = failures.some((f) => f === undefined);
-      if (!passes && unconditionalGoverned === 0) {
-        const secret = candidates.some((c) => c.grant.rows?.existenceSecret === true);
-        return { visible: false, reason: secret ? 'ROW_SECRET' : (failures[0]?.reason ?? 'NO_AGREEMENT'), secret };
+      if (!alwaysVisible && !ownerSlots.some((i) => failures[i] === undefined)) {
+        const first = ownerSlots[0] === undefined ? undefined : failures[ownerSlots[0]];
+        return {
+          visible: false,
+          reason: secretCandidates ? 'ROW_SECRET' : (first?.reason ?? 'NO_AGREEMENT'),
+          secret: secretCandidates,
+        };
       }
       return {
         visible: true,

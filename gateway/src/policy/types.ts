@@ -52,8 +52,14 @@ export type RowVerdict =
       secret: boolean;
     };
 
-/** How rows of one type are checked. */
+/** How rows of one labelled type are checked. */
 export interface RowRules {
+  /**
+   * Whether a row of the type can be withheld for this profile (no field of its owner is
+   * released whatever the label). Then every row is checked, whatever the selection — even
+   * `{ __typename }` alone —, so neither a row's existence nor a list's length escapes.
+   */
+  readonly canHideRows: boolean;
   /** Field on the type holding its label (`label`). */
   readonly labelField: string;
   /** The RecordLabel subfields the checks need. */
@@ -71,7 +77,7 @@ export interface AccessProfile {
    * (`field('Mutation', name)`): whether a mutation field may run at all.
    */
   field(typeName: string, fieldName: string): FieldDecision;
-  /** Row rules for a type, or undefined when no field of it depends on the row. */
+  /** Row rules of a labelled type (every labelled type has them); undefined for an unlabelled type. */
   rowRules(typeName: string): RowRules | undefined;
 }
 
@@ -117,12 +123,21 @@ export interface Explanation {
   readonly steps: readonly ExplanationStep[];
 }
 
+/** Whether one row is visible, and if not why (and whether even its existence is secret). */
+export type RowExplanation = { readonly visible: true } | { readonly visible: false; readonly reason: DenyReason; readonly secret: boolean };
+
 /** A compiled, immutable policy. */
 export interface CompiledPolicy {
   /** Hash of the policy files' contents, sorted by path. */
   readonly version: string;
   readonly facts: SupergraphFacts;
   profileFor(principal: Principal, purpose: DeclaredPurpose, at: Date): AccessProfile;
+  /**
+   * Whether a row of `typeName` carrying `label` is visible at all for (principal, purpose, at):
+   * the row-level half of the decision, for the policy-test runner, `pactum policy explain` and
+   * the need-to-know oracle. Unlabelled types are always visible.
+   */
+  explainRow(principal: Principal, purpose: DeclaredPurpose, at: Date, typeName: string, label: RowLabel): RowExplanation;
   /** For the policy-test runner and `pactum policy explain`: the full story of one decision. */
   explain(
     principal: Principal,

@@ -1,3 +1,5 @@
+import { subjectKey } from '../compile-policy';
+import type { Subject } from '../decide-field';
 import { loadPolicy, type LoadedPolicy } from '../load-policy';
 import type { RowLabel } from '../types';
 import { fixtureRegistries, fixtureSupergraph, principal, writePolicyDir } from './helpers/fixture-policy';
@@ -27,17 +29,37 @@ afterAll(() => cleanup());
 const be = principal('BE-POLICE', ['investigator']);
 
 describe('field decisions (one per reason code)', () => {
-  it('an unconditional field stays unconditional where the owner releases some field whatever the label', () => {
-    // NL-POLICE reads Seizure.note (its own) and no customs field of Seizure: no row rules, rows never hidden.
+  it('a row whose owner grants nothing is withheld whole, silently, even where the principal reads its own field on it', () => {
+    // NL-POLICE reads Seizure.note (its own contribution) but customs, the owner of Seizure rows,
+    // grants NL-POLICE nothing: the rows are withheld whatever the label, and so is `note` on them.
     const p = policy.profileFor(principal('NL-POLICE'), drugs, IN_FORCE);
-    expect(p.rowRules('Seizure')).toBeUndefined();
-    expect(p.field('Seizure', 'note').effect).toBe('allow');
+    const rules = p.rowRules('Seizure');
+    expect(rules?.canHideRows).toBe(true);
+    expect(p.field('Seizure', 'note').effect).toBe('allow-if-row');
+    expect(rules?.evaluate(label())).toEqual({ visible: false, reason: 'NO_AGREEMENT', secret: true });
+    expect(rules?.evaluate(label({ owner: 'NL-POLICE', releasableTo: ['NL-POLICE'] }))).toEqual({ visible: false, reason: 'NO_AGREEMENT', secret: true });
+    expect(policy.explainRow(principal('NL-POLICE'), drugs, IN_FORCE, 'Seizure', label())).toEqual({ visible: false, reason: 'NO_AGREEMENT', secret: true });
   });
 
-  it('releases an own-data field unconditionally, naming agreement and grant', () => {
+  it('every labelled type has row rules, whatever the grants; unlabelled types have none', () => {
+    for (const agency of ['NL-POLICE', 'NL-CUSTOMS', 'BE-POLICE', 'XX-UNKNOWN']) {
+      const p = policy.profileFor(principal(agency), drugs, IN_FORCE);
+      for (const type of ['Container', 'Seizure', 'Investigation', 'Suspect']) expect(p.rowRules(type)).toBeDefined();
+      expect(p.rowRules('RecordLabel')).toBeUndefined();
+    }
+  });
+
+  it('a purpose no agreement covers withholds every row of the owner, silently', () => {
+    const p = policy.profileFor(be, { code: 'asset-recovery' }, IN_FORCE);
+    expect(p.rowRules('Container')?.evaluate(label())).toEqual({ visible: false, reason: 'PURPOSE_NOT_COVERED', secret: true });
+    expect(p.field('Container', 'number')).toEqual({ effect: 'deny', reason: 'PURPOSE_NOT_COVERED' });
+  });
+
+  it('releases an own-data field unconditionally, naming agreement and grant; the owner never loses its rows', () => {
     const p = policy.profileFor(principal('NL-CUSTOMS'), drugs, IN_FORCE);
     expect(p.field('Container', 'sizeType')).toEqual({ effect: 'allow', grant: { agreement: 'customs-own', grant: 'all' } });
-    expect(p.rowRules('Container')).toBeUndefined();
+    expect(p.rowRules('Container')?.canHideRows).toBe(false);
+    expect(p.rowRules('Container')?.evaluate(label({ releasableTo: [], handling: ['H2'] })).visible).toBe(true);
   });
 
   it('NO_AGREEMENT: a field no grant names', () => {
@@ -109,7 +131,11 @@ describe('field decisions (one per reason code)', () => {
 
   it('an entity field contributed by another subgraph belongs to that subgraph (external fields excluded)', () => {
     const police = policy.profileFor(principal('NL-POLICE'), drugs, IN_FORCE);
-    expect(police.field('Seizure', 'note')).toEqual({ effect: 'allow', grant: { agreement: 'police-own', grant: 'records' } });
+    // Released by police's own grant, on the rows customs lets police see (none here: see above).
+    expect(police.field('Seizure', 'note')).toEqual({ effect: 'allow-if-row' });
+    expect(policy.explain(principal('NL-POLICE'), drugs, IN_FORCE, 'Seizure', 'note').steps).toEqual(
+      expect.arrayContaining([expect.objectContaining({ agreement: 'police-own', grant: 'records', outcome: 'allowed' })]),
+    );
     expect(police.field('Seizure', 'id')).toEqual({ effect: 'deny', reason: 'NO_AGREEMENT' });
     expect(policy.facts.ownerSubgraph('Seizure', 'id')).toBe('customs');
     expect(policy.facts.ownerSubgraph('Seizure', 'note')).toBe('police');
@@ -152,7 +178,9 @@ describe('row rules', () => {
   });
 
   it('the owner reads its own H3 rows', () => {
-    expect(policy.profileFor(principal('NL-CUSTOMS'), drugs, IN_FORCE).rowRules('Seizure')).toBeUndefined();
+    const rules = policy.profileFor(principal('NL-CUSTOMS'), drugs, IN_FORCE).rowRules('Seizure');
+    expect(rules?.canHideRows).toBe(false);
+    expect(rules?.evaluate(label({ handling: ['H3'], handlingNote: 'controlled delivery' })).visible).toBe(true);
   });
 
   it('NOT_A_CASE_MEMBER: a JIT file for a principal outside the JIT', () => {
@@ -193,6 +221,29 @@ describe('row rules', () => {
 });
 
 describe('profiles', () => {
+  it('the key is derived from every attribute of the subject the decisions read (none can be left out)', () => {
+    const model = { version: 'v', validityBoundaries: [10, 20] } as unknown as Parameters<typeof subjectKey>[0];
+    const subject: Subject = { agency: 'A', roles: new Set(['r']), clearanceRank: 1, clearanceName: 'C', purpose: 'p', cases: new Set(['c']), at: 15 };
+    const base = subjectKey(model, subject);
+    const variants: Subject[] = [
+      { ...subject, agency: 'B' },
+      { ...subject, roles: new Set(['r', 's']) },
+      { ...subject, clearanceRank: 2 },
+      { ...subject, clearanceName: 'D' },
+      { ...subject, purpose: 'q' },
+      { ...subject, cases: new Set() },
+      { ...subject, at: 25 },
+    ];
+    const keys = variants.map((v) => subjectKey(model, v));
+    expect(new Set([base, ...keys]).size).toBe(variants.length + 1);
+    // Within one validity epoch the instant does not matter; set order never does.
+    expect(subjectKey(model, { ...subject, at: 19, roles: new Set(['r']) })).toBe(base);
+    // An attribute the key cannot encode stops the process rather than being skipped.
+    expect(() => subjectKey(model, { ...subject, extra: { nested: true } } as unknown as Subject)).toThrow(/no key encoding/);
+    // Case names cannot be forged to collide with another set.
+    expect(subjectKey(model, { ...subject, cases: new Set(['a', 'b']) })).not.toBe(subjectKey(model, { ...subject, cases: new Set(['a;1:b']) }));
+  });
+
   it('equal keys for equal (agency, roles, clearance, purpose, cases, validity epoch); the profile is reused', () => {
     const a = policy.profileFor(principal('BE-POLICE', ['investigator', 'analyst'], 'CONFIDENTIAL', ['JIT-7', 'NL-1']), drugs, IN_FORCE);
     const b = policy.profileFor(
