@@ -41,10 +41,15 @@ describe('need-to-know symptoms', () => {
   }
 
   test('(a) containers reached from a police investigation under a purpose Customs grants nothing for are dropped from the list', async () => {
-    const reply = await askAs(NL_POLICE_TERRORISM, `{ investigation(localId: "${INVESTIGATION}") { codeName containers { number } } }`);
-    // The investigation is the police's own; its containers are Customs' rows, and Customs releases none of its fields for terrorism.
+    // The investigation is the police's own; its containers are Customs' rows, and Customs releases none of its fields for
+    // terrorism. Selecting only the police's own field on them (Container.investigations) must not bring the rows back.
+    const reply = await askAs(NL_POLICE_TERRORISM, `{ investigation(localId: "${INVESTIGATION}") { codeName containers { investigations { localId } } } }`);
     expect(reply.body.data).toEqual({ investigation: { codeName: 'BANAANSCHIL', containers: [] } });
     expect(forbiddenByPath(reply)).toEqual({});
+    // Selecting a Customs field denies it statically: the list is refused whole, before any subgraph is asked.
+    const direct = await askAs(NL_POLICE_TERRORISM, `{ investigation(localId: "${INVESTIGATION}") { codeName containers { number } } }`);
+    expect(direct.body.data).toEqual({ investigation: { codeName: 'BANAANSCHIL', containers: null } });
+    expect(forbiddenByPath(direct)).toEqual({ 'investigation.containers': 'PURPOSE_NOT_COVERED' });
   });
 
   test('(b) a list of { __typename } does not reveal how many rows were withheld', async () => {
