@@ -1,5 +1,5 @@
 /**
- * Principals of the demo world (SCENARIO.md) that several end-to-end tests ask as, with the
+ * Principals of the demo world (docs/demo-world.md) that several end-to-end tests ask as, with the
  * claims of their development tokens: `stack.keys.token(NL_INVESTIGATOR)`.
  */
 import { EXAMPLE_PRINCIPAL } from '@pactum/gateway/src/cli/commands/dev-environment';

@@ -1,5 +1,5 @@
 /**
- * The fixed cast of SCENARIO.md: identifiers every subgraph's seed must contain so that a
+ * The fixed cast of the demo world (docs/demo-world.md): identifiers every subgraph's seed must contain so that a
  * newcomer's first ContainerDossier query tells the story across all four agencies.
  */
 

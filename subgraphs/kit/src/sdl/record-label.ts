@@ -1,6 +1,6 @@
 import { LabelError } from '../errors';
 
-/** A handling code flag (see SCENARIO.md). */
+/** A handling code: a set of flags, not a ranking (see docs/demo-world.md, "Labels"). */
 export type HandlingCode = 'H0' | 'H1' | 'H2' | 'H3';
 
 /** The standard record label every protected entity exposes as `label: RecordLabel!`. */

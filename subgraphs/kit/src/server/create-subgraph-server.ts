@@ -16,8 +16,9 @@ import { BodyTooLargeError, readBody } from './read-body';
 import type { Caller, CreateSubgraphServerOptions, RunningSubgraph, SubgraphContext } from './types';
 
 const ONE_MB = 1024 * 1024;
-// The gateway keeps sockets to subgraphs alive; Node's 5 s default would close them
-// under its feet and surface as "socket hang up" (PITFALLS.md). headersTimeout must exceed it.
+// The gateway keeps sockets to subgraphs alive; with Node's 5 s default the server would close
+// an idle socket the gateway is about to reuse, and the client would see "socket hang up" after
+// any quiet spell. The gateway's own idle timeout stays below this one. headersTimeout must exceed it.
 const KEEP_ALIVE_MS = 65_000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
