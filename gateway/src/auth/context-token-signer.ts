@@ -17,6 +17,7 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { ByteLruCache, defaultCacheBudget, estimateContextTokenBytes } from '../cache';
 import { ConfigError } from '../errors';
 import { publicJwkOf } from './ensure-gateway-keys';
 import { readPrivateJwkFile } from './key-files';
@@ -42,6 +43,8 @@ export type ContextTokenSignerOptions = ContextTokenKey & {
   readonly now?: () => Date;
   /** Most (subgraph, principal, purpose) tokens kept for reuse. Default 10 000; 0 disables reuse. */
   readonly memoSize?: number;
+  /** Most estimated bytes of tokens kept for reuse (≈ 0.6 kB each). Default: the `contextTokens` share of the cache budget. */
+  readonly memoBytes?: number;
 };
 
 /** What a context token says. */
@@ -70,7 +73,14 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
   const { privateKey, kid } = resolveKey(options);
   const now = options.now ?? (() => new Date());
   const memoSize = options.memoSize ?? 10_000;
-  const memo = new Map<string, { token: string; exp: number }>();
+  const memo =
+    memoSize > 0
+      ? new ByteLruCache<string, { token: string; exp: number }>({
+          maxEntries: memoSize,
+          maxBytes: options.memoBytes ?? defaultCacheBudget().contextTokens,
+          sizeOf: ({ token }, key) => estimateContextTokenBytes(key, token),
+        })
+      : undefined;
 
   return {
     async sign({ audience, principal, purpose }) {
@@ -78,7 +88,7 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
       const iat = Math.floor(now().getTime() / 1000);
       // Exactly the claims the token carries: two requests share a token only if it says the same of both.
       const key = `${audience}\u0000${principal.agency}\u0000${principal.subject}\u0000${purpose.code}\u0000${purpose.caseRef ?? ''}`;
-      const cached = memo.get(key);
+      const cached = memo?.get(key);
       if (cached && cached.exp - iat > ttl / 2) return cached.token;
 
       const exp = iat + ttl;
@@ -94,11 +104,7 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
         .setIssuedAt(iat)
         .setExpirationTime(exp)
         .sign(privateKey);
-      if (memoSize > 0) {
-        // Crude bound: dropping everything at the limit costs one signature per active caller.
-        if (memo.size >= memoSize) memo.clear();
-        memo.set(key, { token, exp });
-      }
+      memo?.set(key, { token, exp });
       return token;
     },
   };

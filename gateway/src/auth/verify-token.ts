@@ -8,6 +8,7 @@
  * members such as `jku`, `x5u` or `jwk` are never followed: keys come only from the registry.
  */
 import { errors as joseErrors, jwtVerify } from 'jose';
+import { ByteLruCache, defaultCacheBudget, estimateVerifiedTokenBytes } from '../cache';
 import { UnauthenticatedError } from '../errors';
 import { isAsymmetricAlgorithm } from './algorithms';
 import { createJwksSource, type JwksOptions, type JwksSource } from './jwks-source';
@@ -33,6 +34,11 @@ export interface TokenVerifierOptions {
    */
   readonly cacheSize?: number;
   /**
+   * Most estimated bytes of verified tokens remembered (token text and principal, ≈ 1 kB each).
+   * Default: the `verifiedTokens` share of the process's cache budget.
+   */
+  readonly cacheBytes?: number;
+  /**
    * How long a verified token is trusted without re-checking, in seconds (and never past its
    * `exp`). Bounds how late a key removed from the JWKS takes effect. Default 60.
    */
@@ -56,7 +62,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const now = options.now ?? (() => new Date());
   const cacheSize = options.cacheSize ?? 10_000;
   const cacheTtlMs = (options.cacheTtlSec ?? 60) * 1000;
-  const verified = new Map<string, { principal: Principal; until: number }>();
+  const verified =
+    cacheSize > 0
+      ? new ByteLruCache<string, { principal: Principal; until: number }>({
+          maxEntries: cacheSize,
+          maxBytes: options.cacheBytes ?? defaultCacheBudget().verifiedTokens,
+          sizeOf: ({ principal }, token) => estimateVerifiedTokenBytes(token, principalStrings(principal)),
+        })
+      : undefined;
   const sources = new Map<string, JwksSource>();
   for (const agency of options.registry.agencies) {
     const idp = agency.identityProvider;
@@ -119,27 +132,33 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (token.length > maxBytes || Buffer.byteLength(token, 'utf8') > maxBytes) {
         throw new UnauthenticatedError('token_too_large', `token exceeds ${maxBytes} bytes`);
       }
-      if (cacheSize > 0) {
+      if (verified) {
         const hit = verified.get(token);
         if (hit && now().getTime() < hit.until) return hit.principal;
         if (hit) verified.delete(token);
       }
       const { principal, exp } = await verifyUncached(token);
-      if (cacheSize > 0) {
+      if (verified) {
         const t = now().getTime();
         // Trusted until the earlier of the cache ttl and the token's own expiry (no tolerance added).
         const until = Math.min(t + cacheTtlMs, exp * 1000);
-        if (until > t) {
-          if (verified.size >= cacheSize) {
-            const oldest = verified.keys().next();
-            if (!oldest.done) verified.delete(oldest.value);
-          }
-          verified.set(token, { principal, until });
-        }
+        if (until > t) verified.set(token, { principal, until });
       }
       return principal;
     },
   };
+}
+
+/** The strings a principal keeps alive, for weighing a cache entry. */
+function* principalStrings(p: Principal): Iterable<string> {
+  yield p.subject;
+  yield p.agency;
+  yield p.issuer;
+  yield p.clearance;
+  yield* p.roles;
+  yield* p.purposes;
+  yield* p.cases;
+  if (p.tokenId !== undefined) yield p.tokenId;
 }
 
 function own(record: Record<string, unknown>, key: string): unknown {

@@ -12,12 +12,12 @@
  * validation errors only (`hideSchemaDetailsFromClientErrors`), not from variable coercion.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import { printSchema, type GraphQLSchema } from 'graphql';
+import { ByteLruCache, defaultCacheBudget, estimateSchemaBytes } from '../cache';
 import type { GatewayContextValue, PactumRequestContext } from '../context';
 import type { AccessProfile } from '../policy/types';
 import { answerIntrospection, introspectionRootFields } from './answer-introspection';
 import { filterSchema, profileVisibility } from './filter-schema';
-import { LruCache } from './lru-cache';
 
 /** Options of {@link filteredIntrospectionPlugin}. */
 export interface FilteredIntrospectionOptions {
@@ -28,6 +28,11 @@ export interface FilteredIntrospectionOptions {
   readonly profileFor?: (pactum: PactumRequestContext) => AccessProfile;
   /** Filtered schemas kept per API schema (by profile key); default 64. */
   readonly cacheSize?: number;
+  /**
+   * Most estimated bytes of filtered schemas kept (a filtered copy of the committed supergraph
+   * weighs ≈ 300 kB). Default: the `introspection` share of the process's cache budget.
+   */
+  readonly cacheBytes?: number;
 }
 
 const SUGGESTION = / ?Did you mean .+?\?(?=$|\n)/g;
@@ -35,15 +40,18 @@ const NOTHING_VISIBLE = (): boolean => false;
 
 /** The plugin (see the file comment). */
 export function filteredIntrospectionPlugin(options: FilteredIntrospectionOptions = {}): ApolloServerPlugin<GatewayContextValue> {
-  const bySchema = new WeakMap<GraphQLSchema, LruCache<string, GraphQLSchema>>();
+  const bySchema = new WeakMap<GraphQLSchema, ByteLruCache<string, GraphQLSchema>>();
   const cacheSize = options.cacheSize ?? 64;
+  const cacheBytes = options.cacheBytes ?? defaultCacheBudget().introspection;
 
   const filteredFor = (schema: GraphQLSchema, pactum: PactumRequestContext): GraphQLSchema => {
     const profile = options.profileFor?.(pactum);
     if (!profile) return filterSchema(schema, NOTHING_VISIBLE);
     let cache = bySchema.get(schema);
     if (!cache) {
-      cache = new LruCache(cacheSize);
+      // A filtered copy is never larger than the full schema: weigh every entry as the full one.
+      const sdlLength = printSchema(schema).length;
+      cache = new ByteLruCache({ maxEntries: cacheSize, maxBytes: cacheBytes, maxEntryBytes: cacheBytes, sizeOf: (_s, key) => estimateSchemaBytes(sdlLength, key) });
       bySchema.set(schema, cache);
     }
     let filtered = cache.get(profile.key);

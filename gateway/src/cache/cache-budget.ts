@@ -1,0 +1,66 @@
+/**
+ * How many bytes each cache of the gateway may hold, derived from the heap the process runs with
+ * (`v8.getHeapStatistics().heap_size_limit`: `--max-old-space-size`, i.e. `PACTUM_GATEWAY_HEAP_MB`,
+ * plus V8's young generation), so that all caches full together still leave the heap room to
+ * serve. Every cache takes its default bound from here; an option given explicitly wins.
+ *
+ * The share: caches together get {@link CACHE_HEAP_SHARE} of the heap. The rest is for serving —
+ * requests in flight (a ContainerDossier response with its subgraph results and audit record is
+ * a few hundred kB), the policy, the schema and the query planner (~40 MB after start-up), and
+ * the garbage V8 needs between collections to not thrash. The split follows what a miss costs
+ * and how much one entry weighs: a rewrite (parse + policy walk) and a query plan (the planner,
+ * the slowest step of all) are the most worth keeping.
+ */
+import v8 from 'node:v8';
+
+/** The part of the heap all caches together may fill. */
+export const CACHE_HEAP_SHARE = 0.4;
+
+/** Relative weight of each cache in the budget (sums to 100). */
+export const CACHE_WEIGHTS = {
+  /** Rewritten operations (enforce/rewrite-cache.ts). */
+  rewrites: 28,
+  /** @apollo/gateway's query plans. */
+  queryPlans: 18,
+  /** Access profiles (policy/compile-policy.ts). */
+  profiles: 16,
+  /** Apollo Server's parsed and validated documents. */
+  documents: 14,
+  /** Filtered introspection schemas, per profile. */
+  introspection: 10,
+  /** Verified bearer tokens (auth/verify-token.ts). */
+  verifiedTokens: 8,
+  /** Context tokens kept for reuse (auth/context-token-signer.ts). */
+  contextTokens: 3,
+  /** Automatic persisted queries' texts. */
+  persistedQueries: 3,
+} as const;
+
+export type CacheName = keyof typeof CACHE_WEIGHTS;
+
+/** Bytes per cache, and the figures they were derived from. */
+export type CacheBudget = Readonly<Record<CacheName, number>> & {
+  /** The heap ceiling the budget was derived from. */
+  readonly heapLimitBytes: number;
+  /** All caches together: `CACHE_HEAP_SHARE × heapLimitBytes`. */
+  readonly totalBytes: number;
+};
+
+/** Splits {@link CACHE_HEAP_SHARE} of `heapLimitBytes` between the caches by {@link CACHE_WEIGHTS}. */
+export function cacheBudget(heapLimitBytes: number = v8.getHeapStatistics().heap_size_limit): CacheBudget {
+  if (!(Number.isFinite(heapLimitBytes) && heapLimitBytes > 0)) throw new RangeError(`heap limit must be a positive number of bytes, got ${heapLimitBytes}`);
+  const totalBytes = Math.floor(heapLimitBytes * CACHE_HEAP_SHARE);
+  const weightSum = Object.values(CACHE_WEIGHTS).reduce((a, b) => a + b, 0);
+  const split = Object.fromEntries(
+    Object.entries(CACHE_WEIGHTS).map(([name, weight]) => [name, Math.floor((totalBytes * weight) / weightSum)]),
+  ) as Record<CacheName, number>;
+  return { ...split, heapLimitBytes, totalBytes };
+}
+
+let processBudget: CacheBudget | undefined;
+
+/** The budget of this process (computed once: the heap ceiling does not change while it runs). */
+export function defaultCacheBudget(): CacheBudget {
+  processBudget ??= cacheBudget();
+  return processBudget;
+}
