@@ -1,5 +1,9 @@
-import { runSubgraphMain } from '@pactum/subgraph-kit';
+import { hitReferenceTtlFromEnv, runSubgraphMain } from '@pactum/subgraph-kit';
 import { createPoliceSubgraph } from './create-police-subgraph';
 
-// `npm start -w @pactum/subgraph-police`: port 4001 unless PACTUM_POLICE_PORT / PORT say otherwise.
-void runSubgraphMain(createPoliceSubgraph, { name: 'police', port: 4001, envPrefix: 'POLICE' });
+// `npm start -w @pactum/subgraph-police`: port 4001 unless PACTUM_POLICE_PORT / PORT say otherwise;
+// hit references live PACTUM_HIT_REFERENCE_TTL_SEC seconds (default 24 h; a bad value stops the start).
+void runSubgraphMain(
+  async (settings) => createPoliceSubgraph({ ...settings, hitReferenceTtlSec: hitReferenceTtlFromEnv() }),
+  { name: 'police', port: 4001, envPrefix: 'POLICE' },
+);

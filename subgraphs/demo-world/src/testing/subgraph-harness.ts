@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { DocumentNode } from 'graphql';
-import { ALLOW_UNAUTHENTICATED, createStoreSubgraph, type GraphQLResolverMap, type RunningSubgraph, type Store, type SubgraphContext } from '@pactum/subgraph-kit';
+import type { IncomingMessage } from 'node:http';
+import {
+  ALLOW_UNAUTHENTICATED, createStoreSubgraph, type AuthenticateHook, type Caller, type GraphQLResolverMap, type RunningSubgraph, type Store, type SubgraphContext,
+} from '@pactum/subgraph-kit';
 
 /**
  * Test harness shared by the four agency subgraphs' tests (not part of any runtime path):
@@ -47,32 +50,51 @@ export interface SubgraphParts {
   resolvers: GraphQLResolverMap<SubgraphContext>;
   migrations: string[];
   seed: (db: Database.Database) => void;
+  /** Who the subgraph takes the caller to be; default `ALLOW_UNAUTHENTICATED` (no caller). See {@link callerFromTestHeader}. */
+  authenticate?: AuthenticateHook;
 }
+
+/** The request header {@link callerFromTestHeader} reads the caller's agency from. */
+export const TEST_AGENCY_HEADER = 'x-test-agency';
+
+/**
+ * A stand-in for the gateway context-token verifier, for harness tests of what depends on the
+ * caller (hit references are issued per agency): the agency is the `x-test-agency` header,
+ * `NL-CUSTOMS` when absent. Test-only: a real subgraph trusts nothing but the gateway's token.
+ */
+export const callerFromTestHeader: AuthenticateHook = async (req: IncomingMessage): Promise<Caller> => {
+  const header = req.headers[TEST_AGENCY_HEADER];
+  return { subject: 'harness', agency: typeof header === 'string' && header !== '' ? header : 'NL-CUSTOMS', purpose: 'test' };
+};
 
 /** A served subgraph with its store exposed (statement counts) and a GraphQL client. */
 export interface Harness {
   store: Store;
   running: RunningSubgraph;
-  /** POSTs a GraphQL request and returns the parsed JSON body. */
-  request<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>;
+  /** POSTs a GraphQL request (with extra `headers`, e.g. {@link TEST_AGENCY_HEADER}) and returns the parsed JSON body. */
+  request<T = unknown>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>;
   stop(): Promise<void>;
 }
 
-/** Serves the subgraph over an in-memory, seeded store on a free port, answering anyone (`ALLOW_UNAUTHENTICATED`). */
+/** Serves the subgraph over an in-memory, seeded store on a free port, answering anyone (`ALLOW_UNAUTHENTICATED`) unless `parts.authenticate` says otherwise. */
 export async function startHarness(parts: SubgraphParts): Promise<Harness> {
   const running = await createStoreSubgraph({
     ...parts,
     port: 0,
     dbFile: ':memory:',
     // Tests call the subgraph directly, without a gateway to mint context tokens.
-    authenticate: ALLOW_UNAUTHENTICATED,
+    authenticate: parts.authenticate ?? ALLOW_UNAUTHENTICATED,
   });
   const store = running.store;
   return {
     store,
     running,
-    async request(query, variables) {
-      const response = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    async request(query, variables, headers = {}) {
+      const response = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
       return (await response.json()) as never;
     },
     stop: () => running.stop(),

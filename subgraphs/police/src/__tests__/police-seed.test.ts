@@ -15,6 +15,10 @@ describe('police seed', () => {
     expect(second).toBe(first);
   });
 
+  it('holds no hit references: they are random and issued when a hit is answered', () => {
+    expect(countRows(db, 'hit_refs')).toBe(0);
+  });
+
   it('meets the minimum sizes', () => {
     expect(countRows(db, 'investigations')).toBeGreaterThanOrEqual(100);
     expect(countRows(db, 'suspects')).toBeGreaterThanOrEqual(300);

@@ -31,7 +31,7 @@ export const investigationsByContainer = defineLoader<string, (InvestigationRow 
 export const assetsByInvestigation = defineLoader<InvestigationKey, SeizedAssetRow[]>('Investigation.seizedAssets', (db) =>
   rowsGroupedByKey<InvestigationKey, SeizedAssetRow>(db, `SELECT * FROM seized_assets WHERE (agency, local_id) IN (${KEYS}) ORDER BY id`, keyOf));
 
-/** The container hit reference, for containers police hold an interest in (no row: no hit). */
-export const containerHit = defineLoader<string, { record_id: string; reference: string } | null>('Container.policeHit', (db) =>
-  rowsByKey<string, { record_id: string; reference: string }>(db, "SELECT record_id, reference FROM hit_refs WHERE kind = 'container' AND record_id IN (SELECT value FROM json_each(?))",
-    (r: { record_id: string }) => r.record_id));
+/** Whether police hold an interest in a container (an investigation concerns it): the container hit. */
+export const containerOfInterest = defineLoader<string, { container_number: string } | null>('Container.policeHit', (db) =>
+  rowsByKey<string, { container_number: string }>(db, 'SELECT DISTINCT container_number FROM investigation_containers WHERE container_number IN (SELECT value FROM json_each(?))',
+    (r: { container_number: string }) => r.container_number));

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ibanFor, labelToRow, type RecordLabel } from '@pactum/subgraph-kit';
 import { demoWorld, Prng, type WorldInvestigation } from '@pactum/demo-world';
-import { nameKey, policeHitReference } from './hit-reference';
+import { nameKey } from './name-key';
 import { policeLabel, storyInvestigationLabel } from './police-label';
 
 /** Fixed seed of the police-specific details. */
@@ -16,8 +16,9 @@ export function suspectId(personKey: number): string {
 
 /**
  * Fills an empty police store: 100 investigations (the two story ones first), 300 suspects,
- * the containers each investigation concerns, seized assets with valid IBANs, and the
- * opaque hit references. Deterministic; the kit runs it in one transaction.
+ * the containers each investigation concerns and seized assets with valid IBANs.
+ * Deterministic; the kit runs it in one transaction. No hit references: those are random and
+ * issued when a hit is answered (see `POLICE_HIT_REFERENCES`).
  */
 export function seedPolice(db: Database.Database): void {
   const world = demoWorld();
@@ -35,21 +36,16 @@ export function seedPolice(db: Database.Database): void {
     container: db.prepare("INSERT INTO investigation_containers (agency, local_id, container_number) VALUES ('NL-POLICE', ?, ?)"),
     asset: db.prepare(`INSERT INTO seized_assets (id, agency, local_id, kind, iban, description, value_eur, owner, handling, handling_note, releasable_to, case_refs, europol_support)
       VALUES (@id, 'NL-POLICE', @localId, @kind, @iban, @description, @valueEur, @owner, @handling, @handling_note, @releasable_to, @case_refs, @europol_support)`),
-    hit: db.prepare('INSERT INTO hit_refs (reference, kind, record_id) VALUES (?, ?, ?)'),
   };
 
   const suspectLabel = new Map<number, RecordLabel>();
-  const hitContainers = new Set<string>();
   let assetNo = 0;
   world.investigations.forEach((inv: WorldInvestigation, i) => {
     const jitMembers = inv.jit ? jitMembersOf.get(inv.jit) ?? [] : [];
     const label = storyInvestigationLabel(inv) ?? policeLabel(rng, inv, jitMembers);
     const status = i < 2 ? 'OPEN' : rng.pick(['OPEN', 'OPEN', 'OPEN', 'SUSPENDED', 'CLOSED']);
     ins.investigation.run({ ...inv, status, ...labelToRow(label) });
-    for (const number of inv.containers) {
-      ins.container.run(inv.localId, number);
-      hitContainers.add(number);
-    }
+    for (const number of inv.containers) ins.container.run(inv.localId, number);
     for (const key of inv.suspects) {
       // A person in two investigations keeps the label of the first (their police file).
       if (!suspectLabel.has(key)) suspectLabel.set(key, { ...policeLabel(rng, inv, jitMembers, 0.25), caseRefs: label.caseRefs });
@@ -74,10 +70,8 @@ export function seedPolice(db: Database.Database): void {
       id, name: p.name, nameKey: nameKey(p.name), dateOfBirth: p.dateOfBirth, nationality: p.nationality,
       documents: JSON.stringify(p.documentNumbers), role: rng.pick(ROLES), ...labelToRow(label),
     });
-    ins.hit.run(policeHitReference('person', id), 'person', id);
   }
   world.investigations.forEach((inv) => inv.suspects.forEach((key) => ins.link.run(inv.localId, suspectId(key))));
-  for (const number of [...hitContainers].sort()) ins.hit.run(policeHitReference('container', number), 'container', number);
 }
 
 /** A BBAN of the right shape for the country (bank codes are invented). */
