@@ -5,4 +5,3 @@ export { POLICE_HIT_REFERENCES } from './resolvers/police-hit-references';
 export { createPoliceSubgraph, type PoliceSubgraphOptions } from './create-police-subgraph';
 export { policeMigrations } from './store/migrations';
 export { seedPolice, POLICE_SEED, suspectId } from './seed/seed-police';
-export { nameKey } from './seed/name-key';

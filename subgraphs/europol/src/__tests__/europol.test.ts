@@ -1,7 +1,12 @@
 import { labelFromRow, openStore, type LabelRow } from '@pactum/subgraph-kit';
 import { STORY_CONTAINERS } from '@pactum/demo-world';
-import { contentHashesOfTwoSeeds, countRows, entitiesStatementCount, startHarness, type Harness } from '@pactum/demo-world/testing';
-import { europolMigrations, resolvers, seedEuropol, typeDefs } from '../index';
+import { callerFromTestHeader, contentHashesOfTwoSeeds, countRows, entitiesStatementCount, startHarness, TEST_AGENCY_HEADER, type Harness } from '@pactum/demo-world/testing';
+import { createEuropolResolvers, europolMigrations, seedEuropol, typeDefs } from '../index';
+
+const T0 = Date.parse('2026-06-01T12:00:00.000Z');
+const DAY = 24 * 60 * 60 * 1000;
+let clock = T0;
+const as = (agency: string) => ({ [TEST_AGENCY_HEADER]: agency });
 
 const seeded = () => openStore({ file: ':memory:', migrations: europolMigrations, seed: seedEuropol });
 
@@ -15,6 +20,8 @@ describe('europol seed', () => {
     expect(countRows(store.db, 'siena_messages')).toBeGreaterThanOrEqual(500);
     expect(countRows(store.db, 'intelligence_reports')).toBeGreaterThanOrEqual(500);
     expect(countRows(store.db, 'ocg_members')).toBeGreaterThanOrEqual(100);
+    // References are random and issued when a hit is answered, never seeded.
+    expect(countRows(store.db, 'hit_refs')).toBe(0);
   });
 
   it('has messages and intelligence about every story container, and varied labels', () => {
@@ -32,9 +39,13 @@ describe('europol seed', () => {
 describe('europol subgraph over HTTP', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ name: 'europol', typeDefs, resolvers, migrations: europolMigrations, seed: seedEuropol });
+    const resolvers = createEuropolResolvers({ now: () => new Date(clock) });
+    h = await startHarness({ name: 'europol', typeDefs, resolvers, migrations: europolMigrations, seed: seedEuropol, authenticate: callerFromTestHeader });
   });
   afterAll(() => h.stop());
+  beforeEach(() => {
+    clock = T0;
+  });
 
   it('contributes messages, intelligence and a hit to a container, and support to an investigation', async () => {
     const body = await h.request<{ _entities: Record<string, unknown>[] }>(
@@ -42,24 +53,52 @@ describe('europol subgraph over HTTP', () => {
         ... on Container { sienaMessages { id fromAgency } intelligenceReports { sourceReliability } europolHit { hit reference } }
         ... on Investigation { europolSupport analysisProject { id } } } }`,
       { r: [{ __typename: 'Container', number: 'MSCU1234566' }, { __typename: 'Investigation', agency: 'NL-POLICE', localId: 'NL-ONB-2024-0456' },
-        { __typename: 'Investigation', agency: 'NL-POLICE', localId: 'NL-ONB-1999-0000' }] },
+        { __typename: 'Investigation', agency: 'NL-POLICE', localId: 'NL-ONB-1999-0000' }, { __typename: 'Container', number: 'MSCU1234545' }] },
     );
     expect(body.errors).toBeUndefined();
-    const [container, supported, unknown] = body.data?._entities ?? [];
+    const [container, supported, unknown, unmentioned] = body.data?._entities ?? [];
     expect((container?.['sienaMessages'] as unknown[]).length).toBeGreaterThan(0);
-    expect((container?.['europolHit'] as { hit: boolean; reference: string }).reference).toMatch(/^HIT-EPL-[0-9A-F]{16}$/);
+    expect((container?.['europolHit'] as { hit: boolean; reference: string }).reference).toMatch(/^HIT-EPL-[A-Z2-7]{32}$/);
+    expect(unmentioned?.['europolHit']).toEqual({ hit: false, reference: null });
     expect(supported).toEqual({ europolSupport: true, analysisProject: { id: 'AP-COLA' } });
     expect(unknown).toEqual({ europolSupport: false, analysisProject: null });
   });
 
-  it('answers a person hit and its follow-up', async () => {
-    const m = h.store.db.prepare("SELECT id, name, date_of_birth FROM ocg_members WHERE id = 'EPL-P-00001'").get() as { id: string; name: string; date_of_birth: string };
-    const hit = await h.request<{ europolPersonHit: { hit: boolean; reference: string } }>('query ($n: String!, $d: LocalDate!) { europolPersonHit(name: $n, dateOfBirth: $d) { hit reference } }', { n: m.name, d: m.date_of_birth });
+  const MEMBER = "SELECT id, name, date_of_birth FROM ocg_members WHERE id = 'EPL-P-00001'";
+  const personHit = async (agency: string) => {
+    const m = h.store.db.prepare(MEMBER).get() as { id: string; name: string; date_of_birth: string };
+    const hit = await h.request<{ europolPersonHit: { hit: boolean; reference: string } }>(
+      'query ($n: String!, $d: LocalDate!) { europolPersonHit(name: $n, dateOfBirth: $d) { hit reference } }', { n: m.name, d: m.date_of_birth }, as(agency));
     expect(hit.data?.europolPersonHit.hit).toBe(true);
-    const follow = await h.request<{ europolHitFollowUp: { id: string } }>('query ($r: String!) { europolHitFollowUp(reference: $r) { id } }', { r: hit.data?.europolPersonHit.reference });
-    expect(follow.data?.europolHitFollowUp).toEqual({ id: m.id });
-    const bad = await h.request('{ europolPersonHit(name: "x", dateOfBirth: "31-12-1990") { hit } }');
+    return hit.data?.europolPersonHit.reference ?? '';
+  };
+  const followUp = (reference: string, agency: string) =>
+    h.request<{ europolHitFollowUp: { id: string } | null }>('query ($r: String!) { europolHitFollowUp(reference: $r) { id } }', { r: reference }, as(agency));
+
+  it('answers a person hit with a reference issued to the asking agency, and its follow-up', async () => {
+    const reference = await personHit('NL-CUSTOMS');
+    expect(reference).toMatch(/^HIT-EPL-[A-Z2-7]{32}$/);
+    expect((await followUp(reference, 'NL-CUSTOMS')).data?.europolHitFollowUp).toEqual({ id: 'EPL-P-00001' });
+    expect(await personHit('NL-CUSTOMS')).toBe(reference);
+    expect(await personHit('NL-POLICE')).not.toBe(reference);
+    const bad = await h.request('{ europolPersonHit(name: "x", dateOfBirth: "31-12-1990") { hit } }', {}, as('NL-CUSTOMS'));
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers a guessed, expired, other agency\'s or malformed reference exactly like an unknown one', async () => {
+    const customs = await personHit('NL-CUSTOMS');
+    const police = await personHit('NL-POLICE');
+    const unknown = await followUp(`HIT-EPL-${'Q'.repeat(32)}`, 'NL-CUSTOMS');
+    expect(unknown).toEqual({ data: { europolHitFollowUp: null } });
+    const replies: Record<string, unknown> = {
+      guessed: await followUp(`HIT-EPL-${'B'.repeat(32)}`, 'NL-CUSTOMS'),
+      "another agency's": await followUp(police, 'NL-CUSTOMS'),
+      malformed: await followUp('HIT-EPL-%%%', 'NL-CUSTOMS'),
+      'a member id': await followUp('EPL-P-00001', 'NL-CUSTOMS'),
+    };
+    clock = T0 + DAY;
+    replies['expired'] = await followUp(customs, 'NL-CUSTOMS');
+    for (const [what, reply] of Object.entries(replies)) expect({ what, reply }).toEqual({ what, reply: unknown });
   });
 
   it('batches: 50 containers / 50 investigations / 15 groups cost the same statements as 1', async () => {

@@ -26,8 +26,11 @@ export const messagesByContainer = defineLoader<string, (MessageRow & { containe
 export const reportsByContainer = defineLoader<string, (ReportRow & { container_number: string })[]>('Container.intelligenceReports', (db) =>
   rowsGroupedByKey<string, ReportRow & { container_number: string }>(db, `SELECT l.container_number, r.* FROM report_containers l
     JOIN intelligence_reports r ON r.id = l.report_id WHERE l.container_number IN (${IDS}) ORDER BY r.produced_at, r.id`, (r) => r.container_number));
-export const containerHit = defineLoader<string, { record_id: string; reference: string } | null>('Container.europolHit', (db) =>
-  rowsByKey<string, { record_id: string; reference: string }>(db, `SELECT record_id, reference FROM hit_refs WHERE kind = 'container' AND record_id IN (${IDS})`, (r) => r.record_id));
+/** Whether Europol holds anything on a container (a SIENA message or an intelligence report mentions it): the container hit. */
+export const containerMentioned = defineLoader<string, { container_number: string } | null>('Container.europolHit', (db) =>
+  rowsByKey<string, { container_number: string }>(db, `WITH keys (n) AS (${IDS})
+    SELECT container_number FROM message_containers WHERE container_number IN (SELECT n FROM keys)
+    UNION SELECT container_number FROM report_containers WHERE container_number IN (SELECT n FROM keys)`, (r) => r.container_number));
 
 export const supportByInvestigation = defineLoader<InvestigationKey, SupportRow | null>('Investigation.europolSupport', (db) =>
   rowsByKey<InvestigationKey, SupportRow>(db, `SELECT * FROM supported_investigations

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
-import { labelToRow, type RecordLabel } from '@pactum/subgraph-kit';
+import { labelToRow, nameKey, type RecordLabel } from '@pactum/subgraph-kit';
 import { ANALYSIS_PROJECTS, demoWorld, H3_NOTES, PARTNER_POLICE, Prng, STORY_CONTAINERS } from '@pactum/demo-world';
-import { europolHitReference, nameKey } from './hit-reference';
 
 /** Fixed seed of the Europol-specific details. */
 export const EUROPOL_SEED = 4004;
@@ -25,6 +24,7 @@ function europolLabel(rng: Prng, releasableTo: readonly string[], caseRefs: read
  * Fills an empty Europol store: 3 analysis projects, 15 organised crime groups with 140
  * members (70 of them also police suspects, so person hits exist), 500 SIENA messages and
  * 500 intelligence reports about containers, and the investigations Europol supports.
+ * No hit references: those are random and issued when a hit is answered.
  */
 export function seedEuropol(db: Database.Database): void {
   const world = demoWorld();
@@ -54,7 +54,6 @@ export function seedEuropol(db: Database.Database): void {
       VALUES (@id, @title, @summary, @reliability, @accuracy, @producedAt, @ocgId, @owner, @handling, @handling_note, @releasable_to, @case_refs, @europol_support)`),
     reportContainer: db.prepare('INSERT INTO report_containers (report_id, container_number) VALUES (?, ?)'),
     supported: db.prepare('INSERT INTO supported_investigations (agency, local_id, analysis_project_id) VALUES (?, ?, ?)'),
-    hit: db.prepare('INSERT INTO hit_refs (reference, kind, record_id) VALUES (?, ?, ?)'),
   };
 
   const everyone = ['NL-POLICE', 'NL-CUSTOMS', ...PARTNER_POLICE];
@@ -76,13 +75,11 @@ export function seedEuropol(db: Database.Database): void {
       id, ocgId: ocgIds[i % ocgIds.length], name: p.name, nameKey: nameKey(p.name), dateOfBirth: p.dateOfBirth, nationality: p.nationality,
       role: rng.pick(['leader', 'broker', 'logistics', 'money mule', 'port insider', 'enforcer']), ...labelToRow(europolLabel(rng, rng.sample(everyone, rng.int(1, 4)), [])),
     });
-    ins.hit.run(europolHitReference('person', id), 'person', id);
   });
 
   // Containers Europol talks about: the story six (several times), those of supported investigations, and some others.
   const supportedContainers = [...new Set(supported.flatMap((i) => i.containers))].filter((n) => !(STORY_CONTAINERS as readonly string[]).includes(n));
   const allNumbers = world.containers.map((c) => c.number);
-  const mentioned = new Set<string>();
   const containersFor = (i: number): string[] => {
     if (i < STORY_CONTAINERS.length * 3) return [STORY_CONTAINERS[i % STORY_CONTAINERS.length] as string];
     return rng.chance(0.75) ? rng.sample(supportedContainers, rng.int(1, 2)) : rng.sample(allNumbers, 1);
@@ -98,10 +95,7 @@ export function seedEuropol(db: Database.Database): void {
       body: `${from} reports ${rng.pick(['a suspicious declaration', 'an anomalous scan', 'a rip-off pattern', 'links to a known importer', 'a controlled delivery'])} concerning ${containers.join(', ')}.`,
       ...label([from, ...to], containers),
     });
-    for (const n of containers) {
-      ins.messageContainer.run(id, n);
-      mentioned.add(n);
-    }
+    for (const n of containers) ins.messageContainer.run(id, n);
   }
   for (let i = 0; i < 500; i++) {
     const containers = i < STORY_CONTAINERS.length ? [STORY_CONTAINERS[i] as string] : rng.chance(0.6) ? containersFor(i + 100) : [];
@@ -113,10 +107,6 @@ export function seedEuropol(db: Database.Database): void {
       reliability: rng.pick(['A', 'B', 'B', 'C', 'X']), accuracy: rng.int(1, 4), producedAt: rng.instant('2023-01-01T00:00:00Z', '2025-06-30T23:59:59Z'),
       ocgId, ...label(rng.sample(everyone, rng.int(1, 5)), containers),
     });
-    for (const n of containers) {
-      ins.reportContainer.run(id, n);
-      mentioned.add(n);
-    }
+    for (const n of containers) ins.reportContainer.run(id, n);
   }
-  for (const n of [...mentioned].sort()) ins.hit.run(europolHitReference('container', n), 'container', n);
 }

@@ -1,4 +1,4 @@
-import { LABEL_COLUMNS } from '@pactum/subgraph-kit';
+import { HIT_REFS_TABLE, LABEL_COLUMNS } from '@pactum/subgraph-kit';
 
 /** The Europol store's schema, one entry per version (PRAGMA user_version). Append, never edit. */
 export const europolMigrations: string[] = [
@@ -73,5 +73,12 @@ export const europolMigrations: string[] = [
     record_id TEXT NOT NULL,
     UNIQUE (kind, record_id)
   );
+  `,
+  // 2: hit references are issued on demand, per requesting agency, with an expiry. The old
+  // table held one deterministic reference per record, computable by anyone who read the
+  // source: dropped with all it held, so none of those references resolves any more.
+  `
+  DROP TABLE hit_refs;
+  ${HIT_REFS_TABLE}
   `,
 ];

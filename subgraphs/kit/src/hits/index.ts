@@ -5,3 +5,4 @@ export { defineHitReferences, type HitReferences, type HitReferencesOptions } fr
 export {
   checkHitReferenceTtl, DEFAULT_HIT_REFERENCE_TTL_SEC, HIT_REFERENCE_TTL_ENV, hitReferenceTtlFromEnv, MAX_HIT_REFERENCE_TTL_SEC,
 } from './hit-reference-ttl';
+export { nameKey } from './name-key';

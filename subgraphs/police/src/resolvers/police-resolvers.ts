@@ -1,5 +1,4 @@
-import { dbOf, defineHitReferences, labelFromRow, scalarResolvers, type GraphQLResolverMap, type LabelRow, type SubgraphContext } from '@pactum/subgraph-kit';
-import { nameKey } from '../seed/name-key';
+import { dbOf, defineHitReferences, labelFromRow, nameKey, scalarResolvers, type GraphQLResolverMap, type LabelRow, type SubgraphContext } from '@pactum/subgraph-kit';
 import {
   assetsByInvestigation, containerOfInterest, containersByInvestigation, investigationByKey, investigationsByContainer, investigationsBySuspect,
   suspectById, suspectsByInvestigation,

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
-import { ibanFor, labelToRow, type RecordLabel } from '@pactum/subgraph-kit';
+import { ibanFor, labelToRow, nameKey, type RecordLabel } from '@pactum/subgraph-kit';
 import { demoWorld, Prng, type WorldInvestigation } from '@pactum/demo-world';
-import { nameKey } from './name-key';
 import { policeLabel, storyInvestigationLabel } from './police-label';
 
 /** Fixed seed of the police-specific details. */
