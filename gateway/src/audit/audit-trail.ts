@@ -12,6 +12,7 @@ import { decodeContent, deriveIndexRows, encodeContent } from './chain/record-co
 import { verifyChains, type VerifyOptions, type VerifyReport } from './chain/verify-chain';
 import { GroupCommit } from './group-commit';
 import type { AuditStore, PreparedRecord } from './stores/audit-store';
+import { describeTrailFault, TrailFaultError } from './stores/trail-files';
 import { validateAuditEvent } from './validate-event';
 
 /** The audit trail. */
@@ -30,6 +31,11 @@ export interface AuditTrail {
   stats(filter?: AuditStatsFilter): Promise<AuditStats>;
   /** True when the store answers now (for `/readyz`). */
   health(): Promise<boolean>;
+  /**
+   * Why the store cannot take a record now, in a few path-free words (`trail shm file
+   * unwritable`, `store unavailable`), or null when it can: what `/readyz` shows.
+   */
+  healthProblem(): Promise<string | null>;
   /** Flushes what is queued, then closes the store. */
   close(): Promise<void>;
 }
@@ -53,6 +59,15 @@ export function createAuditTrail(store: AuditStore, options: AuditTrailOptions):
     ...(options.appendTimeoutMs !== undefined ? { timeoutMs: options.appendTimeoutMs } : {}),
   });
   let closed = false;
+
+  async function healthProblem(): Promise<string | null> {
+    try {
+      await store.ping();
+      return null;
+    } catch (error) {
+      return error instanceof TrailFaultError ? `trail ${describeTrailFault(error.fault)}` : 'store unavailable';
+    }
+  }
 
   return {
     location: `${store.kind}:${store.location}`,
@@ -81,13 +96,10 @@ export function createAuditTrail(store: AuditStore, options: AuditTrailOptions):
       return store.stats(filter);
     },
 
+    healthProblem,
+
     async health() {
-      try {
-        await store.ping();
-        return true;
-      } catch {
-        return false;
-      }
+      return (await healthProblem()) === null;
     },
 
     async close() {

@@ -15,6 +15,15 @@
  * After any failure the failing connection is closed and reopened on next use (a dead or
  * hung writer thread is replaced), so a store that comes back is used again without a
  * restart.
+ *
+ * File identity, not just a handle: at open the database, `-wal` and `-shm` files are
+ * pinned (device + inode, `trail-files.ts`) and both threads check them before every use
+ * of a connection. A trail removed, replaced, unwritable, truncated or corrupted fails with
+ * `TrailFaultError` (503) and nothing is written; when the very same files are back, the
+ * store carries on. A different file at the path is never adopted: a chain does not
+ * silently restart in an empty file. The read connection is also the one that keeps the
+ * writer's connection from being the process's last (whose close would checkpoint through
+ * a possibly unwritable `-shm` mapping), so it is closed only with the store.
  */
 import path from 'node:path';
 import type Database from 'better-sqlite3';
@@ -25,6 +34,7 @@ import type { AuditStore, ChainHead, PreparedRecord, StoredRow } from './audit-s
 import { foldStats, groupIndexRows, queryPageSql, RECORD_COLUMNS, rowToStored, statsSql, type Bind } from './filter-sql';
 import { describeFailure, openSqliteDatabase, SQLITE_TABLES as T } from './sqlite-schema';
 import { SqliteWriter } from './sqlite-writer';
+import { pinTrailFiles, TrailFaultError, TrailFiles } from './trail-files';
 
 /** Most distinct read statements kept prepared per connection (query SQL varies with the filter). */
 const STATEMENT_CACHE_SIZE = 200;
@@ -49,24 +59,37 @@ export interface SqliteAuditStore extends AuditStore {
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteAuditStore> {
   const file = path.resolve(options.file);
   const busyTimeoutMs = options.busyTimeoutMs ?? 1000;
-  const store = new SqliteStore(file, busyTimeoutMs, new SqliteWriter({ file, busyTimeoutMs, timeoutMs: options.writeTimeoutMs ?? 5000 }));
-  store.connection();
-  return store;
+  let db: Database.Database;
+  try {
+    db = openSqliteDatabase(file, busyTimeoutMs);
+  } catch (error) {
+    throw unavailable(`cannot open audit database ${file}`, error);
+  }
+  let files: TrailFiles;
+  try {
+    files = new TrailFiles(pinTrailFiles(file));
+  } catch (error) {
+    db.close();
+    throw unavailable(`cannot pin the files of audit database ${file}`, error);
+  }
+  const writer = new SqliteWriter({ file, busyTimeoutMs, identity: files.identity, timeoutMs: options.writeTimeoutMs ?? 5000 });
+  return new SqliteStore(file, busyTimeoutMs, writer, files, db);
 }
 
 class SqliteStore implements SqliteAuditStore {
   readonly kind = 'sqlite';
-  private db: Database.Database | null = null;
   private statements = new Map<string, Database.Statement>();
 
   constructor(
     readonly location: string,
     private readonly busyTimeoutMs: number,
     readonly writer: SqliteWriter,
+    private readonly files: TrailFiles,
+    private db: Database.Database | null,
   ) {}
 
   /** The main thread's (read) connection, reopening after a failure. */
-  connection(): Database.Database {
+  private connection(): Database.Database {
     if (this.db) return this.db;
     try {
       this.db = openSqliteDatabase(this.location, this.busyTimeoutMs);
@@ -87,8 +110,14 @@ class SqliteStore implements SqliteAuditStore {
     return st;
   }
 
-  /** Runs `work`; on a database error drops the connection so the next call reopens it. */
+  /**
+   * Runs `work` once the trail's files check out (a read of a replaced file would answer
+   * from another trail; one of an unwritable `-shm` would be a SIGBUS); on a database error
+   * drops the connection so the next call reopens it.
+   */
   private run<R>(what: string, work: (db: Database.Database) => R): R {
+    const fault = this.files.check();
+    if (fault) throw new TrailFaultError(fault);
     const db = this.connection();
     try {
       return work(db);
@@ -99,6 +128,8 @@ class SqliteStore implements SqliteAuditStore {
   }
 
   private drop(): void {
+    // See the file comment: never close through an unwritable or truncated -shm mapping.
+    if (!this.files.safeToClose()) return;
     try {
       this.db?.close();
     } catch {
@@ -109,25 +140,13 @@ class SqliteStore implements SqliteAuditStore {
   }
 
   async appendBatch(chain: string, records: readonly PreparedRecord[]): Promise<Array<AuditReceipt | Error>> {
-    const outcomes = await this.onWriter(() => this.writer.append(chain, records));
+    // A failed write leaves the read connection alone: reads check the files themselves.
+    const outcomes = await this.writer.append(chain, records);
     return outcomes.map((o) => ('duplicate' in o ? duplicate(o.duplicate) : o));
   }
 
   async ping(): Promise<void> {
-    await this.onWriter(() => this.writer.ping());
-  }
-
-  /**
-   * A failed write means the file may have gone away or been replaced: the read
-   * connection is dropped too, so reads reopen what is there now.
-   */
-  private async onWriter<R>(work: () => Promise<R>): Promise<R> {
-    try {
-      return await work();
-    } catch (error) {
-      this.drop();
-      throw error;
-    }
+    await this.writer.ping();
   }
 
   async heads(): Promise<ChainHead[]> {
@@ -175,8 +194,10 @@ class SqliteStore implements SqliteAuditStore {
   }
 
   async close(): Promise<void> {
+    // Writer first: while the read connection is open, the writer's is never the last.
     await this.writer.close();
     this.drop();
+    this.files.close();
   }
 
   private attachIndex(db: Database.Database, rows: Record<string, unknown>[]): StoredRow[] {

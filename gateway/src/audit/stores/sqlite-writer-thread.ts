@@ -1,24 +1,34 @@
 /**
  * What runs inside the SQLite writer thread (started by `sqlite-writer.ts` through
  * `sqlite-writer-entry.js`): it owns its own connection and answers one request at a
- * time — append a batch, ping (take and release the write lock), close. Any database
- * failure closes the connection, so the next request reopens it: a store that comes
- * back is used again without restarting anything.
+ * time — append a batch, ping (take and release the write lock), close.
+ *
+ * Before every use of the connection — and before opening it — the trail's three files are
+ * checked against the identities the store pinned (`trail-files.ts`): a file removed,
+ * replaced, unwritable, truncated or with a broken header fails the request with that fault,
+ * and SQLite is not touched at all (touching an unwritable or truncated `-shm` mapping is a
+ * SIGBUS for the whole process, not an error). The connection is kept meanwhile: once the
+ * files check out again they are the very files it has open, so it simply carries on.
+ * Any other database failure closes the connection (when closing is safe), so the next
+ * request reopens it: a store that comes back is used again without restarting anything.
  *
  * Replies carry plain data only (structured clone drops Error subclasses); the main
- * thread turns failures into `AuditUnavailableError`.
+ * thread turns failures into `AuditUnavailableError` (`TrailFaultError` for a fault).
  */
 import type { MessagePort } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { PreparedRecord } from './audit-store';
 import { appendToSqliteChain, type SqliteAppendOutcome } from './sqlite-append';
 import { describeFailure, openSqliteDatabase } from './sqlite-schema';
+import { TrailFiles, type TrailFault, type TrailIdentity } from './trail-files';
 
 /** `workerData` of the writer thread. */
 export interface SqliteWriterConfig {
   /** Absolute path of the database file. */
   readonly file: string;
   readonly busyTimeoutMs: number;
+  /** The trail's files as the store opened them; the thread refuses to write to any other. */
+  readonly identity: TrailIdentity;
 }
 
 /** A request from the main thread. */
@@ -30,11 +40,18 @@ export type SqliteWriterRequest =
 /** The writer thread's answer to request `id`. */
 export type SqliteWriterReply =
   | { readonly id: number; readonly ok: true; readonly outcomes: SqliteAppendOutcome[] }
-  | { readonly id: number; readonly ok: false; readonly message: string };
+  | { readonly id: number; readonly ok: false; readonly message: string; readonly fault?: TrailFault };
+
+/** SQLite result codes that mean the file's content is damaged, not merely unreachable. */
+const CORRUPTION_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 
 /** Serves requests arriving on `port` until a `close` request. */
 export function serveSqliteWriter(port: MessagePort, config: SqliteWriterConfig): void {
+  const files = new TrailFiles(config.identity);
   let db: Database.Database | null = null;
+  // Set when SQLite found the content damaged; a ping then reads the whole file before it
+  // reports the trail healthy again, since taking the write lock reads almost nothing.
+  let corrupted = false;
 
   const connection = (): Database.Database => {
     if (db) return db;
@@ -46,6 +63,9 @@ export function serveSqliteWriter(port: MessagePort, config: SqliteWriterConfig)
     }
   };
   const drop = (): void => {
+    // Closing may checkpoint through the -shm mapping: with the WAL index unwritable or
+    // truncated that is a SIGBUS, so the connection is left open for the process to release.
+    if (!files.safeToClose()) return;
     try {
       db?.close();
     } catch {
@@ -54,6 +74,8 @@ export function serveSqliteWriter(port: MessagePort, config: SqliteWriterConfig)
     db = null;
   };
   const run = (id: number, what: string, work: (db: Database.Database) => SqliteAppendOutcome[]): SqliteWriterReply => {
+    const fault = files.check();
+    if (fault) return { id, ok: false, message: `audit database ${config.file}: ${what} refused: ${fault.file} file ${fault.kind} (${fault.detail})`, fault };
     let conn: Database.Database;
     try {
       conn = connection();
@@ -61,10 +83,18 @@ export function serveSqliteWriter(port: MessagePort, config: SqliteWriterConfig)
       return { id, ok: false, message: error instanceof Error ? error.message : String(error) };
     }
     try {
-      return { id, ok: true, outcomes: work(conn) };
+      const outcomes = work(conn);
+      if (what === 'append') corrupted = false;
+      return { id, ok: true, outcomes };
     } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      const message = describeFailure(`audit database ${config.file}: ${what} failed`, error);
       drop();
-      return { id, ok: false, message: describeFailure(`audit database ${config.file}: ${what} failed`, error) };
+      if (typeof code === 'string' && CORRUPTION_CODES.has(code)) {
+        corrupted = true;
+        return { id, ok: false, message, fault: { file: 'database', kind: 'corrupted', path: config.file, detail: code } };
+      }
+      return { id, ok: false, message };
     }
   };
 
@@ -79,12 +109,18 @@ export function serveSqliteWriter(port: MessagePort, config: SqliteWriterConfig)
           run(request.id, 'ping', (conn) => {
             conn.exec('BEGIN IMMEDIATE');
             conn.exec('ROLLBACK');
+            if (corrupted) {
+              const verdict = conn.pragma('quick_check(1)', { simple: true });
+              if (verdict !== 'ok') throw Object.assign(new Error(`quick_check: ${String(verdict)}`), { code: 'SQLITE_CORRUPT' });
+              corrupted = false;
+            }
             return [];
           }),
         );
         return;
       case 'close':
         drop();
+        files.close();
         port.postMessage({ id: request.id, ok: true, outcomes: [] } satisfies SqliteWriterReply);
         port.close();
         return;

@@ -24,6 +24,7 @@ import { AuditUnavailableError } from '../../errors';
 import type { PreparedRecord } from './audit-store';
 import type { SqliteAppendOutcome } from './sqlite-append';
 import type { SqliteWriterConfig, SqliteWriterReply, SqliteWriterRequest } from './sqlite-writer-thread';
+import { TrailFaultError } from './trail-files';
 
 const ENTRY = path.join(__dirname, 'sqlite-writer-entry.js');
 
@@ -118,7 +119,7 @@ export class SqliteWriter {
   }
 
   private start(): Worker {
-    const config: SqliteWriterConfig = { file: this.options.file, busyTimeoutMs: this.options.busyTimeoutMs };
+    const config: SqliteWriterConfig = { file: this.options.file, busyTimeoutMs: this.options.busyTimeoutMs, identity: this.options.identity };
     // execArgv cleared: the entry loads its TypeScript through tsx's own API, and a second
     // copy of the parent's `--import tsx` loader would only slow the start.
     const worker = new Worker(ENTRY, { workerData: config, execArgv: [], name: 'pactum-audit-writer' });
@@ -127,7 +128,7 @@ export class SqliteWriter {
       const p = this.settle(worker, reply.id);
       if (!p) return;
       if (reply.ok) p.resolve(reply.outcomes);
-      else p.reject(new AuditUnavailableError('store_unavailable', reply.message));
+      else p.reject(reply.fault ? new TrailFaultError(reply.fault) : new AuditUnavailableError('store_unavailable', reply.message));
     });
     worker.on('error', (error) => this.fail(worker, new AuditUnavailableError('store_unavailable', `the audit writer thread failed: ${message(error)}`, { cause: error })));
     worker.on('exit', (code) => this.fail(worker, new AuditUnavailableError('store_unavailable', `the audit writer thread stopped (exit code ${code})`)));
