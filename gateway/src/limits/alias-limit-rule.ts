@@ -15,7 +15,7 @@ export function aliasLimitRule(max: number): ValidationRule {
           context.reportError(
             new GraphQLError(`operation uses more than ${max} aliases`, {
               nodes: [node],
-              extensions: { code: 'BAD_USER_INPUT', reason: 'alias_limit' },
+              extensions: { code: 'BAD_USER_INPUT', reason: 'limit_aliases' },
             }),
           );
         }

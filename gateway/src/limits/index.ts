@@ -1,2 +1,10 @@
+/**
+ * Request limits: what a document may cost before the gateway parses, validates, rewrites and
+ * plans it. The only public door.
+ */
+export { checkOperationLimits, maxNesting } from './check-operation-limits';
+export { measureOperations, type OperationMeasure } from './measure-operations';
+export { LimitExceededError } from './limit-exceeded-error';
+export type { LimitReason, OperationLimits } from './operation-limits';
 export { depthLimitRule, INTROSPECTION_MAX_DEPTH } from './depth-limit-rule';
 export { aliasLimitRule } from './alias-limit-rule';
