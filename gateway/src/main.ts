@@ -77,7 +77,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
         const token = await signer.sign({ audience: subgraph, principal: pactum.principal, purpose: pactum.purpose });
         return { token, requestId: pactum.requestId };
       },
-      readinessChecks: { audit: () => audit.health() },
+      readinessChecks: { audit: async () => (await audit.healthProblem()) ?? true },
     }, metrics);
   } catch (err) {
     // A port taken or a planner that fails to build: release what was opened, then report.

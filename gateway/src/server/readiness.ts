@@ -7,10 +7,12 @@ import type { SubgraphEndpoint } from '../config/gateway-config';
 
 export interface ReadinessReport {
   readonly ready: boolean;
-  readonly checks: Record<string, 'ok' | 'down'>;
+  /** `ok`, `down`, or `down: <why>` when the check said why (`audit: down: trail shm file unwritable`). */
+  readonly checks: Record<string, 'ok' | 'down' | `down: ${string}`>;
 }
 
-export type ReadinessCheck = () => Promise<boolean>;
+/** Passes with `true`; fails with `false`, or with a short, path-free reason. */
+export type ReadinessCheck = () => Promise<boolean | string>;
 
 async function subgraphHealthy(endpoint: SubgraphEndpoint, timeoutMs: number): Promise<boolean> {
   try {
@@ -36,9 +38,9 @@ export function createReadiness(
       ...subgraphs.map(async (s) => [`subgraph:${s.name}`, await subgraphHealthy(s, timeoutMs)] as const),
       ...Object.entries(extra).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
     ]);
-    const checks: Record<string, 'ok' | 'down'> = {};
-    for (const [name, ok] of entries) checks[name] = ok ? 'ok' : 'down';
-    return { ready: entries.every(([, ok]) => ok), checks };
+    const checks: ReadinessReport['checks'] = {};
+    for (const [name, ok] of entries) checks[name] = ok === true ? 'ok' : typeof ok === 'string' ? `down: ${ok}` : 'down';
+    return { ready: entries.every(([, ok]) => ok === true), checks };
   }
 
   return () => {
