@@ -10,7 +10,7 @@ import type { AgreementFile, GrantSpec, RowConditionsSpec } from './policy-file-
 import type { Parsed, PolicyFiles } from './read-policy-files';
 import type { PolicyRegistries } from './registries';
 import { buildPolicyIndex } from './build-policy-index';
-import { fieldOwner, HIT_TYPE, type SupergraphModel } from './supergraph-model';
+import { fieldOwners, HIT_TYPE, type SupergraphModel, type TypeModel } from './supergraph-model';
 
 const DAY_MS = 86_400_000;
 
@@ -28,6 +28,42 @@ interface Checker {
 /** Types a policy may name: object types of the API that are not shared value types. */
 function grantableTypes(sg: SupergraphModel): string[] {
   return [...sg.types.values()].filter((t) => t.kind === 'object' && !t.sharedValueType).map((t) => t.name);
+}
+
+/** Whether `provider` answers for `type.field` (alone or with other agencies, see `fieldOwners`). */
+function ownedBy(c: Checker, type: TypeModel, field: string, provider: string): boolean {
+  return fieldOwners(c.agencyBySubgraph, type, field)?.includes(provider) === true;
+}
+
+/**
+ * `fields: "*"`: every field the provider answers for, on every type a grant may name — what its
+ * subgraph contributes to the supergraph, without listing types by hand. Left out: fields of
+ * `explicitOnly` groups (as with `Type: "*"`), shared value types (they follow the field
+ * returning them) and mutation fields (running an agency's mutations is never granted by a
+ * wildcard: name them). Not with `rows:` (types without a label would be swept in) nor with
+ * `hitOnly` (hit/no-hit fields are named one by one).
+ */
+function wholeContribution(c: Checker, a: Parsed<AgreementFile>, gi: number, grant: GrantSpec): (readonly [string, string])[] {
+  const { doc, value } = a;
+  const path = ['grants', gi, 'fields'];
+  if (grant.rows || grant.hitOnly === true) {
+    c.problems.add(doc.file, doc.lineOf(path), 'wildcard_grant',
+      `grants[${gi}] (${grant.id}): fields: "*" cannot be combined with ${grant.rows ? 'rows' : 'hitOnly'}; name the types (Type: "*") instead`);
+    return [];
+  }
+  const out: (readonly [string, string])[] = [];
+  for (const type of c.sg.types.values()) {
+    if (type.kind !== 'object' || type.sharedValueType) continue;
+    if (c.sg.rootTypes.has(type.name) && type.name !== c.sg.queryType) continue;
+    for (const f of type.fields.keys()) {
+      if (f.startsWith('_') && c.sg.rootTypes.has(type.name)) continue; // federation plumbing
+      if (ownedBy(c, type, f, value.provider) && !c.explicitOnly.has(`${type.name}.${f}`)) out.push([type.name, f]);
+    }
+  }
+  if (out.length === 0) {
+    c.problems.add(doc.file, doc.lineOf(path), 'not_owner', `grants[${gi}] (${grant.id}): ${value.provider} answers for no field of the supergraph`);
+  }
+  return out;
 }
 
 function checkFieldGroups(c: Checker): Map<string, Map<string, string[]>> {
@@ -107,7 +143,10 @@ function grantFields(c: Checker, a: Parsed<AgreementFile>, gi: number, grant: Gr
     set.add(field);
     out.set(type, set);
   };
-  for (const [typeName, spec] of Object.entries(grant.fields ?? {})) {
+  if (grant.fields === '*') {
+    wholeContribution(c, a, gi, grant).forEach(([t, f]) => add(t, f));
+  }
+  for (const [typeName, spec] of Object.entries(grant.fields === '*' ? {} : (grant.fields ?? {}))) {
     const base = ['grants', gi, 'fields', typeName];
     const type = c.sg.types.get(typeName);
     if (!type || type.kind !== 'object') {
@@ -119,7 +158,7 @@ function grantFields(c: Checker, a: Parsed<AgreementFile>, gi: number, grant: Gr
         `grants[${gi}] (${grant.id}): "${typeName}" is a value type shared by several subgraphs; its fields follow the field that returns it, grant that field instead`);
       continue;
     }
-    const owned = [...type.fields.keys()].filter((f) => fieldOwner(c.agencyBySubgraph, type, f) === provider);
+    const owned = [...type.fields.keys()].filter((f) => ownedBy(c, type, f, provider));
     if (spec === '*') {
       const fields = owned.filter((f) => !c.explicitOnly.has(`${typeName}.${f}`));
       if (fields.length === 0) {
@@ -134,10 +173,10 @@ function grantFields(c: Checker, a: Parsed<AgreementFile>, gi: number, grant: Gr
         c.problems.add(doc.file, doc.lineOf(path), 'unknown_field', `grants[${gi}] (${grant.id}): unknown field "${typeName}.${f}"${didYouMean(f, type.fields.keys())}`);
         return;
       }
-      const owner = fieldOwner(c.agencyBySubgraph, type, f);
-      if (owner !== provider) {
+      if (!ownedBy(c, type, f, provider)) {
+        const owners = fieldOwners(c.agencyBySubgraph, type, f);
         c.problems.add(doc.file, doc.lineOf(path), 'not_owner',
-          `grants[${gi}] (${grant.id}): ${typeName}.${f} is owned by ${owner ?? 'no agency'}, not by the provider ${provider}`);
+          `grants[${gi}] (${grant.id}): ${typeName}.${f} is owned by ${owners?.join(', ') ?? 'no agency'}, not by the provider ${provider}`);
         return;
       }
       const group = c.explicitOnly.get(`${typeName}.${f}`);
@@ -167,7 +206,7 @@ function grantFields(c: Checker, a: Parsed<AgreementFile>, gi: number, grant: Gr
       const type = c.sg.types.get(typeName);
       if (!type) continue;
       for (const f of fields) {
-        if (fieldOwner(c.agencyBySubgraph, type, f) === provider) {
+        if (ownedBy(c, type, f, provider)) {
           add(typeName, f);
           count++;
         }

@@ -5,7 +5,7 @@
  * the decision itself, not a re-telling of it.
  */
 import type { GrantRef } from '../context';
-import { fieldOwner } from './supergraph-model';
+import { fieldOwners, type TypeModel } from './supergraph-model';
 import type { CompiledGrant, PolicyModel } from './policy-model';
 import type { DenyReason, ExplanationStep } from './types';
 
@@ -74,7 +74,11 @@ export function checkGrant(subject: Subject, g: CompiledGrant): GrantCheck {
 
 /**
  * Decides `typeName.fieldName` for `subject`. `steps`, when given, receives the story.
- * Interface fields are allowed only as far as every implementation allows them.
+ * Interface fields are allowed only as far as every implementation allows them. A field that
+ * subgraphs of several agencies can answer (`@shareable`, `@provides`; see `fieldOwners`) is
+ * allowed only when every one of those agencies allows it: the query planner, not the policy,
+ * picks which subgraph is asked, and may pick another one when the operation around the field
+ * changes. The allow then names the first owner's grant.
  */
 export function decideField(model: PolicyModel, subject: Subject, typeName: string, fieldName: string, steps?: ExplanationStep[]): InternalDecision {
   const note = (agreement: string, outcome: ExplanationStep['outcome'], detail: string, grant?: string) =>
@@ -101,12 +105,36 @@ export function decideField(model: PolicyModel, subject: Subject, typeName: stri
     note('pactum:schema', 'NOT_IN_POLICY', `no field ${typeName}.${fieldName} in the supergraph`);
     return deny('NOT_IN_POLICY');
   }
-  const owner = fieldOwner(model.agencyBySubgraph, type, fieldName);
-  if (owner === undefined) {
-    note('pactum:ownership', 'NOT_IN_POLICY', `the subgraph resolving ${typeName}.${fieldName} belongs to no agency in agencies.yaml`);
+  const owners = fieldOwners(model.agencyBySubgraph, type, fieldName);
+  const primary = owners?.[0];
+  if (owners === undefined || primary === undefined) {
+    note('pactum:ownership', 'NOT_IN_POLICY', `a subgraph resolving ${typeName}.${fieldName} belongs to no agency in agencies.yaml`);
     return deny('NOT_IN_POLICY');
   }
-  note('pactum:ownership', 'allowed', `${typeName}.${fieldName} is owned by ${owner}`);
+  if (owners.length === 1) {
+    note('pactum:ownership', 'allowed', `${typeName}.${fieldName} is owned by ${primary}`);
+    return decideOwnersPart(model, subject, type, fieldName, primary, note);
+  }
+  // The planner may take the value from any of these agencies' subgraphs: each must release it.
+  note('pactum:ownership', 'allowed', `${typeName}.${fieldName} can be answered by the subgraphs of ${owners.join(', ')}: each must release it`);
+  const parts = owners.map((o) => decideOwnersPart(model, subject, type, fieldName, o, note));
+  const denied = parts.find((d) => d.effect === 'deny');
+  if (denied) return denied;
+  const conditional = parts.flatMap((d) => (d.effect === 'allow-if-row' ? d.candidates : []));
+  if (conditional.length > 0) return { effect: 'allow-if-row', candidates: conditional };
+  return parts[0] ?? deny('NOT_IN_POLICY');
+}
+
+/** The part of a decision one owning agency gives: its own grants to the subject for the field. */
+function decideOwnersPart(
+  model: PolicyModel,
+  subject: Subject,
+  type: TypeModel,
+  fieldName: string,
+  owner: string,
+  note: (agreement: string, outcome: ExplanationStep['outcome'], detail: string, grant?: string) => void,
+): InternalDecision {
+  const typeName = type.name;
   const rowGoverned = type.labelled && model.agencyBySubgraph.get(type.owningGraph) === owner;
   const ownerOnlyCheck = rowGoverned && subject.agency !== owner && model.ownerOnlyHandling.size > 0;
   const candidates = (model.index.get(subject.agency)?.get(typeName)?.get(fieldName) ?? []).filter((g) => g.provider === owner);

@@ -53,7 +53,8 @@ export interface RowConditionsSpec {
 export interface GrantSpec {
   id: string;
   intent: string;
-  fields?: Record<string, string[] | '*'>;
+  /** `Type: [a, b]` / `Type: "*"` per type, or `"*"`: every field the provider answers for (see `check-policy.ts`). */
+  fields?: Record<string, string[] | '*'> | '*';
   fieldGroups?: string[];
   hitOnly?: boolean;
   requires?: { roles?: string[]; clearance?: string };
@@ -187,9 +188,14 @@ export const agreementSchema = {
           id: ID,
           intent: TEXT,
           fields: {
-            type: 'object',
-            minProperties: 1,
-            additionalProperties: { oneOf: [{ const: '*' }, { ...NAMES, minItems: 1 }] },
+            oneOf: [
+              { const: '*' },
+              {
+                type: 'object',
+                minProperties: 1,
+                additionalProperties: { oneOf: [{ const: '*' }, { ...NAMES, minItems: 1 }] },
+              },
+            ],
           },
           fieldGroups: { ...NAMES, minItems: 1 },
           hitOnly: { type: 'boolean' },

@@ -7,6 +7,7 @@
  */
 import {
   Kind,
+  OperationTypeNode,
   parse,
   type ConstDirectiveNode,
   type FieldDefinitionNode,
@@ -14,6 +15,7 @@ import {
   type ObjectTypeDefinitionNode,
   type InterfaceTypeDefinitionNode,
 } from 'graphql';
+import { parseFieldSet, topLevelKeyFields, type FieldSetTree } from './field-set';
 
 /** Name of the field holding a row's label, and of its type (kit SDL). */
 export const LABEL_FIELD = 'label';
@@ -24,8 +26,17 @@ export const HIT_TYPE = 'Hit';
 /** One field of the API schema. */
 export interface FieldModel {
   readonly name: string;
-  /** Subgraphs able to resolve it (external declarations excluded), sorted. */
+  /**
+   * Subgraphs able to resolve it (external declarations excluded), sorted. A field an
+   * `@interfaceObject` adds to an interface is resolved, on every implementation, by the
+   * subgraphs declaring that interface object.
+   */
   readonly graphs: readonly string[];
+  /**
+   * Subgraphs that declare it `@external` but return it along a `@provides` path, sorted: the
+   * planner takes the value from them there, so they answer for it as much as `graphs` do.
+   */
+  readonly providedBy: readonly string[];
   /** Named return type (wrappers removed). */
   readonly returnType: string;
 }
@@ -38,6 +49,8 @@ export interface TypeModel {
   readonly graphs: readonly string[];
   /** Fields of the first `@key`, when the type is an entity. */
   readonly keyFields?: readonly string[];
+  /** Top-level fields of every `@key` of every subgraph: the entity's identity, the same wherever it is read. */
+  readonly identityFields: ReadonlySet<string>;
   readonly fields: ReadonlyMap<string, FieldModel>;
   /** Has `label: RecordLabel`. */
   readonly labelled: boolean;
@@ -58,6 +71,8 @@ export interface SupergraphModel {
   /** Subgraph names (from `join__Graph`), sorted. */
   readonly graphs: readonly string[];
   readonly rootTypes: ReadonlySet<string>;
+  /** Name of the query root type. */
+  readonly queryType: string;
 }
 
 function argValue(directive: ConstDirectiveNode, name: string): string | boolean | undefined {
@@ -75,18 +90,6 @@ function directives(node: { directives?: readonly ConstDirectiveNode[] }, name: 
 
 function namedType(type: TypeNode): string {
   return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
-}
-
-/** First-level field names of a `@key` field set (`"agency localId"` → both; nested selections skipped). */
-function topLevelKeyFields(fieldSet: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  for (const token of fieldSet.replace(/([{}])/g, ' $1 ').split(/[\s,]+/).filter(Boolean)) {
-    if (token === '{') depth++;
-    else if (token === '}') depth--;
-    else if (depth === 0) out.push(token);
-  }
-  return out;
 }
 
 /**
@@ -112,10 +115,14 @@ export function parseSupergraph(sdl: string): SupergraphModel {
   };
 
   const rootTypes = new Set<string>(['Query', 'Mutation', 'Subscription']);
+  let queryType = 'Query';
   for (const def of doc.definitions) {
     if (def.kind === Kind.SCHEMA_DEFINITION) {
       rootTypes.clear();
-      for (const op of def.operationTypes) rootTypes.add(op.type.name.value);
+      for (const op of def.operationTypes) {
+        rootTypes.add(op.type.name.value);
+        if (op.operation === OperationTypeNode.QUERY) queryType = op.type.name.value;
+      }
     }
   }
 
@@ -136,40 +143,81 @@ export function parseSupergraph(sdl: string): SupergraphModel {
     }
   }
 
-  const types = new Map<string, TypeModel>();
+  // Fields first, types after: interface-object fields and `@provides` paths fix up field
+  // graphs across types, and a type's owner is computed from its final field graphs.
+  const draft = new Map<string, { def: (typeof defs)[number]; graphs: string[]; key: string | undefined; identity: Set<string>; fields: Map<string, DraftField> }>();
+  const provides: { graph: string; typeName: string; fieldSet: string }[] = [];
   for (const def of defs) {
     const joinTypes = directives(def, 'join__type');
     const graphs = [...new Set(joinTypes.map(graphOf).filter((g): g is string => g !== undefined))].sort();
     const keyDirective = joinTypes.find((d) => typeof argValue(d, 'key') === 'string');
     const key = keyDirective ? argValue(keyDirective, 'key') : undefined;
-    const fields = new Map<string, FieldModel>();
+    const identity = new Set<string>();
+    for (const d of joinTypes) {
+      const k = argValue(d, 'key');
+      if (typeof k === 'string') for (const f of topLevelKeyFields(k)) identity.add(f);
+    }
+    const fields = new Map<string, DraftField>();
     for (const field of def.fields ?? []) {
       if (directives(field, 'inaccessible').length > 0) continue;
-      fields.set(field.name.value, fieldModel(field, graphs, graphOf));
+      fields.set(field.name.value, draftField(field, graphs, graphOf));
+      for (const d of directives(field, 'join__field')) {
+        const fieldSet = argValue(d, 'provides');
+        const graph = graphOf(d);
+        if (typeof fieldSet === 'string' && graph !== undefined) provides.push({ graph, typeName: namedType(field.type), fieldSet });
+      }
     }
-    const name = def.name.value;
+    draft.set(def.name.value, { def, graphs, key: typeof key === 'string' ? key : undefined, identity, fields });
+  }
+  for (const t of draft.values()) {
+    for (const f of t.fields.values()) {
+      if (!f.viaInterfaceObject) continue;
+      // `@join__field` with no graph: no subgraph resolves it on this type; the interface
+      // objects of the interfaces it implements do (composition adds the field here for them).
+      for (const iface of t.def.interfaces ?? []) {
+        for (const g of draft.get(iface.name.value)?.fields.get(f.name)?.graphs ?? []) f.graphs.add(g);
+      }
+    }
+  }
+  for (const p of provides) markProvided(draft, p.graph, p.typeName, parseFieldSet(p.fieldSet));
+
+  const types = new Map<string, TypeModel>();
+  for (const [name, t] of draft) {
+    const fields = new Map<string, FieldModel>();
+    for (const [fieldName, f] of t.fields) {
+      const providedBy = [...f.providedBy].filter((g) => !f.graphs.has(g)).sort();
+      fields.set(fieldName, { name: fieldName, graphs: [...f.graphs].sort(), providedBy, returnType: f.returnType });
+    }
+    const keyFields = t.key === undefined ? undefined : topLevelKeyFields(t.key);
     const labelField = fields.get(LABEL_FIELD);
-    const sharedValueType = key === undefined && graphs.length > 1 && !rootTypes.has(name);
+    const sharedValueType = t.key === undefined && t.graphs.length > 1 && !rootTypes.has(name);
     types.set(name, {
       name,
-      kind: def.kind === Kind.OBJECT_TYPE_DEFINITION ? 'object' : 'interface',
-      graphs,
-      ...(typeof key === 'string' ? { keyFields: topLevelKeyFields(key) } : {}),
+      kind: t.def.kind === Kind.OBJECT_TYPE_DEFINITION ? 'object' : 'interface',
+      graphs: t.graphs,
+      ...(keyFields ? { keyFields } : {}),
+      identityFields: t.identity,
       fields,
       labelled: labelField?.returnType === LABEL_TYPE,
       sharedValueType,
-      owningGraph: owningGraphOf(graphs, fields, typeof key === 'string' ? topLevelKeyFields(key) : []),
+      owningGraph: owningGraphOf(t.graphs, fields, keyFields ?? []),
       implementations: (implementations.get(name) ?? []).sort(),
     });
   }
-  return { types, graphs: [...graphNames.values()].sort(), rootTypes };
+  return { types, graphs: [...graphNames.values()].sort(), rootTypes, queryType };
 }
 
-function fieldModel(
-  field: FieldDefinitionNode,
-  typeGraphs: readonly string[],
-  graphOf: (d: ConstDirectiveNode) => string | undefined,
-): FieldModel {
+/** A field while the model is being built. */
+interface DraftField {
+  readonly name: string;
+  readonly graphs: Set<string>;
+  readonly providedBy: Set<string>;
+  readonly returnType: string;
+  /** Declared with a bare `@join__field`: contributed by an interface object. */
+  readonly viaInterfaceObject: boolean;
+}
+
+function draftField(field: FieldDefinitionNode, typeGraphs: readonly string[], graphOf: (d: ConstDirectiveNode) => string | undefined): DraftField {
   const joinFields = directives(field, 'join__field');
   let graphs: string[];
   if (joinFields.length === 0) {
@@ -181,7 +229,19 @@ function fieldModel(
       .map(graphOf)
       .filter((g): g is string => g !== undefined);
   }
-  return { name: field.name.value, graphs: [...new Set(graphs)].sort(), returnType: namedType(field.type) };
+  const viaInterfaceObject = joinFields.length > 0 && joinFields.every((d) => (d.arguments ?? []).length === 0);
+  return { name: field.name.value, graphs: new Set(graphs), providedBy: new Set(), returnType: namedType(field.type), viaInterfaceObject };
+}
+
+function markProvided(draft: ReadonlyMap<string, { fields: Map<string, DraftField> }>, graph: string, typeName: string, tree: FieldSetTree): void {
+  const type = draft.get(typeName);
+  if (!type) return;
+  for (const [name, sub] of tree) {
+    const f = type.fields.get(name);
+    if (!f) continue;
+    f.providedBy.add(graph);
+    if (sub.size > 0) markProvided(draft, graph, f.returnType, sub);
+  }
 }
 
 /**
@@ -216,10 +276,38 @@ export function resolvingGraph(type: TypeModel, field: FieldModel): string | und
   return field.graphs[0];
 }
 
-/** Agency owning `Type.field` (from the supergraph's resolving subgraph), if any. */
+/** Agency owning `Type.field`: the agency of its {@link resolvingGraph}, if any (the first of {@link fieldOwners}). */
 export function fieldOwner(agencyBySubgraph: ReadonlyMap<string, string>, type: TypeModel, field: string): string | undefined {
   const f = type.fields.get(field);
   if (!f) return undefined;
   const graph = resolvingGraph(type, f);
   return graph === undefined ? undefined : agencyBySubgraph.get(graph);
+}
+
+/**
+ * Every agency that answers for `Type.field`, the {@link fieldOwner} first: the agencies of all
+ * subgraphs the query planner may take the value from — each resolving subgraph, and each
+ * providing it along a `@provides` path. The planner picks among them per operation (a
+ * `@shareable` field may come from a different subgraph once the operation around it changes),
+ * so a decision cannot rest on one of them: Pactum releases such a field only when every one of
+ * these agencies grants it (see `decideField`). The one exception is an entity's identity (the
+ * fields of its `@key`s): it is the same value in every subgraph by construction, and its type's
+ * owner answers for it alone.
+ *
+ * Undefined when no subgraph resolves the field, or when one that may answer for it belongs to
+ * no agency: nobody could grant what that subgraph returns, so the field is never released.
+ */
+export function fieldOwners(agencyBySubgraph: ReadonlyMap<string, string>, type: TypeModel, field: string): readonly string[] | undefined {
+  const f = type.fields.get(field);
+  if (!f) return undefined;
+  const first = fieldOwner(agencyBySubgraph, type, field);
+  if (first === undefined) return undefined;
+  if (type.identityFields.has(field)) return [first];
+  const owners = new Set<string>([first]);
+  for (const g of [...f.graphs, ...f.providedBy]) {
+    const agency = agencyBySubgraph.get(g);
+    if (agency === undefined) return undefined;
+    owners.add(agency);
+  }
+  return [...owners];
 }
