@@ -269,7 +269,7 @@ beforeAll(async () => {
     variables: SOFIA,
   });
   sofiaReference = valueAtExact(hit.body.data, 'policePersonHit.reference') as string;
-  expect(sofiaReference).toMatch(/^HIT-NLP-/);
+  expect(sofiaReference).toMatch(/^HIT-NLP-[A-Z2-7]{32}$/);
 }, 120_000);
 
 afterAll(async () => {

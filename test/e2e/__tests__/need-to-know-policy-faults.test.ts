@@ -87,7 +87,7 @@ describe('each reason a grant does not apply, one case each', () => {
     const customs = NTK_PRINCIPALS['NL-CUSTOMS'];
     const hit = await askAs(customs, { operation: 'PersonHitCheck', variables: { name: 'Bram Navarro', dateOfBirth: '1981-06-25' } });
     const reference = valueAtExact(hit.body.data, 'policePersonHit.reference');
-    expect(reference).toMatch(/^HIT-NLP-/);
+    expect(reference).toMatch(/^HIT-NLP-[A-Z2-7]{32}$/);
     const reply = await askAs(customs, { purpose: 'hit-follow-up', justification: 'scan anomaly', operation: 'HitFollowUp', variables: { reference } });
     expect(reply.body.data).toEqual({ policeHitFollowUp: null });
     expect(forbiddenByPath(reply)).toEqual({ policeHitFollowUp: 'HANDLING_RESTRICTED' });

@@ -79,7 +79,8 @@ export function openHitReferenceStore(db: Database.Database, options: HitReferen
       agency,
       now: now.toISOString(),
       expires: new Date(now.getTime() + ttlMs).toISOString(),
-      // A reference with less than half its life left is not handed out again.
+      // A reference with less than half its life left is not handed out again; nor is one
+      // issued after `now` (a clock set back), which did not exist yet at that time.
       reuseUntil: new Date(now.getTime() + ttlMs / 2).toISOString(),
     };
     statements.insertMissing.run({ ...params, candidates: JSON.stringify(candidates) });
@@ -125,9 +126,9 @@ function prepare(db: Database.Database) {
     insertMissing: db.prepare(`INSERT INTO hit_refs (reference, kind, record_id, issued_to, issued_at, expires_at)
       SELECT c.value ->> 'reference', @kind, c.value ->> 'recordId', @agency, @now, @expires FROM json_each(@candidates) c
       WHERE NOT EXISTS (SELECT 1 FROM hit_refs h
-        WHERE h.kind = @kind AND h.record_id = c.value ->> 'recordId' AND h.issued_to = @agency AND h.expires_at > @reuseUntil)`),
+        WHERE h.kind = @kind AND h.record_id = c.value ->> 'recordId' AND h.issued_to = @agency AND h.issued_at <= @now AND h.expires_at > @reuseUntil)`),
     valid: db.prepare(`SELECT record_id, reference FROM hit_refs
-      WHERE kind = @kind AND issued_to = @agency AND record_id IN (SELECT value FROM json_each(@ids)) AND expires_at > @reuseUntil
+      WHERE kind = @kind AND issued_to = @agency AND record_id IN (SELECT value FROM json_each(@ids)) AND issued_at <= @now AND expires_at > @reuseUntil
       ORDER BY expires_at DESC, reference`),
     resolve: db.prepare(`SELECT record_id FROM hit_refs
       WHERE reference = @reference AND kind = @kind AND issued_to = @agency AND expires_at > @now`),

@@ -61,6 +61,14 @@ describe('openHitReferenceStore: issuing', () => {
     expect(issueOne('NLP-S-00001', 'NL-CUSTOMS', at(13 * HOUR))).toBe(renewed);
   });
 
+  it('does not hand out, at an earlier time, a reference issued later (a clock set back)', () => {
+    const later = issueOne('NLP-S-00001', 'NL-CUSTOMS', at(2 * HOUR));
+    const earlier = issueOne('NLP-S-00001', 'NL-CUSTOMS', T0);
+    expect(earlier).not.toBe(later);
+    expect(refs.resolve(earlier, 'person', 'NL-CUSTOMS', at(24 * HOUR))).toBeUndefined();
+    expect(refs.resolve(later, 'person', 'NL-CUSTOMS', at(24 * HOUR))).toBe('NLP-S-00001');
+  });
+
   it('issues a batch in input order, duplicates included, with the same statements for 1 record as for 50', () => {
     const ids = Array.from({ length: 50 }, (_, i) => `C-${i}`);
     const statementsFor = (batch: string[], agency: string) => {
