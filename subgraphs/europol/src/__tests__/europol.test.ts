@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { labelFromRow, openStore, type LabelRow } from '@pactum/subgraph-kit';
 import { STORY_CONTAINERS } from '@pactum/demo-world';
 import { callerFromTestHeader, contentHashesOfTwoSeeds, countRows, entitiesStatementCount, startHarness, TEST_AGENCY_HEADER, type Harness } from '@pactum/demo-world/testing';
@@ -33,6 +36,29 @@ describe('europol seed', () => {
     const labels = (store.db.prepare('SELECT * FROM intelligence_reports').all() as LabelRow[]).map((r) => labelFromRow(r));
     expect(labels.filter((l) => l.handling.includes('H2')).length).toBeGreaterThan(20);
     expect(labels.filter((l) => l.handling.includes('H3')).every((l) => l.handlingNote !== null)).toBe(true);
+  });
+});
+
+describe('europol store migrations', () => {
+  it('replaces an old store\'s seeded hit_refs (schema 1) with the issued-on-demand table, dropping the old references', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'europol-migrate-'));
+    try {
+      const file = join(dir, 'europol.sqlite');
+      const old = openStore({ file, migrations: europolMigrations.slice(0, 1) });
+      old.db.prepare("INSERT INTO hit_refs (reference, kind, record_id) VALUES ('HIT-EPL-0123456789ABCDEF', 'person', 'EPL-P-00001')").run();
+      old.close();
+      const store = openStore({ file, migrations: europolMigrations });
+      try {
+        expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+        expect((store.db.prepare("SELECT name FROM pragma_table_info('hit_refs') ORDER BY cid").all() as { name: string }[]).map((c) => c.name))
+          .toEqual(['reference', 'kind', 'record_id', 'issued_to', 'issued_at', 'expires_at']);
+        expect(countRows(store.db, 'hit_refs')).toBe(0);
+      } finally {
+        store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
