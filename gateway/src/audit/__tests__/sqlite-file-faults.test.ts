@@ -9,9 +9,11 @@
  * on the same chain and it verifies.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { releasedEvent } from './support/events';
+import { createHarness } from './support/store-harness';
 import { TRAIL_FAULT_MOVES, TRAIL_FILE_KEYS, type TrailFaultMove, type TrailFileKey } from './support/trail-faults';
 
 const CHILD = path.join(__dirname, 'fixtures', 'trail-under-fault.ts');
@@ -46,3 +48,40 @@ test.each(cases)('%s file %s: 503 with the fault named, no crash, and the chain 
     verify: { ok: true, checked: 2 },
   });
 }, 90_000);
+
+test('a damaged page inside the database (SQLITE_CORRUPT on the next read): 503 trail_corrupted, the health check reads the file before it says ok, resumes once repaired', async () => {
+  const h = await createHarness('sqlite');
+  const file = String(h.config.file);
+  const trail = await h.open();
+  try {
+    await trail.append(releasedEvent(1));
+    // Make the writer read from disk on its next batch: a foreign write lock fails one batch,
+    // and a failed batch closes the writer's connection (its page cache goes with it).
+    const outage = await h.outage();
+    await outage.down();
+    await expect(trail.append(releasedEvent(2))).rejects.toMatchObject({ reason: 'store_unavailable' });
+    await outage.up();
+    // Every page in the database file itself (nothing newer left in the WAL), then the
+    // head table's root page gets an impossible page type: no header check can see it.
+    await h.sql('PRAGMA wal_checkpoint(FULL)');
+    const [root] = await h.sql("SELECT rootpage FROM sqlite_master WHERE name = 'audit_head'");
+    const offset = (Number(root?.rootpage) - 1) * 4096;
+    const fd = openSync(file, 'r+');
+    const original = Buffer.alloc(1);
+    try {
+      readSync(fd, original, 0, 1, offset);
+      writeSync(fd, Buffer.from([0xff]), 0, 1, offset);
+      await expect(trail.append(releasedEvent(3))).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE', reason: 'trail_corrupted' });
+      expect(await trail.healthProblem()).toBe('trail database file corrupted');
+    } finally {
+      writeSync(fd, original, 0, 1, offset);
+      closeSync(fd);
+    }
+    expect(await trail.healthProblem()).toBeNull();
+    expect((await trail.append(releasedEvent(4))).seq).toBe(2);
+    await expect(trail.verify()).resolves.toMatchObject({ ok: true, checked: 2 });
+  } finally {
+    await trail.close();
+    await h.cleanup();
+  }
+});
