@@ -12,6 +12,8 @@ export interface KeyValueCache<V> {
   get(key: string): Promise<V | undefined>;
   set(key: string, value: V, options?: { ttl?: number | null }): Promise<void>;
   delete(key: string): Promise<boolean | void>;
+  /** @apollo/gateway empties its plan store on a schema change. */
+  clear(): void;
 }
 
 /** A KeyValueCache over a byte-bounded LRU. TTLs are ignored: every user here stores immutable values. */
@@ -29,6 +31,9 @@ export function keyValueCache<V>(options: { maxBytes: number; maxEntryBytes?: nu
     },
     async delete(key) {
       return lru.delete(key);
+    },
+    clear() {
+      lru.clear();
     },
   };
 }

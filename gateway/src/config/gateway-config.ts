@@ -45,14 +45,27 @@ export interface GatewayConfig {
    * Must stay below the subgraphs' own keep-alive timeout, or a reused socket meets a server that already closed it.
    */
   readonly subgraphIdleMs: number;
-  /** Request limits. */
+  /**
+   * Request limits, checked before a document is parsed for real, validated, rewritten or planned
+   * (`limits/check-operation-limits.ts`). Depth, aliases, selections and directives are measured on
+   * each operation with its fragments inlined; a request past one is refused with 400
+   * `BAD_USER_INPUT`, reason `limit_<name>`, and audited.
+   */
   readonly limits: {
     /** Largest request body in bytes (`PACTUM_MAX_BODY_BYTES`, default 1 MiB). */
     readonly maxBodyBytes: number;
-    /** Deepest selection nesting (`PACTUM_MAX_DEPTH`, default 12). */
+    /** Longest query text in UTF-8 bytes (`PACTUM_MAX_DOCUMENT_BYTES`, default 64 KiB; the largest trusted operation is ~2 kB). */
+    readonly maxDocumentBytes: number;
+    /** Most lexical tokens in a query text (`PACTUM_MAX_TOKENS`, default 2000; the largest trusted operation has ~200, GraphiQL's introspection query ~160). */
+    readonly maxTokens: number;
+    /** Deepest selection nesting, fragments inlined (`PACTUM_MAX_DEPTH`, default 12; an introspection subtree counts as one level and has its own ceiling of 20). */
     readonly maxDepth: number;
-    /** Most aliases in one operation (`PACTUM_MAX_ALIASES`, default 30). */
+    /** Most aliases in one operation, fragments inlined (`PACTUM_MAX_ALIASES`, default 30). */
     readonly maxAliases: number;
+    /** Most selections (fields and inline fragments) in one operation, fragments inlined (`PACTUM_MAX_SELECTIONS`, default 1000; ContainerDossier has ~100). */
+    readonly maxSelections: number;
+    /** Most directives in one operation, fragments inlined (`PACTUM_MAX_DIRECTIVES`, default 50). */
+    readonly maxDirectives: number;
   };
 }
 
@@ -134,8 +147,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),
     limits: {
       maxBodyBytes: intOption(env, ['PACTUM_MAX_BODY_BYTES'], 1024 * 1024, 1024, 64 * 1024 * 1024),
+      maxDocumentBytes: intOption(env, ['PACTUM_MAX_DOCUMENT_BYTES'], 64 * 1024, 1024, 16 * 1024 * 1024),
+      maxTokens: intOption(env, ['PACTUM_MAX_TOKENS'], 2000, 100, 100_000),
       maxDepth: intOption(env, ['PACTUM_MAX_DEPTH'], 12, 2, 100),
       maxAliases: intOption(env, ['PACTUM_MAX_ALIASES'], 30, 0, 1000),
+      maxSelections: intOption(env, ['PACTUM_MAX_SELECTIONS'], 1000, 10, 100_000),
+      maxDirectives: intOption(env, ['PACTUM_MAX_DIRECTIVES'], 50, 0, 10_000),
     },
   };
 }

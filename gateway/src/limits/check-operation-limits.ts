@@ -40,7 +40,8 @@ export function checkOperationLimits(source: string, _operationName: string | nu
   if (!scanDocument(source, { maxTokens: limits.maxTokens, maxNesting: maxNesting(limits) })) return undefined;
   let document: DocumentNode;
   try {
-    document = parse(source, { maxTokens: limits.maxTokens, noLocation: true });
+    // With locations, as any parse of it: validation errors point into the client's text.
+    document = parse(source, { maxTokens: limits.maxTokens });
   } catch {
     return undefined;
   }

@@ -48,8 +48,16 @@ class Measurer {
     const known = this.memo.get(name);
     if (known) return known;
     const def = this.fragments.get(name);
-    // An unknown fragment or a cycle is graphql-js' to report (KnownFragmentNames, NoFragmentCycles): count nothing.
-    if (!def || this.visiting.has(name)) return undefined;
+    // An unknown fragment is graphql-js' to report (KnownFragmentNames): it counts nothing here.
+    if (!def) return undefined;
+    if (this.visiting.has(name)) {
+      // Inlined, a cycle never ends: refused as such before validation (where NoFragmentCycles would say the same).
+      const path = [...this.visiting].slice([...this.visiting].indexOf(name));
+      throw new LimitExceededError(
+        'limit_selections',
+        `fragment "${name}" is spread within itself (${[...path, name].join(' → ')}): inlined, the operation has no end; the limit is ${this.ceilings.maxSelections} selections`,
+      );
+    }
     // The lexer pass bounds how deep brackets nest in the text; this bounds how deep fragments
     // nest in each other, so the walk's recursion stays bounded whatever the document.
     if (this.visiting.size >= this.ceilings.maxFragmentNesting) {

@@ -19,6 +19,20 @@ describe('loadGatewayConfig', () => {
     expect(config.audit).toEqual({ file: path.join(repoRoot(), '.pactum', 'audit', 'audit.sqlite') });
   });
 
+  it('bounds every request by default, each limit overridable', () => {
+    expect(loadGatewayConfig({}).limits).toEqual({
+      maxBodyBytes: 1024 * 1024,
+      maxDocumentBytes: 64 * 1024,
+      maxTokens: 2000,
+      maxDepth: 12,
+      maxAliases: 30,
+      maxSelections: 1000,
+      maxDirectives: 50,
+    });
+    const limits = loadGatewayConfig({ PACTUM_MAX_TOKENS: '500', PACTUM_MAX_SELECTIONS: '200', PACTUM_MAX_DIRECTIVES: '0', PACTUM_MAX_DOCUMENT_BYTES: '2048' }).limits;
+    expect([limits.maxTokens, limits.maxSelections, limits.maxDirectives, limits.maxDocumentBytes]).toEqual([500, 200, 0, 2048]);
+  });
+
   it('takes ports, URLs, folders and the audit store from the environment', () => {
     const config = loadGatewayConfig({
       PACTUM_GATEWAY_PORT: '0',
@@ -42,6 +56,10 @@ describe('loadGatewayConfig', () => {
     [{ PACTUM_POLICE_URL: 'not a url' }, 'PACTUM_POLICE_URL=not a url: not a URL'],
     [{ PACTUM_POLICE_URL: 'ftp://x/graphql' }, 'PACTUM_POLICE_URL=ftp://x/graphql: must be an http(s) URL'],
     [{ PACTUM_MAX_DEPTH: '1' }, 'PACTUM_MAX_DEPTH=1: must be between 2 and 100'],
+    [{ PACTUM_MAX_TOKENS: '99' }, 'PACTUM_MAX_TOKENS=99: must be between 100 and 100000'],
+    [{ PACTUM_MAX_SELECTIONS: 'many' }, 'PACTUM_MAX_SELECTIONS=many: must be a whole number'],
+    [{ PACTUM_MAX_DIRECTIVES: '10001' }, 'PACTUM_MAX_DIRECTIVES=10001: must be between 0 and 10000'],
+    [{ PACTUM_MAX_DOCUMENT_BYTES: '1000' }, 'PACTUM_MAX_DOCUMENT_BYTES=1000: must be between 1024 and 16777216'],
     [{ PACTUM_SUPERGRAPH: 'nowhere.graphql' }, 'cannot be read'],
   ])('refuses %j naming the option', (env, message) => {
     expect(() => loadGatewayConfig(env)).toThrow(message);

@@ -114,8 +114,12 @@ describe('checkOperationLimits', () => {
     expect(refusal(Array.from({ length: 300 }, (_, i) => `query Q${i} { leaf }`).join(' '))).toBe('accepted');
   });
 
-  it('does not loop on fragment cycles (graphql-js reports them)', () => {
-    expect(refusal('{ ...A } fragment A on Query { leaf ...B } fragment B on Query { leaf ...A }')).toBe('accepted');
-    expect(refusal('{ ...A } fragment A on Query { ...A ...A leaf }')).toBe('accepted');
+  it('refuses a fragment cycle as the unbounded expansion it is, naming the cycle; an unknown fragment is left to validation', () => {
+    expect(refusal('{ ...A } fragment A on Query { leaf ...B } fragment B on Query { leaf ...A }')).toEqual([
+      'limit_selections',
+      'fragment "A" is spread within itself (A → B → A): inlined, the operation has no end; the limit is 1000 selections',
+    ]);
+    expect(refusal('{ ...A } fragment A on Query { ...A ...A leaf }')[0]).toBe('limit_selections');
+    expect(refusal('{ ...Missing leaf }')).toBe('accepted');
   });
 });
