@@ -17,6 +17,22 @@ import { createHarness } from './support/store-harness';
 import { TRAIL_FAULT_MOVES, TRAIL_FILE_KEYS, type TrailFaultMove, type TrailFileKey } from './support/trail-faults';
 
 const CHILD = path.join(__dirname, 'fixtures', 'trail-under-fault.ts');
+const OPEN_CHILD = path.join(__dirname, 'fixtures', 'open-with-unwritable-shm.ts');
+
+interface ChildResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runChild(args: readonly string[]): Promise<ChildResult> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', ...args], { cwd: path.resolve(__dirname, '../../../..'), timeout: 60_000 }, (_e, stdout, stderr) =>
+      resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }),
+    );
+  });
+}
 
 /** What the store reports for each fault done (a truncated `-shm` is its corruption). */
 function expectedKind(key: TrailFileKey, move: TrailFaultMove): string {
@@ -32,11 +48,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const cases = TRAIL_FILE_KEYS.flatMap((key) => TRAIL_FAULT_MOVES.map((move) => [key, move] as const));
 
 test.each(cases)('%s file %s: 503 with the fault named, no crash, and the chain resumes when the file is back', async (key, move) => {
-  const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', CHILD, path.join(dir, 'audit.sqlite'), key, move], { cwd: path.resolve(__dirname, '../../../..'), timeout: 60_000 }, (_e, stdout, stderr) =>
-      resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }),
-    );
-  });
+  const result = await runChild([CHILD, path.join(dir, 'audit.sqlite'), key, move]);
   expect({ signal: result.signal, code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ signal: null, code: 0, stderr: '' });
   const kind = expectedKind(key, move);
   const refused = { ok: false, code: 'AUDIT_UNAVAILABLE', reason: `trail_${kind}`, message: expect.stringContaining(`audit trail ${key} file ${kind}`) };
@@ -47,6 +59,12 @@ test.each(cases)('%s file %s: 503 with the fault named, no crash, and the chain 
     after: 2,
     verify: { ok: true, checked: 2 },
   });
+}, 90_000);
+
+test('opening a trail whose -shm another connection left behind is unwritable: refused with trail_unwritable before SQLite maps it, no crash', async () => {
+  const result = await runChild([OPEN_CHILD, path.join(dir, 'audit.sqlite')]);
+  expect({ signal: result.signal, code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ signal: null, code: 0, stderr: '' });
+  expect(JSON.parse(result.stdout)).toEqual({ opened: false, code: 'AUDIT_UNAVAILABLE', reason: 'trail_unwritable' });
 }, 90_000);
 
 test('a damaged page inside the database (SQLITE_CORRUPT on the next read): 503 trail_corrupted, the health check reads the file before it says ok, resumes once repaired', async () => {

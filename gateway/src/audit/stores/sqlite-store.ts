@@ -34,7 +34,7 @@ import type { AuditStore, ChainHead, PreparedRecord, StoredRow } from './audit-s
 import { foldStats, groupIndexRows, queryPageSql, RECORD_COLUMNS, rowToStored, statsSql, type Bind } from './filter-sql';
 import { describeFailure, openSqliteDatabase, SQLITE_TABLES as T } from './sqlite-schema';
 import { SqliteWriter } from './sqlite-writer';
-import { pinTrailFiles, TrailFaultError, TrailFiles } from './trail-files';
+import { pinTrailFiles, TrailFaultError, TrailFiles, unwritableBeforeOpen } from './trail-files';
 
 /** Most distinct read statements kept prepared per connection (query SQL varies with the filter). */
 const STATEMENT_CACHE_SIZE = 200;
@@ -59,6 +59,8 @@ export interface SqliteAuditStore extends AuditStore {
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteAuditStore> {
   const file = path.resolve(options.file);
   const busyTimeoutMs = options.busyTimeoutMs ?? 1000;
+  const early = unwritableBeforeOpen(file);
+  if (early) throw new TrailFaultError(early);
   let db: Database.Database;
   try {
     db = openSqliteDatabase(file, busyTimeoutMs);

@@ -88,6 +88,24 @@ export function pinTrailFiles(file: string): TrailIdentity {
   return { file, database: id(paths.database), wal: id(paths.wal), shm: id(paths.shm) };
 }
 
+/**
+ * Before the first connection maps anything: the first of `file`'s three files that exists
+ * but cannot be written (a `-shm` left behind by another process and made immutable would
+ * be mapped and touched by the very open, a SIGBUS), or null.
+ */
+export function unwritableBeforeOpen(file: string): TrailFault | null {
+  const paths = trailPaths(file);
+  for (const name of ['database', 'wal', 'shm'] as const) {
+    try {
+      accessSync(paths[name], constants.W_OK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') continue;
+      return { file: name, kind: 'unwritable', path: paths[name], detail: errnoOf(error) };
+    }
+  }
+  return null;
+}
+
 /** Checks a trail's files against their pinned identities; see the file comment. */
 export class TrailFiles {
   private readonly paths: Record<TrailFileName, string>;
