@@ -61,10 +61,10 @@ test.each(cases)('%s file %s: 503 with the fault named, no crash, and the chain 
   });
 }, 90_000);
 
-test('opening a trail whose -shm another connection left behind is unwritable: refused with trail_unwritable before SQLite maps it, no crash', async () => {
+test('opening a trail whose -shm another connection left behind is unwritable: refused with trail_unwritable before SQLite maps it; closing the other during the fault: no crash', async () => {
   const result = await runChild([OPEN_CHILD, path.join(dir, 'audit.sqlite')]);
   expect({ signal: result.signal, code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ signal: null, code: 0, stderr: '' });
-  expect(JSON.parse(result.stdout)).toEqual({ opened: false, code: 'AUDIT_UNAVAILABLE', reason: 'trail_unwritable' });
+  expect(JSON.parse(result.stdout)).toEqual({ opened: false, code: 'AUDIT_UNAVAILABLE', reason: 'trail_unwritable', closed: true });
 }, 90_000);
 
 test('a damaged page inside the database (SQLITE_CORRUPT on the next read): 503 trail_corrupted, the health check reads the file before it says ok, resumes once repaired', async () => {
