@@ -99,7 +99,9 @@ export function unwritableBeforeOpen(file: string): TrailFault | null {
     try {
       accessSync(paths[name], constants.W_OK);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') continue;
+      // Not there (yet): nothing mapped, nothing to refuse; SQLite's open reports a bad path itself.
+      const code = (error as NodeJS.ErrnoException | null)?.code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
       return { file: name, kind: 'unwritable', path: paths[name], detail: errnoOf(error) };
     }
   }
