@@ -9,10 +9,12 @@ import type { Condition, DeniedFieldPlan, FieldPlan, SelectionPlan, TypePlan } f
 import { TYPENAME_ALIAS, keyAlias, labelAlias } from './injected-aliases';
 import { injectableKeyFields, needsLabel } from './injections';
 import type { RawOutcome, RawSelection } from './raw-selection';
-import type { GraphQLObjectType } from 'graphql';
+import { GraphQLObjectType, getNamedType, isAbstractType, type GraphQLSchema } from 'graphql';
 
 /** What the plan builder reads besides the raw selections. */
 export interface PlanContext {
+  /** The API schema the operation was validated against (concrete field types of each parent). */
+  readonly schema: GraphQLSchema;
   readonly facts: SupergraphFacts;
   readonly rowRules: (typeName: string) => RowRules | undefined;
   /** Memo of plans built from a single raw selection (shared by several concrete parents). */
@@ -60,7 +62,7 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
     const coordinate = `${t.name}.${g.fieldName}`;
     if (g.kept) {
       rowConditional ||= g.kept.rowConditional;
-      const child = g.children.length ? buildSelectionPlan(g.children, ctx) : undefined;
+      const child = g.children.length ? buildSelectionPlan(g.children, ctx, true, concreteFieldTypes(ctx.schema, t, g.fieldName)) : undefined;
       fields.push({
         key: g.key,
         fieldName: g.fieldName,
@@ -79,13 +81,13 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
   let row: TypePlan['row'];
   const rules = injected ? ctx.rowRules(t.name) : undefined;
   if (injected && needsLabel(rules, rowConditional, t.name)) {
-    row = { alias: labelAlias(t.name, abstract), rules };
+    row = { alias: labelAlias(t.name), rules };
     injectedAliases.push(row.alias);
   }
   const keyAliases: (readonly [string, string])[] = [];
   if (injected && fields.length > 0) {
     for (const k of injectableKeyFields(ctx.facts, t) ?? []) {
-      const alias = keyAlias(t.name, k, abstract);
+      const alias = keyAlias(t.name, k);
       keyAliases.push([alias, k]);
       injectedAliases.push(alias);
     }
@@ -104,25 +106,43 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
 }
 
 /**
- * Builds the plan of one response position from every raw selection that lands there.
- * `injected` is false only at the operation root, where nothing is injected.
+ * The object types a value of `parent.fieldName` can have. On a concrete parent this can be
+ * narrower than what the selection's own static type allows: an object type may narrow an
+ * interface field's type (covariance), and selections reached through the interface and through
+ * the object type then land in the same response object.
  */
-export function buildSelectionPlan(raws: readonly RawSelection[], ctx: PlanContext, injected = true): SelectionPlan {
-  const only = raws.length === 1 ? raws[0] : undefined;
+function concreteFieldTypes(schema: GraphQLSchema, parent: GraphQLObjectType, fieldName: string): readonly GraphQLObjectType[] | undefined {
+  const field = parent.getFields()[fieldName];
+  if (!field) return undefined;
+  const named = getNamedType(field.type);
+  if (named instanceof GraphQLObjectType) return [named];
+  return isAbstractType(named) ? schema.getPossibleTypes(named) : undefined;
+}
+
+/**
+ * Builds the plan of one response position from every raw selection that lands there.
+ * `injected` is false only at the operation root, where nothing is injected. `within`, when
+ * given, are the object types the position can hold (its concrete parent's field type): raws
+ * typed on an interface contribute only those. With one type left, objects are planned without
+ * reading their typename; otherwise every raw here is abstract and injected the typename.
+ */
+export function buildSelectionPlan(raws: readonly RawSelection[], ctx: PlanContext, injected = true, within?: readonly GraphQLObjectType[]): SelectionPlan {
+  const first = raws[0];
+  if (!first) throw new Error('enforcement: no selection to plan');
+  const allowedNames = within ? new Set(within.map((t) => t.name)) : undefined;
+  const runtime = new Map<string, GraphQLObjectType>();
+  for (const r of raws) for (const t of r.runtime) if (!allowedNames || allowedNames.has(t.name)) runtime.set(t.name, t);
+  // A plan made from one raw and not narrowed is the same wherever that raw lands: shared.
+  const only = raws.length === 1 && runtime.size === first.runtime.length ? first : undefined;
   if (only && injected) {
     const hit = ctx.memo.get(only);
     if (hit) return hit;
   }
-  const first = raws[0];
-  if (!first) throw new Error('enforcement: no selection to plan');
-  const abstract = first.abstract;
-  const runtime = new Map<string, GraphQLObjectType>();
-  for (const r of raws) for (const t of r.runtime) runtime.set(t.name, t);
+  const abstract = raws.some((r) => r.abstract);
   const byType = new Map<string, TypePlan>();
   for (const t of runtime.values()) byType.set(t.name, typePlan(raws, t, abstract, injected, ctx));
-  const plan: SelectionPlan = abstract
-    ? { typenameAlias: TYPENAME_ALIAS, byType }
-    : { single: byType.values().next().value, byType };
+  const single = byType.size === 1 ? byType.values().next().value : undefined;
+  const plan: SelectionPlan = single ? { single, byType } : { typenameAlias: TYPENAME_ALIAS, byType };
   if (only && injected) ctx.memo.set(only, plan);
   return plan;
 }

@@ -102,8 +102,8 @@ export function injectionsFor(
     const { kept, rowConditional } = keptFor(raw, t.name);
     const rules = rowRules(t.name);
     const perType: SelectionNode[] = [];
-    if (needsLabel(rules, rowConditional, t.name)) perType.push(labelSelection(t, rules, labelAlias(t.name, raw.abstract)));
-    if (kept) for (const k of injectableKeyFields(facts, t) ?? []) perType.push(aliasedField(keyAlias(t.name, k, raw.abstract), k));
+    if (needsLabel(rules, rowConditional, t.name)) perType.push(labelSelection(t, rules, labelAlias(t.name)));
+    if (kept) for (const k of injectableKeyFields(facts, t) ?? []) perType.push(aliasedField(keyAlias(t.name, k), k));
     if (perType.length === 0) continue;
     if (raw.abstract) {
       out.push({

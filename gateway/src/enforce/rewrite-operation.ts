@@ -97,7 +97,7 @@ export function rewriteOperation(input: RewriteInput): RewriteResult {
   const rootRaw: RawSelection = root.raw;
   const plan: EnforcementPlan = {
     operationType: op.operation,
-    root: buildSelectionPlan([rootRaw], { facts, rowRules, memo: new WeakMap() }, false),
+    root: buildSelectionPlan([rootRaw], { schema, facts, rowRules, memo: new WeakMap() }, false),
   };
   const fieldsRequested = [...walk.fieldsRequested];
   if (root.selections.length === 0) {

@@ -29,6 +29,7 @@ import type { AccessProfile, DenyReason, RowRules, SupergraphFacts } from '../po
 import { readConditions } from './conditions';
 import { inlineFragmentSpreads } from './inline-fragment-spreads';
 import type { Condition, StaticDenial } from './enforcement-plan';
+import { covariantInjections } from './covariant-injections';
 import { injectionsFor } from './injections';
 import { RESERVED_ALIAS_PREFIX } from './injected-aliases';
 import type { RawEntry, RawOutcome, RawSelection } from './raw-selection';
@@ -61,6 +62,17 @@ export interface RewrittenSelectionSet {
 
 function possibleTypes(schema: GraphQLSchema, type: GraphQLCompositeType): readonly GraphQLObjectType[] {
   return type instanceof GraphQLObjectType ? [type] : schema.getPossibleTypes(type);
+}
+
+/** Object types a value of `fieldName` can have on any of `parents` (their field types may differ: covariance). */
+function childRuntime(schema: GraphQLSchema, parents: readonly GraphQLObjectType[], fieldName: string): GraphQLObjectType[] {
+  const out = new Map<string, GraphQLObjectType>();
+  for (const p of parents) {
+    const def = p.getFields()[fieldName];
+    const named = def ? getNamedType(def.type) : undefined;
+    if (named && isCompositeType(named)) for (const t of possibleTypes(schema, named)) out.set(t.name, t);
+  }
+  return [...out.values()];
 }
 
 function record(walk: RewriteWalk, path: string, coordinate: string, reason: DenyReason): void {
@@ -117,11 +129,14 @@ function rewriteField(
 
   let child: RewrittenSelectionSet | undefined;
   if (allowed.length > 0 && node.selectionSet) {
-    const first = allowed[0];
-    const def = first?.getFields()[fieldName];
+    // The sub-selection is typed on the field of the STATIC parent, as the document types it:
+    // an object type may narrow an interface field's type (covariance), and a selection typed on
+    // the narrower type would not validate where the client wrote it. The objects it can meet
+    // are those the allowed concrete parents' field types hold.
+    const def = staticType instanceof GraphQLUnionType ? undefined : staticType.getFields()[fieldName];
     const named = def ? getNamedType(def.type) : undefined;
     if (!def || !named || !isCompositeType(named)) throw new Error(`enforcement: ${staticType.name}.${fieldName} has a selection but no composite type`);
-    child = rewriteSelectionSet(walk, node.selectionSet, named, possibleTypes(walk.schema, named), fieldPath, true);
+    child = rewriteSelectionSet(walk, node.selectionSet, named, childRuntime(walk.schema, allowed, fieldName), fieldPath, true);
     if (child.selections.length === 0) {
       // Nothing under the field survived: the field itself goes, for its children's reason.
       const reason: DenyReason = child.firstReason ?? 'NOT_IN_POLICY';
@@ -157,6 +172,7 @@ function rewriteField(
       });
     }
   }
+  if (child) out.push(...covariantInjections(walk.schema, walk.facts, walk.rowRules, node, staticType, allowed, child.raw));
   return firstReason;
 }
 

@@ -25,19 +25,19 @@ describe('postProcess', () => {
     const data = {
       container: {
         number: 'X',
-        __pactum_key_number: 'X',
+        __pactum_key_Container_number: 'X',
         seizures: [
-          { id: 'S0', substance: null, __pactum_label: lbl(['H2']), __pactum_key_id: 'S0' },
-          { id: 'S1', substance: null, __pactum_label: null, __pactum_key_id: 'S1' },
-          { id: 'S2', substance: null, __pactum_label: lbl(['H0']), __pactum_key_id: 'S2' },
+          { id: 'S0', substance: null, __pactum_label_Seizure: lbl(['H2']), __pactum_key_Seizure_id: 'S0' },
+          { id: 'S1', substance: null, __pactum_label_Seizure: null, __pactum_key_Seizure_id: 'S1' },
+          { id: 'S2', substance: null, __pactum_label_Seizure: lbl(['H0']), __pactum_key_Seizure_id: 'S2' },
         ],
       },
     };
     const errors = [
       new GraphQLError('under withheld row', { path: ['container', 'seizures', 0, 'substance'] }),
-      new GraphQLError('label failed', { path: ['container', 'seizures', 1, '__pactum_label'] }),
+      new GraphQLError('label failed', { path: ['container', 'seizures', 1, '__pactum_label_Seizure'] }),
       new GraphQLError('kept row', { path: ['container', 'seizures', 2, 'substance'] }),
-      new GraphQLError('key failed', { path: ['container', '__pactum_key_number'] }),
+      new GraphQLError('key failed', { path: ['container', '__pactum_key_Container_number'] }),
       new GraphQLError('no path'),
     ];
     const r = postProcess({ data, errors }, p);
@@ -60,7 +60,7 @@ describe('postProcess', () => {
 
   it('withholds a row whose label lacks a subfield the rules need', () => {
     const p = plan('{ container(number: "X") { seizures { quantityKg } } }');
-    const data = { container: { __pactum_key_number: 'X', seizures: [{ quantityKg: 1, __pactum_label: { owner: 'NL-CUSTOMS', handling: ['H0'] }, __pactum_key_id: 'S' }] } };
+    const data = { container: { __pactum_key_Container_number: 'X', seizures: [{ quantityKg: 1, __pactum_label_Seizure: { owner: 'NL-CUSTOMS', handling: ['H0'] }, __pactum_key_Seizure_id: 'S' }] } };
     const r = postProcess({ data }, p);
     expect(r.data).toEqual({ container: { seizures: [] } });
     expect(r.rowDenials[0]?.reason).toBe('NOT_RELEASABLE');
@@ -70,8 +70,8 @@ describe('postProcess', () => {
     const p = plan('query($own: Boolean!) { containers { number ... @include(if: $own) { ownerCode } portCalls { port } } }');
     const data = () => ({
       containers: [
-        { number: 'A', portCalls: [], __pactum_key_number: 'A' },
-        { number: 'B', portCalls: [], __pactum_key_number: 'B' },
+        { number: 'A', portCalls: [], __pactum_key_Container_number: 'A' },
+        { number: 'B', portCalls: [], __pactum_key_Container_number: 'B' },
       ],
     });
     const asked = postProcess({ data: data() }, p, { own: true });
@@ -91,7 +91,7 @@ describe('postProcess', () => {
 
   it('keeps null items of nullable lists and walks past them', () => {
     const p = plan('{ container(number: "X") { portCalls { port } } }');
-    const data = { container: { __pactum_key_number: 'X', portCalls: [null, { port: 'NLRTM' }] } };
+    const data = { container: { __pactum_key_Container_number: 'X', portCalls: [null, { port: 'NLRTM' }] } };
     expect(postProcess({ data }, p).data).toEqual({ container: { portCalls: [null, { port: 'NLRTM' }] } });
   });
 

@@ -56,8 +56,8 @@ describe('rewriteOperation', () => {
       r.source,
       `query Q($n: String!, $withIds: Boolean!) {
         c: container(number: $n) {
-          ... on Container { no: number ... on Container @include(if: $withIds) { seizures { id __pactum_key_id: id } } }
-          __pactum_key_number: number
+          ... on Container { no: number ... on Container @include(if: $withIds) { seizures { id __pactum_key_Seizure_id: id } } }
+          __pactum_key_Container_number: number
         }
       }`,
     );
