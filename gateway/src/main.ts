@@ -1,7 +1,7 @@
 /**
- * Wires the real stages into the gateway: agency-token authentication, need-to-know policy
- * (reloaded on change), enforcement around the executor, the durable audit trail, and the
- * context token every subgraph request carries. Anything that fails to load stops the start.
+ * Wires the real parts into the gateway: agency-token authentication, need-to-know policy
+ * (reloaded on change), the durable audit trail, and the context token every subgraph request
+ * carries. Anything that fails to load stops the start.
  */
 import path from 'node:path';
 import { identifierScalars } from '@pactum/subgraph-kit';
@@ -16,8 +16,6 @@ import {
 import { openAuditTrail } from './audit';
 import { ConfigError } from './errors';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
-import type { GatewayContextValue } from './context';
-import { createEnforcingExecutor } from './enforce';
 import { watchPolicy } from './policy';
 import { createGatewayServer, type RunningGateway } from './server/create-gateway-server';
 import { createGatewayMetrics } from './server/metrics';
@@ -66,17 +64,13 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   try {
     running = await createGatewayServer(config, {
       authenticate: (headers) => authenticateRequest(headers, { verifier, purposes }),
-      enforce: (inner) => createEnforcingExecutor(inner, { getPolicy: () => watcher.current() }),
-      accessProfile: (pactum) => watcher.current().profileFor(pactum.principal, pactum.purpose, new Date()),
+      policy: () => watcher.current(),
       audit: auditDroppedForBench ? { append: async () => undefined } : audit,
       scalars: identifierScalars,
-      contextToken: async (subgraph, context) => {
-        // No principal, no token: the subgraph refuses, so nothing is fetched without a verified caller.
-        const pactum = (context as unknown as Partial<GatewayContextValue>).pactum;
-        if (!pactum) return undefined;
-        const token = await signer.sign({ audience: subgraph, principal: pactum.principal, purpose: pactum.purpose });
-        return { token, requestId: pactum.requestId };
-      },
+      contextToken: async (subgraph, caller) => ({
+        token: await signer.sign({ audience: subgraph, principal: caller.principal, purpose: caller.purpose }),
+        requestId: caller.requestId,
+      }),
       readinessChecks: { audit: async () => (await audit.healthProblem()) ?? true },
     }, metrics);
   } catch (err) {

@@ -2,7 +2,21 @@
  * What the gateway hands the audit trail: one event per request, released or refused.
  * Keys and paths only — never the value of a field (data minimisation, Art. 25 LED).
  */
-import type { EnforcementReport } from '../context';
+
+/**
+ * What enforcement did, as the audit trail keeps it: the trail's own type (the gateway maps the
+ * enforcement report onto it in one place), so the audit area imports nothing of the gateway's
+ * request handling. Keys and paths only.
+ */
+export interface AuditEnforcement {
+  readonly policyVersion: string;
+  readonly fieldsRequested: readonly string[];
+  readonly fieldDenials: readonly { readonly path: string; readonly coordinate: string; readonly reason: string }[];
+  readonly rowDenials: readonly { readonly type: string; readonly key?: string; readonly owner: string; readonly path: string; readonly reason: string }[];
+  readonly released: readonly { readonly type: string; readonly key: string; readonly owner: string }[];
+  readonly grants: readonly { readonly agreement: string; readonly grant: string }[];
+  readonly executedOperationHash?: string;
+}
 
 /** How a request ended, from the audit's point of view. */
 export type AuditOutcome = 'released' | 'partial' | 'denied' | 'refused' | 'error';
@@ -28,7 +42,7 @@ export interface AuditEvent {
   /** Why the request was refused (`UNAUTHENTICATED` / `token_expired`, `FORBIDDEN` / `PURPOSE_NOT_PERMITTED`, …). */
   readonly refusal?: { readonly code: string; readonly reason: string };
   /** What need-to-know enforcement requested, denied and released. */
-  readonly enforcement?: EnforcementReport;
+  readonly enforcement?: AuditEnforcement;
   readonly policyVersion: string | null;
 }
 

@@ -2,7 +2,7 @@
  * The audit area's public door: a durable, hash-chained record of every request.
  * See docs/audit.md for how the chain works and how to query it.
  */
-export type { AuditEvent, AuditOutcome, AuditReceipt, AuditRecord } from './audit-event';
+export type { AuditEnforcement, AuditEvent, AuditOutcome, AuditReceipt, AuditRecord } from './audit-event';
 export { AUDIT_OUTCOMES } from './audit-event';
 export type { AuditFilter, AuditStats, AuditStatsFilter, AgencyStats, DenialStats } from './audit-filter';
 export type { AuditTrail, AuditTrailOptions } from './audit-trail';

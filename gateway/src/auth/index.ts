@@ -12,7 +12,8 @@ export { loadTrustRegistry, type AgencyEntry, type IdentityProviderConfig, type 
 export { loadPurposes, type Purpose, type PurposeRegistry } from './purposes';
 export { JWKS_DEFAULTS, type JwksOptions } from './jwks-source';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './verify-token';
-export { authenticateRequest, type AuthenticateDeps, type Authenticated, type RequestHeaders } from './authenticate-request';
+export { authenticateRequest, PrincipalRefusedError, type AuthenticateDeps, type Authenticated, type RequestHeaders } from './authenticate-request';
+export { hasControlCharacters, headerText } from './text-rules';
 export {
   CONTEXT_TOKEN_ISSUER,
   CONTEXT_TOKEN_MAX_TTL_SEC,

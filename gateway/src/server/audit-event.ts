@@ -1,41 +1,65 @@
 /**
- * Builds the one audit record of a request from the shared request context and the response
- * the client is about to get. Keys and paths only: no field values.
+ * The one mapping from what the pipeline learnt about a request to its audit record: the
+ * request's ids and time, the principal (also when it was refused: misuse is attributable), the
+ * declared purpose, the operation, the enforcement report, and — for a refused request —
+ * the refusal, whose code and reason are those of the answer's first error. Keys and paths
+ * only: no field values.
  */
-import type { AuditEvent, AuditOutcome } from '../audit';
-import type { PactumRequestContext } from '../context';
-import type { PactumError } from '../errors';
+import type { AuditEnforcement, AuditEvent, AuditOutcome } from '../audit';
+import type { DeclaredPurpose, Principal } from '../auth';
+import type { EnforcementReport } from '../enforce';
+import type { WireError } from './format-error';
+import type { RequestStart } from './stages/begin-request';
 
 export type { AuditOutcome } from '../audit';
-/** What the gateway hands the audit trail; see `gateway/src/audit`. */
-export type GatewayAuditEvent = AuditEvent;
 
 /** Where audit events go; resolves once the record is durable, rejects otherwise. */
 export interface AuditSink {
-  append(event: GatewayAuditEvent): Promise<unknown>;
+  append(event: AuditEvent): Promise<unknown>;
 }
 
-/** The record of a request refused before it reached GraphQL (bad token, purpose, body). */
-export function refusalEvent(
-  ids: { auditId: string; requestId: string; receivedAt: Date },
-  error: PactumError,
-  identity?: Pick<PactumRequestContext, 'principal' | 'purpose'>,
-): GatewayAuditEvent {
+/** What the pipeline knows of a request when its answer is ready (more the further it got). */
+export interface RequestFacts {
+  readonly start: RequestStart;
+  /** The verified principal and the purpose it declared; absent when it never got that far. */
+  readonly identity?: { readonly principal: Principal; readonly purpose: DeclaredPurpose };
+  /** The operation that ran (its name, the sha256 of the client's text). */
+  readonly operation?: { readonly name: string | null; readonly hash: string };
+  readonly enforcement?: EnforcementReport;
+  /** The version of the policy the request's profile was computed from. */
+  readonly policyVersion?: string;
+}
+
+/** The answer as the record describes it. */
+export interface AnswerFacts {
+  readonly status: number;
+  readonly hasData: boolean;
+  readonly errors: readonly WireError[];
+}
+
+/** The enforcement report as the audit trail keeps it. */
+export function auditEnforcement(report: EnforcementReport): AuditEnforcement {
   return {
-    id: ids.auditId,
-    time: ids.receivedAt,
-    requestId: ids.requestId,
-    outcome: 'refused',
-    httpStatus: error.httpStatus,
-    principal: identity ? { subject: identity.principal.subject, agency: identity.principal.agency } : null,
-    purpose: identity ? purposeOf(identity.purpose) : null,
-    operation: null,
-    refusal: { code: error.code, reason: error.reason },
-    policyVersion: null,
+    policyVersion: report.policyVersion,
+    fieldsRequested: report.fieldsRequested,
+    fieldDenials: report.fieldDenials,
+    rowDenials: report.rowDenials,
+    released: report.released,
+    grants: report.grants,
+    ...(report.executedOperationHash !== undefined ? { executedOperationHash: report.executedOperationHash } : {}),
   };
 }
 
-function purposeOf(p: PactumRequestContext['purpose']): GatewayAuditEvent['purpose'] {
+/** Classifies an answer for the audit trail. */
+export function outcomeOf(answer: AnswerFacts, report: EnforcementReport | undefined): AuditOutcome {
+  if (answer.status >= 400 && !answer.hasData) return 'refused';
+  const denied = report ? report.fieldDenials.length + report.rowDenials.length : 0;
+  if (!answer.hasData) return answer.errors.some((e) => e.extensions.code === 'FORBIDDEN') || denied > 0 ? 'denied' : 'error';
+  if (denied > 0) return report && report.released.length === 0 && report.grants.length === 0 ? 'denied' : 'partial';
+  return 'released';
+}
+
+function purposeOf(p: DeclaredPurpose): NonNullable<AuditEvent['purpose']> {
   return {
     code: p.code,
     ...(p.justification !== undefined ? { justification: p.justification } : {}),
@@ -43,40 +67,24 @@ function purposeOf(p: PactumRequestContext['purpose']): GatewayAuditEvent['purpo
   };
 }
 
-/** Classifies a GraphQL response for the audit trail. */
-export function outcomeOf(ctx: PactumRequestContext, httpStatus: number, hasData: boolean, errorCodes: readonly string[]): AuditOutcome {
-  if (httpStatus >= 400 && !hasData) return 'refused';
-  const e = ctx.enforcement;
-  const denied = e ? e.fieldDenials.length + e.rowDenials.length : 0;
-  if (!hasData) return errorCodes.includes('FORBIDDEN') || denied > 0 ? 'denied' : 'error';
-  if (denied > 0) return e && e.released.length === 0 && e.grants.length === 0 ? 'denied' : 'partial';
-  return 'released';
-}
-
-/** The record of a request that went through GraphQL. */
-export function responseEvent(
-  ctx: PactumRequestContext,
-  httpStatus: number,
-  outcome: AuditOutcome,
-  refusal?: { code: string; reason: string },
-): GatewayAuditEvent {
+/** The record of one request. */
+export function auditRecord(facts: RequestFacts, answer: AnswerFacts, outcome: AuditOutcome): AuditEvent {
+  const first = answer.errors[0];
+  const refused = outcome === 'refused' && first !== undefined;
+  const { start, identity, operation, enforcement } = facts;
   return {
-    id: ctx.auditId,
-    time: ctx.receivedAt,
-    requestId: ctx.requestId,
+    id: start.auditId,
+    time: start.receivedAt,
+    requestId: start.requestId,
     outcome,
-    httpStatus,
-    principal: { subject: ctx.principal.subject, agency: ctx.principal.agency },
-    purpose: purposeOf(ctx.purpose),
-    operation: ctx.operation
-      ? {
-          name: ctx.operation.name,
-          hash: ctx.operation.hash,
-          ...(ctx.enforcement?.executedOperationHash ? { executedHash: ctx.enforcement.executedOperationHash } : {}),
-        }
+    httpStatus: answer.status,
+    principal: identity ? { subject: identity.principal.subject, agency: identity.principal.agency } : null,
+    purpose: identity ? purposeOf(identity.purpose) : null,
+    operation: operation
+      ? { name: operation.name, hash: operation.hash, ...(enforcement?.executedOperationHash ? { executedHash: enforcement.executedOperationHash } : {}) }
       : null,
-    ...(refusal ? { refusal } : {}),
-    ...(ctx.enforcement ? { enforcement: ctx.enforcement } : {}),
-    policyVersion: ctx.enforcement?.policyVersion ?? null,
+    ...(refused ? { refusal: { code: first.extensions.code, reason: first.extensions.reason } } : {}),
+    ...(enforcement ? { enforcement: auditEnforcement(enforcement) } : {}),
+    policyVersion: enforcement?.policyVersion ?? facts.policyVersion ?? null,
   };
 }

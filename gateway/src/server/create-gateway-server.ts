@@ -1,53 +1,51 @@
 /**
- * Assembles the gateway: @apollo/gateway on the static supergraph, wrapped by Pactum's stages,
- * behind a plain node:http server with `/graphql`, `/healthz`, `/readyz` and `/metrics`.
- *
- * A request's way: authenticate (before any parsing) → Apollo Server parse/validate/limits →
- * enforcement around the gateway executor → audit append (durable) → response.
+ * Assembles the gateway: @apollo/gateway on the static supergraph (its query planner and
+ * executor, nothing of Apollo Server), the stages of a request's way wired in
+ * `handle-graphql-request.ts`, behind a plain node:http server with `/graphql`, `/healthz`,
+ * `/readyz` and `/metrics`.
  */
-import { randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLScalarType } from 'graphql';
-import type { DeclaredPurpose, Principal } from '../auth/principal';
+import type { DocumentNode, GraphQLScalarType, GraphQLSchema } from 'graphql';
+import type { Authenticated } from '../auth';
+import { APOLLO_MAX_ENTRY_BYTES, apolloCaches, ByteLruCache, defaultCacheBudget, estimateDocumentBytes } from '../cache';
 import type { GatewayConfig } from '../config/gateway-config';
-import type { GatewayContextValue, PactumRequestContext } from '../context';
-import { BadUserInputError, InternalError, PactumError } from '../errors';
-import { filteredIntrospectionPlugin } from '../enforce';
-import type { AccessProfile } from '../policy/types';
-import { aliasLimitRule, depthLimitRule } from '../limits';
-import { pactumApolloPlugin } from './apollo-plugin';
-import { newAuditId } from '../audit';
-import { outcomeOf, refusalEvent, responseEvent, type AuditSink, type GatewayAuditEvent } from './audit-event';
-import { formatError } from './format-error';
+import { createEnforcement, createFilteredIntrospection } from '../enforce';
+import { aliasLimitRule, checkOperationLimits, depthLimitRule } from '../limits';
+import type { CompiledPolicy } from '../policy/types';
+import type { AuditSink } from './audit-event';
+import { createGraphQLHandler } from './handle-graphql-request';
+import { installScalarParsers } from './install-scalar-parsers';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
-import { PactumGateway, type ExecutorStage } from './pactum-gateway';
 import { createReadiness, type ReadinessCheck } from './readiness';
-import { readBody } from './read-body';
+import { sendJson } from './send-json';
+import { createDelivery } from './stages/deliver';
+import { createOperationExecutor } from './stages/execute-operation';
+import { noIntrospectionRule } from './stages/no-introspection-rule';
+import { createOperationPreparer } from './stages/prepare-operation';
+import { createRefusal, refusalAnswer, type Log } from './stages/refuse';
+import { createResponseRelease } from './stages/release-response';
 import { SubgraphDataSource, type ContextTokenProvider } from './subgraph-data-source';
 
-/** The pluggable stages of the pipeline; `main.ts` wires the real ones. */
+/** What the gateway is built from; `main.ts` wires the real parts. */
 export interface GatewayStages {
-  /** Who is asking and why; throws a PactumError (401/400) to refuse before any parsing. */
-  authenticate(headers: IncomingMessage['headers']): Promise<{ principal: Principal; purpose: DeclaredPurpose }>;
-  /** Need-to-know around the gateway executor (rewrite, execute, post-process). */
-  readonly enforce: ExecutorStage;
+  /** Who is asking and why; throws a PactumError (401 / 400 / 403) to refuse before any parsing. */
+  authenticate(headers: http.IncomingMessage['headers']): Promise<Authenticated>;
+  /** The policy in force; read once per request, so a reload applies from the next request on. */
+  policy(): CompiledPolicy;
   /** The audit trail; `append` resolves once durable. */
   readonly audit: AuditSink;
   /** Signs the context token of each subgraph request. */
   readonly contextToken: ContextTokenProvider;
   /** Identifier scalars whose parsers the gateway applies (ContainerNumber, IMO, IBAN, UNLocode, …). */
   readonly scalars: Readonly<Record<string, GraphQLScalarType>>;
-  /**
-   * The principal's access profile, used to filter introspection (`__schema`/`__type`) to what it
-   * may query. Without it, introspection (when enabled) shows empty roots only.
-   */
-  readonly accessProfile?: (pactum: PactumRequestContext) => AccessProfile;
   /** Extra readiness checks (audit store, policy loaded). */
   readonly readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
+  /** The operator's log (one line per internal failure, with the request id); default stderr. */
+  readonly log?: Log;
+  /** The clock of a request's time; default the system clock. */
+  readonly now?: () => Date;
 }
 
 export interface RunningGateway {
@@ -57,22 +55,32 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(text), ...extra });
-  res.end(text);
+/** Starts @apollo/gateway on the static supergraph: its API schema (with identifier parsers) and executor. */
+async function loadGateway(config: GatewayConfig, stages: GatewayStages, dataSources: SubgraphDataSource[]) {
+  const urls = new Map(config.subgraphs.map((s) => [s.name, s.url]));
+  const gateway = new ApolloGateway({
+    supergraphSdl: config.supergraphSdl,
+    // Apollo's own caches, bounded in bytes from the heap like Pactum's (cache/apollo-caches.ts).
+    queryPlannerConfig: { cache: apolloCaches().queryPlans() },
+    buildService: ({ name }) => {
+      const url = urls.get(name);
+      if (!url) throw new Error(`no URL configured for subgraph ${name}`);
+      const source = new SubgraphDataSource({ name, url, contextToken: stages.contextToken, timeoutMs: config.subgraphTimeoutMs, idleMs: config.subgraphIdleMs });
+      dataSources.push(source);
+      return source;
+    },
+  });
+  let schema: GraphQLSchema | undefined;
+  // The supergraph is static: one schema for the gateway's life. The parsers go on the very
+  // object the executor coerces variables against.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    installScalarParsers(apiSchema, stages.scalars);
+    schema = apiSchema;
+  });
+  const { executor } = await gateway.load();
+  if (!schema) throw new Error('gateway loaded without an API schema');
+  return { gateway, executor, schema };
 }
-
-function errorBody(code: string, reason: string, message: string, auditId?: string): unknown {
-  return {
-    errors: [{ message, extensions: { code, reason } }],
-    ...(auditId ? { extensions: { auditId } } : {}),
-  };
-}
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export async function createGatewayServer(
   config: GatewayConfig,
@@ -80,158 +88,45 @@ export async function createGatewayServer(
   metrics: GatewayMetrics = createGatewayMetrics(),
 ): Promise<RunningGateway> {
   const dataSources: SubgraphDataSource[] = [];
-  const urls = new Map(config.subgraphs.map((s) => [s.name, s.url]));
-  const gateway = new ApolloGateway({
-    supergraphSdl: config.supergraphSdl,
-    buildService: ({ name }) => {
-      const url = urls.get(name);
-      if (!url) throw new Error(`no URL configured for subgraph ${name}`);
-      const source = new SubgraphDataSource({
-        name,
-        url,
-        contextToken: stages.contextToken,
-        timeoutMs: config.subgraphTimeoutMs,
-        idleMs: config.subgraphIdleMs,
-      });
-      dataSources.push(source);
-      return source;
-    },
-  });
+  const { gateway, executor, schema } = await loadGateway(config, stages, dataSources);
+  const log: Log = stages.log ?? ((line) => process.stderr.write(`${line}\n`));
 
-  const apollo = new ApolloServer<GatewayContextValue>({
-    gateway: new PactumGateway(gateway, stages.enforce, stages.scalars),
-    introspection: config.introspection,
-    hideSchemaDetailsFromClientErrors: true,
-    includeStacktraceInErrorResponses: false,
-    formatError,
-    validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases)],
-    plugins: [
-      pactumApolloPlugin(),
-      filteredIntrospectionPlugin(stages.accessProfile ? { profileFor: stages.accessProfile } : {}),
-      ApolloServerPluginUsageReportingDisabled(),
-      // No HTML landing page: every answer of /graphql is a GraphQL response with its audit id.
-      ApolloServerPluginLandingPageDisabled(),
-    ],
+  // Validated documents, by the sha256 of their text, under the cache budget's `documents` share.
+  const { documents: documentBytes } = defaultCacheBudget();
+  const documents = new ByteLruCache<string, DocumentNode>({
+    maxBytes: documentBytes,
+    maxEntryBytes: Math.max(1, Math.min(APOLLO_MAX_ENTRY_BYTES, Math.floor(documentBytes / 16))),
+    sizeOf: estimateDocumentBytes,
   });
-  await apollo.start();
+  const enforcement = createEnforcement();
+  const introspection = createFilteredIntrospection();
+  const deliver = createDelivery({ audit: stages.audit, metrics });
+
+  const handleGraphQL = createGraphQLHandler({
+    now: stages.now ?? (() => new Date()),
+    authenticate: (headers) => stages.authenticate(headers),
+    limits: config.limits,
+    prepare: createOperationPreparer({
+      schema,
+      checkLimits: (source) => checkOperationLimits(source, null, config.limits),
+      rules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases), ...(config.introspection ? [] : [noIntrospectionRule])],
+      documents,
+    }),
+    policy: () => stages.policy(),
+    authorize: (prepared, profile, facts) =>
+      enforcement.authorize({ schema, document: prepared.document, operationName: prepared.operationName, queryHash: prepared.queryHash, profile, facts }),
+    execute: createOperationExecutor(executor, schema, introspection),
+    release: createResponseRelease(enforcement, introspection, schema),
+    deliver,
+    refuse: createRefusal({ deliver, log }),
+  });
 
   const readiness = createReadiness(config.subgraphs, stages.readinessChecks);
-
-  /** Appends the record; on failure the client gets 503 AUDIT_UNAVAILABLE and nothing else. */
-  async function audited(res: ServerResponse, event: GatewayAuditEvent): Promise<boolean> {
-    const end = metrics.auditAppend.startTimer();
-    try {
-      await stages.audit.append(event);
-      end();
-      return true;
-    } catch {
-      end();
-      metrics.requests.inc({ outcome: 'audit_unavailable' });
-      sendJson(res, 503, errorBody('AUDIT_UNAVAILABLE', 'audit_store_unavailable', 'audit trail unavailable; no data released', event.id), {
-        'retry-after': '1',
-      });
-      return false;
-    }
-  }
-
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const timer = metrics.duration.startTimer();
-    const receivedAt = new Date();
-    const headerId = req.headers['x-request-id'];
-    const requestId = typeof headerId === 'string' && REQUEST_ID.test(headerId) ? headerId : randomUUID();
-    const auditId = newAuditId(receivedAt);
-    const ids = { auditId, requestId, receivedAt };
-
-    let identity: { principal: Principal; purpose: DeclaredPurpose };
-    let body: string;
-    try {
-      identity = await stages.authenticate(req.headers);
-    } catch (err) {
-      // An unexpected failure is refused and audited like any other: closed, and on the record.
-      const error = err instanceof PactumError ? err : new InternalError('internal', 'internal error');
-      req.resume();
-      if (!(await audited(res, refusalEvent(ids, error)))) return;
-      metrics.requests.inc({ outcome: 'refused' });
-      timer({ outcome: 'refused' });
-      sendJson(res, error.httpStatus, errorBody(error.code, error.reason, error.message, auditId), error.httpStatus === 401 ? { 'www-authenticate': 'Bearer' } : {});
-      return;
-    }
-    try {
-      body = req.method === 'POST' ? await readBody(req, config.limits.maxBodyBytes) : '';
-    } catch (err) {
-      const error = err instanceof PactumError ? err : new InternalError('internal', 'internal error');
-      if (!(await audited(res, refusalEvent(ids, error, identity)))) return;
-      metrics.requests.inc({ outcome: 'refused' });
-      sendJson(res, error.httpStatus, errorBody(error.code, error.reason, error.message, auditId));
-      return;
-    }
-    let parsedBody: unknown;
-    if (req.method === 'POST') {
-      try {
-        parsedBody = JSON.parse(body);
-      } catch {
-        const event = refusalEvent(ids, new BadUserInputError('malformed_json', 'request body is not valid JSON'), identity);
-        if (!(await audited(res, event))) return;
-        metrics.requests.inc({ outcome: 'refused' });
-        sendJson(res, 400, errorBody('BAD_REQUEST', 'malformed_json', 'request body is not valid JSON', auditId));
-        return;
-      }
-    }
-
-    const pactum: PactumRequestContext = { requestId, auditId, receivedAt, principal: identity.principal, purpose: identity.purpose };
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => ({ pactum }),
-    });
-    if (result.body.kind !== 'complete') {
-      // Incremental delivery would release data before its audit record: never offered.
-      const refusal = new BadUserInputError('incremental_delivery', 'incremental delivery is not supported');
-      if (!(await audited(res, refusalEvent(ids, refusal, identity)))) return;
-      sendJson(res, 400, errorBody('BAD_REQUEST', 'incremental_delivery', 'incremental delivery is not supported', auditId));
-      return;
-    }
-    const status = result.status ?? 200;
-    // Apollo Server answers some requests (no query, CSRF-blocked, batched) before its request
-    // pipeline, so no plugin hook ran: stamp the audit id on those error responses here.
-    const text = pactum.result ? result.body.string : withAuditId(result.body.string, auditId);
-    const outcome = outcomeOf(pactum, status, pactum.result?.hasData ?? false, pactum.result?.errorCodes ?? []);
-    if (!(await audited(res, responseEvent(pactum, status, outcome)))) return;
-    for (const d of pactum.enforcement?.fieldDenials ?? []) metrics.denials.inc({ reason: d.reason });
-    for (const d of pactum.enforcement?.rowDenials ?? []) metrics.denials.inc({ reason: d.reason });
-    metrics.requests.inc({ outcome });
-    timer({ outcome });
-    const outHeaders: Record<string, string> = { 'cache-control': 'no-store', 'x-request-id': requestId };
-    for (const [k, v] of result.headers) outHeaders[k] = v;
-    outHeaders['content-length'] = String(Buffer.byteLength(text));
-    res.writeHead(status, outHeaders);
-    res.end(text);
-  }
-
-  /** Adds `extensions.auditId` to a JSON GraphQL error body Apollo Server wrote itself. */
-  function withAuditId(text: string, auditId: string): string {
-    try {
-      const parsed = JSON.parse(text) as { extensions?: Record<string, unknown> } | null;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return text;
-      parsed.extensions = { ...parsed.extensions, auditId };
-      return JSON.stringify(parsed);
-    } catch {
-      return text;
-    }
-  }
 
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = async (): Promise<void> => {
       if (path === '/graphql') {
-        if (req.method !== 'POST' && req.method !== 'GET') {
-          sendJson(res, 405, errorBody('BAD_REQUEST', 'method_not_allowed', 'use POST (or GET for queries)'), { allow: 'GET, POST' });
-          return;
-        }
         await handleGraphQL(req, res);
       } else if (path === '/healthz') {
         sendJson(res, 200, { status: 'ok' });
@@ -246,25 +141,35 @@ export async function createGatewayServer(
         sendJson(res, 404, { error: 'not found' });
       }
     };
-    route().catch(() => {
-      // Fail closed and say nothing internal.
-      if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'internal', 'internal error'));
-      else res.destroy();
+    route().catch((err: unknown) => {
+      // Only a failure of the refusal path itself lands here (the audit sink threw synchronously,
+      // the socket broke): fail closed, say nothing internal, and log it.
+      log(`unhandled failure on ${path}: ${err instanceof Error ? `${err.name}: ${err.message}` : typeof err}`);
+      if (!res.headersSent) {
+        const answer = refusalAnswer(err);
+        sendJson(res, answer.status, answer.body);
+      } else res.destroy();
     });
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') {
-        const e = new Error(`port ${config.port} is already in use (gateway); set PACTUM_GATEWAY_PORT to use another`) as NodeJS.ErrnoException;
-        e.code = 'EADDRINUSE';
-        reject(e);
-      } else reject(err);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EADDRINUSE') {
+          const e = new Error(`port ${config.port} is already in use (gateway); set PACTUM_GATEWAY_PORT to use another`) as NodeJS.ErrnoException;
+          e.code = 'EADDRINUSE';
+          reject(e);
+        } else reject(err);
+      });
+      server.listen(config.port, config.host, () => resolve());
     });
-    server.listen(config.port, config.host, () => resolve());
-  });
+  } catch (err) {
+    await gateway.stop();
+    await Promise.all(dataSources.map((d) => d.close()));
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
 
   return {
@@ -276,7 +181,7 @@ export async function createGatewayServer(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await apollo.stop();
+      await gateway.stop();
       await Promise.all(dataSources.map((d) => d.close()));
     },
   };

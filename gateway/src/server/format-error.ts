@@ -1,33 +1,48 @@
 /**
- * The one place where errors become what a client sees. Known codes keep their message and
- * reason; everything else is masked, so no stack trace, SQL, key material or subgraph internals
- * ever leave the gateway.
+ * The one place where a GraphQL error becomes what a client sees. Known wire codes keep their
+ * message and reason; everything else is masked, so no stack trace, SQL, key material or
+ * subgraph internals ever leave the gateway. Every formatted error carries a `code` and a
+ * `reason`, the very pair the audit record's `refusal` holds when the answer has no data.
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isWireCode, PactumError, type WireCode } from '../errors';
 
-const PASS_THROUGH = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'SUBGRAPH_UNAVAILABLE',
-  'AUDIT_UNAVAILABLE',
-]);
+/** A formatted error: always a wire code and a reason. */
+export interface WireError extends GraphQLFormattedError {
+  readonly extensions: { readonly code: WireCode; readonly reason: string; readonly serviceName?: string };
+}
 
-/** Extensions a client may see, per code; anything else in `extensions` is dropped. */
-const KEPT_EXTENSIONS = ['reason', 'serviceName'] as const;
+/** What an error without a code of its own is taken for (graphql-js parse and validation errors have none). */
+export interface Uncoded {
+  readonly code: WireCode;
+  readonly reason: string;
+}
+
+/** The reason given when an error names its code but no reason. */
+const DEFAULT_REASON: Readonly<Record<WireCode, string>> = {
+  UNAUTHENTICATED: 'unauthenticated',
+  FORBIDDEN: 'forbidden',
+  BAD_USER_INPUT: 'invalid_input',
+  GRAPHQL_PARSE_FAILED: 'syntax_error',
+  GRAPHQL_VALIDATION_FAILED: 'invalid_operation',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'persisted_queries_off',
+  SUBGRAPH_UNAVAILABLE: 'subgraph_unavailable',
+  AUDIT_UNAVAILABLE: 'audit_store_unavailable',
+  INTERNAL_SERVER_ERROR: 'internal',
+};
+
+const MASKED: Uncoded = { code: 'INTERNAL_SERVER_ERROR', reason: 'internal' };
+
+// "Did you mean …?" would name fields and types the principal may not see.
+const SUGGESTION = / ?Did you mean .+?\?(?=$|\n)/g;
+const withoutSuggestions = (message: string): string => (message.includes('Did you mean') ? message.replace(SUGGESTION, '') : message);
 
 /** An identifier scalar's own complaint, wrapped by graphql-js validation or variable coercion. */
-function badInputCause(error: unknown): GraphQLError | undefined {
-  let current: unknown = error;
+function badInputCause(error: GraphQLError): GraphQLError | undefined {
+  let current: unknown = error.originalError;
   for (let depth = 0; depth < 5 && current; depth++) {
     if (current instanceof GraphQLError) {
-      if (current.extensions?.code === 'BAD_USER_INPUT' && depth > 0) return current;
+      if (current.extensions?.code === 'BAD_USER_INPUT') return current;
       current = current.originalError;
     } else if (current instanceof Error) {
       current = (current as Error & { cause?: unknown }).cause;
@@ -36,38 +51,39 @@ function badInputCause(error: unknown): GraphQLError | undefined {
   return undefined;
 }
 
-/** Apollo Server `formatError`: keep known codes, mask the rest. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const cause = badInputCause(error);
-  if (cause) {
-    return {
-      message: cause.message,
-      ...(formatted.locations ? { locations: formatted.locations } : {}),
-      ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: 'BAD_USER_INPUT' },
-    };
-  }
-  const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : undefined;
-  if (code && PASS_THROUGH.has(code)) {
-    const extensions: Record<string, unknown> = { code };
-    for (const key of KEPT_EXTENSIONS) {
-      const v = formatted.extensions?.[key];
-      if (typeof v === 'string') extensions[key] = v;
-    }
-    return {
-      message: formatted.message,
-      ...(formatted.locations ? { locations: formatted.locations } : {}),
-      ...(formatted.path ? { path: formatted.path } : {}),
-      extensions,
-    };
-  }
-  // Variable coercion errors from the gateway carry no code; their message is about the client's own input.
-  if (!code && /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" /.test(formatted.message)) {
-    return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
-  }
+function wire(error: GraphQLError, message: string, code: WireCode, reason: unknown): WireError {
+  const serviceName = error.extensions?.serviceName;
   return {
-    message: 'Internal server error',
-    ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    message: withoutSuggestions(message),
+    ...(error.locations ? { locations: error.locations } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    extensions: {
+      code,
+      reason: typeof reason === 'string' && reason !== '' ? reason : DEFAULT_REASON[code],
+      ...(typeof serviceName === 'string' && code === 'SUBGRAPH_UNAVAILABLE' ? { serviceName } : {}),
+    },
   };
+}
+
+/**
+ * Formats one error for the client. `uncoded` says what an error without a code is (a parse or
+ * validation error, a variable that does not coerce); left out, such an error is masked.
+ */
+export function formatError(error: GraphQLError, uncoded: Uncoded = MASKED): WireError {
+  const cause = badInputCause(error);
+  if (cause) return wire(error, cause.message, 'BAD_USER_INPUT', cause.extensions?.reason);
+  const original = error.originalError;
+  if (original instanceof PactumError) {
+    return isWireCode(original.code) ? wire(error, original.message, original.code, original.reason) : wire(error, 'Internal server error', MASKED.code, MASKED.reason);
+  }
+  const code = error.extensions?.code;
+  if (code === undefined && uncoded !== MASKED) return wire(error, error.message, uncoded.code, uncoded.reason);
+  if (isWireCode(code) && code !== 'INTERNAL_SERVER_ERROR') return wire(error, error.message, code, error.extensions?.reason);
+  return wire(error, 'Internal server error', MASKED.code, MASKED.reason);
+}
+
+/** A refusal's one error, from a PactumError (its message was written for clients). */
+export function formatRefusal(error: PactumError): WireError {
+  if (!isWireCode(error.code)) return { message: 'Internal server error', extensions: MASKED };
+  return { message: error.message, extensions: { code: error.code, reason: error.reason } };
 }

@@ -1,11 +1,10 @@
 /** Reads a request body up to a limit, refusing early (by Content-Length) where it can. */
 import type { IncomingMessage } from 'node:http';
-import { PactumError } from '../errors';
+import { BadUserInputError } from '../errors';
 
 /** The body is larger than the limit: 413. */
-export class BodyTooLargeError extends PactumError {
-  readonly code = 'BAD_USER_INPUT';
-  readonly httpStatus = 413;
+export class BodyTooLargeError extends BadUserInputError {
+  override readonly httpStatus = 413;
 }
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {

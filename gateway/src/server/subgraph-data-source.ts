@@ -8,6 +8,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
+import { callerOf, type SubgraphCaller } from './subgraph-caller';
 
 /** What a subgraph call carries of the request it serves. */
 export interface SubgraphCallCredentials {
@@ -17,8 +18,8 @@ export interface SubgraphCallCredentials {
   readonly requestId: string;
 }
 
-/** Produces the credentials of one subgraph call (undefined: send none, and the subgraph refuses). */
-export type ContextTokenProvider = (subgraph: string, context: Record<string, unknown>) => Promise<SubgraphCallCredentials | undefined>;
+/** Produces the credentials of one subgraph call for its caller. */
+export type ContextTokenProvider = (subgraph: string, caller: SubgraphCaller) => Promise<SubgraphCallCredentials>;
 
 export interface SubgraphDataSourceOptions {
   /** Subgraph name, used as the context token's audience and in error messages. */
@@ -59,7 +60,9 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
   async process(options: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     if (!request.query) throw new Error('Missing query');
-    const credentials = await this.options.contextToken(this.options.name, options.context);
+    // No caller, no token: the subgraph refuses, so nothing is fetched without a verified principal.
+    const caller = callerOf(options.context);
+    const credentials = caller ? await this.options.contextToken(this.options.name, caller) : undefined;
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (credentials) {
       headers.authorization = `Bearer ${credentials.token}`;

@@ -165,11 +165,15 @@ describe('createTokenVerifier: refused tokens (code UNAUTHENTICATED + reason)', 
     ['missing clearance', { clearance: undefined }],
     ['clearance not a string', { clearance: 3 }],
     ['sub empty', { sub: '' }],
-    ['sub with control characters', { sub: 'a\nb' }],
     ['purposes with a non-string', { purposes: ['drug-trafficking', 7] }],
     ['cases not a list', { cases: { 0: 'NL-ONB-2024-0456' } }],
   ])('invalid claims: %s', async (_name, override) => {
     await expectRefused(await sign(nlKey, claims(override)), 'invalid_claims');
+  });
+
+  it.each([['newline', 'a\nb'], ['bidi override', 'a\u202eb']])('a sub with a control character (%s) is bad input (400), not an identity failure', async (_name, sub) => {
+    const error = await verifier.verify(await sign(nlKey, claims({ sub }))).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'control_characters', httpStatus: 400 });
   });
 });
 

@@ -1,13 +1,11 @@
 /**
  * Introspection filtered to what a principal may query: the schema filter on its own, the
- * introspection answer (aliases, fragments, variables), and the Apollo plugin in a real
- * Apollo Server (filtered `__schema` / `__type`, no "Did you mean" in any error).
+ * introspection answer (aliases, fragments, variables), and the per-profile answerer the
+ * pipeline uses (filtered `__schema` / `__type`, alone or merged next to data).
  */
-import { ApolloServer } from '@apollo/server';
 import { buildSchema, parse, printSchema } from 'graphql';
-import type { GatewayContextValue, PactumRequestContext } from '../../context';
 import type { AccessProfile, FieldDecision } from '../../policy/types';
-import { answerIntrospection, filteredIntrospectionPlugin, filterSchema, introspectionRootFields, profileVisibility } from '../index';
+import { answerIntrospection, createFilteredIntrospection, filterSchema, introspectionRootFields, profileVisibility } from '../index';
 
 const SDL = `
   "The entry points"
@@ -95,71 +93,36 @@ function profileOf(field: (t: string, f: string) => FieldDecision, key = 'p'): A
 const customsProfile = profileOf((t, f) => (customsVisible(t, f) ? { effect: 'allow', grant: { agreement: 'a', grant: 'g' } } : { effect: 'deny', reason: 'HIT_ONLY' }), 'customs');
 const policeProfile = profileOf(() => ({ effect: 'allow', grant: { agreement: 'a', grant: 'g' } }), 'police');
 
-describe('filteredIntrospectionPlugin in Apollo Server', () => {
-  let server: ApolloServer<GatewayContextValue>;
+describe('createFilteredIntrospection', () => {
+  const introspection = createFilteredIntrospection();
   const profiles: Record<string, AccessProfile> = { 'NL-CUSTOMS': customsProfile, 'NL-POLICE': policeProfile };
-
-  beforeAll(async () => {
-    server = new ApolloServer<GatewayContextValue>({
-      typeDefs: SDL,
-      resolvers: {
-        Query: {
-          container: (_: unknown, { number }: { number: string }) => {
-            if (number === 'bad') throw new Error('Unknown container. Did you mean "MSCU1234566"?');
-            return { number };
-          },
-        },
-      },
-      introspection: true,
-      plugins: [filteredIntrospectionPlugin({ profileFor: (p) => profiles[p.principal.agency] as AccessProfile })],
-    });
-    await server.start();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
-
-  const run = async (agency: string, query: string, variables?: Record<string, unknown>) => {
-    const pactum = { principal: { agency } } as unknown as PactumRequestContext;
-    const res = await server.executeOperation({ query, ...(variables ? { variables } : {}) }, { contextValue: { pactum } });
-    if (res.body.kind !== 'single') throw new Error('incremental');
-    return res.body.singleResult;
+  const request = (agency: string, query: string, variables: Record<string, unknown> = {}) => {
+    const document = parse(query);
+    return { schema, profile: profiles[agency] as AccessProfile, document, operationName: null, variables };
+  };
+  const answer = (agency: string, query: string) => {
+    const r = request(agency, query);
+    return introspection.answer(r, introspectionRootFields(r.document)).data;
   };
   const typeNames = (data: unknown): string[] =>
     ((data as { __schema: { types: { name: string }[] } }).__schema.types ?? []).map((t) => t.name).filter((n) => !n.startsWith('__'));
 
-  it('shows each principal its own schema, from one server (cached per profile)', async () => {
+  it('shows each principal its own schema, from one instance (cached per profile)', () => {
     const q = '{ __schema { types { name } } }';
-    expect(typeNames((await run('NL-CUSTOMS', q)).data)).not.toContain('Investigation');
-    expect(typeNames((await run('NL-POLICE', q)).data)).toEqual(expect.arrayContaining(['Investigation', 'Suspect']));
-    expect(typeNames((await run('NL-CUSTOMS', q)).data)).not.toContain('Suspect');
+    expect(typeNames(answer('NL-CUSTOMS', q))).not.toContain('Investigation');
+    expect(typeNames(answer('NL-POLICE', q))).toEqual(expect.arrayContaining(['Investigation', 'Suspect']));
+    expect(typeNames(answer('NL-CUSTOMS', q))).not.toContain('Suspect');
   });
 
-  it('filters introspection next to data and leaves the data alone', async () => {
-    const r = await run('NL-CUSTOMS', '{ container(number: "MSCU1234566") { number } t: __type(name: "Investigation") { name } }');
-    expect(r.data).toEqual({ container: { number: 'MSCU1234566' }, t: null });
+  it('replaces the introspection answered next to data, and leaves the data alone', () => {
+    const data: Record<string, unknown> = { container: { number: 'MSCU1234566' }, t: { name: 'Investigation' } };
+    introspection.merge(request('NL-CUSTOMS', '{ container(number: "MSCU1234566") { number } t: __type(name: "Investigation") { name } }'), data);
+    expect(data).toEqual({ container: { number: 'MSCU1234566' }, t: null });
   });
 
-  it('keeps a root introspection field skipped by @skip absent', async () => {
-    const r = await run('NL-CUSTOMS', '{ container(number: "x") { number } ... @skip(if: true) { __schema { types { name } } } }');
-    expect(r.data).toEqual({ container: { number: 'x' } });
-  });
-
-  it('fails closed without a profile source: roots only', async () => {
-    const bare = new ApolloServer<GatewayContextValue>({ typeDefs: SDL, introspection: true, plugins: [filteredIntrospectionPlugin()] });
-    await bare.start();
-    try {
-      const res = await bare.executeOperation({ query: '{ __schema { types { name } } }' }, { contextValue: { pactum: {} as PactumRequestContext } });
-      if (res.body.kind !== 'single') throw new Error('incremental');
-      expect(typeNames(res.body.singleResult.data).sort()).toEqual(['Boolean', 'Query', 'String']);
-    } finally {
-      await bare.stop();
-    }
-  });
-
-  it('removes "Did you mean" from every error, not only validation errors', async () => {
-    const r = await run('NL-CUSTOMS', '{ container(number: "bad") { number } }');
-    expect(r.errors?.map((e) => e.message)).toEqual(['Unknown container.']);
+  it('keeps a root introspection field skipped by @skip absent', () => {
+    const data: Record<string, unknown> = { container: { number: 'x' } };
+    introspection.merge(request('NL-CUSTOMS', '{ container(number: "x") { number } ... @skip(if: true) { __schema { types { name } } } }'), data);
+    expect(data).toEqual({ container: { number: 'x' } });
   });
 });
-

@@ -1,0 +1,75 @@
+/**
+ * A request's way through the gateway, in order. Each stage is a function with typed input and
+ * output; none leaves notes for another. Whatever refuses, at any stage, is answered by the one
+ * refusal path, which audits with what the request had established so far.
+ *
+ *   0 begin          ids and the request's own time
+ *   1 authenticate   bearer token → verified principal + declared purpose (401 / 400 / 403)
+ *   2 read           the GraphQL request out of GET / POST (CSRF, batching, APQ off, body limit)
+ *   3 prepare        parse, validate, limits, operation, variables coerced once
+ *   4 authorize      the access profile (once, at the request's time) → rewritten operation
+ *   5 execute        the REWRITTEN operation, planned and cached by its own hash
+ *   6 post-process   rows withheld, denied fields nulled, introspection filtered, errors masked
+ *   7 audit          the record appended, durably — no audit, no data
+ *   8 respond        the answer, with `extensions.auditId`
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PrincipalRefusedError, type Authenticated } from '../auth';
+import { MutationRefusedError, refusedMutationReport, type Authorization } from '../enforce';
+import type { AccessProfile, CompiledPolicy, SupergraphFacts } from '../policy/types';
+import type { RequestFacts } from './audit-event';
+import { beginRequest } from './stages/begin-request';
+import type { Deliver } from './stages/deliver';
+import type { Executed } from './stages/execute-operation';
+import { failClosed } from './stages/fail-closed';
+import type { PreparedOperation } from './stages/prepare-operation';
+import { readGraphQLRequest, type GraphQLRequest } from './stages/read-graphql-request';
+import type { Refuse } from './stages/refuse';
+import type { ReleasedAnswer } from './stages/release-response';
+import { SubgraphCaller } from './subgraph-caller';
+
+/** The stages, wired by `create-gateway-server.ts`. */
+export interface GraphQLStages {
+  readonly now: () => Date;
+  readonly authenticate: (headers: IncomingMessage['headers']) => Promise<Authenticated>;
+  readonly limits: { readonly maxBodyBytes: number };
+  readonly prepare: (request: GraphQLRequest) => PreparedOperation;
+  /** The policy in force, read once per request: a reload applies from the next request on. */
+  readonly policy: () => CompiledPolicy;
+  readonly authorize: (prepared: PreparedOperation, profile: AccessProfile, facts: SupergraphFacts) => Authorization;
+  readonly execute: (authorization: Authorization, prepared: PreparedOperation, caller: SubgraphCaller) => Promise<Executed>;
+  readonly release: (executed: Executed, authorization: Authorization, prepared: PreparedOperation) => ReleasedAnswer;
+  readonly deliver: Deliver;
+  readonly refuse: Refuse;
+}
+
+export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async function handleGraphQLRequest(req, res) {
+    const start = beginRequest(req, s.now);
+    let facts: RequestFacts = { start };
+    try {
+      const identity = await s.authenticate(req.headers);
+      facts = { ...facts, identity };
+      const request = await readGraphQLRequest(req, s.limits);
+      const prepared = s.prepare(request);
+      facts = { ...facts, operation: { name: prepared.operation.name?.value ?? null, hash: prepared.queryHash } };
+      const policy = s.policy();
+      const profile = await failClosed('enforcement_failed', () => policy.profileFor(identity.principal, identity.purpose, start.receivedAt));
+      facts = { ...facts, policyVersion: profile.policyVersion };
+      const authorization = await failClosed('enforcement_failed', () => s.authorize(prepared, profile, policy.facts));
+      const caller = new SubgraphCaller(identity.principal, identity.purpose, start.requestId);
+      const executed = await failClosed('execution_failed', () => s.execute(authorization, prepared, caller));
+      const { answer, report } = await failClosed('enforcement_failed', () => s.release(executed, authorization, prepared));
+      await s.deliver(res, { ...facts, enforcement: report }, answer);
+    } catch (error) {
+      await s.refuse(req, res, withRefusal(facts, error), error);
+    }
+  };
+}
+
+/** What a refusal itself adds to the record: the principal it refused, the mutation's denials. */
+function withRefusal(facts: RequestFacts, error: unknown): RequestFacts {
+  if (error instanceof PrincipalRefusedError) return { ...facts, identity: error.identity };
+  if (error instanceof MutationRefusedError && facts.policyVersion) return { ...facts, enforcement: refusedMutationReport(error, facts.policyVersion) };
+  return facts;
+}

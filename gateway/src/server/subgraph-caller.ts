@@ -1,0 +1,19 @@
+/**
+ * Who a subgraph call is made for: the verified principal, the declared purpose and the
+ * request id. It is the execution context the gateway executor hands each data source, and the
+ * only thing the context token is signed from.
+ */
+import type { DeclaredPurpose, Principal } from '../auth';
+
+export class SubgraphCaller {
+  constructor(
+    readonly principal: Principal,
+    readonly purpose: DeclaredPurpose,
+    readonly requestId: string,
+  ) {}
+}
+
+/** The caller of a data-source call, when the context is one (anything else: no caller, no token). */
+export function callerOf(context: unknown): SubgraphCaller | undefined {
+  return context instanceof SubgraphCaller ? context : undefined;
+}
