@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { openAuditTrail } from '@pactum/gateway/src/audit';
-import { applyTrailFault, TRAIL_FAULT_MOVES, TRAIL_FILE_KEYS } from '@pactum/gateway/src/audit/__tests__/support/trail-faults';
+import { applyTrailFault, clearImmutable, TRAIL_FAULT_MOVES, TRAIL_FILE_KEYS } from '@pactum/gateway/src/audit/__tests__/support/trail-faults';
 import { ask, type GraphQLReply } from '../../src/client';
 import { startGatewayProcess, type GatewayProcess } from '../../src/gateway-process';
 import { runAuditCli } from '../../src/run-audit-cli';
@@ -32,6 +32,7 @@ beforeAll(async () => {
 }, 150_000);
 afterAll(async () => {
   await gateway?.kill();
+  if (trailFile) clearImmutable(trailFile);
   await fleet?.stop();
 });
 

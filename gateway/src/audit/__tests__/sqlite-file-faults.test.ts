@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { releasedEvent } from './support/events';
 import { createHarness } from './support/store-harness';
-import { TRAIL_FAULT_MOVES, TRAIL_FILE_KEYS, type TrailFaultMove, type TrailFileKey } from './support/trail-faults';
+import { clearImmutable, TRAIL_FAULT_MOVES, TRAIL_FILE_KEYS, type TrailFaultMove, type TrailFileKey } from './support/trail-faults';
 
 const CHILD = path.join(__dirname, 'fixtures', 'trail-under-fault.ts');
 const OPEN_CHILD = path.join(__dirname, 'fixtures', 'open-with-unwritable-shm.ts');
@@ -43,7 +43,10 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pactum-audit-faults-'));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  clearImmutable(path.join(dir, 'audit.sqlite'));
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const cases = TRAIL_FILE_KEYS.flatMap((key) => TRAIL_FAULT_MOVES.map((move) => [key, move] as const));
 

@@ -71,6 +71,22 @@ export function applyTrailFault(file: string, key: TrailFileKey, move: TrailFaul
   }
 }
 
+/**
+ * Clears the immutable flag on the trail's files, wherever a fault left it (a child that died
+ * before its undo): otherwise not even `rm -rf` as root could remove the test's folder.
+ */
+export function clearImmutable(file: string): void {
+  for (const key of TRAIL_FILE_KEYS) {
+    const p = trailFilePath(file, key);
+    if (!existsSync(p)) continue;
+    try {
+      execFileSync('chattr', ['-i', p], { stdio: 'ignore' });
+    } catch {
+      // No flag to clear, or no chattr here: then nothing was made immutable either.
+    }
+  }
+}
+
 /** Throws unless writing to `p` fails even for this (root) process. */
 function assertBlocksRoot(p: string): void {
   try {
