@@ -1,0 +1,103 @@
+/**
+ * Principals for the oracle, drawn from the policy registries: every agency of agencies.yaml,
+ * roles of roles.yaml, clearances of classification.yaml, case memberships among the seeded
+ * cases, and a purpose of purposes.yaml. Half of them are an agency's usual principal (the role
+ * and clearance its own agreements ask for, drug trafficking), so that much gets released; the
+ * other half are anything at all.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { demoWorld } from '@pactum/demo-world';
+import type { DeclaredPurpose, Principal } from '@pactum/gateway/src/auth';
+import { readRegistries } from '@pactum/gateway/src/policy';
+
+/** A principal and the purpose it declares, as plain data (it shrinks and prints). */
+export interface OraclePrincipal {
+  readonly agency: string;
+  readonly roles: readonly string[];
+  readonly clearance: string;
+  readonly cases: readonly string[];
+  readonly purpose: string;
+}
+
+/** What the registries of a policy folder offer. */
+export interface PrincipalSpace {
+  readonly agencies: readonly string[];
+  readonly roles: readonly string[];
+  readonly clearances: readonly string[];
+  readonly purposes: readonly string[];
+  readonly cases: readonly string[];
+}
+
+/** Reads the registries of `policyDir` and the seeded cases. */
+export function principalSpace(policyDir: string): PrincipalSpace {
+  const registries = readRegistries(policyDir);
+  const roles = parse(fs.readFileSync(path.join(policyDir, 'roles.yaml'), 'utf8')) as { roles: Record<string, unknown> };
+  const classification = parse(fs.readFileSync(path.join(policyDir, 'classification.yaml'), 'utf8')) as { clearanceLevels: string[] };
+  const world = demoWorld();
+  const cases = new Set<string>();
+  for (const c of world.judicialCases.slice(0, 6)) {
+    cases.add(c.localId);
+    if (c.jit) cases.add(c.jit.id);
+  }
+  for (const i of world.investigations.slice(0, 4)) cases.add(i.localId);
+  return {
+    agencies: [...registries.agencies.keys()],
+    roles: Object.keys(roles.roles),
+    clearances: classification.clearanceLevels,
+    purposes: [...registries.purposes],
+    cases: [...cases],
+  };
+}
+
+/** The role an agency's own staff hold in the demo world (its own agreements ask for it). */
+const USUAL_ROLE: Readonly<Record<string, string>> = {
+  'NL-POLICE': 'investigator',
+  'NL-CUSTOMS': 'customs-officer',
+  EUROPOL: 'analyst',
+  EUROJUST: 'judicial-officer',
+  'NL-FIOD': 'financial-investigator',
+  'NL-OM': 'prosecutor',
+};
+
+export function principalArbitrary(space: PrincipalSpace): fc.Arbitrary<OraclePrincipal> {
+  const anyone = fc.record({
+    agency: fc.constantFrom(...space.agencies),
+    roles: fc.subarray([...space.roles], { maxLength: 2 }),
+    clearance: fc.constantFrom(...space.clearances),
+    cases: fc.subarray([...space.cases], { maxLength: 3 }),
+    purpose: fc.constantFrom(...space.purposes),
+  });
+  const usual = fc
+    .record({
+      agency: fc.constantFrom(...space.agencies),
+      clearance: fc.constantFrom('CONFIDENTIAL', 'SECRET'),
+      cases: fc.subarray([...space.cases], { maxLength: 3 }),
+      purpose: fc.constantFrom('drug-trafficking', 'drug-trafficking', 'money-laundering', 'jit-operations'),
+    })
+    .map((p) => ({ ...p, roles: [USUAL_ROLE[p.agency] ?? 'investigator'] }));
+  return fc.oneof(usual, anyone);
+}
+
+/** The verified principal the gateway builds from this principal's token, for the decision functions. */
+export function asPrincipal(p: OraclePrincipal): { principal: Principal; purpose: DeclaredPurpose } {
+  return {
+    principal: {
+      subject: subjectOf(p),
+      agency: p.agency,
+      issuer: `oracle:${p.agency}`,
+      roles: new Set(p.roles),
+      clearance: p.clearance,
+      purposes: new Set([p.purpose]),
+      cases: new Set(p.cases),
+    },
+    purpose: { code: p.purpose, justification: 'need-to-know oracle' },
+  };
+}
+
+/** A stable pseudonymous subject per principal. */
+export function subjectOf(p: OraclePrincipal): string {
+  return `oracle.${p.agency.toLowerCase()}`;
+}
