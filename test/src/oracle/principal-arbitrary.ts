@@ -1,15 +1,15 @@
 /**
  * Principals for the oracle, drawn from the policy registries: every agency of agencies.yaml,
  * roles of roles.yaml, clearances of classification.yaml, case memberships among the seeded
- * cases, and a purpose of purposes.yaml. Half of them are an agency's usual principal (the role
- * and clearance its own agreements ask for, drug trafficking), so that much gets released; the
- * other half are anything at all.
+ * cases, and a purpose of purposes.yaml. Three in four are an agency's usual principal (the role
+ * and clearance its own agreements ask for, mostly drug trafficking, often in the story's case),
+ * so that much gets released; the others are anything at all.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { demoWorld } from '@pactum/demo-world';
+import { demoWorld, STORY_CASE } from '@pactum/demo-world';
 import type { DeclaredPurpose, Principal } from '@pactum/gateway/src/auth';
 import { readRegistries } from '@pactum/gateway/src/policy';
 
@@ -52,6 +52,12 @@ export function principalSpace(policyDir: string): PrincipalSpace {
   };
 }
 
+/** The story's Eurojust case and its JIT (SCENARIO.md). */
+const STORY_CASES = [STORY_CASE.localId, STORY_CASE.jitId];
+
+/** Agencies whose grants from others carry row conditions (releasable-to, Europol flag, case links, JIT membership). */
+const CROSS_AGENCY = ['BE-POLICE', 'EUROPOL', 'EUROJUST', 'NL-POLICE'];
+
 /** The role an agency's own staff hold in the demo world (its own agreements ask for it). */
 const USUAL_ROLE: Readonly<Record<string, string>> = {
   'NL-POLICE': 'investigator',
@@ -70,15 +76,18 @@ export function principalArbitrary(space: PrincipalSpace): fc.Arbitrary<OraclePr
     cases: fc.subarray([...space.cases], { maxLength: 3 }),
     purpose: fc.constantFrom(...space.purposes),
   });
+  // Agencies that receive other agencies' rows under row conditions come up more often: that is where rows are withheld.
+  const crossAgency = space.agencies.filter((a) => CROSS_AGENCY.includes(a));
   const usual = fc
     .record({
-      agency: fc.constantFrom(...space.agencies),
+      agency: fc.oneof({ arbitrary: fc.constantFrom(...space.agencies), weight: 1 }, { arbitrary: fc.constantFrom(...crossAgency), weight: 2 }),
       clearance: fc.constantFrom('CONFIDENTIAL', 'SECRET'),
-      cases: fc.subarray([...space.cases], { maxLength: 3 }),
+      // Membership of the story's case and JIT opens most of the cross-agency grants.
+      cases: fc.oneof(fc.constant(STORY_CASES.filter((c) => space.cases.includes(c))), fc.subarray([...space.cases], { maxLength: 3 })),
       purpose: fc.constantFrom('drug-trafficking', 'drug-trafficking', 'money-laundering', 'jit-operations'),
     })
     .map((p) => ({ ...p, roles: [USUAL_ROLE[p.agency] ?? 'investigator'] }));
-  return fc.oneof(usual, anyone);
+  return fc.oneof({ arbitrary: usual, weight: 3 }, { arbitrary: anyone, weight: 1 });
 }
 
 /** The verified principal the gateway builds from this principal's token, for the decision functions. */

@@ -41,6 +41,7 @@ import {
 import type { DeclaredPurpose, Principal } from '@pactum/gateway/src/auth';
 import type { CompiledPolicy, DenyReason, RowLabel } from '@pactum/gateway/src/policy';
 import { isLabelled, keyKey, LABEL_KEY } from './augment-operation';
+import { StaticDecisions } from './static-decisions';
 
 /** Who asks, why and when: the decision functions' first three arguments. */
 export interface Asker {
@@ -58,6 +59,8 @@ export interface ReferenceAnswer {
   readonly entities: ReadonlySet<string>;
   /** Paths of released values that differ per caller by design (hit references): compared as present, not by value. */
   readonly volatile: readonly string[];
+  /** Rows withheld: dropped from lists, and nulled as single objects. */
+  readonly withheld: { readonly inLists: number; readonly single: number };
 }
 
 /** Leaves whose value is made for each caller (an opaque hit reference is issued to whoever asks). */
@@ -79,9 +82,10 @@ type FieldMap = Map<string, FieldNode[]>;
 class Pruning {
   readonly forbidden = new Map<string, DenyReason>();
   readonly volatile: string[] = [];
+  readonly withheld = { inLists: 0, single: 0 };
   /** Output objects of released entities → their `Type:key`. */
   readonly entityOf = new WeakMap<object, string>();
-  private readonly collapseMemo = new Map<string, DenyReason | null>();
+  private readonly statics: StaticDecisions;
 
   constructor(
     readonly schema: GraphQLSchema,
@@ -89,16 +93,12 @@ class Pruning {
     readonly asker: Asker,
     readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
     readonly variables: Readonly<Record<string, unknown>>,
-  ) {}
+  ) {
+    this.statics = new StaticDecisions(policy, asker, fragments);
+  }
 
   private deny(path: readonly (string | number)[], reason: DenyReason): void {
     this.forbidden.set(path.join('.'), reason);
-  }
-
-  private staticDenial(typeName: string, fieldName: string): DenyReason | undefined {
-    const { principal, purpose, at } = this.asker;
-    const e = this.policy.explain(principal, purpose, at, typeName, fieldName);
-    return e.effect === 'deny' ? (e.reason ?? 'NO_AGREEMENT') : undefined;
   }
 
   /** Is a selection skipped by `@skip` / `@include` under the request's variables? */
@@ -126,53 +126,6 @@ class Pruning {
       }
     }
     return out;
-  }
-
-  /**
-   * The reason a composite field with these selection sets is refused whole because every
-   * subfield it selects is denied statically; null when something is kept. Directives are not
-   * evaluated here: what may be sent to a subgraph is decided before variables are.
-   */
-  collapse(type: GraphQLObjectType, sets: readonly SelectionSetNode[]): DenyReason | null {
-    let first: DenyReason | undefined;
-    const visitSet = (set: SelectionSetNode): boolean => {
-      for (const s of set.selections) {
-        if (s.kind === Kind.FIELD) {
-          const fieldName = s.name.value;
-          if (fieldName.startsWith('__')) return true;
-          const reason = this.staticDenial(type.name, fieldName);
-          if (reason) {
-            first ??= reason;
-            continue;
-          }
-          const def = type.getFields()[fieldName];
-          const named = def ? getNamedType(def.type) : undefined;
-          if (!s.selectionSet || !named || !isObjectType(named)) return true;
-          const sub = this.collapseOf(named, [s.selectionSet]);
-          if (sub === null) return true;
-          first ??= sub;
-        } else if (s.kind === Kind.INLINE_FRAGMENT) {
-          if (visitSet(s.selectionSet)) return true;
-        } else {
-          const f = this.fragments.get(s.name.value);
-          if (f && visitSet(f.selectionSet)) return true;
-        }
-      }
-      return false;
-    };
-    for (const set of sets) if (visitSet(set)) return null;
-    return first ?? 'NOT_IN_POLICY';
-  }
-
-  private collapseOf(type: GraphQLObjectType, sets: readonly SelectionSetNode[]): DenyReason | null {
-    // Sets are AST nodes of one parsed document: their positions identify them.
-    const id = `${type.name}@${sets.map((s) => s.loc?.start ?? -1).join(',')}`;
-    let r = this.collapseMemo.get(id);
-    if (r === undefined) {
-      r = this.collapse(type, sets);
-      this.collapseMemo.set(id, r);
-    }
-    return r;
   }
 
   private rowLabel(full: Record<string, Json>): RowLabel | undefined {
@@ -206,8 +159,8 @@ class Pruning {
       const here = [...path, key];
       const childSets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
       const named = getNamedType(def.type);
-      let reason = this.staticDenial(type.name, fieldName);
-      if (!reason && isObjectType(named)) reason = this.collapseOf(named, childSets) ?? undefined;
+      let reason = this.statics.denial(type.name, fieldName);
+      if (!reason && isObjectType(named)) reason = this.statics.collapse(named, childSets) ?? undefined;
       if (!reason) {
         const e = this.policy.explain(principal, purpose, at, type.name, fieldName, label);
         if (e.effect !== 'allow') reason = e.reason ?? 'NO_AGREEMENT';
@@ -245,7 +198,10 @@ class Pruning {
       const out: Json[] = [];
       for (const item of v as Json[]) {
         const r = this.complete(type.ofType, sets, item, [...path, out.length], true);
-        if (r instanceof Withheld) continue; // silently: a list's length says nothing of withheld rows
+        if (r instanceof Withheld) {
+          this.withheld.inLists++;
+          continue; // silently: a list's length says nothing of withheld rows
+        }
         if (r === NULLED) {
           if (isNonNullType(type.ofType)) return NULLED;
           out.push(null);
@@ -258,6 +214,7 @@ class Pruning {
     if (!isObjectType(named)) throw new Error(`reference: abstract type ${named.name} (the API has none)`);
     const r = this.object(named, sets, v as Record<string, Json>, path);
     if (!(r instanceof Withheld) || inList) return r;
+    this.withheld.single++;
     if (!r.secret) this.deny(path, r.reason);
     return null;
   }
@@ -297,7 +254,7 @@ export function referenceAnswer(
   const pruning = new Pruning(schema, policy, asker, fragments, withDefaults(op, variables));
   const r = pruning.object(root, [op.selectionSet], full, []);
   const data = r === NULLED || r instanceof Withheld ? null : r;
-  return { data, forbidden: pruning.forbidden, entities: pruning.entitiesIn(data), volatile: pruning.volatile };
+  return { data, forbidden: pruning.forbidden, entities: pruning.entitiesIn(data), volatile: pruning.volatile, withheld: pruning.withheld };
 }
 
 /** The request's variables with the operation's defaults filled in (for `@skip` / `@include`). */

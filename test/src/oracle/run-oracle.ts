@@ -20,8 +20,21 @@ export interface OracleRunOptions {
   readonly progressEvery?: number;
 }
 
+/** How many cases exercised what: an oracle whose cases release nothing, or deny nothing, proves nothing. */
+export interface OracleCoverage {
+  /** Cases releasing at least one entity. */
+  released: number;
+  /** Cases with at least one FORBIDDEN error. */
+  denied: number;
+  /** Cases where rows were dropped from a list. */
+  withheldInLists: number;
+  /** Cases where a single row was withheld (null, with FORBIDDEN unless secret). */
+  withheldSingle: number;
+}
+
 export interface OracleReport {
   readonly failed: boolean;
+  readonly coverage: OracleCoverage;
   readonly seed: number;
   readonly cases: number;
   readonly seconds: number;
@@ -65,11 +78,19 @@ export function formatFailure(c: OracleCase, outcome: CaseOutcome): string {
 /** Runs the property and reports; never throws on a mismatch (the report says it). */
 export async function runOracle(oracle: Oracle, options: OracleRunOptions): Promise<OracleReport> {
   let ran = 0;
+  const coverage: OracleCoverage = { released: 0, denied: 0, withheldInLists: 0, withheldSingle: 0 };
   const every = options.progressEvery ?? 1000;
   const started = process.hrtime.bigint();
   const property = fc.asyncProperty(oracleCases(oracle, options.shape), async (c) => {
     const outcome = await oracle.check(c);
     ran++;
+    const e = outcome.expected;
+    if (e) {
+      if (e.entities.size > 0) coverage.released++;
+      if (e.forbidden.size > 0) coverage.denied++;
+      if (e.withheld.inLists > 0) coverage.withheldInLists++;
+      if (e.withheld.single > 0) coverage.withheldSingle++;
+    }
     if (options.log && ran % every === 0) {
       const s = Number(process.hrtime.bigint() - started) / 1e9;
       options.log(`${ran} cases, ${(ran / s).toFixed(1)}/s`);
@@ -84,7 +105,7 @@ export async function runOracle(oracle: Oracle, options: OracleRunOptions): Prom
     interruptAfterTimeLimit: 30 * 60_000,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const base = { seed: options.seed, cases: ran, seconds, casesPerSecond: ran / seconds };
+  const base = { seed: options.seed, cases: ran, seconds, casesPerSecond: ran / seconds, coverage };
   if (!details.failed) return { failed: false, ...base };
   const counterexample = details.counterexample?.[0];
   if (!counterexample) return { failed: true, ...base, failure: `fast-check failed without a counterexample: ${String(details.errorInstance)}` };

@@ -33,7 +33,11 @@ async function main(): Promise<number> {
       ...(depth !== undefined ? { shape: { maxDepth: depth } } : {}),
       log: (line) => process.stdout.write(`  ${line}\n`),
     });
+    const c = report.coverage;
     process.stdout.write(`${report.cases} cases in ${report.seconds.toFixed(1)} s: ${report.casesPerSecond.toFixed(1)} cases/s (seed ${report.seed})\n`);
+    process.stdout.write(
+      `cases that released an entity ${c.released}, had a FORBIDDEN error ${c.denied}, dropped rows from a list ${c.withheldInLists}, withheld a single row ${c.withheldSingle}\n`,
+    );
     if (report.failed) {
       process.stdout.write(`${report.failure ?? ''}\n`);
       process.stdout.write(`replay: npm run oracle -- --cases ${cases} --seed ${seed}\n`);
