@@ -1,6 +1,30 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Areas of gateway/src with an index.ts door. */
+const GATEWAY_AREAS = ['auth', 'policy', 'enforce', 'audit', 'limits', 'cache'];
+
+/**
+ * Files that still import another area's internals (all of them type-only: `policy/types`,
+ * `auth/principal`). Each leaves this list when its import goes through the door; nothing joins it.
+ */
+const THROUGH_THE_WALL = [
+  'gateway/src/enforce/build-selection-plan.ts',
+  'gateway/src/enforce/covariant-injections.ts',
+  'gateway/src/enforce/enforcement-plan.ts',
+  'gateway/src/enforce/filter-schema.ts',
+  'gateway/src/enforce/injections.ts',
+  'gateway/src/enforce/post-process.ts',
+  'gateway/src/enforce/raw-selection.ts',
+  'gateway/src/enforce/read-row-label.ts',
+  'gateway/src/enforce/rewrite-cache.ts',
+  'gateway/src/enforce/rewrite-operation.ts',
+  'gateway/src/enforce/rewrite-selection-set.ts',
+  'gateway/src/policy/compile-policy.ts',
+  'gateway/src/policy/run-policy-tests.ts',
+  'gateway/src/policy/types.ts',
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.pactum/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -8,6 +32,19 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // Doors that hold: an area of the gateway is entered through its index.ts only. Inside an area
+  // files import each other relatively ('./x', never '../<area>/x'); tests, benches and
+  // measurement scripts may reach the internals they exercise.
+  {
+    files: ['gateway/src/**/*.ts'],
+    ignores: ['**/__tests__/**', '**/bench/**', '**/measure/**', ...THROUGH_THE_WALL],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: GATEWAY_AREAS.map((area) => ({ group: [`**/${area}/*`], message: `enter ${area}/ through its index.ts, its only public door` })) },
+      ],
     },
   },
   {

@@ -4,5 +4,5 @@
  * lived here have their own homes now — a grant reference in `policy/`, the enforcement report
  * in `enforce/` — and are re-exported for the files that still import them from here.
  */
-export type { GrantRef } from './policy/grant-ref';
-export type { EnforcementReport, FieldDenial, ReleasedEntity, RowDenial } from './enforce/enforcement-report';
+export type { GrantRef } from './policy';
+export type { EnforcementReport, FieldDenial, ReleasedEntity, RowDenial } from './enforce';

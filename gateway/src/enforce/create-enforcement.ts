@@ -14,7 +14,7 @@
  * principal's rewrite is never served for another's.
  */
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
-import type { AccessProfile, SupergraphFacts } from '../policy/types';
+import type { AccessProfile, SupergraphFacts } from '../policy';
 import type { EnforcementReport } from './enforcement-report';
 import type { MutationRefusedError } from './mutation-refused-error';
 import { postProcess, type ExecutionOutput } from './post-process';

@@ -3,7 +3,7 @@
  * (by key, never by value), and under which policy and grants. The enforce stage returns it;
  * the audit record is mapped from it in one place (`server/audit-event.ts`).
  */
-import type { GrantRef } from '../policy/grant-ref';
+import type { GrantRef } from '../policy';
 
 /** A field the principal asked for and did not get. */
 export interface FieldDenial {

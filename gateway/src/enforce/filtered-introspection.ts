@@ -12,7 +12,7 @@
  */
 import { printSchema, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
 import { ByteLruCache, defaultCacheBudget, estimateSchemaBytes } from '../cache';
-import type { AccessProfile } from '../policy/types';
+import type { AccessProfile } from '../policy';
 import { answerIntrospection, introspectionRootFields, type IntrospectionAnswer } from './answer-introspection';
 import { filterSchema, profileVisibility } from './filter-schema';
 

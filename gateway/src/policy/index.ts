@@ -21,6 +21,7 @@ export type {
   RowVerdict,
   SupergraphFacts,
 } from './types';
+export type { GrantRef } from './grant-ref';
 export { loadPolicy, listUnmentionedFields, type LoadedPolicy, type LoadPolicyOptions } from './load-policy';
 export { watchPolicy, type PolicyWatch, type WatchPolicyOptions } from './watch-policy';
 export { PolicyValidationError, type PolicyProblem } from './policy-validation-error';

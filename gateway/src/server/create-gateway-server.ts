@@ -13,7 +13,7 @@ import { APOLLO_MAX_ENTRY_BYTES, apolloCaches, ByteLruCache, defaultCacheBudget,
 import type { GatewayConfig } from '../config/gateway-config';
 import { createEnforcement, createFilteredIntrospection } from '../enforce';
 import { aliasLimitRule, checkOperationLimits, depthLimitRule } from '../limits';
-import type { CompiledPolicy } from '../policy/types';
+import type { CompiledPolicy } from '../policy';
 import type { AuditSink } from './audit-event';
 import { createGraphQLHandler } from './handle-graphql-request';
 import { installScalarParsers } from './install-scalar-parsers';

@@ -16,7 +16,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrincipalRefusedError, type Authenticated } from '../auth';
 import { MutationRefusedError, refusedMutationReport, type Authorization } from '../enforce';
-import type { AccessProfile, CompiledPolicy, SupergraphFacts } from '../policy/types';
+import type { AccessProfile, CompiledPolicy, SupergraphFacts } from '../policy';
 import type { RequestFacts } from './audit-event';
 import { beginRequest } from './stages/begin-request';
 import type { Deliver } from './stages/deliver';
