@@ -34,7 +34,7 @@ function rootArgs(pools: KeyPools): Record<string, fc.Arbitrary<Arg[]>> {
     vessel: one('imo', 'IMO!', pools.imo),
     company: one('euid', 'String!', pools.euid),
     seizures: fc
-      .record({ port: fc.option(arg('port', 'UNLocode', pools.port), { nil: undefined }), first: fc.option(arg('first', 'Int', [1, 2, 5]), { nil: undefined }) })
+      .record({ port: fc.option(arg('port', 'UNLocode', pools.port), { nil: undefined }), first: fc.option(arg('first', 'Int', [2, 20]), { nil: undefined }) })
       .map(({ port, first }) => [port, first].filter((a): a is Arg => a !== undefined)),
     judicialCase: one('localId', 'String!', pools.judicialCase),
     jit: one('id', 'ID!', pools.jit),
@@ -50,7 +50,7 @@ function rootArgs(pools: KeyPools): Record<string, fc.Arbitrary<Arg[]>> {
 }
 
 /** Lookups that reach the most rows of several owners are drawn more often. */
-const ROOT_WEIGHT: Readonly<Record<string, number>> = { container: 5, seizures: 3, investigation: 4, judicialCase: 2, company: 2 };
+const ROOT_WEIGHT: Readonly<Record<string, number>> = { container: 5, seizures: 5, investigation: 4, judicialCase: 2, company: 2 };
 
 const condition: fc.Arbitrary<Condition> = fc.oneof(
   fc.record({ directive: fc.constantFrom('skip' as const, 'include' as const), literal: fc.boolean() }),
