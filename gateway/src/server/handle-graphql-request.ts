@@ -47,6 +47,7 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
   return async function handleGraphQLRequest(req, res) {
     const start = beginRequest(req, s.now);
     let facts: RequestFacts = { start };
+    let released: ReleasedAnswer;
     try {
       const identity = await s.authenticate(req.headers);
       facts = { ...facts, identity };
@@ -59,11 +60,11 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
       const authorization = await failClosed('enforcement_failed', () => s.authorize(prepared, profile, policy.facts));
       const caller = new SubgraphCaller(identity.principal, identity.purpose, start.requestId);
       const executed = await failClosed('execution_failed', () => s.execute(authorization, prepared, caller));
-      const { answer, report } = await failClosed('enforcement_failed', () => s.release(executed, authorization, prepared));
-      await s.deliver(res, { ...facts, enforcement: report }, answer);
+      released = await failClosed('enforcement_failed', () => s.release(executed, authorization, prepared));
     } catch (error) {
-      await s.refuse(req, res, withRefusal(facts, error), error);
+      return s.refuse(req, res, withRefusal(facts, error), error);
     }
+    await s.deliver(res, { ...facts, enforcement: released.report }, released.answer);
   };
 }
 
