@@ -4,8 +4,9 @@
  * selections, `@skip` / `@include` with variables and defaults, lookups by keys that exist and
  * don't) as random principals of the registries, through the real gateway on the seeded data,
  * each compared with the reference — the same operation answered in full by a bare
- * `@apollo/gateway` and pruned node by node by the policy's decision functions — and every
- * released entity looked up in the request's audit record. See test/src/oracle/. On demand, at
+ * `@apollo/gateway` and pruned node by node by the policy's decision functions — every released
+ * entity looked up in the request's audit record, and no field denied statically asked of a
+ * subgraph (recording proxies). See test/src/oracle/. On demand, at
  * any size and seed: `npm run oracle -- --cases 20000 [--seed N]`.
  */
 import { compareAnswers } from '../../src/oracle/compare-answers';
@@ -63,6 +64,8 @@ describe('need-to-know oracle', () => {
     expect(expected.data).toEqual({ container: { number: 'MSCU1234566', policeHit: { hit: true }, investigations: null } });
     expect(expected.forbidden).toEqual(new Map([['container.investigations', 'HIT_ONLY']]));
     expect(expected.entities).toEqual(new Set(['Container:MSCU1234566']));
+    // The hit-only investigations were never asked of the police subgraph; the hit was.
+    expect(outcome.asked).toEqual(new Set(['Query.container', 'Container.policeHit', 'Hit.hit']));
 
     // A test that cannot fail is a defect: the same reply, tampered, must be reported.
     const audited = new Set(expected.entities);

@@ -1,12 +1,15 @@
 /**
  * The need-to-know oracle's system: the whole stack (four seeded subgraphs and the real gateway),
  * a bare `@apollo/gateway` over the same subgraphs, the compiled policy of the stack's policy
- * folder, and `check(case)`, which runs one generated case through both and compares.
+ * folder, and `check(case)`, which runs one generated case through both and compares — and, through
+ * recording proxies in front of the subgraphs, checks that no subgraph was asked for a field the
+ * principal is denied statically.
  */
 import { parse, print, validate, type GraphQLSchema } from 'graphql';
 import { loadApiSchema, loadSupergraphSdl } from '@pactum/schema';
 import { loadPolicy, type CompiledPolicy } from '@pactum/gateway/src/policy';
 import { ask } from '../client';
+import { requestedFields } from '../ntk-requested-fields';
 import { startStack, type Stack } from '../stack';
 import { openAuditEntities, type AuditEntities } from './audit-entities';
 import { augmentOperation } from './augment-operation';
@@ -29,6 +32,8 @@ export interface CaseOutcome {
   readonly problems: readonly string[];
   readonly expected?: ReferenceAnswer;
   readonly got?: GatewayAnswer;
+  /** Coordinates the gateway asked the subgraphs for (keys, `__typename` and its own injections left out). */
+  readonly asked?: ReadonlySet<string>;
 }
 
 export interface Oracle {
@@ -68,7 +73,8 @@ export async function startOracle(): Promise<Oracle> {
   const schema = loadApiSchema(supergraphSdl);
   // The oracle tests enforcement, not the request limits: its operations may be large (fragments
   // spread several times multiply aliases, directives, selections and tokens once inlined).
-  const stack = await startStack({ env: ORACLE_LIMITS });
+  // Recording proxies in front of the subgraphs show what the gateway asked them (data minimisation).
+  const stack = await startStack({ env: ORACLE_LIMITS, record: true });
   let bare: BareGateway | undefined;
   let audit: AuditEntities | undefined;
   try {
@@ -90,6 +96,7 @@ export async function startOracle(): Promise<Oracle> {
     // The stack's gateway has written its first record by the time it serves; open the trail after the first reply.
     const auditTrail = (): AuditEntities => (audit ??= openAuditEntities(stack.stateDir));
     const keyFieldsOf = (t: string) => policy.facts.keyFields(t);
+    const recorders = Object.values(stack.recorded);
 
     return {
       schema,
@@ -107,6 +114,7 @@ export async function startOracle(): Promise<Oracle> {
         const { principal, purpose } = asPrincipal(c.principal);
         const at = new Date();
         const expected = referenceAnswer(schema, policy, { principal, purpose, at }, doc, printed.variables, full.data);
+        for (const proxy of recorders) proxy.clear();
         const reply = await ask(stack.gatewayUrl, {
           token: await tokenFor(c.principal),
           purpose: purpose.code,
@@ -116,7 +124,15 @@ export async function startOracle(): Promise<Oracle> {
         });
         const got = readGatewayAnswer(reply);
         const audited = got.auditId ? auditTrail().of(got.auditId) : undefined;
-        return { printed, expected, got, problems: compareAnswers(expected, got, audited) };
+        const problems = compareAnswers(expected, got, audited);
+        // A field denied statically (no row involved) is not even asked of the subgraphs.
+        const asked = requestedFields(recorders.flatMap((p) => p.requests));
+        for (const coordinate of asked) {
+          const [typeName = '', fieldName = ''] = coordinate.split('.');
+          const e = policy.explain(principal, purpose, at, typeName, fieldName);
+          if (e.effect === 'deny') problems.push(`a subgraph was asked for ${coordinate}, denied statically (${e.reason ?? ''})`);
+        }
+        return { printed, expected, got, asked, problems };
       },
       async stop() {
         audit?.close();
