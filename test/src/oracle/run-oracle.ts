@@ -1,10 +1,12 @@
 /**
  * Runs the need-to-know oracle as a fast-check property: `cases` random (principal, operation)
- * cases from `seed`; on a failure fast-check shrinks it, and the report shows the minimal case —
+ * cases from `seed`; on a failure fast-check shrinks it, a greedy pass (minimise-case.ts) shrinks
+ * it further, and the report shows the minimal case —
  * operation text, variables, principal, purpose, what the rules release and what the gateway
  * released — with the seed and path that replay it.
  */
 import fc from 'fast-check';
+import { minimiseCase } from './minimise-case';
 import { operationArbitrary, type OperationShape } from './operation-arbitrary';
 import { principalArbitrary } from './principal-arbitrary';
 import type { CaseOutcome, Oracle, OracleCase } from './start-oracle';
@@ -109,10 +111,12 @@ export async function runOracle(oracle: Oracle, options: OracleRunOptions): Prom
   if (!details.failed) return { failed: false, ...base };
   const counterexample = details.counterexample?.[0];
   if (!counterexample) return { failed: true, ...base, failure: `fast-check failed without a counterexample: ${String(details.errorInstance)}` };
-  const outcome = details.errorInstance instanceof OracleMismatch ? details.errorInstance.outcome : await oracle.check(counterexample);
+  const shrunk = details.errorInstance instanceof OracleMismatch ? details.errorInstance.outcome : await oracle.check(counterexample);
+  const minimal = shrunk.problems.length > 0 ? await minimiseCase(counterexample, shrunk, (c) => oracle.check(c)) : { case: counterexample, outcome: shrunk, checks: 0 };
+  const outcome = minimal.outcome;
   const failure = [
-    `need-to-know oracle: failed after ${details.numRuns} cases (${details.numShrinks} shrinks); seed ${options.seed}, path "${details.counterexamplePath ?? ''}"`,
-    formatFailure(counterexample, outcome),
+    `need-to-know oracle: failed after ${details.numRuns} cases (${details.numShrinks} fast-check shrinks, then ${minimal.checks} greedy checks); seed ${options.seed}, path "${details.counterexamplePath ?? ''}"`,
+    formatFailure(minimal.case, outcome),
     ...(outcome.problems.length === 0 ? [`(threw: ${String(details.errorInstance)})`] : []),
   ].join('\n');
   return { failed: true, ...base, failure };
