@@ -43,6 +43,8 @@ export interface OracleReport {
   readonly casesPerSecond: number;
   /** The formatted minimal counterexample (when failed). */
   readonly failure?: string;
+  /** fast-check's path of the counterexample: `--path` replays it at once (with the same seed). */
+  readonly path?: string;
 }
 
 class OracleMismatch extends Error {
@@ -119,5 +121,5 @@ export async function runOracle(oracle: Oracle, options: OracleRunOptions): Prom
     formatFailure(minimal.case, outcome),
     ...(outcome.problems.length === 0 ? [`(threw: ${String(details.errorInstance)})`] : []),
   ].join('\n');
-  return { failed: true, ...base, failure };
+  return { failed: true, ...base, failure, ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}) };
 }

@@ -40,7 +40,7 @@ async function main(): Promise<number> {
     );
     if (report.failed) {
       process.stdout.write(`${report.failure ?? ''}\n`);
-      process.stdout.write(`replay: npm run oracle -- --cases ${cases} --seed ${seed}\n`);
+      process.stdout.write(`replay: npm run oracle -- --cases ${cases} --seed ${seed}${report.path ? ` --path "${report.path}"` : ''}\n`);
       return 1;
     }
     process.stdout.write('passed: the gateway released exactly what the rules allow, and audited every released entity\n');
