@@ -66,6 +66,12 @@ export interface GatewayConfig {
     readonly maxSelections: number;
     /** Most directives in one operation, fragments inlined (`PACTUM_MAX_DIRECTIVES`, default 50). */
     readonly maxDirectives: number;
+    /**
+     * Most times one response name may occur in one selection set, fragments inlined
+     * (`PACTUM_MAX_FIELD_REPEATS`, default 32): validation compares same-named fields pairwise, so
+     * 490 repeats of one field took ~170 ms to validate.
+     */
+    readonly maxFieldRepeats: number;
   };
 }
 
@@ -153,6 +159,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxAliases: intOption(env, ['PACTUM_MAX_ALIASES'], 30, 0, 1000),
       maxSelections: intOption(env, ['PACTUM_MAX_SELECTIONS'], 1000, 10, 100_000),
       maxDirectives: intOption(env, ['PACTUM_MAX_DIRECTIVES'], 50, 0, 10_000),
+      maxFieldRepeats: intOption(env, ['PACTUM_MAX_FIELD_REPEATS'], 32, 1, 10_000),
     },
   };
 }

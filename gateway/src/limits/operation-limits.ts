@@ -18,6 +18,8 @@ export interface OperationLimits {
   readonly maxSelections: number;
   /** Most directives in an operation, fragments inlined. */
   readonly maxDirectives: number;
+  /** Most times one response name may occur in one selection set, fragments inlined (validation compares them pairwise). */
+  readonly maxFieldRepeats: number;
 }
 
 /** Which limit refused a document: the `reason` of the `BAD_USER_INPUT` error. */
@@ -27,4 +29,5 @@ export type LimitReason =
   | 'limit_depth'
   | 'limit_aliases'
   | 'limit_selections'
-  | 'limit_directives';
+  | 'limit_directives'
+  | 'limit_field_repeats';

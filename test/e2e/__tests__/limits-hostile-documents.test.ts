@@ -1,7 +1,7 @@
 /**
  * No valid principal can end or stall the gateway with a document: a seeded fuzz run of hostile
  * documents — deep nesting, alias floods, directive floods, token floods, fragment fan-outs and
- * cycles, giant strings, many operations — against a real gateway (default limits). Each is
+ * cycles, repeated fields, giant strings, many operations — against a real gateway (default limits). Each is
  * refused with 400, `BAD_USER_INPUT` and the limit it passed named in `reason` and message, and
  * has its audit record; afterwards the gateway still answers an ordinary dossier request.
  */
@@ -12,7 +12,7 @@ import { startStack, type Stack } from '../../src/stack';
 import { NL_CUSTOMS_OFFICER } from '../../src/story-principals';
 
 /** The defaults of `config/gateway-config.ts`, which the stack's gateway runs with. */
-const LIMITS = { documentBytes: 64 * 1024, tokens: 2000, depth: 12, aliases: 30, selections: 1000, directives: 50 };
+const LIMITS = { documentBytes: 64 * 1024, tokens: 2000, depth: 12, aliases: 30, selections: 1000, directives: 50, fieldRepeats: 32 };
 
 /** Deterministic PRNG (mulberry32): a failing case is reproducible from its seed. */
 function prng(seed: number): (lo: number, hi: number) => number {
@@ -37,10 +37,18 @@ interface Hostile {
 
 const fragmentName = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : i < 52 ? String.fromCharCode(71 + i) : `Z${i}`);
 
-/** Fragment A spreads B `width` times, …, the last holds the leaves: width^levels selections once inlined. */
-function fanOut(levels: number, width: number, leaf: string): string {
+/**
+ * Fragment A spreads B `width` times, …, the last holds the leaves: width^levels copies of the
+ * leaf in one selection set once inlined. Branching, each level spreads the next under `width`
+ * different fields instead: as many distinct selections, no name repeated in a set.
+ */
+function fanOut(levels: number, width: number, leaf: string, branching = false): string {
   const defs = [`fragment ${fragmentName(levels)} on Query{${leaf}}`];
-  for (let i = levels - 1; i >= 0; i--) defs.push(`fragment ${fragmentName(i)} on Query{${`...${fragmentName(i + 1)}`.repeat(width)}}`);
+  for (let i = levels - 1; i >= 0; i--) {
+    const next = fragmentName(i + 1);
+    const body = branching ? Array.from({ length: width }, (_, j) => `f${j}{...${next}}`).join(' ') : `...${next}`.repeat(width);
+    defs.push(`fragment ${fragmentName(i)} on Query{${body}}`);
+  }
   return `query Q{...A} ${defs.join(' ')}`;
 }
 
@@ -63,7 +71,8 @@ const GENERATORS: readonly ((r: (lo: number, hi: number) => number) => Hostile)[
     return { kind: `10 aliases spread ${k} times`, query: `{ ${'...A '.repeat(k)}} fragment A on Query { ${aliases} }`, reason: 'limit_aliases', names: LIMITS.aliases };
   },
   (r) => {
-    const n = r(LIMITS.directives + 1, 300);
+    // Seven tokens each: at most 270 stay under the token limit.
+    const n = r(LIMITS.directives + 1, 270);
     return { kind: `${n} directives`, query: `{ __typename ${'@skip(if: false) '.repeat(n)}}`, reason: 'limit_directives', names: LIMITS.directives };
   },
   (r) => {
@@ -72,9 +81,16 @@ const GENERATORS: readonly ((r: (lo: number, hi: number) => number) => Hostile)[
     return { kind: `${n} fields (token flood)`, query: `{ ${'a '.repeat(n)}}`, reason: 'limit_tokens', names: LIMITS.tokens };
   },
   (r) => {
+    // Every copy of the leaf lands in one selection set: its repeats pass their limit first.
     const levels = r(10, 40);
     const width = r(2, 4);
-    return { kind: `fan-out ${width}^${levels}`, query: fanOut(levels, width, r(0, 1) ? '__typename' : 'container(number: "MSCU1234566") { number }'), reason: 'limit_selections', names: LIMITS.selections };
+    const leaf = r(0, 1) ? '__typename' : 'container(number: "MSCU1234566") { number }';
+    return { kind: `fan-out ${width}^${levels}`, query: fanOut(levels, width, leaf), reason: 'limit_field_repeats', names: LIMITS.fieldRepeats };
+  },
+  (r) => {
+    const levels = r(10, 19);
+    const width = r(2, 4);
+    return { kind: `branching fan-out ${width}^${levels}`, query: fanOut(levels, width, '__typename', true), reason: 'limit_selections', names: LIMITS.selections };
   },
   (r) => {
     const n = r(1, 6);
@@ -84,6 +100,13 @@ const GENERATORS: readonly ((r: (lo: number, hi: number) => number) => Hostile)[
   (r) => {
     const n = r(LIMITS.documentBytes + 1, 900_000);
     return { kind: `string of ${n}`, query: `{ container(number: "${'M'.repeat(n)}") { number } }`, reason: 'limit_document_bytes', names: LIMITS.documentBytes };
+  },
+  (r) => {
+    const n = r(LIMITS.fieldRepeats + 1, 450);
+    const how = r(0, 2);
+    const repeated = how === 0 ? ' seizures { id }'.repeat(n) : how === 1 ? ' ... on Container { seizures { id } }'.repeat(Math.min(n, 200)) : Array.from({ length: Math.min(n, 150) }, (_, i) => ` ...S${i}`).join('');
+    const fragments = how === 2 ? Array.from({ length: Math.min(n, 150) }, (_, i) => `fragment S${i} on Container { seizures { id } }`).join(' ') : '';
+    return { kind: `${n} repeats (${how})`, query: `{ container(number: "MSCU1234566") {${repeated} } } ${fragments}`, reason: 'limit_field_repeats', names: LIMITS.fieldRepeats };
   },
   (r) => {
     const n = r(500, 4000);
@@ -151,7 +174,7 @@ test('a 2^30 fragment fan-out under 1 kB is refused in milliseconds, again and a
     const t0 = performance.now();
     const reply = await ask(stack.gatewayUrl, { token, purpose: 'drug-trafficking', query });
     times.push(performance.now() - t0);
-    expect([reply.status, reply.body.errors?.[0]?.extensions?.reason]).toEqual([400, 'limit_selections']);
+    expect([reply.status, reply.body.errors?.[0]?.extensions?.reason]).toEqual([400, 'limit_field_repeats']);
   }
   const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
   times.sort((a, b) => a - b);

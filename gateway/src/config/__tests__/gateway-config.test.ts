@@ -28,6 +28,7 @@ describe('loadGatewayConfig', () => {
       maxAliases: 30,
       maxSelections: 1000,
       maxDirectives: 50,
+      maxFieldRepeats: 32,
     });
     const limits = loadGatewayConfig({ PACTUM_MAX_TOKENS: '500', PACTUM_MAX_SELECTIONS: '200', PACTUM_MAX_DIRECTIVES: '0', PACTUM_MAX_DOCUMENT_BYTES: '2048' }).limits;
     expect([limits.maxTokens, limits.maxSelections, limits.maxDirectives, limits.maxDocumentBytes]).toEqual([500, 200, 0, 2048]);
@@ -59,6 +60,7 @@ describe('loadGatewayConfig', () => {
     [{ PACTUM_MAX_TOKENS: '99' }, 'PACTUM_MAX_TOKENS=99: must be between 100 and 100000'],
     [{ PACTUM_MAX_SELECTIONS: 'many' }, 'PACTUM_MAX_SELECTIONS=many: must be a whole number'],
     [{ PACTUM_MAX_DIRECTIVES: '10001' }, 'PACTUM_MAX_DIRECTIVES=10001: must be between 0 and 10000'],
+    [{ PACTUM_MAX_FIELD_REPEATS: '0' }, 'PACTUM_MAX_FIELD_REPEATS=0: must be between 1 and 10000'],
     [{ PACTUM_MAX_DOCUMENT_BYTES: '1000' }, 'PACTUM_MAX_DOCUMENT_BYTES=1000: must be between 1024 and 16777216'],
     [{ PACTUM_SUPERGRAPH: 'nowhere.graphql' }, 'cannot be read'],
   ])('refuses %j naming the option', (env, message) => {

@@ -3,7 +3,7 @@ import { BadUserInputError } from '../../errors';
 import { checkOperationLimits, INTROSPECTION_MAX_DEPTH, LimitExceededError, maxNesting, measureOperations, type OperationLimits } from '../index';
 import { parse } from 'graphql';
 
-const LIMITS: OperationLimits = { maxDocumentBytes: 64 * 1024, maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxSelections: 1000, maxDirectives: 50 };
+const LIMITS: OperationLimits = { maxDocumentBytes: 64 * 1024, maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxSelections: 1000, maxDirectives: 50, maxFieldRepeats: 32 };
 
 /** The refusal of `source` as [reason, message], or 'accepted'. */
 function refusal(source: string, limits: Partial<OperationLimits> = {}): [string, string] | 'accepted' {
@@ -19,11 +19,18 @@ function refusal(source: string, limits: Partial<OperationLimits> = {}): [string
   }
 }
 
-/** Fragment F0 spreads F1 twice, F1 spreads F2 twice, …: `levels` fragments, 2^levels leaves once inlined. */
-function fanOut(levels: number): string {
+/**
+ * Fragment A spreads B twice, B spreads C twice, …: 2^levels copies of `leaf` in one selection set
+ * once inlined. Branching, each level spreads the next under two different fields instead
+ * (`l { ...B } r { ...B }`): 2^(levels+1) − 2 distinct selections, no name repeated in any set.
+ */
+function fanOut(levels: number, branching = false): string {
   const name = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : `Z${i}`);
   const defs = [`fragment ${name(levels)} on Query{leaf}`];
-  for (let i = levels - 1; i >= 0; i--) defs.push(`fragment ${name(i)} on Query{...${name(i + 1)} ...${name(i + 1)}}`);
+  for (let i = levels - 1; i >= 0; i--) {
+    const next = name(i + 1);
+    defs.push(`fragment ${name(i)} on Query{${branching ? `l{...${next}} r{...${next}}` : `...${next} ...${next}`}}`);
+  }
   return `query Q{...A} ${defs.join(' ')}`;
 }
 
@@ -52,23 +59,37 @@ describe('checkOperationLimits', () => {
     const t0 = process.hrtime.bigint();
     const result = refusal(source);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    expect(result).toEqual(['limit_selections', 'operation has more than 1000 selections with its fragments inlined; the limit is 1000']);
+    // Every copy of `leaf` lands in the same set: the repeats pass their limit first.
+    expect(result).toEqual(['limit_field_repeats', 'operation selects "leaf" more than 32 times in one selection set with its fragments inlined; the limit is 32']);
     expect(ms).toBeLessThan(50);
+    expect(refusal(fanOut(30, true))).toEqual(['limit_selections', 'operation has more than 1000 selections with its fragments inlined; the limit is 1000']);
   });
 
   it('measures after expansion: a fan-out just under the ceiling passes with its inlined size', () => {
     // 2^9 = 512 leaves once inlined, 9 fragments in the text.
-    const [m] = measureOperations(parse(fanOut(9)), LIMITS);
+    const [m] = measureOperations(parse(fanOut(9)), { ...LIMITS, maxFieldRepeats: 10_000 });
     expect(m?.selections).toBe(512);
-    expect(refusal(fanOut(10))[0]).toBe('limit_selections');
+    expect(refusal(fanOut(10), { maxFieldRepeats: 10_000 })[0]).toBe('limit_selections');
+    expect(measureOperations(parse(fanOut(8, true)), LIMITS)[0]).toEqual({ selections: 2 ** 9 - 2 + 2 ** 8, aliases: 0, directives: 0, depth: 9, fullDepth: 9 });
   });
 
   it('counts aliases and directives with fragments inlined (a fragment spread 3 times counts 3 times)', () => {
     const aliased = 'query Q { ...A ...A ...A } fragment A on Query { a1: leaf a2: leaf a3: leaf a4: leaf a5: leaf a6: leaf a7: leaf a8: leaf a9: leaf a10: leaf a11: leaf }';
     expect(refusal(aliased)).toEqual(['limit_aliases', 'operation has more than 30 aliases with its fragments inlined; the limit is 30']);
-    const directed = `query Q { ...D ...D } fragment D on Query { ${Array.from({ length: 26 }, () => 'leaf @include(if: true)').join(' ')} }`;
+    const directed = `query Q { ...D ...D } fragment D on Query { leaf ${'@include(if: true) '.repeat(13)} node ${'@include(if: true) '.repeat(13)} }`;
     expect(refusal(directed)).toEqual(['limit_directives', 'operation has more than 50 directives with its fragments inlined; the limit is 50']);
     expect(refusal(`{ leaf ${'@skip(if: false) '.repeat(51)}}`)[0]).toBe('limit_directives');
+  });
+
+  it('bounds how often one response name repeats in a selection set, through inline fragments and spreads alike', () => {
+    expect(refusal(`{ node { ${'child { name } '.repeat(32)}} }`)).toBe('accepted');
+    const message = 'operation selects "child" more than 32 times in one selection set with its fragments inlined; the limit is 32';
+    expect(refusal(`{ node { ${'child { name } '.repeat(33)}} }`)).toEqual(['limit_field_repeats', message]);
+    expect(refusal(`{ node { ${'... on Node { child { name } } '.repeat(33)}} }`)).toEqual(['limit_field_repeats', message]);
+    const fragments = Array.from({ length: 33 }, (_, i) => `fragment F${i} on Node { child { name } }`).join(' ');
+    expect(refusal(`{ node { ${Array.from({ length: 33 }, (_, i) => `...F${i}`).join(' ')} } } ${fragments}`)).toEqual(['limit_field_repeats', message]);
+    // The same name in different sets is no repeat.
+    expect(refusal(`{ ${Array.from({ length: 20 }, (_, i) => `a${i}: node { child { name } }`).join(' ')} }`)).toBe('accepted');
   });
 
   it('keeps the depth rule: counted through fragments, data depth at most maxDepth', () => {
@@ -89,11 +110,11 @@ describe('checkOperationLimits', () => {
 
   it('refuses bracket nesting before the parser can overflow, and fragments nested in fragments past the ceiling', () => {
     expect(refusal(nested(40))).toEqual(['limit_depth', 'operation is nested 40 levels deep; the limit is 12']);
-    const chain = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`).join(' ');
-    expect(refusal(`{ ...F0 } ${chain} fragment F30 on Query { leaf }`)).toEqual([
-      'limit_depth',
-      `fragments are spread within fragments more than ${INTROSPECTION_MAX_DEPTH} deep; the limit is ${INTROSPECTION_MAX_DEPTH}`,
-    ]);
+    const chain = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`);
+    const tooNested = ['limit_depth', `fragments are spread within fragments more than ${INTROSPECTION_MAX_DEPTH} deep; the limit is ${INTROSPECTION_MAX_DEPTH}`];
+    expect(refusal(`{ ...F0 } ${chain.join(' ')} fragment F30 on Query { leaf }`)).toEqual(tooNested);
+    // The same chain defined bottom-up (each fragment measured before its user): the same answer.
+    expect(refusal(`{ ...F0 } fragment F30 on Query { leaf } ${[...chain].reverse().join(' ')}`)).toEqual(tooNested);
     const deep = `{ ${'a { '.repeat(5000)}b${' }'.repeat(5000)} }`;
     expect(refusal(deep, { maxTokens: 100_000 })).toEqual(['limit_depth', `document nests brackets more than ${maxNesting(LIMITS)} deep; the limit is ${maxNesting(LIMITS)}`]);
     expect(refusal(`{ a(x: ${'['.repeat(3000)}${']'.repeat(3000)}) }`, { maxTokens: 100_000 })[0]).toBe('limit_depth');
@@ -108,8 +129,8 @@ describe('checkOperationLimits', () => {
   });
 
   it('holds every operation and every fragment of a document to the limits, used or not', () => {
-    expect(refusal(`query Ok { leaf } query Big { ...A } ${fanOut(12).replace('query Q{...A}', '')}`)[0]).toBe('limit_selections');
-    expect(refusal(fanOut(12).replace('query Q{...A}', 'query Q { leaf }'))[0]).toBe('limit_selections');
+    expect(refusal(`query Ok { leaf } query Big { ...A } ${fanOut(12, true).replace('query Q{...A}', '')}`)[0]).toBe('limit_selections');
+    expect(refusal(fanOut(12, true).replace('query Q{...A}', 'query Q { leaf }'))[0]).toBe('limit_selections');
     // Many small operations are fine as long as each is.
     expect(refusal(Array.from({ length: 300 }, (_, i) => `query Q${i} { leaf }`).join(' '))).toBe('accepted');
   });
