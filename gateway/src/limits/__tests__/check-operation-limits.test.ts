@@ -2,6 +2,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { BadUserInputError } from '../../errors';
 import { checkOperationLimits, INTROSPECTION_MAX_DEPTH, LimitExceededError, maxNesting, measureOperations, type OperationLimits } from '../index';
 import { parse } from 'graphql';
+import { loadOperations } from '@pactum/schema';
 
 const LIMITS: OperationLimits = { maxDocumentBytes: 64 * 1024, maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxSelections: 1000, maxDirectives: 50, maxFieldRepeats: 32 };
 
@@ -46,6 +47,10 @@ describe('checkOperationLimits', () => {
     const doc = checkOperationLimits('query Q { node { name } }', 'Q', LIMITS);
     expect(doc?.definitions).toHaveLength(1);
     expect(refusal(getIntrospectionQuery())).toBe('accepted');
+  });
+
+  it.each(Object.entries(loadOperations()))('lets the trusted operation %s through the default limits', (_name, source) => {
+    expect(refusal(source)).toBe('accepted');
   });
 
   it('leaves text that is not GraphQL to the parser: undefined, no limit error', () => {
