@@ -58,7 +58,7 @@ beforeAll(async () => {
     introspection: true,
     subgraphTimeoutMs: 5000,
     subgraphIdleMs: 1000,
-    limits: { maxBodyBytes: 64 * 1024, maxDocumentBytes: 16 * 1024, maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxSelections: 1000, maxDirectives: 50 },
+    limits: { maxBodyBytes: 64 * 1024, maxDocumentBytes: 16 * 1024, maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxSelections: 1000, maxDirectives: 50, maxFieldRepeats: 32 },
   };
   gateway = await createGatewayServer(config, {
     async authenticate(headers) {
