@@ -1,36 +1,28 @@
 /**
- * Bounded stand-ins for the caches Apollo keeps on its own: @apollo/gateway's query-plan store
- * (`queryPlannerConfig.cache`; by default an LRU of 30 MiB measured as JSON length, while a plan
- * keeps up to 22 times its JSON alive), Apollo Server's store of parsed and validated documents
- * (`documentStore`; 30 MiB of JSON by default, ~4–5 times that on the heap) and its automatic
- * persisted queries (`persistedQueries.cache`; by default the server-wide 30 MiB cache). Each is
- * given its share of the {@link CacheBudget} and weighed by the same calibrated estimates as
- * Pactum's own caches.
+ * The gateway's caches of documents: @apollo/gateway's query-plan store (`queryPlannerConfig.cache`;
+ * by default an LRU of 30 MiB measured as JSON length, while a plan keeps up to 22 times its JSON
+ * alive) and the prepare stage's parsed and validated documents (~4–5 times their JSON on the
+ * heap). Each gets its share of the {@link CacheBudget} and is weighed by the same calibrated
+ * estimates as every other cache. Automatic persisted queries are off, so they have no cache.
  */
+import type { DocumentNode } from 'graphql';
+import { ByteLruCache } from './byte-lru-cache';
 import { defaultCacheBudget, type CacheBudget } from './cache-budget';
 import { keyValueCache, type KeyValueCache } from './key-value-cache';
-import { estimateDocumentBytes, estimatePlanBytes, estimateStringBytes } from './size-estimates';
+import { estimateDocumentBytes, estimatePlanBytes } from './size-estimates';
 
-/** A document, plan or query heavier than this is not cached at all (it is planned or parsed again when it comes back). */
+/** A document or plan heavier than this is not cached at all (it is parsed or planned again when it comes back). */
 export const APOLLO_MAX_ENTRY_BYTES = 1024 * 1024;
 
-/** The three caches, each generic in what Apollo stores so it fits Apollo's own option types. */
-export interface ApolloCaches {
-  /** For `new ApolloGateway({ queryPlannerConfig: { cache } })`. */
-  queryPlans<P>(): KeyValueCache<P>;
-  /** For `new ApolloServer({ documentStore })`. */
-  documents<D>(): KeyValueCache<D>;
-  /** For `new ApolloServer({ persistedQueries: { cache } })`. */
-  persistedQueries(): KeyValueCache<string>;
+/** The per-entry ceiling of a cache with `share` bytes: at most 1/16 of it, and never above {@link APOLLO_MAX_ENTRY_BYTES}. */
+const entryCeiling = (share: number): number => Math.max(1, Math.min(APOLLO_MAX_ENTRY_BYTES, Math.floor(share / 16)));
+
+/** For `new ApolloGateway({ queryPlannerConfig: { cache } })`, generic in what Apollo stores so it fits Apollo's option type. */
+export function queryPlanCache<P>(budget: CacheBudget = defaultCacheBudget()): KeyValueCache<P> {
+  return keyValueCache<P>({ maxBytes: budget.queryPlans, maxEntryBytes: entryCeiling(budget.queryPlans), sizeOf: estimatePlanBytes });
 }
 
-/** Creates the caches' factories over `budget` (default: this process's). */
-export function apolloCaches(budget: CacheBudget = defaultCacheBudget()): ApolloCaches {
-  const entry = (share: number): number => Math.max(1, Math.min(APOLLO_MAX_ENTRY_BYTES, Math.floor(share / 16)));
-  return {
-    queryPlans: <P>() => keyValueCache<P>({ maxBytes: budget.queryPlans, maxEntryBytes: entry(budget.queryPlans), sizeOf: estimatePlanBytes }),
-    documents: <D>() => keyValueCache<D>({ maxBytes: budget.documents, maxEntryBytes: entry(budget.documents), sizeOf: estimateDocumentBytes }),
-    persistedQueries: () =>
-      keyValueCache<string>({ maxBytes: budget.persistedQueries, maxEntryBytes: entry(budget.persistedQueries), sizeOf: estimateStringBytes }),
-  };
+/** Validated documents by the sha256 of their text, for the prepare stage. */
+export function documentCache(budget: CacheBudget = defaultCacheBudget()): ByteLruCache<string, DocumentNode> {
+  return new ByteLruCache<string, DocumentNode>({ maxBytes: budget.documents, maxEntryBytes: entryCeiling(budget.documents), sizeOf: estimateDocumentBytes });
 }

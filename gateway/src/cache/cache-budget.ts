@@ -24,16 +24,14 @@ export const CACHE_WEIGHTS = {
   queryPlans: 18,
   /** Access profiles (policy/compile-policy.ts). */
   profiles: 16,
-  /** Apollo Server's parsed and validated documents. */
-  documents: 14,
+  /** Parsed and validated documents (server/stages/prepare-operation.ts). */
+  documents: 17,
   /** Filtered introspection schemas, per profile. */
   introspection: 10,
   /** Verified bearer tokens (auth/verify-token.ts). */
   verifiedTokens: 8,
   /** Context tokens kept for reuse (auth/context-token-signer.ts). */
   contextTokens: 3,
-  /** Automatic persisted queries' texts. */
-  persistedQueries: 3,
 } as const;
 
 export type CacheName = keyof typeof CACHE_WEIGHTS;

@@ -4,7 +4,7 @@
  */
 export { ByteLruCache, type ByteLruCacheOptions } from './byte-lru-cache';
 export { keyValueCache, type KeyValueCache } from './key-value-cache';
-export { apolloCaches, APOLLO_MAX_ENTRY_BYTES, type ApolloCaches } from './apollo-caches';
+export { APOLLO_MAX_ENTRY_BYTES, documentCache, queryPlanCache } from './apollo-caches';
 export { cacheBudget, defaultCacheBudget, CACHE_HEAP_SHARE, CACHE_WEIGHTS, type CacheBudget, type CacheName } from './cache-budget';
 export {
   countAstNodes,

@@ -8,10 +8,9 @@
  * (measured, never expanded).
  */
 import { parse, type DocumentNode } from 'graphql';
-import { INTROSPECTION_MAX_DEPTH } from './depth-limit-rule';
 import { LimitExceededError } from './limit-exceeded-error';
 import { measureOperations } from './measure-operations';
-import type { OperationLimits } from './operation-limits';
+import { INTROSPECTION_MAX_DEPTH, type OperationLimits } from './operation-limits';
 import { scanDocument } from './scan-document';
 
 /**

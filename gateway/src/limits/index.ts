@@ -5,6 +5,4 @@
 export { checkOperationLimits, maxNesting } from './check-operation-limits';
 export { measureOperations, type OperationMeasure } from './measure-operations';
 export { LimitExceededError } from './limit-exceeded-error';
-export type { LimitReason, OperationLimits } from './operation-limits';
-export { depthLimitRule, INTROSPECTION_MAX_DEPTH } from './depth-limit-rule';
-export { aliasLimitRule } from './alias-limit-rule';
+export { INTROSPECTION_MAX_DEPTH, type LimitReason, type OperationLimits } from './operation-limits';

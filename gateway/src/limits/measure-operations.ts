@@ -15,9 +15,8 @@
  * `max(maxDepth, INTROSPECTION_MAX_DEPTH)` instead.
  */
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
-import { INTROSPECTION_MAX_DEPTH } from './depth-limit-rule';
 import { LimitExceededError } from './limit-exceeded-error';
-import type { OperationLimits } from './operation-limits';
+import { INTROSPECTION_MAX_DEPTH, type OperationLimits } from './operation-limits';
 
 /** An operation's (or fragment's) figures, fragments inlined. */
 export interface OperationMeasure {

@@ -4,6 +4,14 @@
  * (`PACTUM_MAX_*`); see `config/gateway-config.ts`.
  */
 
+/**
+ * Deepest nesting an introspection query may have, whatever the data limit. Introspection
+ * (`__schema`, `__type`) is answered by the gateway itself and never reaches a subgraph, so its
+ * subtree counts as one level of data depth and is held to this ceiling instead — deep enough for
+ * the standard query of GraphiQL and Apollo Sandbox (15 levels) without raising the data limit.
+ */
+export const INTROSPECTION_MAX_DEPTH = 20;
+
 /** Bounds of {@link checkOperationLimits}. */
 export interface OperationLimits {
   /** Longest query text in UTF-8 bytes. */

@@ -7,12 +7,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import type { DocumentNode, GraphQLScalarType, GraphQLSchema } from 'graphql';
+import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { Authenticated } from '../auth';
-import { APOLLO_MAX_ENTRY_BYTES, apolloCaches, ByteLruCache, defaultCacheBudget, estimateDocumentBytes } from '../cache';
+import { documentCache, queryPlanCache } from '../cache';
 import type { GatewayConfig } from '../config/gateway-config';
 import { createEnforcement, createFilteredIntrospection } from '../enforce';
-import { aliasLimitRule, checkOperationLimits, depthLimitRule } from '../limits';
+import { checkOperationLimits } from '../limits';
 import type { CompiledPolicy } from '../policy';
 import type { AuditSink } from './audit-event';
 import { createGraphQLHandler } from './handle-graphql-request';
@@ -61,7 +61,7 @@ async function loadGateway(config: GatewayConfig, stages: GatewayStages, dataSou
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
     // Apollo's own caches, bounded in bytes from the heap like Pactum's (cache/apollo-caches.ts).
-    queryPlannerConfig: { cache: apolloCaches().queryPlans() },
+    queryPlannerConfig: { cache: queryPlanCache() },
     buildService: ({ name }) => {
       const url = urls.get(name);
       if (!url) throw new Error(`no URL configured for subgraph ${name}`);
@@ -92,12 +92,7 @@ export async function createGatewayServer(
   const log: Log = stages.log ?? ((line) => process.stderr.write(`${line}\n`));
 
   // Validated documents, by the sha256 of their text, under the cache budget's `documents` share.
-  const { documents: documentBytes } = defaultCacheBudget();
-  const documents = new ByteLruCache<string, DocumentNode>({
-    maxBytes: documentBytes,
-    maxEntryBytes: Math.max(1, Math.min(APOLLO_MAX_ENTRY_BYTES, Math.floor(documentBytes / 16))),
-    sizeOf: estimateDocumentBytes,
-  });
+  const documents = documentCache();
   const enforcement = createEnforcement();
   const introspection = createFilteredIntrospection();
   const deliver = createDelivery({ audit: stages.audit, metrics });
@@ -109,7 +104,8 @@ export async function createGatewayServer(
     prepare: createOperationPreparer({
       schema,
       checkLimits: (source) => checkOperationLimits(source, null, config.limits),
-      rules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases), ...(config.introspection ? [] : [noIntrospectionRule])],
+      // Depth and aliases are measured by checkOperationLimits, on the operation as it will be planned.
+      rules: config.introspection ? [] : [noIntrospectionRule],
       documents,
     }),
     policy: () => stages.policy(),

@@ -1,9 +1,10 @@
 /**
- * Stage 3: parse, validate, limits. The client's text becomes one executable operation with its
+ * Stage 3: limits, parse, validate. The client's text becomes one executable operation with its
  * variables coerced — once, here; every later stage reads these values — or the request is
- * refused with graphql-js's own errors (parse: `GRAPHQL_PARSE_FAILED`; validation, including
- * Pactum's depth and alias limits and "no introspection": `GRAPHQL_VALIDATION_FAILED` or the
- * limit's `BAD_USER_INPUT`; variables: `BAD_USER_INPUT`). A document with several operations
+ * refused: a limit (size, tokens, nesting, and selections, aliases, directives, depth measured
+ * with fragments inlined) with `BAD_USER_INPUT` and a `limit_*` reason before anything is
+ * expanded; then with graphql-js's own errors (parse: `GRAPHQL_PARSE_FAILED`; validation,
+ * including "no introspection": `GRAPHQL_VALIDATION_FAILED`; variables: `BAD_USER_INPUT`). A document with several operations
  * and no (or an unknown) `operationName` is a 400, as is a subscription or a mutation over GET.
  *
  * Validated documents are cached by the sha256 of their text — the one thing the limits,
@@ -54,7 +55,7 @@ export interface PrepareOptions {
    * then reports the syntax error).
    */
   readonly checkLimits: (source: string) => DocumentNode | undefined;
-  /** Pactum's rules run after graphql-js's specified rules (limits, no introspection). */
+  /** Pactum's rules run after graphql-js's specified rules (no introspection, when it is off). */
   readonly rules: readonly ValidationRule[];
   readonly documents: DocumentCache;
 }
