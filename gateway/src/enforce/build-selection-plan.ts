@@ -29,6 +29,8 @@ interface Group {
   /** `undefined` until a denied entry is met; `null` once one was unconditional. */
   conditions?: (readonly Condition[])[] | null;
   readonly children: RawSelection[];
+  /** Sub-selections of denied copies left empty (see `RawEntry.emptyChild`): planned inside a kept copy. */
+  readonly emptyChildren: RawSelection[];
 }
 
 function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract: boolean, injected: boolean, ctx: PlanContext): TypePlan {
@@ -39,13 +41,14 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
       if (!o) continue;
       let g = groups.get(e.key);
       if (!g) {
-        g = { key: e.key, fieldName: e.fieldName, children: [] };
+        g = { key: e.key, fieldName: e.fieldName, children: [], emptyChildren: [] };
         groups.set(e.key, g);
       }
       if (o.kept) {
         g.kept = o;
         if (e.child) g.children.push(e.child);
       } else {
+        if (e.emptyChild) g.emptyChildren.push(e.emptyChild);
         g.denied ??= o;
         if (g.conditions === undefined) g.conditions = e.conditions.length ? [e.conditions] : null;
         else if (g.conditions !== null) {
@@ -62,7 +65,10 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
     const coordinate = `${t.name}.${g.fieldName}`;
     if (g.kept) {
       rowConditional ||= g.kept.rowConditional;
-      const child = g.children.length ? buildSelectionPlan(g.children, ctx, true, concreteFieldTypes(ctx.schema, t, g.fieldName)) : undefined;
+      // A kept copy's object also answers the copies that were denied for lack of any allowed
+      // child: their denials are put back inside it (after the kept raws, which set its shape).
+      const raws = g.emptyChildren.length ? [...g.children, ...g.emptyChildren] : g.children;
+      const child = raws.length ? buildSelectionPlan(raws, ctx, true, concreteFieldTypes(ctx.schema, t, g.fieldName)) : undefined;
       fields.push({
         key: g.key,
         fieldName: g.fieldName,
@@ -77,7 +83,7 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
     }
   }
   const injectedAliases: string[] = [];
-  if (injected && abstract) injectedAliases.push(TYPENAME_ALIAS);
+  if (injected && (abstract || raws.some((r) => r.guardTypename === true))) injectedAliases.push(TYPENAME_ALIAS);
   let row: TypePlan['row'];
   const rules = injected ? ctx.rowRules(t.name) : undefined;
   if (injected && needsLabel(rules, rowConditional, t.name)) {

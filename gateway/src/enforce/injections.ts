@@ -34,6 +34,11 @@ function aliasedField(alias: string, field: string, selections?: SelectionNode[]
   };
 }
 
+/** `__typename` under the reserved alias (stripped by post-processing like every injection). */
+export function typenameSelection(): FieldNode {
+  return aliasedField(TYPENAME_ALIAS, '__typename');
+}
+
 /** Key fields of an entity type that can be selected as leaves; undefined when not an entity or a key is nested. */
 export function injectableKeyFields(facts: SupergraphFacts, type: GraphQLObjectType): readonly string[] | undefined {
   const keys = facts.keyFields(type.name);
@@ -97,7 +102,7 @@ export function injectionsFor(
   raw: RawSelection,
 ): SelectionNode[] {
   const out: SelectionNode[] = [];
-  if (raw.abstract) out.push(aliasedField(TYPENAME_ALIAS, '__typename'));
+  if (raw.abstract) out.push(typenameSelection());
   for (const t of raw.runtime) {
     const { kept, rowConditional } = keptFor(raw, t.name);
     const rules = rowRules(t.name);

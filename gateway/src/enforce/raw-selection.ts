@@ -21,6 +21,12 @@ export interface RawEntry {
   /** Only the concrete types the selection applies to appear here. */
   readonly perType: ReadonlyMap<string, RawOutcome>;
   readonly child?: RawSelection;
+  /**
+   * The sub-selection of a copy of the field whose every selection was denied (so this copy is
+   * denied). Where another copy of the same response key is kept, the two land in one response
+   * object, and these denials must be reported inside it rather than lost.
+   */
+  readonly emptyChild?: RawSelection;
 }
 
 /** The field selections of one selection set, fragments expanded. */
@@ -30,4 +36,11 @@ export interface RawSelection {
   /** Concrete types an object at this place can have. */
   readonly runtime: readonly GraphQLObjectType[];
   readonly entries: RawEntry[];
+  /**
+   * Every selection the client kept here carries `@skip`/`@include` and nothing was injected, so
+   * an unconditional `__typename` was added under the reserved alias: @apollo/gateway answers
+   * `null` for an object whose only selections are conditional (`__typename` included), where
+   * graphql-js answers `{}`.
+   */
+  readonly guardTypename?: boolean;
 }

@@ -30,7 +30,7 @@ import { readConditions } from './conditions';
 import { inlineFragmentSpreads } from './inline-fragment-spreads';
 import type { Condition, StaticDenial } from './enforcement-plan';
 import { covariantInjections } from './covariant-injections';
-import { injectionsFor } from './injections';
+import { injectionsFor, typenameSelection } from './injections';
 import { RESERVED_ALIAS_PREFIX } from './injected-aliases';
 import type { RawEntry, RawOutcome, RawSelection } from './raw-selection';
 
@@ -128,6 +128,7 @@ function rewriteField(
   }
 
   let child: RewrittenSelectionSet | undefined;
+  let emptyChild: RawSelection | undefined;
   if (allowed.length > 0 && node.selectionSet) {
     // The sub-selection is typed on the field of the STATIC parent, as the document types it:
     // an object type may narrow an interface field's type (covariance), and a selection typed on
@@ -136,12 +137,15 @@ function rewriteField(
     const def = staticType instanceof GraphQLUnionType ? undefined : staticType.getFields()[fieldName];
     const named = def ? getNamedType(def.type) : undefined;
     if (!def || !named || !isCompositeType(named)) throw new Error(`enforcement: ${staticType.name}.${fieldName} has a selection but no composite type`);
-    child = rewriteSelectionSet(walk, node.selectionSet, named, childRuntime(walk.schema, allowed, fieldName), fieldPath, true);
+    // The field's own conditions (and those around it) hold for everything under it: a denied
+    // child of a skipped copy must not be reported where another copy of the key is kept.
+    child = rewriteSelectionSet(walk, node.selectionSet, named, childRuntime(walk.schema, allowed, fieldName), fieldPath, true, conditions);
     if (child.selections.length === 0) {
       // Nothing under the field survived: the field itself goes, for its children's reason.
       const reason: DenyReason = child.firstReason ?? 'NOT_IN_POLICY';
       for (const t of allowed) perType.set(t.name, { kept: false, type: perType.get(t.name)?.type ?? def.type, reason });
       allowed.length = 0;
+      emptyChild = child.raw;
       child = undefined;
       firstReason ??= reason;
     }
@@ -155,7 +159,7 @@ function rewriteField(
   for (const [typeName, outcome] of perType) {
     if (!outcome.kept) record(walk, fieldPath, `${typeName}.${fieldName}`, outcome.reason);
   }
-  entries.push({ key, fieldName, conditions, perType, ...(child ? { child: child.raw } : {}) });
+  entries.push({ key, fieldName, conditions, perType, ...(child ? { child: child.raw } : {}), ...(emptyChild ? { emptyChild } : {}) });
   if (allowed.length === 0) return firstReason;
 
   const kept: FieldNode = child
@@ -263,9 +267,15 @@ function compositeNamed(schema: GraphQLSchema, name: string): GraphQLCompositeTy
   return t;
 }
 
+/** Whether a selection is asked for whatever the variables (a field without `@skip`/`@include`). */
+function unconditional(sel: SelectionNode): boolean {
+  return sel.kind === Kind.FIELD && !sel.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include');
+}
+
 /**
  * Rewrites a selection set and, when `inject` is set (every set but the operation's root),
- * appends the label, key and typename selections post-processing needs.
+ * appends the label, key and typename selections post-processing needs. `conditions` are those
+ * of the field above and of the fragments around it (empty at the root).
  */
 export function rewriteSelectionSet(
   walk: RewriteWalk,
@@ -274,11 +284,17 @@ export function rewriteSelectionSet(
   runtime: readonly GraphQLObjectType[],
   path: string,
   inject: boolean,
+  conditions: readonly Condition[] = [],
 ): RewrittenSelectionSet {
   const selections: SelectionNode[] = [];
   const entries: RawEntry[] = [];
-  const firstReason = walkSelections(walk, selectionSet, staticType, runtime, path, [], selections, entries);
-  const raw: RawSelection = { abstract: isAbstractType(staticType), runtime, entries };
-  if (inject && selections.length > 0) selections.push(...injectionsFor(walk.facts, walk.rowRules, raw));
+  const firstReason = walkSelections(walk, selectionSet, staticType, runtime, path, conditions, selections, entries);
+  const abstract = isAbstractType(staticType);
+  if (!inject || selections.length === 0) return { selections, raw: { abstract, runtime, entries }, firstReason };
+  const injections = injectionsFor(walk.facts, walk.rowRules, { abstract, runtime, entries });
+  const guardTypename = injections.length === 0 && !selections.some(unconditional);
+  const raw: RawSelection = { abstract, runtime, entries, ...(guardTypename ? { guardTypename } : {}) };
+  selections.push(...injections);
+  if (guardTypename) selections.push(typenameSelection());
   return { selections, raw, firstReason };
 }

@@ -32,9 +32,9 @@ describe('need-to-know symptoms', () => {
     await stack?.stop();
   });
 
-  async function askAs(principal: NtkPrincipal, query: string): Promise<GraphQLReply> {
+  async function askAs(principal: NtkPrincipal, query: string, variables?: Record<string, unknown>): Promise<GraphQLReply> {
     const token = await ntkToken(stack, principal);
-    const reply = await ask(stack.gatewayUrl, { token, purpose: principal.purpose, justification: 'regression test', query });
+    const reply = await ask(stack.gatewayUrl, { token, purpose: principal.purpose, justification: 'regression test', query, ...(variables ? { variables } : {}) });
     expect(reply.status).toBe(200);
     expect(otherErrors(reply)).toEqual([]);
     return reply;
@@ -62,5 +62,41 @@ describe('need-to-know symptoms', () => {
     const reply = await askAs(EUROPOL_ANALYST, `{ container(number: "${UNFLAGGED_CONTAINER}") { __typename } }`);
     expect(reply.body.data).toEqual({ container: null });
     expect(forbiddenByPath(reply)).toEqual({ container: 'NOT_RELEASABLE' });
+  });
+
+  describe('found by the oracle', () => {
+    const EUROPOL_CONFIDENTIAL: NtkPrincipal = { ...EUROPOL_ANALYST, clearance: 'CONFIDENTIAL' };
+    const NL_INVESTIGATOR: NtkPrincipal = { agency: 'NL-POLICE', roles: ['investigator'], clearance: 'CONFIDENTIAL', purpose: 'drug-trafficking' };
+
+    test('a denied field under a skipped copy of a key is not reported where another copy is kept', async () => {
+      const reply = await askAs(
+        EUROPOL_ANALYST,
+        '{ container(number: "MSCU1234566") { number } container(number: "MSCU1234566") @skip(if: true) { portCalls { arrivedAt } europolHit { hit } } }',
+      );
+      expect(reply.body.data).toEqual({ container: { number: 'MSCU1234566' } });
+      expect(forbiddenByPath(reply)).toEqual({});
+    });
+
+    test('a copy of a key left with nothing allowed still reports its denials inside the copy that is kept', async () => {
+      const reply = await askAs(EUROPOL_CONFIDENTIAL, '{ seizures { container { __typename } container { scans { id } } } }');
+      const seizures = (reply.body.data as { seizures: { container: unknown }[] }).seizures;
+      expect(seizures.length).toBeGreaterThan(0);
+      const withContainer = seizures.filter((s) => s.container !== null);
+      expect(withContainer.length).toBeGreaterThan(0);
+      for (const s of withContainer) expect(s.container).toEqual({ __typename: 'Container', scans: null });
+      const reasons = Object.entries(forbiddenByPath(reply)).filter(([path]) => path.endsWith('.container.scans'));
+      expect(reasons.length).toBe(withContainer.length);
+      for (const [, reason] of reasons) expect(reason).toBe('NO_AGREEMENT');
+    });
+
+    test('an object whose only client selections are conditional still answers (not null) with its denials', async () => {
+      const reply = await askAs(
+        NL_INVESTIGATOR,
+        `query ($a: Boolean!) { investigation(localId: "${INVESTIGATION}") @include(if: $a) { __typename @include(if: false) judicialCases { title } } }`,
+        { a: true },
+      );
+      expect(reply.body.data).toEqual({ investigation: { judicialCases: null } });
+      expect(forbiddenByPath(reply)).toEqual({ 'investigation.judicialCases': 'NO_AGREEMENT' });
+    });
   });
 });
