@@ -28,7 +28,7 @@ export interface SubgraphDataSourceOptions {
   readonly contextToken: ContextTokenProvider;
   /** Timeout in ms for the response headers, and again for the body. */
   readonly timeoutMs: number;
-  /** Idle keep-alive in ms; below the subgraph server's keepAliveTimeout (see PITFALLS: "socket hang up"). */
+  /** Idle keep-alive in ms; below the subgraph server's keepAliveTimeout (otherwise a socket the subgraph already closed is reused after a quiet spell: "socket hang up"). */
   readonly idleMs: number;
   /** Most concurrent sockets to this subgraph. */
   readonly connections?: number;

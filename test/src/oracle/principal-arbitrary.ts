@@ -52,7 +52,7 @@ export function principalSpace(policyDir: string): PrincipalSpace {
   };
 }
 
-/** The story's Eurojust case and its JIT (SCENARIO.md). */
+/** The story's Eurojust case and its JIT (docs/demo-world.md). */
 const STORY_CASES = [STORY_CASE.localId, STORY_CASE.jitId];
 
 /** Agencies whose grants from others carry row conditions (releasable-to, Europol flag, case links, JIT membership). */
