@@ -27,7 +27,7 @@ it('the shipped operations are tested as each agency of the scenario', () => {
   expect([...agencies].sort()).toEqual(['BE-POLICE', 'EUROJUST', 'EUROPOL', 'NL-CUSTOMS', 'NL-FIOD', 'NL-POLICE']);
 });
 
-it('there are policy tests, and each bullet of the demo world's agreements is tested in both directions', () => {
+it('there are policy tests, and each bullet of the demo world agreements is tested in both directions', () => {
   expect(report.results.length).toBeGreaterThan(50);
   const files = new Set(report.results.map((r) => r.case.file));
   for (const file of files) {

@@ -33,16 +33,7 @@ export interface FidelitySuite {
   readonly queries: readonly FidelityQuery[];
 }
 
-/** The label every labelled fixture type carries (the shape enforcement reads rows by). */
-export const RECORD_LABEL_SDL = `
-  type RecordLabel @shareable {
-    owner: String!
-    handling: [String!]!
-    handlingNote: String
-    releasableTo: [String!]!
-    caseRefs: [String!]!
-    europolSupport: Boolean!
-  }`;
+export { RECORD_LABEL_SDL } from '../fixtures/fixture-subgraphs';
 
 /** The agency the fidelity queries are asked by: it owns no subgraph, so every field it reads is shared with it. */
 export const READER_AGENCY = 'XX-READER';
