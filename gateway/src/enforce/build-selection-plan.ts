@@ -4,7 +4,7 @@
  * `collectFields` merges them), the denied ones with the conditions under which they were asked
  * for, and the injected aliases to check and strip.
  */
-import type { RowRules, SupergraphFacts } from '../policy/types';
+import type { RowRules, SupergraphFacts } from '../policy';
 import type { Condition, DeniedFieldPlan, FieldPlan, SelectionPlan, TypePlan } from './enforcement-plan';
 import { TYPENAME_ALIAS, keyAlias, labelAlias } from './injected-aliases';
 import { injectableKeyFields, needsLabel } from './injections';

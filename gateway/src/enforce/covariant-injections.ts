@@ -23,7 +23,7 @@ import {
   type InlineFragmentNode,
   type SelectionNode,
 } from 'graphql';
-import type { RowRules, SupergraphFacts } from '../policy/types';
+import type { RowRules, SupergraphFacts } from '../policy';
 import { injectionsFor } from './injections';
 import type { RawSelection } from './raw-selection';
 

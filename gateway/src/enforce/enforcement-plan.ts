@@ -5,7 +5,7 @@
  */
 import type { GraphQLOutputType } from 'graphql';
 import type { GrantRef } from '../context';
-import type { DenyReason, RowRules } from '../policy/types';
+import type { DenyReason, RowRules } from '../policy';
 
 /** One `@skip` / `@include` condition: a literal, or the name of a Boolean variable. */
 export interface Condition {

@@ -21,7 +21,7 @@ import {
   type InputValueDefinitionNode,
   type TypeNode,
 } from 'graphql';
-import type { AccessProfile } from '../policy/types';
+import type { AccessProfile } from '../policy';
 
 /** Whether the principal may ask for `Type.field` on at least some rows. */
 export type FieldVisibility = (typeName: string, fieldName: string) => boolean;

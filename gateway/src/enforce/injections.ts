@@ -17,7 +17,7 @@ import {
   type FieldNode,
   type SelectionNode,
 } from 'graphql';
-import type { RowRules, SupergraphFacts } from '../policy/types';
+import type { RowRules, SupergraphFacts } from '../policy';
 import { TYPENAME_ALIAS, keyAlias, labelAlias } from './injected-aliases';
 import type { RawSelection } from './raw-selection';
 

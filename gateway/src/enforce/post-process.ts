@@ -7,7 +7,7 @@
  */
 import { GraphQLError, GraphQLList, GraphQLNonNull, type GraphQLOutputType } from 'graphql';
 import type { FieldDenial, GrantRef, ReleasedEntity, RowDenial } from '../context';
-import type { DenyReason, RowLabel, RowVerdict } from '../policy/types';
+import type { DenyReason, RowLabel, RowVerdict } from '../policy';
 import { conditionsHold } from './conditions';
 import type { EnforcementPlan, FieldPlan, SelectionPlan, TypePlan } from './enforcement-plan';
 import { ErrorPathIndex, type ErrorPathNode } from './error-path-index';

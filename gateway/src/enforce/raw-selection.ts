@@ -4,7 +4,7 @@
  */
 import type { GraphQLObjectType, GraphQLOutputType } from 'graphql';
 import type { GrantRef } from '../context';
-import type { DenyReason } from '../policy/types';
+import type { DenyReason } from '../policy';
 import type { Condition } from './enforcement-plan';
 
 /** What one concrete type decided for one selected field. */

@@ -3,7 +3,7 @@
  * be present and well-typed; anything else makes the row unreadable, and an unreadable row is
  * withheld (fail closed). Subfields the rules did not ask for get neutral values they never read.
  */
-import type { RowLabel } from '../policy/types';
+import type { RowLabel } from '../policy';
 
 function stringList(v: unknown): readonly string[] | undefined {
   if (!Array.isArray(v)) return undefined;

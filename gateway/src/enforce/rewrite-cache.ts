@@ -12,7 +12,7 @@
  */
 import type { GraphQLSchema } from 'graphql';
 import { ByteLruCache, defaultCacheBudget, estimateRewriteBytes } from '../cache';
-import type { AccessProfile, SupergraphFacts } from '../policy/types';
+import type { AccessProfile, SupergraphFacts } from '../policy';
 import { rewriteOperation, type RewriteInput, type RewriteResult } from './rewrite-operation';
 
 /** Default entry bound: distinct (operation, profile) pairs kept, whatever their weight. */

@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { BadUserInputError } from '../errors';
-import type { AccessProfile, RowRules, SupergraphFacts } from '../policy/types';
+import type { AccessProfile, RowRules, SupergraphFacts } from '../policy';
 import { buildSelectionPlan } from './build-selection-plan';
 import type { EnforcementPlan, StaticDenial } from './enforcement-plan';
 import { MutationRefusedError } from './mutation-refused-error';

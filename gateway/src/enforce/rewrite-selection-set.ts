@@ -25,7 +25,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { BadUserInputError } from '../errors';
-import type { AccessProfile, DenyReason, RowRules, SupergraphFacts } from '../policy/types';
+import type { AccessProfile, DenyReason, RowRules, SupergraphFacts } from '../policy';
 import { readConditions } from './conditions';
 import { inlineFragmentSpreads } from './inline-fragment-spreads';
 import type { Condition, StaticDenial } from './enforcement-plan';

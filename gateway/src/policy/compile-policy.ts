@@ -2,7 +2,7 @@
  * Turns a checked {@link PolicyModel} into a {@link CompiledPolicy}: profiles cached by
  * key in a bounded LRU, and `explain` telling the whole story of one decision.
  */
-import type { DeclaredPurpose, Principal } from '../auth/principal';
+import type { DeclaredPurpose, Principal } from '../auth';
 import { ByteLruCache, defaultCacheBudget, estimateProfileBytes } from '../cache';
 import { createAccessProfile, typeRowRules } from './access-profile';
 import { decideField, type Subject } from './decide-field';

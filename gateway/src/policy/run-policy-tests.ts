@@ -4,7 +4,7 @@
  */
 import type { GraphQLSchema } from 'graphql';
 import { loadApiSchema, loadOperations } from '@pactum/schema';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../auth';
 import { decideOperation } from './operation-decisions';
 import { readPolicyTests, type PolicyTestCase } from './policy-test-files';
 import type { CompiledPolicy, Explanation } from './types';

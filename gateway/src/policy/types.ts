@@ -4,7 +4,7 @@
  * `policy/` is an implementation detail behind `policy/index.ts`.
  */
 import type { GrantRef } from '../context';
-import type { Principal, DeclaredPurpose } from '../auth/principal';
+import type { Principal, DeclaredPurpose } from '../auth';
 
 /** Stable reason codes a denial carries (into errors, audit and policy tests). */
 export type DenyReason =
