@@ -67,8 +67,8 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
       rowConditional ||= g.kept.rowConditional;
       // A kept copy's object also answers the copies that were denied for lack of any allowed
       // child: their denials are put back inside it (after the kept raws, which set its shape).
-      const raws = g.emptyChildren.length ? [...g.children, ...g.emptyChildren] : g.children;
-      const child = raws.length ? buildSelectionPlan(raws, ctx, true, concreteFieldTypes(ctx.schema, t, g.fieldName)) : undefined;
+      const childRaws = g.emptyChildren.length ? [...g.children, ...g.emptyChildren] : g.children;
+      const child = childRaws.length ? buildSelectionPlan(childRaws, ctx, true, concreteFieldTypes(ctx.schema, t, g.fieldName)) : undefined;
       fields.push({
         key: g.key,
         fieldName: g.fieldName,
@@ -78,6 +78,8 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
         ...(g.kept.grant ? { grant: g.kept.grant } : {}),
         ...(child ? { child } : {}),
       });
+      // A denied copy beside the kept one still answers where every kept copy was skipped.
+      if (g.denied) denied.push({ key: g.key, coordinate, type: g.denied.type, reason: g.denied.reason, conditions: g.conditions ?? null, ifAbsent: true });
     } else if (g.denied) {
       denied.push({ key: g.key, coordinate, type: g.denied.type, reason: g.denied.reason, conditions: g.conditions ?? null });
     }

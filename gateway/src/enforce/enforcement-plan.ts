@@ -44,6 +44,11 @@ export interface DeniedFieldPlan {
   readonly type: GraphQLOutputType;
   readonly reason: DenyReason;
   readonly conditions: Conditions;
+  /**
+   * Another copy of the same response key was kept: this denial stands only where that copy was
+   * skipped by its own `@skip`/`@include` (the key is absent from the executed response).
+   */
+  readonly ifAbsent?: true;
 }
 
 /** Row check of one concrete type: where its injected label sits and how to judge it. */

@@ -151,6 +151,7 @@ class Walk {
   private putBackDenied(obj: JsonObject, tp: TypePlan): { obj: JsonObject; nullSelf: boolean } {
     let asked: Map<string, TypePlan['denied'][number]> | undefined;
     for (const d of tp.denied) {
+      if (d.ifAbsent && obj[d.key] !== undefined) continue;
       if (conditionsHold(d.conditions, this.variables)) (asked ??= new Map()).set(d.key, d);
     }
     if (!asked) return { obj, nullSelf: false };

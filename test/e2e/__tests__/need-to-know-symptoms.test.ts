@@ -89,6 +89,17 @@ describe('need-to-know symptoms', () => {
       for (const [, reason] of reasons) expect(reason).toBe('NO_AGREEMENT');
     });
 
+    test('a denied copy of a key still answers (null + FORBIDDEN) where the kept copy is skipped', async () => {
+      const police: NtkPrincipal = { agency: 'NL-POLICE', roles: [], clearance: 'CONFIDENTIAL', purpose: 'drug-trafficking' };
+      const reply = await askAs(police, '{ seizures { container @include(if: false) { policeHit { hit } } container { intelligenceReports { summary } } } }');
+      const seizures = (reply.body.data as { seizures: Record<string, unknown>[] }).seizures;
+      expect(seizures.length).toBeGreaterThan(0);
+      for (const s of seizures) expect(s).toEqual({ container: null });
+      const reasons = forbiddenByPath(reply);
+      expect(Object.keys(reasons).length).toBe(seizures.length);
+      for (const [path, reason] of Object.entries(reasons)) expect([path.replace(/\d+/, 'N'), reason]).toEqual(['seizures.N.container', 'HIT_ONLY']);
+    });
+
     test('an object whose only client selections are conditional still answers (not null) with its denials', async () => {
       const reply = await askAs(
         NL_INVESTIGATOR,
