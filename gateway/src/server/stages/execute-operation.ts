@@ -7,10 +7,14 @@
  *
  * Two cases need no subgraph at all: nothing left after the rewrite (everything asked for was
  * denied), and an operation of introspection only, answered from the principal's filtered schema
- * alone.
+ * alone. In an operation mixing the two, the root introspection fields are taken out of what the
+ * executor runs and answered from the filtered schema beside it, so the full schema is never
+ * introspected on a principal's behalf (a root introspection field under `@skip`/`@include`, or
+ * inside a root fragment, is left to the executor and replaced after it, see release-response.ts).
  */
+import { createHash } from 'node:crypto';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewaySchemaHash } from '@apollo/server-gateway-interface';
-import { Kind, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { Kind, print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import type { Authorization, ExecutionOutput, FilteredIntrospection } from '../../enforce';
 import type { SubgraphCaller } from '../subgraph-caller';
 import type { PreparedOperation } from './prepare-operation';
@@ -18,8 +22,12 @@ import type { PreparedOperation } from './prepare-operation';
 /** What execution returned, before post-processing, and who answered. */
 export type Executed = ExecutionOutput & {
   readonly extensions?: Record<string, unknown>;
-  /** `gateway`: the subgraphs (introspection in it still to be filtered); `introspection`: the filtered schema; `nothing`: all denied. */
-  readonly answeredBy: 'gateway' | 'introspection' | 'nothing';
+  /**
+   * `gateway`: the subgraphs (introspection in it still to be filtered); `gateway+introspection`:
+   * the subgraphs, and the root introspection fields from the filtered schema; `introspection`: the
+   * filtered schema alone; `nothing`: all denied.
+   */
+  readonly answeredBy: 'gateway' | 'gateway+introspection' | 'introspection' | 'nothing';
 };
 
 const INTROSPECTION_ONLY = new Set(['__schema', '__type', '__typename']);
@@ -34,6 +42,59 @@ function introspectionOnly(operation: OperationDefinitionNode): FieldNode[] | un
   return fields;
 }
 
+const ROOT_INTROSPECTION = new Set(['__schema', '__type']);
+
+const isRootIntrospection = (s: SelectionNode): s is FieldNode =>
+  s.kind === Kind.FIELD && ROOT_INTROSPECTION.has(s.name.value) && !s.directives?.length;
+
+/** The executed operation without its root introspection fields: a document of its own, with its own plan-cache key. */
+interface DataPart {
+  readonly document: DocumentNode;
+  readonly operation: OperationDefinitionNode;
+  readonly source: string;
+  readonly hash: string;
+  readonly introspection: readonly FieldNode[];
+}
+
+/**
+ * Splits a mixed operation (root introspection fields beside data), or returns undefined when
+ * there is nothing to split. Memoised per rewritten document, which the rewrite cache keeps.
+ */
+function splitter(): (document: DocumentNode, operation: OperationDefinitionNode) => DataPart | undefined {
+  const memo = new WeakMap<DocumentNode, DataPart | null>();
+  return (document, operation) => {
+    const known = memo.get(document);
+    if (known !== undefined) return known ?? undefined;
+    const selections = operation.selectionSet.selections;
+    const introspection = selections.filter(isRootIntrospection);
+    let part: DataPart | null = null;
+    if (introspection.length > 0 && introspection.length < selections.length) {
+      const dataOperation: OperationDefinitionNode = {
+        ...operation,
+        selectionSet: { ...operation.selectionSet, selections: selections.filter((s) => !isRootIntrospection(s)) },
+      };
+      const dataDocument: DocumentNode = { kind: Kind.DOCUMENT, definitions: [dataOperation] };
+      const source = print(dataDocument);
+      part = { document: dataDocument, operation: dataOperation, source, hash: createHash('sha256').update(source).digest('hex'), introspection };
+    }
+    memo.set(document, part);
+    return part ?? undefined;
+  };
+}
+
+/** The two answers as one `data`, in the order the operation selects its root fields. */
+function mergeRoot(operation: OperationDefinitionNode, data: Record<string, unknown>, introspected: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of operation.selectionSet.selections) {
+    if (s.kind !== Kind.FIELD) continue;
+    const key = s.alias?.value ?? s.name.value;
+    if (isRootIntrospection(s)) out[key] = introspected[key] ?? null;
+    else if (key in data) out[key] = data[key];
+  }
+  for (const key of Object.keys(data)) if (!(key in out)) out[key] = data[key];
+  return out;
+}
+
 // The executor reads these; nothing Pactum needs lives in them (Apollo Server's usage
 // reporting, response cache and cache hints are not part of the gateway).
 const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -45,22 +106,25 @@ export function createOperationExecutor(
   schema: GraphQLSchema,
   introspection: FilteredIntrospection,
 ): (authorization: Authorization, prepared: PreparedOperation, caller: SubgraphCaller) => Promise<Executed> {
+  const split = splitter();
   return async (authorization, prepared, caller) => {
     const { document, operation, source, hash } = authorization.rewrite;
     if (!document || !operation || !source || !hash) return { data: {}, answeredBy: 'nothing' };
+    const introspectionRequest = { schema, profile: authorization.profile, document, operationName: prepared.operationName, variables: prepared.variables };
     const onlyIntrospection = introspectionOnly(operation);
     if (onlyIntrospection) {
-      const request = { schema, profile: authorization.profile, document, operationName: prepared.operationName, variables: prepared.variables };
-      const { data, errors } = introspection.answer(request, onlyIntrospection);
+      const { data, errors } = introspection.answer(introspectionRequest, onlyIntrospection);
       return { data: { ...data }, ...(errors.length > 0 ? { errors } : {}), answeredBy: 'introspection' };
     }
+    const mixed = split(document, operation);
+    const run = mixed ?? { document, operation, source, hash };
     const requestContext: GatewayGraphQLRequestContext = {
-      request: { query: source, variables: { ...prepared.variables }, ...(prepared.operationName !== null ? { operationName: prepared.operationName } : {}) },
-      document,
-      operation,
+      request: { query: run.source, variables: { ...prepared.variables }, ...(prepared.operationName !== null ? { operationName: prepared.operationName } : {}) },
+      document: run.document,
+      operation: run.operation,
       operationName: operation.name?.value ?? null,
-      source,
-      queryHash: hash,
+      source: run.source,
+      queryHash: run.hash,
       schema,
       schemaHash: SCHEMA_HASH,
       context: caller,
@@ -69,6 +133,15 @@ export function createOperationExecutor(
       metrics: {},
       overallCachePolicy: {},
     };
-    return { ...(await gateway(requestContext)), answeredBy: 'gateway' };
+    const executed = await gateway(requestContext);
+    if (!mixed) return { ...executed, answeredBy: 'gateway' };
+    const introspected = introspection.answer(introspectionRequest, mixed.introspection);
+    const errors = [...(executed.errors ?? []), ...introspected.errors];
+    return {
+      ...(executed.extensions ? { extensions: executed.extensions } : {}),
+      data: executed.data ? mergeRoot(operation, executed.data, introspected.data) : executed.data,
+      ...(errors.length > 0 ? { errors } : {}),
+      answeredBy: 'gateway+introspection',
+    };
   };
 }
