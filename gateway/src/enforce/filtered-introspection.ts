@@ -5,10 +5,12 @@
  * one profile (the same the rewrite read). Whether introspection is served at all is the
  * server's `introspection` option; off, validation refuses it before this is reached.
  *
- * An operation of introspection only is answered here alone, without the gateway executor. In
- * an operation mixing data and introspection the executor answers the data, and
- * {@link FilteredIntrospection.merge} puts the filtered answers in place of the introspection
- * keys (the executor's own answers there come from the full API schema and are never sent).
+ * An operation of introspection only is answered here alone, without the gateway executor; in
+ * one mixing data and root introspection fields the executor runs the data part only and these
+ * fields are answered here (server/stages/execute-operation.ts). Only a root introspection field
+ * under `@skip`/`@include` or inside a root fragment still goes to the executor, and
+ * {@link FilteredIntrospection.merge} then puts the filtered answer in its place (the executor's
+ * own answer there comes from the full API schema and is never sent).
  */
 import { printSchema, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
 import { ByteLruCache, defaultCacheBudget, estimateSchemaBytes } from '../cache';
