@@ -34,12 +34,25 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
+/**
+ * A process `pactum start` spawned keeps its IPC channel to the supervisor open, and an open
+ * channel keeps the event loop alive: once the command is done, let go of it (and of the orphan
+ * guard's listener on it), so the process exits with its code instead of waiting to be killed.
+ */
+function releaseSupervisorChannel(): void {
+  if (!process.connected) return;
+  process.removeAllListeners('disconnect');
+  process.disconnect();
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    releaseSupervisorChannel();
   },
   (err: unknown) => {
     process.stderr.write(`pactum: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
+    releaseSupervisorChannel();
   },
 );

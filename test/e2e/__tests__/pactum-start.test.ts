@@ -105,6 +105,8 @@ test('starts everything, answers the printed request, and stops cleanly on SIGTE
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
     expect(started.output()).toContain('all stopped');
+    // Each of the five stopped on its own: the supervisor's SIGKILL fallback never fired.
+    expect(started.output()).not.toContain('did not stop within');
     expect(await allPortsFree(started.ports)).toBe(true);
     // Every subgraph closed its store: no WAL file left behind.
     const dataDir = path.join(started.stateDir, 'data');

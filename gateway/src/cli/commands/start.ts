@@ -140,11 +140,14 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nstopping…\n');
-    const waits = [...children.values()].map(
-      (child) =>
+    const waits = [...children.entries()].map(
+      ([name, child]) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          const kill = setTimeout(() => {
+            process.stderr.write(`pactum start: ${name} did not stop within 10 s of SIGTERM; killed\n`);
+            child.kill('SIGKILL');
+          }, 10_000);
           child.once('exit', () => {
             clearTimeout(kill);
             resolve();
