@@ -56,8 +56,15 @@ export interface Enforcement {
    * `variables` are the request's coerced variables (defaults applied), so a denied field under
    * `@include(if: $v)` where `$v` defaults to true is reported (null + error) as GraphQL demands.
    */
-  release(output: ExecutionOutput & { readonly extensions?: Record<string, unknown> }, authorization: Authorization, variables: Readonly<Record<string, unknown>>): Released;
+  release(output: ExecutedOutput, authorization: Authorization, variables: Readonly<Record<string, unknown>>): Released;
 }
+
+/** What the executor returned for an authorization. */
+export type ExecutedOutput = ExecutionOutput & {
+  readonly extensions?: Record<string, unknown>;
+  /** Hash of the document the executor ran, where it is not the rewrite's own (its data part only). */
+  readonly executedHash?: string;
+};
 
 /** What the enforcement stages keep between requests. */
 export interface EnforcementDeps {
@@ -83,6 +90,7 @@ export function createEnforcement(deps: EnforcementDeps = {}): Enforcement {
 
     release(output, { profile, rewrite }, variables) {
       const processed = postProcess(output, rewrite.plan, variables);
+      const executed = output.executedHash ?? rewrite.hash;
       return {
         data: processed.data,
         errors: processed.errors,
@@ -94,7 +102,7 @@ export function createEnforcement(deps: EnforcementDeps = {}): Enforcement {
           rowDenials: processed.rowDenials,
           released: processed.released,
           grants: processed.grants,
-          ...(rewrite.hash ? { executedOperationHash: rewrite.hash } : {}),
+          ...(executed ? { executedOperationHash: executed } : {}),
         },
       };
     },

@@ -2,7 +2,7 @@
  * Need-to-know enforcement: the operation is rewritten for the principal's access profile
  * before planning, and the response post-processed after execution. The only public door.
  */
-export { createEnforcement, refusedMutationReport, type Authorization, type AuthorizeInput, type Enforcement, type EnforcementDeps, type Released } from './create-enforcement';
+export { createEnforcement, refusedMutationReport, type Authorization, type AuthorizeInput, type Enforcement, type EnforcementDeps, type ExecutedOutput, type Released } from './create-enforcement';
 export type { EnforcementReport, FieldDenial, ReleasedEntity, RowDenial } from './enforcement-report';
 export { rewriteOperation, type RewriteInput, type RewriteResult } from './rewrite-operation';
 export { createRewriteCache, DEFAULT_REWRITE_CACHE_SIZE, type RewriteCache } from './rewrite-cache';

@@ -15,13 +15,12 @@
 import { createHash } from 'node:crypto';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewaySchemaHash } from '@apollo/server-gateway-interface';
 import { Kind, print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode } from 'graphql';
-import type { Authorization, ExecutionOutput, FilteredIntrospection } from '../../enforce';
+import type { Authorization, ExecutedOutput, FilteredIntrospection } from '../../enforce';
 import type { SubgraphCaller } from '../subgraph-caller';
 import type { PreparedOperation } from './prepare-operation';
 
 /** What execution returned, before post-processing, and who answered. */
-export type Executed = ExecutionOutput & {
-  readonly extensions?: Record<string, unknown>;
+export type Executed = ExecutedOutput & {
   /**
    * `gateway`: the subgraphs (introspection in it still to be filtered); `gateway+introspection`:
    * the subgraphs, and the root introspection fields from the filtered schema; `introspection`: the
@@ -142,6 +141,7 @@ export function createOperationExecutor(
       data: executed.data ? mergeRoot(operation, executed.data, introspected.data) : executed.data,
       ...(errors.length > 0 ? { errors } : {}),
       answeredBy: 'gateway+introspection',
+      executedHash: mixed.hash,
     };
   };
 }

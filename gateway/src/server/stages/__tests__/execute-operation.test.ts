@@ -49,6 +49,8 @@ describe('execute stage', () => {
     expect(seen[0]?.source).toBe(print(parse('{ container(number: "MSCU1234566") { number } }')));
     expect(seen[0]?.queryHash).not.toBe(`hash-of-${print(parse(query))}`);
     expect(executed.answeredBy).toBe('gateway+introspection');
+    // The audit record names the document that ran, not the rewrite it was taken from.
+    expect(executed.executedHash).toBe(seen[0]?.queryHash);
     // In the operation's order; the type the profile may not query is not there.
     expect(Object.keys(executed.data ?? {})).toEqual(['hidden', 'container', 'shown']);
     expect(executed.data).toEqual({ hidden: null, container: { number: 'MSCU1234566' }, shown: { name: 'Container' } });
