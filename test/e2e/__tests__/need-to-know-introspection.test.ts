@@ -117,6 +117,20 @@ describe('with PACTUM_INTROSPECTION=1, each principal sees the schema it may que
     expect(data.container.number).toBe('MSCU1234566');
     expect(data.__type.fields.map((f) => f.name)).not.toContain('investigations');
   });
+
+  test.each([
+    ['under @include', '__type(name: "Investigation") @include(if: true) { name }'],
+    ['inside a root fragment', '... on Query { __type(name: "Investigation") { name } }'],
+    ['beside a split one', 'shown: __type(name: "Container") { name } hidden: __type(name: "Investigation") @skip(if: false) { name }'],
+  ])('root introspection %s, mixed with data, is filtered too', async (_where, selection) => {
+    const reply = await askAs(open, 'NL-CUSTOMS', `{ container(number: "MSCU1234566") { number } ${selection} }`);
+    expect(reply.body.errors).toBeUndefined();
+    const data = reply.body.data as Record<string, unknown>;
+    expect(data.container).toEqual({ number: 'MSCU1234566' });
+    // Customs may query no investigation: the type is not in its schema, whatever the selection's shape.
+    expect('__type' in data ? data.__type : data.hidden).toBeNull();
+    if ('shown' in data) expect(data.shown).toEqual({ name: 'Container' });
+  });
 });
 
 describe('error messages make no suggestions', () => {

@@ -25,7 +25,9 @@ export function createResponseRelease(
 ): (executed: Executed, authorization: Authorization, prepared: PreparedOperation) => ReleasedAnswer {
   return (executed, authorization, prepared) => {
     const released = enforcement.release(executed, authorization, prepared.coercedVariables);
-    if (released.data && executed.answeredBy === 'gateway') {
+    // Whatever root introspection the executor still answered (from the full API schema: under
+    // @skip/@include, inside a root fragment) is replaced by the filtered answer before release.
+    if (released.data && (executed.answeredBy === 'gateway' || executed.answeredBy === 'gateway+introspection')) {
       introspection.merge(
         { schema, profile: authorization.profile, document: prepared.document, operationName: prepared.operationName, variables: prepared.variables },
         released.data,
