@@ -83,8 +83,9 @@ export function serveSqliteWriter(port: MessagePort, config: SqliteWriterConfig)
       return { id, ok: false, message: error instanceof Error ? error.message : String(error) };
     }
     try {
+      // A successful append does not clear `corrupted`: it may not have touched the damaged page.
+      // Only the health ping's quick_check does.
       const outcomes = work(conn);
-      if (what === 'append') corrupted = false;
       return { id, ok: true, outcomes };
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;

@@ -71,7 +71,14 @@ export function openHitReferenceStore(db: Database.Database, options: HitReferen
     if (!kinds.has(kind)) throw new KitOptionsError('hit_kind', `hit reference kind ${JSON.stringify(kind)} is not one of ${[...kinds].join(', ')}`);
   };
 
+  // Expired references resolve to nothing already; they are deleted now and then (not on every
+  // hit, which would scan the table each time), so the table holds about one lifetime of them.
+  let purgedAt = Number.NEGATIVE_INFINITY;
   const issueBatch = db.transaction((kind: string, ids: string[], agency: string, now: Date): Map<string, string> => {
+    if (Math.abs(now.getTime() - purgedAt) >= PURGE_EVERY_MS) {
+      statements.purge.run({ now: now.toISOString() });
+      purgedAt = now.getTime();
+    }
     const random = randomBytes(RANDOM_BYTES * ids.length);
     const candidates = ids.map((recordId, i) => ({ recordId, reference: prefix + base32(random.subarray(i * RANDOM_BYTES, (i + 1) * RANDOM_BYTES)) }));
     const params = {
@@ -121,8 +128,12 @@ export function openHitReferenceStore(db: Database.Database, options: HitReferen
   };
 }
 
+/** How often issuing also deletes the references that have expired. */
+const PURGE_EVERY_MS = 60_000;
+
 function prepare(db: Database.Database) {
   return {
+    purge: db.prepare('DELETE FROM hit_refs WHERE expires_at <= @now'),
     insertMissing: db.prepare(`INSERT INTO hit_refs (reference, kind, record_id, issued_to, issued_at, expires_at)
       SELECT c.value ->> 'reference', @kind, c.value ->> 'recordId', @agency, @now, @expires FROM json_each(@candidates) c
       WHERE NOT EXISTS (SELECT 1 FROM hit_refs h

@@ -69,6 +69,17 @@ describe('openHitReferenceStore: issuing', () => {
     expect(refs.resolve(later, 'person', 'NL-CUSTOMS', at(24 * HOUR))).toBe('NLP-S-00001');
   });
 
+  it('deletes expired references now and then while issuing, and they resolve to nothing before and after', () => {
+    const old = refs.issue('person', ['NLP-S-00001'], 'NL-CUSTOMS', T0)[0] ?? '';
+    const count = () => (store.db.prepare('SELECT count(*) AS n FROM hit_refs WHERE reference = ?').get(old) as { n: number }).n;
+    expect(count()).toBe(1);
+    const afterExpiry = at(25 * HOUR);
+    expect(refs.resolve(old, 'person', 'NL-CUSTOMS', afterExpiry)).toBeUndefined();
+    refs.issue('person', ['NLP-S-00002'], 'NL-CUSTOMS', afterExpiry);
+    expect(count()).toBe(0);
+    expect(refs.resolve(old, 'person', 'NL-CUSTOMS', afterExpiry)).toBeUndefined();
+  });
+
   it('issues a batch in input order, duplicates included, with the same statements for 1 record as for 50', () => {
     const ids = Array.from({ length: 50 }, (_, i) => `C-${i}`);
     const statementsFor = (batch: string[], agency: string) => {
@@ -76,6 +87,8 @@ describe('openHitReferenceStore: issuing', () => {
       refs.issue('container', batch, agency, T0);
       return store.statementCount();
     };
+    // The once-a-minute purge of expired references runs on the first issue at T0: out of the way first.
+    refs.issue('container', ['C-warm-up'], 'ES-POLICE', T0);
     expect(statementsFor(ids, 'NL-CUSTOMS')).toBe(statementsFor(ids.slice(0, 1), 'FR-POLICE'));
     const batch = refs.issue('container', ['C-3', 'C-1', 'C-3'], 'NL-CUSTOMS', T0);
     expect(batch[0]).toBe(batch[2]);
