@@ -14,6 +14,5 @@ export {
   estimateProfileBytes,
   estimateRewriteBytes,
   estimateSchemaBytes,
-  estimateStringBytes,
   estimateVerifiedTokenBytes,
 } from './size-estimates';

@@ -99,10 +99,6 @@ export function estimateContextTokenBytes(key: string, token: string): number {
   return 128 + stringBytes(key) + stringBytes(token);
 }
 
-/** A string value (an automatic persisted query's text). */
-export function estimateStringBytes(value: string, key: string): number {
-  return 64 + stringBytes(value) + stringBytes(key);
-}
 
 function jsonLength(value: unknown): number {
   try {

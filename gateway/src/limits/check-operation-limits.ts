@@ -26,11 +26,10 @@ export function maxNesting(limits: Pick<OperationLimits, 'maxDepth'>): number {
  * Checks `source` against `limits` and returns its parsed document; throws
  * {@link LimitExceededError} (`BAD_USER_INPUT`, reason `limit_*`, the limit and the value in
  * the message) for the first bound it passes. Returns undefined for text that is not GraphQL:
- * Apollo Server reports the syntax error as it always has. `operationName` is not needed to
- * measure (every operation of a document is held to the limits, as every one is validated); it
- * is taken so the signature stays that of the stage.
+ * the prepare stage's parser then reports the syntax error. Every operation of a document is held
+ * to the limits (as every one is validated), so no operation name is needed.
  */
-export function checkOperationLimits(source: string, _operationName: string | null | undefined, limits: OperationLimits): DocumentNode | undefined {
+export function checkOperationLimits(source: string, limits: OperationLimits): DocumentNode | undefined {
   // A UTF-16 unit is at most 3 bytes of UTF-8: only a text that long needs its bytes counted.
   const bytes = source.length * 3 > limits.maxDocumentBytes ? Buffer.byteLength(source, 'utf8') : source.length;
   if (bytes > limits.maxDocumentBytes) {

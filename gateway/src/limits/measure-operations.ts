@@ -10,7 +10,7 @@
  * The walk recurses only as deep as brackets nest in the text (bounded by the lexer pass before
  * parsing) times how deep fragments nest in each other (bounded here).
  *
- * Depth follows the gateway's rule (see `depth-limit-rule.ts`): an introspection field
+ * Depth follows the gateway's rule: an introspection field
  * (`__schema`, `__type`) counts as one level of data depth, and its subtree is held to
  * `max(maxDepth, INTROSPECTION_MAX_DEPTH)` instead.
  */

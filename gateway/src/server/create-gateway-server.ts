@@ -103,7 +103,7 @@ export async function createGatewayServer(
     limits: config.limits,
     prepare: createOperationPreparer({
       schema,
-      checkLimits: (source) => checkOperationLimits(source, null, config.limits),
+      checkLimits: (source) => checkOperationLimits(source, config.limits),
       // Depth and aliases are measured by checkOperationLimits, on the operation as it will be planned.
       rules: config.introspection ? [] : [noIntrospectionRule],
       documents,

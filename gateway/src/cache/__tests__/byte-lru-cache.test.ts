@@ -83,6 +83,11 @@ describe('cacheBudget', () => {
     expect(parts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(budget.totalBytes);
     expect(budget.totalBytes).toBe(Math.floor(heap * CACHE_HEAP_SHARE));
     expect(budget.rewrites).toBeGreaterThan(budget.contextTokens);
+    // Each share is its weight's part of the total, exactly.
+    const weightSum = Object.values(CACHE_WEIGHTS).reduce((a, b) => a + b, 0);
+    for (const [name, weight] of Object.entries(CACHE_WEIGHTS)) {
+      expect([name, budget[name as keyof typeof CACHE_WEIGHTS]]).toEqual([name, Math.floor((budget.totalBytes * weight) / weightSum)]);
+    }
     expect(() => cacheBudget(0)).toThrow(RangeError);
   });
 });

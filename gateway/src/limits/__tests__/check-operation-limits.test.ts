@@ -9,7 +9,7 @@ const LIMITS: OperationLimits = { maxDocumentBytes: 64 * 1024, maxTokens: 2000, 
 /** The refusal of `source` as [reason, message], or 'accepted'. */
 function refusal(source: string, limits: Partial<OperationLimits> = {}): [string, string] | 'accepted' {
   try {
-    checkOperationLimits(source, undefined, { ...LIMITS, ...limits });
+    checkOperationLimits(source, { ...LIMITS, ...limits });
     return 'accepted';
   } catch (err) {
     if (!(err instanceof LimitExceededError)) throw err;
@@ -44,7 +44,7 @@ function nested(depth: number): string {
 
 describe('checkOperationLimits', () => {
   it('returns the parsed document of an ordinary operation, and the standard introspection query passes', () => {
-    const doc = checkOperationLimits('query Q { node { name } }', 'Q', LIMITS);
+    const doc = checkOperationLimits('query Q { node { name } }', LIMITS);
     expect(doc?.definitions).toHaveLength(1);
     expect(refusal(getIntrospectionQuery())).toBe('accepted');
   });
@@ -54,8 +54,8 @@ describe('checkOperationLimits', () => {
   });
 
   it('leaves text that is not GraphQL to the parser: undefined, no limit error', () => {
-    expect(checkOperationLimits('{ node { ', undefined, LIMITS)).toBeUndefined();
-    expect(checkOperationLimits('{ "unterminated }', undefined, LIMITS)).toBeUndefined();
+    expect(checkOperationLimits('{ node { ', LIMITS)).toBeUndefined();
+    expect(checkOperationLimits('{ "unterminated }', LIMITS)).toBeUndefined();
   });
 
   it('refuses a fragment fan-out of 2^30 fields from under 1 kB in well under a millisecond per level, without expanding it', () => {

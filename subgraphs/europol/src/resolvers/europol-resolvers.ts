@@ -95,5 +95,3 @@ export function createEuropolResolvers(options: EuropolResolverOptions = {}): Gr
   };
 }
 
-/** The Europol resolvers with default hit-reference settings (24 h, system clock). */
-export const resolvers: GraphQLResolverMap<SubgraphContext> = createEuropolResolvers();

@@ -84,5 +84,3 @@ export function createPoliceResolvers(options: PoliceResolverOptions = {}): Grap
   };
 }
 
-/** The police resolvers with default hit-reference settings (24 h, system clock). */
-export const resolvers: GraphQLResolverMap<SubgraphContext> = createPoliceResolvers();
