@@ -70,10 +70,21 @@ export function createFilteredIntrospection(options: FilteredIntrospectionOption
   const answer = (request: IntrospectionRequest, fields: readonly FieldNode[]): IntrospectionAnswer =>
     answerIntrospection(filteredFor(request.schema, request.profile), request.document, fields, request.operationName, request.variables);
 
+  // The root introspection fields of a document, found once: documents are cached, and most
+  // have none, so the walk is not repeated on every request that carries data.
+  const rootFields = new WeakMap<DocumentNode, Map<string | null, FieldNode[]>>();
+  const introspectionOf = (document: DocumentNode, operationName: string | null): FieldNode[] => {
+    let byName = rootFields.get(document);
+    if (!byName) rootFields.set(document, (byName = new Map()));
+    let fields = byName.get(operationName);
+    if (!fields) byName.set(operationName, (fields = introspectionRootFields(document, operationName)));
+    return fields;
+  };
+
   return {
     answer,
     merge(request, data) {
-      const fields = introspectionRootFields(request.document, request.operationName);
+      const fields = introspectionOf(request.document, request.operationName);
       if (fields.length === 0) return;
       const filtered = answer(request, fields);
       for (const f of fields) {

@@ -138,8 +138,9 @@ export async function createGatewayServer(
       }
     };
     route().catch((err: unknown) => {
-      // Only a failure of the refusal path itself lands here (the audit sink threw synchronously,
-      // the socket broke): fail closed, say nothing internal, and log it.
+      // Only a failure outside the stages' own refusal path lands here (building the record or
+      // the metrics threw, the socket broke): no data was sent and no record written. Fail
+      // closed, say nothing internal, and log it.
       log(`unhandled failure on ${path}: ${err instanceof Error ? `${err.name}: ${err.message}` : typeof err}`);
       if (!res.headersSent) {
         const answer = refusalAnswer(err);
