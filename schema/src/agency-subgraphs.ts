@@ -1,8 +1,5 @@
 import type { DocumentNode } from 'graphql';
-import { typeDefs as policeTypeDefs } from '@pactum/subgraph-police/src/schema';
-import { typeDefs as customsTypeDefs } from '@pactum/subgraph-customs/src/schema';
-import { typeDefs as eurojustTypeDefs } from '@pactum/subgraph-eurojust/src/schema';
-import { typeDefs as europolTypeDefs } from '@pactum/subgraph-europol/src/schema';
+import { loadSubgraphRegistry, loadSubgraphTypeDefs, type SubgraphRegistry } from './registry';
 
 /** One agency subgraph as composition sees it. */
 export interface AgencySubgraph {
@@ -14,13 +11,10 @@ export interface AgencySubgraph {
 }
 
 /**
- * The four agency subgraphs, in a fixed order so the composed SDL is byte-stable.
- * Imported from each subgraph's schema module (not its index) so composing never loads
- * resolvers, SQLite or a server.
+ * The agency subgraphs of the registry (`subgraphs/subgraphs.yaml`, or the one given), in its
+ * order so the composed SDL is byte-stable. Each is read from its workspace's `src/schema.ts`
+ * only, so composing never loads resolvers, SQLite or a server.
  */
-export const agencySubgraphs: readonly AgencySubgraph[] = [
-  { name: 'police', url: 'http://127.0.0.1:4001/graphql', typeDefs: policeTypeDefs },
-  { name: 'customs', url: 'http://127.0.0.1:4002/graphql', typeDefs: customsTypeDefs },
-  { name: 'eurojust', url: 'http://127.0.0.1:4003/graphql', typeDefs: eurojustTypeDefs },
-  { name: 'europol', url: 'http://127.0.0.1:4004/graphql', typeDefs: europolTypeDefs },
-];
+export function agencySubgraphs(registry: SubgraphRegistry = loadSubgraphRegistry()): AgencySubgraph[] {
+  return registry.subgraphs.map((entry) => ({ name: entry.name, url: entry.url, typeDefs: loadSubgraphTypeDefs(entry) }));
+}

@@ -8,3 +8,4 @@ export { formatCompositionProblems, toCompositionProblem, type CompositionProble
 export { loadSupergraphSdl, loadApiSchema, supergraphPath } from './load-supergraph';
 export { loadOperations, operationsDir } from './load-operations';
 export { findNonNullFields } from './find-non-null-fields';
+export * from './registry';

@@ -1,14 +1,16 @@
 /**
- * The four agency subgraphs, started once per bench run as child processes on free loopback
+ * The registry's agency subgraphs (`subgraphs/subgraphs.yaml`), started once per bench run as child processes on free loopback
  * ports, with their SQLite files in a scratch folder (seeded on first start) and the gateway's
  * public key so they accept the context tokens of every gateway variant.
  */
-import path from 'node:path';
+import { loadSubgraphRegistry } from '@pactum/schema';
 import { startChildService, type ChildService } from './child-service';
 import { freePort } from '../src/free-port';
 
-/** The subgraphs of the supergraph, by name. */
-export const SUBGRAPH_NAMES = ['police', 'customs', 'eurojust', 'europol'] as const;
+/** The registered subgraphs (name, process), read once. */
+function registered(): { name: string; mainModule: string }[] {
+  return loadSubgraphRegistry().subgraphs.map(({ name, mainModule }) => ({ name, mainModule }));
+}
 
 export interface SubgraphFleet {
   /** GraphQL endpoint of each subgraph. */
@@ -30,7 +32,7 @@ export interface SubgraphFleetOptions {
 /** A free port per subgraph, chosen before anything starts. */
 export async function allocateSubgraphPorts(): Promise<Record<string, number>> {
   const ports: Record<string, number> = {};
-  for (const name of SUBGRAPH_NAMES) ports[name] = await freePort();
+  for (const { name } of registered()) ports[name] = await freePort();
   return ports;
 }
 
@@ -39,14 +41,14 @@ export function subgraphUrl(port: number): string {
   return `http://127.0.0.1:${port}/graphql`;
 }
 
-/** Starts all four in parallel; if one fails, the others are stopped and the error names it. */
+/** Starts them all in parallel; if one fails, the others are stopped and the error names it. */
 export async function startSubgraphFleet(options: SubgraphFleetOptions): Promise<SubgraphFleet> {
   const started = await Promise.allSettled(
-    SUBGRAPH_NAMES.map(async (name) => {
+    registered().map(async ({ name, mainModule }) => {
       const port = options.ports?.[name] ?? (await freePort());
       const service = await startChildService({
         name,
-        script: path.join('subgraphs', name, 'src', 'main.ts'),
+        script: mainModule,
         env: {
           PORT: String(port),
           [`PACTUM_${name.toUpperCase()}_PORT`]: String(port),

@@ -4,9 +4,10 @@ import path from 'node:path';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
-export function copyPolicies(stateDir: string): string {
+/** Copies `source` (default: the repository's `policies/`) into `<stateDir>/policies`. */
+export function copyPolicies(stateDir: string, source: string = path.join(repoRoot, 'policies')): string {
   const dir = path.join(stateDir, 'policies');
-  fs.cpSync(path.join(repoRoot, 'policies'), dir, { recursive: true });
+  fs.cpSync(source, dir, { recursive: true });
   const agencies = path.join(dir, 'agencies.yaml');
   const text = fs.readFileSync(agencies, 'utf8').replaceAll('file:../.pactum/dev-idp/', `file:${path.join(stateDir, 'dev-idp')}/`);
   fs.writeFileSync(agencies, text);

@@ -1,5 +1,5 @@
 /**
- * Boots the whole system for end-to-end tests: the four agency subgraphs and the gateway, in
+ * Boots the whole system for end-to-end tests: the registry's agency subgraphs and the gateway, in
  * this process, on free loopback ports, with their own state folder (data, keys, audit trail)
  * and a copy of the policies whose development identity providers point into that folder.
  */
@@ -8,10 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadGatewayConfig, prepareTestKeys, startGateway, type RunningGateway, type TestKeys } from '@pactum/gateway/src/testing';
 import { createContextTokenVerifier } from '@pactum/subgraph-kit/src/auth';
-import { createCustomsSubgraph } from '@pactum/subgraph-customs';
-import { createEurojustSubgraph } from '@pactum/subgraph-eurojust';
-import { createEuropolSubgraph } from '@pactum/subgraph-europol';
-import { createPoliceSubgraph } from '@pactum/subgraph-police';
+import { loadSubgraphFactory, loadSubgraphRegistry, type SubgraphRegistry } from '@pactum/schema';
 import { copyPolicies } from './copy-policies';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 
@@ -38,16 +35,13 @@ export interface StackOptions {
   readonly record?: boolean;
   /** Where the subgraphs' SQLite files go (default: a fresh folder in the stack's state folder). */
   readonly dataDir?: string;
+  /** The subgraphs to start (default: `subgraphs/subgraphs.yaml`); each started in-process by its registered factory. */
+  readonly registry?: SubgraphRegistry;
+  /** Policy folder to copy (default: the repository's `policies/`). */
+  readonly policySource?: string;
 }
 
-const FACTORIES = {
-  police: createPoliceSubgraph,
-  customs: createCustomsSubgraph,
-  eurojust: createEurojustSubgraph,
-  europol: createEuropolSubgraph,
-} as const;
-
-/** The four subgraphs, keys and policies of a test system, without its gateway. */
+/** The registry's subgraphs, keys and policies of a test system, without its gateway. */
 export interface Fleet {
   readonly stateDir: string;
   readonly policyDir: string;
@@ -61,15 +55,17 @@ export interface Fleet {
 
 export async function startFleet(options: StackOptions = {}): Promise<Fleet> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pactum-e2e-'));
-  const policyDir = copyPolicies(stateDir);
+  const policyDir = copyPolicies(stateDir, options.policySource);
   // Fresh data per system: a seed changed since the last run must never meet old files.
   const dataDir = options.dataDir ?? path.join(stateDir, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
   const keys = prepareTestKeys({ stateDir, policyDir });
 
+  const registry = options.registry ?? loadSubgraphRegistry();
   const running = await Promise.all(
-    Object.entries(FACTORIES).map(async ([name, create]) => {
-      const sub = await create({
+    registry.subgraphs.map(async (entry) => {
+      const name = entry.name;
+      const sub = await loadSubgraphFactory(entry)({
         port: 0,
         dbFile: path.join(dataDir, `${name}.sqlite`),
         authenticate: createContextTokenVerifier({ publicKeyFile: keys.gatewayPublicKeyFile, audience: name }),

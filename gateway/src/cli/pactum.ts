@@ -6,7 +6,7 @@
 type CommandRunner = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRunner> }> = {
-  start: { summary: 'start the four subgraphs and the gateway (development setup)', load: async () => (await import('./commands/start')).runStartCommand },
+  start: { summary: 'start the registered subgraphs and the gateway (development setup)', load: async () => (await import('./commands/start')).runStartCommand },
   gateway: { summary: 'run the gateway process alone (used by `start`)', load: async () => (await import('./commands/gateway')).runGatewayCommand },
   token: { summary: "print a token from an agency's development identity provider", load: async () => (await import('./commands/token')).runTokenCommand },
   policy: { summary: 'check, test and explain the need-to-know policies', load: async () => (await import('./commands/policy')).runPolicyCommand },

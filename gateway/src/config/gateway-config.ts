@@ -10,7 +10,7 @@ import { repoRoot, stateDir } from './paths';
 
 /** One subgraph the gateway routes to. */
 export interface SubgraphEndpoint {
-  /** Subgraph name as in the supergraph (`police`, `customs`, …). */
+  /** Subgraph name as in the supergraph (`police`, …; see subgraphs/subgraphs.yaml). */
   readonly name: string;
   /** GraphQL endpoint, e.g. `http://127.0.0.1:4001/graphql`. */
   readonly url: string;

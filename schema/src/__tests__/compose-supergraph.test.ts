@@ -18,7 +18,7 @@ describe('composeSupergraph', () => {
   it('reports a conflict readably, naming the subgraphs and the coordinate', () => {
     // Customs says a container's ownerCode is a String, a rogue subgraph says Int: composition must refuse.
     const rogue = { name: 'rogue', url: 'http://127.0.0.1:4999/graphql', typeDefs: subgraphTypeDefs('type Container @key(fields: "number") { number: ContainerNumber! ownerCode: Int @shareable } type Query { rogue: Int }') };
-    const result = composeSupergraph([...agencySubgraphs, rogue]);
+    const result = composeSupergraph([...agencySubgraphs(), rogue]);
     expect('errors' in result).toBe(true);
     if (!('errors' in result)) return;
     const text = formatCompositionProblems(result.errors);

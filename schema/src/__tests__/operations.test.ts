@@ -48,7 +48,7 @@ describe('trusted operations', () => {
 
   it('ContainerDossier draws on all four subgraphs', () => {
     const selected = selectedCoordinates(parse(operations['ContainerDossier'] ?? ''));
-    for (const subgraph of agencySubgraphs) {
+    for (const subgraph of agencySubgraphs()) {
       const mine = [...ownedCoordinates(subgraph.typeDefs)].filter((c) => selected.has(c));
       expect({ subgraph: subgraph.name, fields: mine.length > 0 }).toEqual({ subgraph: subgraph.name, fields: true });
     }

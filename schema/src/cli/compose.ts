@@ -4,7 +4,7 @@ import { composeSupergraph } from '../compose-supergraph';
 import { formatCompositionProblems } from '../format-composition-error';
 import { supergraphPath } from '../load-supergraph';
 
-// `npm run compose`: recompose the four subgraphs and rewrite schema/supergraph.graphql.
+// `npm run compose`: recompose the registry's subgraphs (subgraphs/subgraphs.yaml) and rewrite schema/supergraph.graphql.
 const result = composeSupergraph();
 if ('errors' in result) {
   process.stderr.write(`composition failed with ${result.errors.length} error(s):\n${formatCompositionProblems(result.errors)}\n`);

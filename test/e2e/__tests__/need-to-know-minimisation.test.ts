@@ -5,15 +5,17 @@
  * fields asked for (gateway plumbing left out: its `__pactum_*` label/key selections,
  * `__typename`, `_entities` and entity key fields).
  */
-import { loadApiSchema, loadOperations } from '@pactum/schema';
+import { loadApiSchema, loadOperations, loadSubgraphRegistry } from '@pactum/schema';
 import { ask, type GraphQLReply } from '../../src/client';
 import { NTK_PRINCIPALS, ntkToken, type NtkAgency } from '../../src/ntk-principals';
 import { requestedFields } from '../../src/ntk-requested-fields';
 import { coordinateAt, forbiddenByPath } from '../../src/ntk-response';
 import { startStack, type Stack } from '../../src/stack';
 
-const SUBGRAPHS = ['police', 'customs', 'eurojust', 'europol'] as const;
-type Subgraph = (typeof SUBGRAPHS)[number];
+const SUBGRAPHS = loadSubgraphRegistry().subgraphs.map((s) => s.name);
+type Subgraph = string;
+/** Requests per subgraph: none, except the counts given. */
+const onlyAsked = (counts: Record<string, number>): Record<string, number> => ({ ...Object.fromEntries(SUBGRAPHS.map((s) => [s, 0])), ...counts });
 /** Reasons given when a row's label fails: the row was fetched (its label must be read), then withheld. */
 const ROW_REASONS = new Set(['HANDLING_RESTRICTED', 'NOT_RELEASABLE', 'NOT_A_CASE_MEMBER', 'ROW_SECRET']);
 
@@ -62,7 +64,7 @@ async function runAs(agency: NtkAgency, operation: string, variables = RUNS[oper
   };
 }
 
-const allAsked = (a: Asked): string[] => SUBGRAPHS.flatMap((s) => [...a.fields[s]]);
+const allAsked = (a: Asked): string[] => SUBGRAPHS.flatMap((s) => [...(a.fields[s] ?? [])]);
 const matching = (a: Asked, pattern: RegExp): string[] => allAsked(a).filter((c) => pattern.test(c));
 
 describe('every field denied by policy is never requested from any subgraph', () => {
@@ -81,14 +83,14 @@ describe('every field denied by policy is never requested from any subgraph', ()
 describe('what each subgraph was asked, story by story', () => {
   test('NL-CUSTOMS dossier: the police subgraph is not asked at all, so never for investigations, codeName or suspects', async () => {
     const asked = await runAs('NL-CUSTOMS', 'ContainerDossier');
-    expect(asked.requests).toEqual({ police: 0, customs: 1, eurojust: 0, europol: 0 });
+    expect(asked.requests).toEqual(onlyAsked({ customs: 1 }));
     expect(matching(asked, /^(Investigation|Suspect)\.|\.(investigations|suspects|codeName)$/)).toEqual([]);
-    expect([...asked.fields.customs]).toEqual(expect.arrayContaining(['Query.container', 'Container.declarations', 'CustomsDeclaration.mrn', 'Seizure.quantityKg']));
+    expect([...(asked.fields['customs'] ?? [])]).toEqual(expect.arrayContaining(['Query.container', 'Container.declarations', 'CustomsDeclaration.mrn', 'Seizure.quantityKg']));
   });
 
   test('NL-CUSTOMS hit check: the police subgraph is asked for the hit and its reference, nothing else', async () => {
     const asked = await runAs('NL-CUSTOMS', 'ContainerHitCheck');
-    expect([...asked.fields.police].sort()).toEqual(['Container.policeHit', 'Hit.hit', 'Hit.reference']);
+    expect([...(asked.fields['police'] ?? [])].sort()).toEqual(['Container.policeHit', 'Hit.hit', 'Hit.reference']);
   });
 
   test('BE-POLICE dossier: Customs is never asked for declarations, importers or scans; Europol and Eurojust not at all', async () => {
@@ -97,7 +99,7 @@ describe('what each subgraph was asked, story by story', () => {
     expect(matching(asked, /^(CustomsDeclaration|Company|Scan)\.|^Container\.(declarations|scans|sienaMessages|intelligenceReports)$/)).toEqual([]);
     expect(matching(asked, /^Investigation\.(europolSupport|judicialCases)$/)).toEqual([]);
     // What it may see is asked: the JIT suspects' identities (personal data under the JIT grant).
-    expect([...asked.fields.police]).toEqual(expect.arrayContaining(['Investigation.suspects', 'Suspect.name']));
+    expect([...(asked.fields['police'] ?? [])]).toEqual(expect.arrayContaining(['Investigation.suspects', 'Suspect.name']));
   });
 
   test('EUROPOL dossier: the police are never asked for suspects; Customs never for declarations or port calls', async () => {
@@ -111,13 +113,13 @@ describe('what each subgraph was asked, story by story', () => {
     const asked = await runAs('EUROJUST', 'ContainerDossier');
     expect(asked.requests.europol).toBe(0);
     expect(matching(asked, /^(Seizure|CustomsDeclaration|Company|Scan|PortCall|Vessel)\./)).toEqual([]);
-    expect(asked.fields.customs.has('Container.seizures')).toBe(false);
+    expect(asked.fields['customs']?.has('Container.seizures')).toBe(false);
   });
 
   test.each(Object.keys(RUNS))('NL-FIOD %s: denied at the root, so no subgraph receives any request', async (operation) => {
     const asked = await runAs('NL-FIOD', operation);
     expect(Object.values(forbiddenByPath(asked.reply))).toEqual(['NO_AGREEMENT']);
-    expect(asked.requests).toEqual({ police: 0, customs: 0, eurojust: 0, europol: 0 });
+    expect(asked.requests).toEqual(onlyAsked({}));
   });
 
   test('aliases, fragments and @include do not smuggle a denied field to a subgraph', async () => {

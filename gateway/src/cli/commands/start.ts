@@ -1,5 +1,5 @@
 /**
- * `pactum start`: the development setup in one command. Starts the four subgraphs and the
+ * `pactum start`: the development setup in one command. Starts the registry's subgraphs and the
  * gateway as separate processes, waits until each is ready, prints the endpoint and a request
  * to paste, and on Ctrl-C / SIGTERM stops them all before exiting.
  */
@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadSubgraphRegistry } from '@pactum/schema';
 import { gatewayNodeArgs } from '../../config/gateway-process';
 import { repoRoot } from '../../config/paths';
 import { prepareDevEnvironment, exampleRequest } from './dev-environment';
@@ -20,13 +21,6 @@ interface Service {
   readonly portVar: string;
   readonly readyPath: string;
 }
-
-const SUBGRAPHS = [
-  ['police', 4001],
-  ['customs', 4002],
-  ['eurojust', 4003],
-  ['europol', 4004],
-] as const;
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -83,12 +77,12 @@ function prefixOutput(child: ChildProcess, name: string): void {
 
 const HELP = `usage: pactum start
 
-Starts the police, customs, eurojust and europol subgraphs (ports 4001-4004) and the gateway
+Starts every subgraph of subgraphs/subgraphs.yaml (on its port there) and the gateway
 (port 4000) on embedded SQLite data with development identity providers. Ctrl-C stops all.
 
 environment:
-  PACTUM_GATEWAY_PORT, PACTUM_POLICE_PORT, PACTUM_CUSTOMS_PORT, PACTUM_EUROJUST_PORT,
-  PACTUM_EUROPOL_PORT   ports to use instead of the defaults
+  PACTUM_GATEWAY_PORT, PACTUM_<NAME>_PORT (e.g. PACTUM_POLICE_PORT)
+                        ports to use instead of the defaults
   PACTUM_STATE_DIR      where data, dev keys and the audit trail live (default .pactum/)
 `;
 
@@ -99,10 +93,17 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const started = Date.now();
-  const subgraphs: Service[] = SUBGRAPHS.map(([name, port]) => {
-    const portVar = `PACTUM_${name.toUpperCase()}_PORT`;
-    return { name, port: portFromEnv(portVar, port), portVar, script: [path.join(repoRoot(), 'subgraphs', name, 'src/main.ts')], readyPath: '/healthz' };
-  });
+  let subgraphs: Service[];
+  try {
+    // The one list of subgraphs (subgraphs/subgraphs.yaml): name, port and process of each.
+    subgraphs = loadSubgraphRegistry().subgraphs.map(({ name, port, mainModule }) => {
+      const portVar = `PACTUM_${name.toUpperCase()}_PORT`;
+      return { name, port: portFromEnv(portVar, port), portVar, script: [mainModule], readyPath: '/healthz' };
+    });
+  } catch (err) {
+    process.stderr.write(`pactum start: ${(err as Error).message}\n`);
+    return 1;
+  }
   const gateway: Service = {
     name: 'gateway',
     port: portFromEnv('PACTUM_GATEWAY_PORT', 4000),
