@@ -23,13 +23,25 @@ function findRoot(start) {
   }
 }
 
+/** The folders a `workspaces` entry names: a folder, or `<folder>/*` (each subfolder with a package.json). */
+function expandWorkspace(root, pattern) {
+  if (!pattern.endsWith('/*')) return [path.join(root, pattern)];
+  if (pattern.slice(0, -2).includes('*')) throw new Error(`workspaces pattern ${pattern}: only "<folder>" and "<folder>/*" are supported`);
+  const parent = path.join(root, pattern.slice(0, -2));
+  return fs
+    .readdirSync(parent, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(parent, entry.name, 'package.json')))
+    .map((entry) => path.join(parent, entry.name));
+}
+
 /** Package name → workspace folder (absolute), from the root package.json's `workspaces`. */
 function workspaceFolders(root) {
   const map = new Map();
-  for (const ws of JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).workspaces) {
-    const dir = path.join(root, ws);
-    const { name } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    map.set(name, dir);
+  for (const pattern of JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).workspaces) {
+    for (const dir of expandWorkspace(root, pattern)) {
+      const { name } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      map.set(name, dir);
+    }
   }
   return map;
 }

@@ -19,8 +19,9 @@ function write(file: string, text: string): void {
 
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'pactum-relink-'));
-  write('package.json', JSON.stringify({ name: 'root', workspaces: ['libs/kit', 'apps/gw'] }));
+  write('package.json', JSON.stringify({ name: 'root', workspaces: ['libs/*', 'apps/gw'] }));
   write('libs/kit/package.json', JSON.stringify({ name: '@pactum/kit', main: 'src/index.ts' }));
+  write('libs/no-package/readme.md', 'not a workspace');
   write('apps/gw/package.json', JSON.stringify({ name: '@pactum/gw', main: 'src/index.ts' }));
 });
 
