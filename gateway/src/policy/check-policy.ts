@@ -286,6 +286,7 @@ export function checkPolicy(files: PolicyFiles, sg: SupergraphModel, registries:
         ref: { agreement: value.id, grant: grant.id },
         intent: grant.intent,
         agreementTitle: value.title,
+        legalBasis: value.legalBasis,
         file: doc.file,
         line: doc.lineOf(['grants', gi]),
         provider: value.provider,
@@ -307,5 +308,22 @@ export function checkPolicy(files: PolicyFiles, sg: SupergraphModel, registries:
   const ownerOnlyHandling = new Set(
     Object.entries(files.classification.value.handlingCodes).filter(([, h]) => h.ownerOnly === true).map(([code]) => code),
   );
-  return buildPolicyIndex({ version: files.version, supergraph: sg, agencyBySubgraph, clearanceRank, ownerOnlyHandling, grants });
+  const roleHolders = new Map<string, Set<string>>();
+  for (const [role, spec] of Object.entries(files.roles.value.roles)) {
+    if (!spec.heldBy) continue;
+    spec.heldBy.forEach((a, i) =>
+      checkName(c, files.roles.doc, ['roles', role, 'heldBy', i], 'unknown_agency', 'agency', a, agencyIds));
+    roleHolders.set(role, new Set(spec.heldBy));
+  }
+  problems.throwIfAny();
+  const catalogue = {
+    roleHolders,
+    agencies: agencyIds,
+    purposes: [...registries.purposes],
+    roles: roleNames,
+    clearanceLevels: levels,
+    personalDataGroups: new Set(Object.entries(files.fieldGroups?.value.groups ?? {}).filter(([, g]) => g.requiresRoleAndClearance === true || g.explicitOnly === true).map(([name]) => name)),
+    fieldGroups: new Map([...groups].map(([name, byType]) => [name, new Set([...byType].flatMap(([t, fs]) => fs.map((f) => `${t}.${f}`)))])),
+  };
+  return buildPolicyIndex({ version: files.version, supergraph: sg, agencyBySubgraph, clearanceRank, ownerOnlyHandling, grants, catalogue });
 }

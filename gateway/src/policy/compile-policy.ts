@@ -35,7 +35,8 @@ function validityEpoch(boundaries: readonly number[], at: number): number {
   return lo;
 }
 
-function subjectOf(model: PolicyModel, principal: Principal, purpose: DeclaredPurpose, at: Date): Subject {
+/** The {@link Subject} decisions read for (principal, purpose, at). */
+export function subjectOf(model: PolicyModel, principal: Principal, purpose: DeclaredPurpose, at: Date): Subject {
   return {
     agency: principal.agency,
     roles: principal.roles,

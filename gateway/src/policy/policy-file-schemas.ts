@@ -13,7 +13,8 @@ export interface ClassificationFile {
 
 /** `roles.yaml` */
 export interface RolesFile {
-  roles: Record<string, { description: string }>;
+  /** `heldBy`: the agencies whose principals may hold the role (omitted: any); read by `pactum policy lint`. */
+  roles: Record<string, { description: string; heldBy?: string[] }>;
 }
 
 /** `field-groups.yaml` */
@@ -109,7 +110,7 @@ export const rolesSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['description'],
-        properties: { description: TEXT },
+        properties: { description: TEXT, heldBy: { ...NAMES, minItems: 1 } },
       },
     },
   },

@@ -23,6 +23,8 @@ export interface CompiledGrant {
   readonly ref: GrantRef;
   readonly intent: string;
   readonly agreementTitle: string;
+  /** The agreement's legal basis, as written (for reports that show a grant to a person). */
+  readonly legalBasis: string;
   readonly file: string;
   readonly line: number;
   readonly provider: string;
@@ -45,8 +47,28 @@ export interface CompiledGrant {
   readonly ownData: boolean;
 }
 
+/**
+ * The names the policy was checked against, in file order: what tools enumerate access
+ * profiles from (`pactum policy access|diff|lint`), so they ask the engine about every
+ * agency, purpose, role and clearance the registries know, not about names they guessed.
+ */
+export interface PolicyCatalogue {
+  readonly agencies: readonly string[];
+  readonly purposes: readonly string[];
+  readonly roles: readonly string[];
+  /** Role → agencies whose principals hold it (`heldBy` in `roles.yaml`); absent: any agency. */
+  readonly roleHolders: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Lowest first. */
+  readonly clearanceLevels: readonly string[];
+  /** Field group name → `Type.field` coordinates (as `field-groups.yaml` lists them). */
+  readonly fieldGroups: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Groups of sensitive (personal) data: `explicitOnly` or `requiresRoleAndClearance` in `field-groups.yaml`. */
+  readonly personalDataGroups: ReadonlySet<string>;
+}
+
 /** The whole checked policy. */
 export interface PolicyModel {
+  readonly catalogue: PolicyCatalogue;
   readonly version: string;
   readonly supergraph: SupergraphModel;
   /** Subgraph name → agency owning it. */

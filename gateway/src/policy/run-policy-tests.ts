@@ -25,6 +25,8 @@ export interface PolicyTestResult {
   readonly actual: string;
   /** Why it failed, when it did. */
   readonly failure?: string;
+  /** Operation form: the grants (`agreement/grant`) that released a selected field (for grant coverage). */
+  readonly releasedBy?: readonly string[];
 }
 
 /** All outcomes, with a printable summary. */
@@ -92,7 +94,8 @@ function runOperationCase(c: PolicyTestCase, policy: CompiledPolicy, options: Po
   const counts = { allow: 0, 'allow-if-row': 0, deny: 0 };
   for (const d of decisions.values()) counts[d.effect]++;
   const actual = `${c.operation}: ${counts.allow} released, ${counts['allow-if-row']} conditional, ${counts.deny} denied`;
-  return { case: c, passed: problems.length === 0, actual, ...(problems.length ? { failure: problems.join('; ') } : {}) };
+  const releasedBy = [...new Set([...decisions.values()].flatMap((d) => (d.effect === 'allow' ? [`${d.grant.agreement}/${d.grant.grant}`] : [])))];
+  return { case: c, passed: problems.length === 0, actual, releasedBy, ...(problems.length ? { failure: problems.join('; ') } : {}) };
 }
 
 /** Runs every test file in `dir` (`policies/tests`) against `policy`. */

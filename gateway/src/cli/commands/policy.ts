@@ -1,85 +1,68 @@
 /**
- * `pactum policy check|test|explain`: the compliance officer's tools. `check` validates the
- * policy against the supergraph and lists fields no policy mentions; `test` runs
- * `policies/tests/`; `explain` tells the story of one decision.
+ * `pactum policy …`: the compliance officer's tools. `check` (here) validates the policy against
+ * the supergraph and lists fields no policy mentions; every other subcommand has its own file
+ * (`policy-<name>.ts`) with its own options and `--help`.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSupergraphSdl } from '@pactum/schema';
-import { repoRoot } from '../../auth';
-import { PactumError } from '../../errors';
-import { listUnmentionedFields, loadPolicy, runPolicyTests, type Explanation, type LoadedPolicy, type RowLabel } from '../../policy';
+import { listUnmentionedFields } from '../../policy';
+import { loadCliPolicy, UsageError } from './policy-options';
 
-const HELP = `usage: pactum policy <check|test|explain> [options]
+const HELP = `usage: pactum policy <check|test|explain|access|diff|lint> [options]
 
   check     validate the policy files against the supergraph; list fields no policy mentions
-  test      run the policy tests in <dir>/tests
-  explain   explain one decision:
-              pactum policy explain --agency BE-POLICE --roles investigator --clearance CONFIDENTIAL \\
-                --purpose drug-trafficking [--cases JIT-2024-07] [--at 2026-06-01T12:00:00Z] \\
-                Seizure.quantityKg [--label '{"owner":"NL-CUSTOMS","handling":["H0"],"releasableTo":["BE-POLICE"],"caseRefs":[],"europolSupport":false}'] [--json]
+  test      run the policy tests in <dir>/tests (--coverage: grants no test names)
+  explain   explain one decision, or every field of an operation file
+  access    who may see what: every agency × purpose × profile, every field (Markdown, JSON, HTML)
+  diff      what the change to the policy files since a git revision does to effective access
+  lint      what is unusual though valid: expiring agreements, shadowed grants, …
 
-options:
+Run \`pactum policy <subcommand> --help\` for its options. Common options:
   --dir <path>          policy directory (default: <repo>/policies)
   --supergraph <file>   supergraph SDL (default: schema/supergraph.graphql)
+
+exit codes: 0 ok, 1 policy invalid / tests failed / findings, 2 bad arguments
 `;
 
 const OPTIONS = {
   dir: { type: 'string' },
   supergraph: { type: 'string' },
-  agency: { type: 'string' },
-  roles: { type: 'string' },
-  clearance: { type: 'string' },
-  purpose: { type: 'string' },
-  cases: { type: 'string' },
-  at: { type: 'string' },
-  label: { type: 'string' },
-  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const list = (s: string | undefined): string[] => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+/** Subcommands with their own file (and their own options). */
+const SUBCOMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  access: async () => (await import('./policy-access')).runPolicyAccess,
+  diff: async () => (await import('./policy-diff')).runPolicyDiff,
+  lint: async () => (await import('./policy-lint')).runPolicyLint,
+  test: async () => (await import('./policy-test')).runPolicyTest,
+  explain: async () => (await import('./policy-explain')).runPolicyExplain,
+};
 
-function load(values: { dir?: string; supergraph?: string }): LoadedPolicy {
-  const dir = values.dir ? resolve(values.dir) : join(repoRoot(), 'policies');
-  const supergraphSdl = values.supergraph ? readFileSync(resolve(values.supergraph), 'utf8') : loadSupergraphSdl();
-  return loadPolicy({ dir, supergraphSdl });
-}
-
-function parseLabel(text: string): RowLabel {
-  const value: unknown = JSON.parse(text);
-  if (typeof value !== 'object' || value === null) throw new Error('--label must be a JSON object');
-  const o = value as Record<string, unknown>;
-  const strings = (k: string): string[] => {
-    const v = o[k] ?? [];
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new Error(`--label: "${k}" must be a list of strings`);
-    return v;
-  };
-  if (typeof o.owner !== 'string') throw new Error('--label: "owner" (agency id) is required');
-  return {
-    owner: o.owner,
-    handling: strings('handling'),
-    handlingNote: typeof o.handlingNote === 'string' ? o.handlingNote : null,
-    releasableTo: strings('releasableTo'),
-    caseRefs: strings('caseRefs'),
-    europolSupport: o.europolSupport === true,
-  };
-}
-
-function formatExplanation(e: Explanation): string {
-  const head =
-    e.effect === 'allow'
-      ? `RELEASED ${e.coordinate} by ${e.grant?.agreement} / ${e.grant?.grant}`
-      : e.effect === 'deny'
-        ? `DENIED ${e.coordinate}: ${e.reason}${e.rowVisible === false ? ` (whole row withheld${e.rowSecret ? ', existence secret' : ''})` : ''}`
-        : `CONDITIONAL ${e.coordinate}: released only on rows whose label passes (give --label to decide)`;
-  const steps = e.steps.map((s) => `  - ${s.agreement}${s.grant ? ` / ${s.grant}` : ''}: ${s.outcome} — ${s.detail}`);
-  return [head, `  owner: ${e.owner ?? '(none)'}   policy version: ${e.policyVersion}`, ...steps].join('\n');
+/** Runs a subcommand of {@link SUBCOMMANDS}: a usage mistake exits 2, an invalid policy 1. */
+async function runSubcommand(name: string, argv: string[]): Promise<number> {
+  const load = SUBCOMMANDS[name];
+  if (!load) return 2;
+  const run = await load();
+  try {
+    return await run(argv);
+  } catch (error) {
+    // parseArgs' errors carry a code (ERR_PARSE_ARGS_*); matched by code, not class, across realms.
+    const usage = error instanceof UsageError || String((error as { code?: unknown } | null)?.code).startsWith('ERR_PARSE_ARGS');
+    if (usage) {
+      process.stderr.write(`pactum policy ${name}: ${(error as Error).message}\n(run \`pactum policy ${name} --help\` for its options)\n`);
+      return 2;
+    }
+    if (error instanceof Error) {
+      process.stderr.write(`pactum policy ${name}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
 }
 
 /** Runs `pactum policy …`; returns the exit code (0 ok, 1 policy invalid / tests failed, 2 usage). */
 export async function runPolicyCommand(argv: string[]): Promise<number> {
+  if (argv[0] !== undefined && Object.hasOwn(SUBCOMMANDS, argv[0])) return runSubcommand(argv[0], argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -88,14 +71,14 @@ export async function runPolicyCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const { values, positionals } = parsed;
-  const [sub, ...rest] = positionals;
+  const [sub] = positionals;
   if (values.help || !sub) {
     process.stdout.write(HELP);
     return values.help ? 0 : 2;
   }
   try {
     if (sub === 'check') {
-      const policy = load(values);
+      const policy = loadCliPolicy(values);
       const unmentioned = listUnmentionedFields(policy);
       const lines = [
         `policy ${policy.version} is valid: ${new Set(policy.model.grants.map((g) => g.ref.agreement)).size} agreements, ${policy.model.grants.length} grants`,
@@ -107,44 +90,10 @@ export async function runPolicyCommand(argv: string[]): Promise<number> {
       process.stdout.write(`${lines.join('\n')}\n`);
       return 0;
     }
-    if (sub === 'test') {
-      const policy = load(values);
-      const dir = values.dir ? resolve(values.dir) : join(repoRoot(), 'policies');
-      const report = runPolicyTests(join(dir, 'tests'), policy);
-      process.stdout.write(`${report.format()}\n`);
-      return report.failed === 0 ? 0 : 1;
-    }
-    if (sub === 'explain') {
-      const coordinate = rest[0];
-      const match = coordinate ? /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(coordinate) : null;
-      if (!match || !values.agency || !values.purpose) {
-        process.stderr.write(`pactum policy explain: needs --agency, --purpose and one Type.field\n\n${HELP}`);
-        return 2;
-      }
-      const at = values.at ? new Date(values.at) : new Date();
-      if (Number.isNaN(at.getTime())) {
-        process.stderr.write(`pactum policy explain: --at is not a date: ${values.at}\n`);
-        return 2;
-      }
-      const policy = load(values);
-      const principal = {
-        subject: 'policy-explain',
-        agency: values.agency,
-        issuer: 'policy-explain',
-        roles: new Set(list(values.roles)),
-        clearance: values.clearance ?? '',
-        purposes: new Set([values.purpose]),
-        cases: new Set(list(values.cases)),
-      };
-      const label = values.label ? parseLabel(values.label) : undefined;
-      const e = policy.explain(principal, { code: values.purpose }, at, match[1] ?? '', match[2] ?? '', label);
-      process.stdout.write(`${values.json ? JSON.stringify(e, null, 2) : formatExplanation(e)}\n`);
-      return 0;
-    }
     process.stderr.write(`pactum policy: unknown subcommand "${sub}"\n\n${HELP}`);
     return 2;
   } catch (error) {
-    if (error instanceof PactumError || error instanceof SyntaxError || error instanceof Error) {
+    if (error instanceof Error) {
       process.stderr.write(`pactum policy: ${error.message}\n`);
       return 1;
     }
