@@ -16,12 +16,13 @@ import {
 import { openAuditTrail } from './audit';
 import { ConfigError } from './errors';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
+import { createLogger, type OperatorLog } from './log';
 import { watchPolicy } from './policy';
 import { createGatewayServer, type RunningGateway } from './server/create-gateway-server';
 import { createGatewayMetrics } from './server/metrics';
 
-/** Starts the gateway with its configuration from the environment (or the one given). */
-export async function startGateway(config: GatewayConfig = loadGatewayConfig()): Promise<RunningGateway> {
+/** Starts the gateway with its configuration from the environment (or the one given), logging to `log` (default pino on stdout at `PACTUM_LOG_LEVEL`). */
+export async function startGateway(config: GatewayConfig = loadGatewayConfig(), log: OperatorLog = createLogger()): Promise<RunningGateway> {
   const registry = loadTrustRegistry(path.join(config.policyDir, 'agencies.yaml'));
   const purposes = loadPurposes(path.join(config.policyDir, 'purposes.yaml'));
   const verifier = createTokenVerifier({ registry });
@@ -34,12 +35,13 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
     (next) => {
       metrics.policyVersion.reset();
       metrics.policyVersion.set({ version: next.version }, 1);
-      process.stdout.write(`policy ${next.version} in force\n`);
+      log.info({ event: 'policy_reloaded', policyVersion: next.version }, `policy ${next.version} in force`);
     },
     {
       supergraphSdl,
       onRejected: () => metrics.policyReloadRejected.inc(),
-      onError: (err) => process.stderr.write(`policy reload refused, last good policy stays: ${err.message}\n`),
+      onError: (err) =>
+        log.warn({ event: 'policy_reload_refused', policyVersion: watcher.current().version, error: err.message }, 'policy reload refused, last good policy stays'),
     },
   );
   metrics.policyVersion.set({ version: watcher.current().version }, 1);
@@ -57,7 +59,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
     throw new ConfigError('bad_option', 'PACTUM_AUDIT_DISABLED_FOR_BENCH=1 is refused with NODE_ENV=production: no audit, no data');
   }
   if (auditDroppedForBench) {
-    process.stderr.write('WARNING: AUDIT DISABLED (PACTUM_AUDIT_DISABLED_FOR_BENCH=1): audit records are dropped; benchmarks only\n');
+    log.warn({ event: 'audit_disabled' }, 'WARNING: AUDIT DISABLED (PACTUM_AUDIT_DISABLED_FOR_BENCH=1): audit records are dropped; benchmarks only');
   }
 
   let running: RunningGateway;
@@ -71,7 +73,14 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
         token: await signer.sign({ audience: subgraph, principal: caller.principal, purpose: caller.purpose }),
         requestId: caller.requestId,
       }),
-      readinessChecks: { audit: async () => (await audit.healthProblem()) ?? true },
+      readinessChecks: {
+        policy: async () => watcher.current().version !== '',
+        audit: async () => (await audit.healthProblem()) ?? true,
+        // Loaded and validated at start (or the gateway would not run); usable while it names an issuer.
+        trustRegistry: async () => registry.agencies.length > 0 || 'no agency',
+      },
+      identityProviders: () => verifier.identityProviders(),
+      log,
     }, metrics);
   } catch (err) {
     // A port taken or a planner that fails to build: release what was opened, then report.

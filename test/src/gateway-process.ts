@@ -19,6 +19,8 @@ export interface GatewayProcess {
   ended(): { code: number | null; signal: NodeJS.Signals | null } | null;
   /** Kills it (SIGKILL) if still running and waits for the exit. */
   kill(): Promise<void>;
+  /** Resolves with how it ended, once it has. */
+  exit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Starts `pactum gateway` for `fleet` on a free port and waits until `/readyz` answers 200. */
@@ -47,6 +49,10 @@ export async function startGatewayProcess(fleet: Fleet, env: Record<string, stri
     async kill() {
       if (end === null) child.kill('SIGKILL');
       await exited;
+    },
+    async exit() {
+      await exited;
+      return end ?? { code: null, signal: null };
     },
   };
   const deadline = Date.now() + readyWithinMs;

@@ -10,7 +10,7 @@ export type { DeclaredPurpose, Principal } from './principal';
 export { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from './algorithms';
 export { loadTrustRegistry, type AgencyEntry, type IdentityProviderConfig, type JwksLocation, type TrustRegistry } from './trust-registry';
 export { loadPurposes, type Purpose, type PurposeRegistry } from './purposes';
-export { JWKS_DEFAULTS, type JwksOptions } from './jwks-source';
+export { JWKS_DEFAULTS, type JwksOptions, type JwksState } from './jwks-source';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './verify-token';
 export { authenticateRequest, PrincipalRefusedError, type AuthenticateDeps, type Authenticated, type RequestHeaders } from './authenticate-request';
 export { hasControlCharacters, headerText } from './text-rules';

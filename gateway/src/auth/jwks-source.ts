@@ -37,10 +37,20 @@ export const JWKS_DEFAULTS: Required<JwksOptions> = {
   fileCheckIntervalMs: 1_000,
 };
 
+/**
+ * What a source can do now, without fetching: `ok` (keys from the last fetch, which succeeded),
+ * `stale` (the last fetch failed; keys of an earlier one still served, within `maxStaleMs`),
+ * `unavailable` (no usable keys: tokens of this issuer are refused), `not_fetched` (no token of
+ * this issuer seen yet; keys are fetched on first use).
+ */
+export type JwksState = 'ok' | 'stale' | 'unavailable' | 'not_fetched';
+
 /** Resolves the verification key for a token header. */
 export interface JwksSource {
   /** Throws `UnauthenticatedError` `unknown_key` or `jwks_unavailable`. */
   getKey(alg: AsymmetricAlgorithm, kid: string | undefined): Promise<KeyLike | Uint8Array>;
+  /** The source's state (see {@link JwksState}); reads, never fetches. */
+  state(): JwksState;
 }
 
 interface Cache {
@@ -58,6 +68,7 @@ export function createJwksSource(location: JwksLocation, options: JwksOptions = 
   let lastAttemptAt = Number.NEGATIVE_INFINITY;
   let lastFileCheckAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<boolean> | undefined;
+  let lastFetchFailed = false;
   const imported = new WeakMap<PublicJwk, Map<string, Promise<KeyLike | Uint8Array>>>();
 
   /** One fetch at a time; concurrent callers share it. Resolves true when the cache was refreshed. */
@@ -67,8 +78,10 @@ export function createJwksSource(location: JwksLocation, options: JwksOptions = 
       try {
         const fresh = location.kind === 'url' ? await fetchUrl(location.url, o) : await readJwksFile(location.path, cache);
         cache = fresh === cache ? fresh : { ...fresh, fetchedAt: now() };
+        lastFetchFailed = false;
         return true;
       } catch {
+        lastFetchFailed = true;
         // The reason stays in the source (not leaked to clients); the caller decides stale-or-refuse.
         return false;
       } finally {
@@ -109,6 +122,11 @@ export function createJwksSource(location: JwksLocation, options: JwksOptions = 
   }
 
   return {
+    state() {
+      if (!cache) return lastAttemptAt === Number.NEGATIVE_INFINITY ? 'not_fetched' : 'unavailable';
+      if (location.kind === 'url' && now() - cache.fetchedAt > o.maxStaleMs) return 'unavailable';
+      return lastFetchFailed ? 'stale' : 'ok';
+    },
     async getKey(alg, kid) {
       let jwk = select(await currentKeys(), alg, kid);
       if (!jwk && now() - lastAttemptAt >= o.cooldownMs && location.kind === 'url') {

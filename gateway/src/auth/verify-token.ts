@@ -11,7 +11,7 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import { ByteLruCache, defaultCacheBudget, estimateVerifiedTokenBytes } from '../cache';
 import { UnauthenticatedError } from '../errors';
 import { isAsymmetricAlgorithm } from './algorithms';
-import { createJwksSource, type JwksOptions, type JwksSource } from './jwks-source';
+import { createJwksSource, type JwksOptions, type JwksSource, type JwksState } from './jwks-source';
 import type { Principal } from './principal';
 import { principalFromClaims } from './principal-from-claims';
 import { isRecord } from './shape';
@@ -49,6 +49,8 @@ export interface TokenVerifierOptions {
 export interface TokenVerifier {
   /** Resolves the principal, or rejects with `UnauthenticatedError` (code `UNAUTHENTICATED`, a `reason`). */
   verify(token: string): Promise<Principal>;
+  /** Each agency's identity provider and the state of its keys (for `/readyz` and metrics). */
+  identityProviders(): { readonly agency: string; readonly issuer: string; readonly state: JwksState }[];
 }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -145,6 +147,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         if (until > t) verified.set(token, { principal, until });
       }
       return principal;
+    },
+    identityProviders() {
+      return options.registry.agencies.map((a) => ({
+        agency: a.id,
+        issuer: a.identityProvider.issuer,
+        state: sources.get(a.identityProvider.issuer)?.state() ?? 'unavailable',
+      }));
     },
   };
 }

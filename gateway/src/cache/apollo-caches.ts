@@ -7,6 +7,7 @@
  */
 import type { DocumentNode } from 'graphql';
 import { ByteLruCache } from './byte-lru-cache';
+import { cacheLookups } from './cache-lookups';
 import { defaultCacheBudget, type CacheBudget } from './cache-budget';
 import { keyValueCache, type KeyValueCache } from './key-value-cache';
 import { estimateDocumentBytes, estimatePlanBytes } from './size-estimates';
@@ -19,10 +20,10 @@ const entryCeiling = (share: number): number => Math.max(1, Math.min(APOLLO_MAX_
 
 /** For `new ApolloGateway({ queryPlannerConfig: { cache } })`, generic in what Apollo stores so it fits Apollo's option type. */
 export function queryPlanCache<P>(budget: CacheBudget = defaultCacheBudget()): KeyValueCache<P> {
-  return keyValueCache<P>({ maxBytes: budget.queryPlans, maxEntryBytes: entryCeiling(budget.queryPlans), sizeOf: estimatePlanBytes });
+  return keyValueCache<P>({ maxBytes: budget.queryPlans, maxEntryBytes: entryCeiling(budget.queryPlans), sizeOf: estimatePlanBytes, lookups: cacheLookups('queryPlans') });
 }
 
 /** Validated documents by the sha256 of their text, for the prepare stage. */
 export function documentCache(budget: CacheBudget = defaultCacheBudget()): ByteLruCache<string, DocumentNode> {
-  return new ByteLruCache<string, DocumentNode>({ maxBytes: budget.documents, maxEntryBytes: entryCeiling(budget.documents), sizeOf: estimateDocumentBytes });
+  return new ByteLruCache<string, DocumentNode>({ maxBytes: budget.documents, maxEntryBytes: entryCeiling(budget.documents), sizeOf: estimateDocumentBytes, lookups: cacheLookups('documents') });
 }

@@ -23,7 +23,11 @@ export interface ByteLruCacheOptions<K, V> {
   readonly maxEntryBytes?: number;
   /** Retained heap bytes of one entry, key included (see `size-estimates.ts`). */
   readonly sizeOf: (value: V, key: K) => number;
+  /** Where `get` counts its hits and misses (see `cache-lookups.ts`); default: not counted. */
+  readonly lookups?: CacheLookups;
 }
+
+import type { CacheLookups } from './cache-lookups';
 
 /** Bytes a `Map` entry costs beyond its key and value (hash table slot, entry record). */
 const MAP_ENTRY_BYTES = 48;
@@ -43,6 +47,7 @@ export class ByteLruCache<K, V> {
   readonly maxEntries: number;
   readonly maxEntryBytes: number;
   private readonly sizeOf: (value: V, key: K) => number;
+  private readonly lookups: CacheLookups | undefined;
   private readonly map = new Map<K, Entry<V>>();
   private total = 0;
 
@@ -54,11 +59,16 @@ export class ByteLruCache<K, V> {
     checkBound('maxEntries', this.maxEntries);
     checkBound('maxEntryBytes', this.maxEntryBytes);
     this.sizeOf = options.sizeOf;
+    this.lookups = options.lookups;
   }
 
   get(key: K): V | undefined {
     const entry = this.map.get(key);
-    if (entry === undefined) return undefined;
+    if (entry === undefined) {
+      if (this.lookups) this.lookups.misses++;
+      return undefined;
+    }
+    if (this.lookups) this.lookups.hits++;
     this.map.delete(key);
     this.map.set(key, entry);
     return entry.value;

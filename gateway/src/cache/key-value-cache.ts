@@ -6,6 +6,7 @@
  * or a plan keeps alive on the heap several times over).
  */
 import { ByteLruCache } from './byte-lru-cache';
+import type { CacheLookups } from './cache-lookups';
 
 /** The shape of `@apollo/utils.keyvaluecache`'s `KeyValueCache` (structural: no dependency on that package). */
 export interface KeyValueCache<V> {
@@ -17,7 +18,12 @@ export interface KeyValueCache<V> {
 }
 
 /** A KeyValueCache over a byte-bounded LRU. TTLs are ignored: every user here stores immutable values. */
-export function keyValueCache<V>(options: { maxBytes: number; maxEntryBytes?: number; sizeOf: (value: V, key: string) => number }): KeyValueCache<V> & {
+export function keyValueCache<V>(options: {
+  maxBytes: number;
+  maxEntryBytes?: number;
+  sizeOf: (value: V, key: string) => number;
+  lookups?: CacheLookups;
+}): KeyValueCache<V> & {
   readonly lru: ByteLruCache<string, V>;
 } {
   const lru = new ByteLruCache<string, V>(options);

@@ -45,6 +45,8 @@ export interface GatewayConfig {
    * Must stay below the subgraphs' own keep-alive timeout, or a reused socket meets a server that already closed it.
    */
   readonly subgraphIdleMs: number;
+  /** Drain timing; {@link DRAIN_DEFAULTS} when absent. */
+  readonly drain?: DrainConfig;
   /**
    * Request limits, checked before a document is parsed for real, validated, rewritten or planned
    * (`limits/check-operation-limits.ts`). Depth, aliases, selections and directives are measured on
@@ -74,6 +76,17 @@ export interface GatewayConfig {
     readonly maxFieldRepeats: number;
   };
 }
+
+/** How a gateway leaves on SIGTERM / SIGINT (`server/drain.ts`). */
+export interface DrainConfig {
+  /** Longest drain, from the signal to the cut of what still runs, in ms (`PACTUM_DRAIN_TIMEOUT_MS`, default 25000: inside Kubernetes' default 30 s grace). */
+  readonly timeoutMs: number;
+  /** Keep listening this long after the signal (readiness 503, answers `connection: close`) before refusing connections, in ms (`PACTUM_DRAIN_DELAY_MS`, default 0). */
+  readonly delayMs: number;
+}
+
+/** Defaults of {@link DrainConfig}. */
+export const DRAIN_DEFAULTS: DrainConfig = { timeoutMs: 25_000, delayMs: 0 };
 
 const SUBGRAPH_URL_DIRECTIVE = /(\w+)\s+@join__graph\(name:\s*"([^"]+)",\s*url:\s*"([^"]+)"\)/g;
 
@@ -151,6 +164,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',
     subgraphTimeoutMs: intOption(env, ['PACTUM_SUBGRAPH_TIMEOUT_MS'], 10_000, 100, 120_000),
     subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),
+    drain: {
+      timeoutMs: intOption(env, ['PACTUM_DRAIN_TIMEOUT_MS'], DRAIN_DEFAULTS.timeoutMs, 100, 600_000),
+      delayMs: intOption(env, ['PACTUM_DRAIN_DELAY_MS'], DRAIN_DEFAULTS.delayMs, 0, 300_000),
+    },
     limits: {
       maxBodyBytes: intOption(env, ['PACTUM_MAX_BODY_BYTES'], 1024 * 1024, 1024, 64 * 1024 * 1024),
       maxDocumentBytes: intOption(env, ['PACTUM_MAX_DOCUMENT_BYTES'], 64 * 1024, 1024, 16 * 1024 * 1024),

@@ -11,7 +11,7 @@
  * ones, nor can many large ones fill the heap.
  */
 import type { GraphQLSchema } from 'graphql';
-import { ByteLruCache, defaultCacheBudget, estimateRewriteBytes } from '../cache';
+import { ByteLruCache, cacheLookups, defaultCacheBudget, estimateRewriteBytes } from '../cache';
 import type { AccessProfile, SupergraphFacts } from '../policy';
 import { rewriteOperation, type RewriteInput, type RewriteResult } from './rewrite-operation';
 
@@ -55,6 +55,7 @@ export function createRewriteCache(options: number | RewriteCacheOptions = {}): 
     maxBytes,
     maxEntryBytes: o.maxEntryBytes ?? Math.max(1, Math.min(DEFAULT_REWRITE_MAX_ENTRY_BYTES, Math.floor(maxBytes / 16))),
     sizeOf: (entry, key) => estimateRewriteBytes(entry.clientDocument, entry.result.document, key),
+    lookups: cacheLookups('rewrites'),
   });
   let schema: GraphQLSchema | undefined;
   let facts: SupergraphFacts | undefined;

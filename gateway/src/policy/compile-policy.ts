@@ -3,7 +3,7 @@
  * key in a bounded LRU, and `explain` telling the whole story of one decision.
  */
 import type { DeclaredPurpose, Principal } from '../auth';
-import { ByteLruCache, defaultCacheBudget, estimateProfileBytes } from '../cache';
+import { ByteLruCache, cacheLookups, defaultCacheBudget, estimateProfileBytes } from '../cache';
 import { createAccessProfile, typeRowRules } from './access-profile';
 import { decideField, type Subject } from './decide-field';
 import type { PolicyModel } from './policy-model';
@@ -93,6 +93,7 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
     maxEntries: options.maxProfiles ?? 1000,
     maxBytes: options.maxProfileBytes ?? defaultCacheBudget().profiles,
     sizeOf: (_profile, key) => estimateProfileBytes(schemaFields, key),
+    lookups: cacheLookups('profiles'),
   });
   const facts = createSupergraphFacts(model.supergraph, model.agencyBySubgraph);
 

@@ -28,6 +28,8 @@ export interface RequestFacts {
   readonly enforcement?: EnforcementReport;
   /** The version of the policy the request's profile was computed from. */
   readonly policyVersion?: string;
+  /** The subgraphs called, in order (for the log line; never in the record). */
+  readonly subgraphCalls?: readonly string[];
 }
 
 /** The answer as the record describes it. */

@@ -2,7 +2,7 @@
  * Assembles the gateway: @apollo/gateway on the static supergraph (its query planner and
  * executor, nothing of Apollo Server), the stages of a request's way wired in
  * `handle-graphql-request.ts`, behind a plain node:http server with `/graphql`, `/healthz`,
- * `/readyz` and `/metrics`.
+ * `/readyz` and `/metrics`, and a drain for leaving without dropping a request (`drain.ts`).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,18 +13,20 @@ import { documentCache, queryPlanCache } from '../cache';
 import type { GatewayConfig } from '../config/gateway-config';
 import { createEnforcement, createFilteredIntrospection } from '../enforce';
 import { checkOperationLimits } from '../limits';
+import { createLogger, type OperatorLog } from '../log';
 import type { CompiledPolicy } from '../policy';
 import type { AuditSink } from './audit-event';
+import { createDrain, type DrainOptions, type DrainResult } from './drain';
 import { createGraphQLHandler } from './handle-graphql-request';
 import { installScalarParsers } from './install-scalar-parsers';
-import { createGatewayMetrics, type GatewayMetrics } from './metrics';
+import { createGatewayMetrics, type GatewayMetrics, type IdentityProviderState } from './metrics';
 import { createReadiness, type ReadinessCheck } from './readiness';
 import { sendJson } from './send-json';
 import { createDelivery } from './stages/deliver';
 import { createOperationExecutor } from './stages/execute-operation';
 import { noIntrospectionRule } from './stages/no-introspection-rule';
 import { createOperationPreparer } from './stages/prepare-operation';
-import { createRefusal, refusalAnswer, type Log } from './stages/refuse';
+import { createRefusal, refusalAnswer } from './stages/refuse';
 import { createResponseRelease } from './stages/release-response';
 import { SubgraphDataSource, type ContextTokenProvider } from './subgraph-data-source';
 
@@ -40,10 +42,12 @@ export interface GatewayStages {
   readonly contextToken: ContextTokenProvider;
   /** Identifier scalars whose parsers the gateway applies (ContainerNumber, IMO, IBAN, UNLocode, …). */
   readonly scalars: Readonly<Record<string, GraphQLScalarType>>;
-  /** Extra readiness checks (audit store, policy loaded). */
+  /** Checks readiness depends on beside the supergraph (audit store, policy, trust registry). */
   readonly readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
-  /** The operator's log (one line per internal failure, with the request id); default stderr. */
-  readonly log?: Log;
+  /** The identity providers' key states, reported by `/readyz` and as gauges (never a reason to be unready). */
+  readonly identityProviders?: () => readonly { readonly agency: string; readonly state: IdentityProviderState }[];
+  /** The operator's log: a line per request, per internal failure (with the request id); default pino on stdout. */
+  readonly log?: OperatorLog;
   /** The clock of a request's time; default the system clock. */
   readonly now?: () => Date;
 }
@@ -52,11 +56,13 @@ export interface RunningGateway {
   readonly url: string;
   readonly port: number;
   readonly metrics: GatewayMetrics;
+  /** Stops taking requests and finishes those in flight (see `drain.ts`); call `stop()` after it. */
+  drain(options?: Partial<DrainOptions>): Promise<DrainResult>;
   stop(): Promise<void>;
 }
 
 /** Starts @apollo/gateway on the static supergraph: its API schema (with identifier parsers) and executor. */
-async function loadGateway(config: GatewayConfig, stages: GatewayStages, dataSources: SubgraphDataSource[]) {
+async function loadGateway(config: GatewayConfig, stages: GatewayStages, dataSources: SubgraphDataSource[], metrics: GatewayMetrics) {
   const urls = new Map(config.subgraphs.map((s) => [s.name, s.url]));
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
@@ -65,7 +71,17 @@ async function loadGateway(config: GatewayConfig, stages: GatewayStages, dataSou
     buildService: ({ name }) => {
       const url = urls.get(name);
       if (!url) throw new Error(`no URL configured for subgraph ${name}`);
-      const source = new SubgraphDataSource({ name, url, contextToken: stages.contextToken, timeoutMs: config.subgraphTimeoutMs, idleMs: config.subgraphIdleMs });
+      const source = new SubgraphDataSource({
+        name,
+        url,
+        contextToken: stages.contextToken,
+        timeoutMs: config.subgraphTimeoutMs,
+        idleMs: config.subgraphIdleMs,
+        observe: (seconds, error) => {
+          metrics.subgraphDuration.observe({ subgraph: name }, seconds);
+          if (error) metrics.subgraphErrors.inc({ subgraph: name, kind: error });
+        },
+      });
       dataSources.push(source);
       return source;
     },
@@ -88,14 +104,14 @@ export async function createGatewayServer(
   metrics: GatewayMetrics = createGatewayMetrics(),
 ): Promise<RunningGateway> {
   const dataSources: SubgraphDataSource[] = [];
-  const { gateway, executor, schema } = await loadGateway(config, stages, dataSources);
-  const log: Log = stages.log ?? ((line) => process.stderr.write(`${line}\n`));
+  const { gateway, executor, schema } = await loadGateway(config, stages, dataSources, metrics);
+  const log = stages.log ?? createLogger();
 
   // Validated documents, by the sha256 of their text, under the cache budget's `documents` share.
   const documents = documentCache();
   const enforcement = createEnforcement();
   const introspection = createFilteredIntrospection();
-  const deliver = createDelivery({ audit: stages.audit, metrics });
+  const deliver = createDelivery({ audit: stages.audit, metrics, log });
 
   const handleGraphQL = createGraphQLHandler({
     now: stages.now ?? (() => new Date()),
@@ -117,9 +133,8 @@ export async function createGatewayServer(
     refuse: createRefusal({ deliver, log }),
   });
 
-  const readiness = createReadiness(config.subgraphs, stages.readinessChecks);
-
   const server = http.createServer((req, res) => {
+    drain.track(req, res);
     const path = (req.url ?? '/').split('?')[0];
     const route = async (): Promise<void> => {
       if (path === '/graphql') {
@@ -127,8 +142,8 @@ export async function createGatewayServer(
       } else if (path === '/healthz') {
         sendJson(res, 200, { status: 'ok' });
       } else if (path === '/readyz') {
-        const report = await readiness();
-        sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', checks: report.checks });
+        const { ready, status, checks, subgraphs, identityProviders } = await readiness();
+        sendJson(res, ready ? 200 : 503, { status, checks, subgraphs, identityProviders });
       } else if (path === '/metrics') {
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -141,12 +156,24 @@ export async function createGatewayServer(
       // Only a failure outside the stages' own refusal path lands here (building the record or
       // the metrics threw, the socket broke): no data was sent and no record written. Fail
       // closed, say nothing internal, and log it.
-      log(`unhandled failure on ${path}: ${err instanceof Error ? `${err.name}: ${err.message}` : typeof err}`);
+      log.error({ event: 'internal_failure', path, error: err instanceof Error ? `${err.name}: ${err.message}` : typeof err }, 'unhandled failure');
       if (!res.headersSent) {
         const answer = refusalAnswer(err);
         sendJson(res, answer.status, answer.body);
       } else res.destroy();
     });
+  });
+  const drain = createDrain(server, config.drain, (n) => metrics.inFlight.set(n));
+  const readiness = createReadiness({
+    subgraphs: config.subgraphs,
+    // Loaded above, or the gateway would not have got here; named so the body says what was checked.
+    checks: { supergraph: async () => true, ...stages.readinessChecks },
+    ...(stages.identityProviders ? { identityProviders: stages.identityProviders } : {}),
+    draining: () => drain.draining,
+    metrics,
+  });
+  metrics.beforeCollect(async () => {
+    await readiness();
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -173,6 +200,10 @@ export async function createGatewayServer(
     url: `http://${config.host}:${port}/graphql`,
     port,
     metrics,
+    drain(options) {
+      metrics.draining.set(1);
+      return drain.drain(options);
+    },
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

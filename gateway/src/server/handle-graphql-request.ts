@@ -59,6 +59,7 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
       facts = { ...facts, policyVersion: profile.policyVersion };
       const authorization = await failClosed('enforcement_failed', () => s.authorize(prepared, profile, policy.facts));
       const caller = new SubgraphCaller(identity.principal, identity.purpose, start.requestId);
+      facts = { ...facts, subgraphCalls: caller.calls };
       const executed = await failClosed('execution_failed', () => s.execute(authorization, prepared, caller));
       released = await failClosed('enforcement_failed', () => s.release(executed, authorization, prepared));
     } catch (error) {

@@ -6,6 +6,13 @@
 import type { DeclaredPurpose, Principal } from '../auth';
 
 export class SubgraphCaller {
+  /**
+   * The subgraphs called for this request, in order: the data sources append as they call, the
+   * request's log line reads it at delivery. The one thing execution writes back, because
+   * @apollo/gateway's executor does not say which subgraphs it asked.
+   */
+  readonly calls: string[] = [];
+
   constructor(
     readonly principal: Principal,
     readonly purpose: DeclaredPurpose,

@@ -42,6 +42,7 @@ beforeAll(async () => {
         verifyCalls++;
         return verifier.verify(t);
       },
+      identityProviders: () => verifier.identityProviders(),
     },
     purposes: loadPurposes(path.join(repoRoot(), 'policies', 'purposes.yaml')),
   };

@@ -222,3 +222,39 @@ describe('JWKS handling', () => {
     expect(await reasonOf(cached.verify(token))).toBe('unknown_key');
   });
 });
+
+describe('identity provider states (for /readyz and metrics; reading them never fetches)', () => {
+  const stateOf = (v: TokenVerifier, agency: string) => v.identityProviders().find((p) => p.agency === agency)?.state;
+
+  it('not_fetched → ok → stale (endpoint down, cache served) → unavailable (too stale) → ok again', async () => {
+    const v = newVerifier();
+    const key = nlKeys[0]!;
+    expect(stateOf(v, 'NL-POLICE')).toBe('not_fetched');
+    expect(nlFetches).toBe(0);
+    await v.verify(await nlToken(key));
+    expect(stateOf(v, 'NL-POLICE')).toBe('ok');
+    expect(stateOf(v, 'BE-POLICE')).toBe('not_fetched');
+    nlBehaviour = 'down';
+    clock += 11 * MINUTE;
+    await v.verify(await nlToken(key));
+    expect(stateOf(v, 'NL-POLICE')).toBe('stale');
+    clock += 50 * MINUTE; // 61 min after the last good fetch
+    expect(stateOf(v, 'NL-POLICE')).toBe('unavailable');
+    expect(await reasonOf(v.verify(await nlToken(key)))).toBe('jwks_unavailable');
+    nlBehaviour = 'ok';
+    clock += 31_000;
+    await v.verify(await nlToken(key));
+    expect(stateOf(v, 'NL-POLICE')).toBe('ok');
+    const fetches = nlFetches;
+    for (let i = 0; i < 3; i++) v.identityProviders();
+    expect(nlFetches).toBe(fetches);
+  });
+
+  it('endpoint down from the first token: unavailable, and every agency of the registry is listed', async () => {
+    const v = newVerifier();
+    nlBehaviour = 'down';
+    expect(await reasonOf(v.verify(await nlToken(nlKeys[0]!)))).toBe('jwks_unavailable');
+    expect(stateOf(v, 'NL-POLICE')).toBe('unavailable');
+    expect(v.identityProviders().map((p) => p.agency).sort()).toEqual(registry.agencies.map((a) => a.id).sort());
+  });
+});

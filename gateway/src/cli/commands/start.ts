@@ -1,14 +1,22 @@
 /**
  * `pactum start`: the development setup in one command. Starts the registry's subgraphs and the
  * gateway as separate processes, waits until each is ready, prints the endpoint and a request
- * to paste, and on Ctrl-C / SIGTERM stops them all before exiting.
+ * to paste, and on Ctrl-C / SIGTERM stops them all before exiting: the gateway first, so it can
+ * drain (finish what is in flight, which still needs the subgraphs), then the subgraphs. The
+ * children run in their own process group, so a Ctrl-C reaches the supervisor only and the
+ * order holds; the orphan guard still stops them if the supervisor dies.
+ *
+ * Children's JSON log lines are printed readably (`log/format-log-line.ts`), prefixed with the
+ * child's name; anything else passes through as it came.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSubgraphRegistry } from '@pactum/schema';
+import { DRAIN_DEFAULTS, loadGatewayConfig } from '../../config/gateway-config';
 import { gatewayNodeArgs } from '../../config/gateway-process';
+import { formatLogLine } from '../../log';
 import { repoRoot } from '../../config/paths';
 import { prepareDevEnvironment, exampleRequest } from './dev-environment';
 
@@ -70,7 +78,7 @@ function prefixOutput(child: ChildProcess, name: string): void {
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) process.stdout.write(`${tag} ${line}\n`);
+      for (const line of lines) process.stdout.write(`${tag} ${formatLogLine(line)}\n`);
     });
   }
 }
@@ -137,26 +145,36 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((r) => (resolveExit = r));
 
+  // The gateway may take its whole drain; the subgraphs stop in well under 10 s.
+  let gatewayGraceMs = DRAIN_DEFAULTS.timeoutMs;
+  try {
+    gatewayGraceMs = loadGatewayConfig(env).drain?.timeoutMs ?? gatewayGraceMs;
+  } catch {
+    // A bad gateway option: the gateway itself will refuse to start and say which.
+  }
+
+  function stopOne(name: string, child: ChildProcess, graceMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const kill = setTimeout(() => {
+        process.stderr.write(`pactum start: ${name} did not stop within ${Math.round(graceMs / 1000)} s of SIGTERM; killed\n`);
+        child.kill('SIGKILL');
+      }, graceMs);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+
   async function stopAll(code: number): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nstopping…\n');
-    const waits = [...children.entries()].map(
-      ([name, child]) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => {
-            process.stderr.write(`pactum start: ${name} did not stop within 10 s of SIGTERM; killed\n`);
-            child.kill('SIGKILL');
-          }, 10_000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    );
-    await Promise.all(waits);
+    const gw = children.get('gateway');
+    if (gw) await stopOne('gateway', gw, gatewayGraceMs + 5_000);
+    await Promise.all([...children.entries()].filter(([name]) => name !== 'gateway').map(([name, child]) => stopOne(name, child, 10_000)));
     process.stdout.write('all stopped\n');
     resolveExit(code);
   }
@@ -166,6 +184,9 @@ export async function runStartCommand(argv: string[]): Promise<number> {
       cwd: repoRoot(),
       env: { ...env, PORT: String(service.port) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group: a terminal's Ctrl-C reaches the supervisor alone, which stops the
+      // children in order (the gateway's drain needs the subgraphs until it is done).
+      detached: true,
     });
     prefixOutput(child, service.name);
     children.set(service.name, child);

@@ -10,6 +10,7 @@ import { fakePolicy, fakeProfile } from '../../enforce/__tests__/fixtures/fake-p
 import { composeFixture, startFixtureSubgraphs, type RunningSubgraph } from '../../enforce/__tests__/fixtures/fixture-subgraphs';
 import type { GatewayConfig } from '../../config/gateway-config';
 import { UnauthenticatedError, isWireCode } from '../../errors';
+import { memoryLog } from '../../log';
 import { createGatewayServer, type RunningGateway } from '../create-gateway-server';
 
 const EVERYTHING = ['Query.*', 'Mutation.*', 'Container.*', 'Seizure.*', 'PortCall.*', 'RecordLabel.*', 'Hit.*', 'Investigation.*', 'Person.*'];
@@ -38,7 +39,7 @@ let customs: RunningSubgraph;
 let police: RunningSubgraph;
 let gateway: RunningGateway;
 const records = new Map<string, AuditEvent>();
-const logged: string[] = [];
+const log = memoryLog();
 
 beforeAll(async () => {
   ({ customs, police } = await startFixtureSubgraphs());
@@ -74,7 +75,7 @@ beforeAll(async () => {
     },
     contextToken: async (_subgraph, caller) => ({ token: 'fixture', requestId: caller.requestId }),
     scalars: {},
-    log: (line) => logged.push(line),
+    log,
   });
 }, 60_000);
 
@@ -175,13 +176,18 @@ describe('operations', () => {
 
 describe('an internal failure', () => {
   test('is answered 500 with a stable code and no data, and logged with the request id (never sent)', async () => {
-    logged.length = 0;
+    log.lines.length = 0;
     const reply = await send({ body: JSON.stringify({ query: '{ container(number: "MSCU1234566") { number sizeType } }' }), agency: 'XX-BROKEN', headers: { 'x-request-id': 'req-broken-1' } });
     expect(reply.status).toBe(500);
     expect(reply.body).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'enforcement_failed' } }], extensions: { auditId: reply.record?.id } });
     expect(JSON.stringify(reply.body)).not.toContain('exploded');
-    expect(logged).toEqual([expect.stringContaining('req-broken-1')]);
-    expect(logged[0]).toContain('row rules exploded');
+    const failures = log.lines.filter((l) => l.level === 'error');
+    expect(failures).toEqual([expect.objectContaining({ fields: expect.objectContaining({ requestId: 'req-broken-1', reason: 'enforcement_failed' }) })]);
+    expect(failures[0]?.fields.error).toContain('row rules exploded');
+    // The request's own line says how it ended, without the internal detail.
+    const line = log.lines.find((l) => l.fields.event === 'request' && l.fields.requestId === 'req-broken-1');
+    expect(line?.fields).toMatchObject({ outcome: 'refused', status: 500, code: 'INTERNAL_SERVER_ERROR', reason: 'enforcement_failed', agency: 'XX-BROKEN' });
+    expect(JSON.stringify(line)).not.toContain('exploded');
     expect(reply.record).toMatchObject({ requestId: 'req-broken-1', principal: { agency: 'XX-BROKEN' }, refusal: { code: 'INTERNAL_SERVER_ERROR', reason: 'enforcement_failed' } });
   });
 });

@@ -10,13 +10,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { InternalError, OperationRefusedError, PactumError, UnauthenticatedError, WIRE_STATUS } from '../../errors';
+import type { OperatorLog } from '../../log';
 import type { RequestFacts } from '../audit-event';
 import { formatError, formatRefusal } from '../format-error';
 import type { Answer, Deliver } from './deliver';
 import { MethodNotAllowedError } from './read-graphql-request';
-
-/** Writes one line to the operator's log. */
-export type Log = (line: string) => void;
 
 export type Refuse = (req: IncomingMessage, res: ServerResponse, facts: RequestFacts, error: unknown) => Promise<void>;
 
@@ -46,14 +44,17 @@ function describe(error: unknown): string {
   return typeof cause;
 }
 
-export function createRefusal(deps: { readonly deliver: Deliver; readonly log: Log }): Refuse {
+export function createRefusal(deps: { readonly deliver: Deliver; readonly log: OperatorLog }): Refuse {
   return async (req, res, facts, error) => {
     // A request refused before its body was read: drain it, so the connection can be reused.
     if (!req.readableEnded) req.resume();
     const answer = refusalAnswer(error);
     if (answer.status >= 500) {
       const first = answer.body.errors?.[0]?.extensions;
-      deps.log(`request ${facts.start.requestId} (audit ${facts.start.auditId}) failed: ${first?.code}/${first?.reason}: ${describe(error)}`);
+      deps.log.error(
+        { event: 'internal_failure', requestId: facts.start.requestId, auditId: facts.start.auditId, code: first?.code, reason: first?.reason, error: describe(error) },
+        'request failed',
+      );
     }
     await deps.deliver(res, facts, answer);
   };

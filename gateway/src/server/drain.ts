@@ -1,0 +1,106 @@
+/**
+ * Drain: how a gateway leaves without dropping a request. From the moment `drain()` is called
+ * readiness says `draining` (503), so a load balancer stops sending; after `delayMs` (the time a
+ * load balancer takes to notice, 0 by default) the listener closes, so a new connection is
+ * refused; idle keep-alive connections are closed and every response still to be written says
+ * `connection: close`, so no client sends a second request down a socket that is going away.
+ * Requests in flight run to the end — their audit records included, since a response is
+ * written only once its record is durable. What is still running `timeoutMs` after the drain
+ * began is cut (its sockets destroyed), and the result says how many.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { DRAIN_DEFAULTS, type DrainConfig } from '../config/gateway-config';
+
+/** Drain timing (`PACTUM_DRAIN_TIMEOUT_MS`, `PACTUM_DRAIN_DELAY_MS`, see `DrainConfig`). */
+export type DrainOptions = DrainConfig;
+
+export interface DrainResult {
+  /** Requests answered while draining. */
+  readonly completed: number;
+  /** Requests cut at the timeout (0: a clean drain). */
+  readonly cut: number;
+  /** How long the drain took, in ms. */
+  readonly ms: number;
+}
+
+export interface Drain {
+  /** Counts a request in flight until its response is finished or its connection closed. */
+  track(req: IncomingMessage, res: ServerResponse): void;
+  /** True once {@link drain} was called. */
+  readonly draining: boolean;
+  /** Requests in flight now. */
+  readonly inFlight: number;
+  /** Drains (see the file comment); a second call returns the first's result. */
+  drain(options?: Partial<DrainOptions>): Promise<DrainResult>;
+}
+
+export function createDrain(server: Server, defaults: DrainOptions | undefined = DRAIN_DEFAULTS, onInFlight?: (n: number) => void): Drain {
+  const open = new Set<ServerResponse>();
+  let draining = false;
+  let completedWhileDraining = 0;
+  let idle: (() => void) | undefined;
+  let result: Promise<DrainResult> | undefined;
+
+  const closeAfter = (res: ServerResponse): void => {
+    if (!res.headersSent) res.setHeader('connection', 'close');
+  };
+
+  /** Resolves once nothing is in flight. */
+  function whenIdle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (open.size === 0) return resolve();
+      idle = resolve;
+    });
+  }
+
+  async function run(options: DrainOptions): Promise<DrainResult> {
+    const began = Date.now();
+    draining = true;
+    for (const res of open) closeAfter(res);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), options.timeoutMs)));
+    const after = (ms: number): Promise<'done'> => new Promise((resolve) => setTimeout(() => resolve('done'), ms));
+
+    let outcome = await Promise.race([after(Math.min(options.delayMs, options.timeoutMs)), timedOut]);
+    // server.close stops accepting and, since Node 19, closes idle keep-alive sockets; its
+    // callback waits for every connection, which the in-flight count and the timeout bound here.
+    const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (outcome === 'done') outcome = await Promise.race([whenIdle().then(() => 'done' as const), timedOut]);
+    clearTimeout(timer);
+    const completed = completedWhileDraining;
+    const cut = outcome === 'timeout' ? open.size : 0;
+    // What is left is either cut (timeout) or idle keep-alive sockets: close them all.
+    server.closeAllConnections();
+    await listenerClosed;
+    return { completed, cut, ms: Date.now() - began };
+  }
+
+  return {
+    track(_req, res) {
+      open.add(res);
+      onInFlight?.(open.size);
+      if (draining) closeAfter(res);
+      const done = (): void => {
+        if (!open.delete(res)) return;
+        onInFlight?.(open.size);
+        if (draining) {
+          completedWhileDraining++;
+          if (open.size === 0) idle?.();
+        }
+      };
+      res.once('finish', done);
+      res.once('close', done);
+    },
+    get draining() {
+      return draining;
+    },
+    get inFlight() {
+      return open.size;
+    },
+    drain(options = {}) {
+      result ??= run({ ...defaults, ...options });
+      return result;
+    },
+  };
+}
