@@ -3,6 +3,8 @@
  * under `commands/` and returns an exit code; this file only dispatches.
  */
 
+import { endQuietlyOnClosedPipe } from './quiet-pipe';
+
 type CommandRunner = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRunner> }> = {
@@ -45,6 +47,8 @@ function releaseSupervisorChannel(): void {
   process.disconnect();
 }
 
+endQuietlyOnClosedPipe(process.stdout);
+endQuietlyOnClosedPipe(process.stderr);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -64,7 +64,7 @@ export function csvCell(value: string): string {
 
 /** A readable table of records (who, when, why, what was released and denied). */
 export function recordsToTable(records: readonly AuditRecord[]): string {
-  const header = ['TIME (UTC)', 'AUDIT ID', 'AGENCY', 'SUBJECT', 'PURPOSE', 'CASE', 'OUTCOME', 'RELEASED', 'DENIED'];
+  const header = ['TIME (UTC)', 'AUDIT ID', 'AGENCY', 'SUBJECT', 'PURPOSE', 'JUSTIFICATION', 'CASE', 'OUTCOME', 'RELEASED', 'DENIED'];
   const rows = records.map((r) => {
     const e = r.event;
     const released = (e.enforcement?.released ?? []).map((x) => `${x.type}:${x.key}`);
@@ -79,6 +79,7 @@ export function recordsToTable(records: readonly AuditRecord[]): string {
       e.principal?.agency ?? '(none)',
       e.principal?.subject ?? '(none)',
       e.purpose?.code ?? '',
+      clipText(e.purpose?.justification ?? '', 48),
       e.purpose?.caseRef ?? '',
       e.outcome,
       clip(released, 60),
@@ -94,6 +95,12 @@ function summarise(reasons: readonly string[], kind: string): string[] {
   const counts = new Map<string, number>();
   for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
   return [...counts].map(([reason, n]) => `${n} ${kind} ${reason}`);
+}
+
+/** Free text shortened to `max` characters (the full text is in `--format jsonl|csv`). */
+function clipText(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 function clip(items: readonly string[], max: number): string {
