@@ -96,3 +96,22 @@ test('the bidirectional-override justification is refused (400 control_character
   expect(line).toMatchObject({ status: 400, reason: 'control_characters' });
   expect(written).not.toContain('Jan de Vries');
 });
+
+test('metrics through the real pipeline: the operation counted by name and hash, a repeat served from every cache', async () => {
+  const token = await fleet.keys.token(NL_INVESTIGATOR);
+  const scrape = async (): Promise<string> => (await fetch(gateway.url.replace('/graphql', '/metrics'))).text();
+  const value = (text: string, re: RegExp): number => Number(re.exec(text)?.[1] ?? 0);
+  const hits = (text: string, cache: string): number => value(text, new RegExp(`pactum_cache_lookups_total\\{cache="${cache}",result="hit"\\} (\\d+)`));
+  const request = () => ask(gateway.url, { token, purpose: 'drug-trafficking', justification: 'review', operation: 'ContainerDossier', variables: { number: 'MSCU1234566' } });
+  await request();
+  const before = await scrape();
+  expect((await request()).status).toBe(200);
+  const after = await scrape();
+  for (const cache of ['documents', 'rewrites', 'profiles', 'queryPlans']) expect(hits(after, cache)).toBeGreaterThan(hits(before, cache));
+  const operation = /pactum_operations_total\{operation="ContainerDossier",hash="([0-9a-f]{12})",outcome="(released|partial)"\} (\d+)/.exec(after);
+  expect(operation).not.toBeNull();
+  expect(Number(operation?.[3])).toBeGreaterThanOrEqual(2);
+  expect(after).toMatch(/pactum_subgraph_request_duration_seconds_count\{subgraph="police"\} [1-9]/);
+  expect(after).toContain('pactum_subgraph_up{subgraph="police"} 1');
+  expect(after).toContain('pactum_identity_provider_state{agency="NL-POLICE",state="ok"} 1');
+});
