@@ -1,7 +1,10 @@
 /**
  * The PostgreSQL layout of the trail, created on first open. Several replicas may start
  * at once, and concurrent `CREATE TABLE IF NOT EXISTS` can still collide in the catalog,
- * so creation runs under a transaction-scoped advisory lock.
+ * so creation runs under a transaction-scoped advisory lock. When every object of the layout
+ * already exists nothing is created, so the gateway can run as a writer role that may only
+ * insert (docs/operating.md, "A least-privilege audit writer"): such a role may not run DDL,
+ * not even `CREATE … IF NOT EXISTS` on what exists.
  */
 import type { AuditTables } from './filter-sql';
 
@@ -16,6 +19,13 @@ export function tablesIn(schema: string): AuditTables {
     denial: `"${schema}".audit_denial`,
     head: `"${schema}".audit_head`,
   };
+}
+
+/** Every table and index of the layout, schema-qualified (for `to_regclass`). */
+export function layoutObjects(schema: string): string[] {
+  const tables = ['audit_record', 'audit_entity', 'audit_denial', 'audit_head'];
+  const indexes = ['audit_record_time', 'audit_record_agency', 'audit_record_subject', 'audit_record_hash', 'audit_entity_key', 'audit_denial_record'];
+  return [...tables, ...indexes].map((name) => `"${schema}".${name}`);
 }
 
 /** The statements that create the layout in `schema` (idempotent). */

@@ -16,7 +16,7 @@ import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter'
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
 import type { AuditStore, ChainHead, PreparedRecord, StoredRow } from './audit-store';
 import { foldStats, groupIndexRows, queryPageSql, RECORD_COLUMNS, rowToStored, statsSql, type Bind } from './filter-sql';
-import { schemaStatements, SCHEMA_NAME_PATTERN, tablesIn } from './postgres-schema';
+import { layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, tablesIn } from './postgres-schema';
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -57,6 +57,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const store = new PostgresStore(pool, schema, redact(options.url));
   try {
     await store.transaction(async (c) => {
+      const present = await c.query('SELECT bool_and(to_regclass(o) IS NOT NULL) AS complete FROM unnest($1::text[]) AS o', [layoutObjects(schema)]);
+      if ((present.rows[0] as { complete: boolean | null }).complete === true) return;
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pactum-audit-schema:${schema}`]);
       for (const sql of schemaStatements(schema)) await c.query(sql);
     }, 'create schema');
