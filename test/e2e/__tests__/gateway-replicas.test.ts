@@ -13,7 +13,7 @@ import { NL_CUSTOMS_OFFICER } from '../../src/story-principals';
 
 let store: E2eAuditStore;
 let fleet: Fleet;
-let replicas: GatewayProcess[] = [];
+const replicas: GatewayProcess[] = [];
 
 beforeAll(async () => {
   store = await e2eAuditStore('postgres');
