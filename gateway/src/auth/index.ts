@@ -9,6 +9,7 @@
 export type { DeclaredPurpose, Principal } from './principal';
 export { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from './algorithms';
 export { loadTrustRegistry, type AgencyEntry, type IdentityProviderConfig, type JwksLocation, type TrustRegistry } from './trust-registry';
+export { isTransferRecipient, standingOfCountry, type AgencyStanding } from './agency-standing';
 export { loadPurposes, type Purpose, type PurposeRegistry } from './purposes';
 export { JWKS_DEFAULTS, type JwksOptions, type JwksState } from './jwks-source';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './verify-token';

@@ -4,6 +4,7 @@
  * the token's issuer — never taken from a claim.
  */
 import path from 'node:path';
+import { AGENCY_STANDINGS, standingOfCountry, standingProblem, type AgencyStanding } from './agency-standing';
 import { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from './algorithms';
 import { configErrorFrom, readYamlFile } from './read-yaml-file';
 import { ShapeError, readArray, readObject, readString, type ShapePath } from './shape';
@@ -33,6 +34,11 @@ export interface AgencyEntry {
   readonly name: string;
   /** ISO 3166 alpha-2 code, or `EU` for EU agencies. */
   readonly country: string;
+  /**
+   * Member-state authority, EU body, third-country authority or international organisation
+   * (`standing:`, or derived from `country`): sharing with the last two is a transfer (LED Chapter V).
+   */
+  readonly standing: AgencyStanding;
   /** Subgraph the agency owns (`police`, …), or null when it only queries. */
   readonly subgraph: string | null;
   readonly identityProvider: IdentityProviderConfig;
@@ -113,18 +119,30 @@ function buildRegistry(file: string, doc: unknown): TrustRegistry {
 }
 
 function readAgency(value: unknown, at: ShapePath, baseDir: string): AgencyEntry {
-  const o = readObject(value, at, { required: ['id', 'name', 'country', 'subgraph', 'identityProvider'] });
+  const o = readObject(value, at, { required: ['id', 'name', 'country', 'subgraph', 'identityProvider'], optional: ['standing'] });
   const id = readString(o.id, [...at, 'id'], AGENCY_ID);
   const name = readString(o.name, [...at, 'name']);
   const country = readString(o.country, [...at, 'country'], COUNTRY);
+  const standing = readStanding(o.standing, [...at, 'standing'], country);
   const subgraph = readString(o.subgraph, [...at, 'subgraph'], SUBGRAPH);
   return Object.freeze({
     id,
     name,
     country,
+    standing,
     subgraph: subgraph === 'none' ? null : subgraph,
     identityProvider: readIdentityProvider(o.identityProvider, [...at, 'identityProvider'], baseDir),
   });
+}
+
+function readStanding(value: unknown, at: ShapePath, country: string): AgencyStanding {
+  if (value === undefined) return standingOfCountry(country);
+  const text = readString(value, at);
+  const standing = AGENCY_STANDINGS.find((s) => s === text);
+  if (!standing) throw new ShapeError(at, `"${text}" is not a standing (use one of ${AGENCY_STANDINGS.join(', ')})`);
+  const problem = standingProblem(standing, country);
+  if (problem) throw new ShapeError(at, problem);
+  return standing;
 }
 
 function readIdentityProvider(value: unknown, at: ShapePath, baseDir: string): IdentityProviderConfig {

@@ -39,6 +39,11 @@ export function readRowLabel(value: unknown, subfields: readonly string[]): RowL
         if (typeof x !== 'boolean') return undefined;
         label.europolSupport = x;
         break;
+      case 'origin':
+        // Null: the owner collected the row itself. Anything but null or an agency id is unreadable.
+        if (x !== null && (typeof x !== 'string' || x === '')) return undefined;
+        label.origin = x;
+        break;
       default:
         // A subfield the label shape does not know: the rules cannot have meant to read it.
         return undefined;

@@ -27,7 +27,7 @@ export function typeRowRules(model: PolicyModel, subject: Subject, typeName: str
     all.set(f, decideField(model, subject, typeName, f));
     if (owner !== undefined && fieldOwner(model.agencyBySubgraph, type, f) === owner) governed.add(f);
   }
-  return buildRowRules(model.ownerOnlyHandling, subject, all, governed);
+  return buildRowRules(model.ownerOnlyHandling, subject, all, governed, model.labelHasOrigin);
 }
 
 /** Builds a profile; decisions are computed on first use and kept. */

@@ -36,5 +36,10 @@ export function buildPolicyIndex(input: PolicyModelInput): PolicyModel {
     boundaries.add(g.validFrom);
     if (Number.isFinite(g.validUntil)) boundaries.add(g.validUntil);
   }
+  // A transfer basis or a Member State's authorisation that starts or ends changes decisions too.
+  for (const t of [...input.transferBases.values(), ...input.transferAuthorisations]) {
+    boundaries.add(t.validFrom);
+    if (Number.isFinite(t.validUntil)) boundaries.add(t.validUntil);
+  }
   return { ...input, grants: ordered, index, hitIndex, validityBoundaries: [...boundaries].sort((a, b) => a - b) };
 }

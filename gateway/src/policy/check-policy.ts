@@ -10,7 +10,9 @@ import type { AgreementFile, GrantSpec, RowConditionsSpec } from './policy-file-
 import type { Parsed, PolicyFiles } from './read-policy-files';
 import type { PolicyRegistries } from './registries';
 import { buildPolicyIndex } from './build-policy-index';
-import { fieldOwners, HIT_TYPE, type SupergraphModel, type TypeModel } from './supergraph-model';
+import { checkGrantTransfers, compileAgreementTransfers, compileAuthorisation, compileTransferBases, type TransferCheckContext } from './check-transfers';
+import type { CompiledTransferAuthorisation } from './policy-model';
+import { fieldOwners, HIT_TYPE, LABEL_TYPE, type SupergraphModel, type TypeModel } from './supergraph-model';
 
 const DAY_MS = 86_400_000;
 
@@ -238,7 +240,14 @@ function parseDay(s: string): number {
  * Cross-checks `files` and compiles them. Throws {@link PolicyValidationError} with every
  * problem found.
  */
-export function checkPolicy(files: PolicyFiles, sg: SupergraphModel, registries: PolicyRegistries, problems = new ProblemCollector()): PolicyModel {
+export function checkPolicy(
+  files: PolicyFiles,
+  sg: SupergraphModel,
+  registries: PolicyRegistries,
+  problems = new ProblemCollector(),
+  /** Instant a transfer basis must be in force at (epoch ms); default now. */
+  now = Date.now(),
+): PolicyModel {
   const agencyBySubgraph = new Map<string, string>();
   for (const [agency, subgraph] of registries.agencies) if (subgraph) agencyBySubgraph.set(subgraph, agency);
   const explicitOnly = new Map<string, string>();
@@ -254,13 +263,19 @@ export function checkPolicy(files: PolicyFiles, sg: SupergraphModel, registries:
   const agencyIds = [...registries.agencies.keys()];
   const grants: CompiledGrant[] = [];
   const agreementIds = new Map<string, string>();
+  const standings = registries.standings ?? new Map();
+  const personalGroups = new Set(Object.entries(files.fieldGroups?.value.groups ?? {}).filter(([, g]) => g.personalData === true).map(([n]) => n));
+  const tc: TransferCheckContext = { problems, standings, agencyIds, purposes: registries.purposes, personalGroups, now };
+  const transferBases = compileTransferBases(tc, files.transferBases);
+  const transferAuthorisations: CompiledTransferAuthorisation[] = [];
 
   for (const a of files.agreements) {
     const { doc, value } = a;
     const seen = agreementIds.get(value.id);
     if (seen) problems.add(doc.file, doc.lineOf(['id']), 'duplicate_id', `id: agreement id "${value.id}" is already used by ${seen}`);
     agreementIds.set(value.id, doc.file);
-    if (checkName(c, doc, ['provider'], 'unknown_agency', 'agency', value.provider, agencyIds) && !registries.agencies.get(value.provider)) {
+    const authorisation = value.authorisesTransfer !== undefined;
+    if (checkName(c, doc, ['provider'], 'unknown_agency', 'agency', value.provider, agencyIds) && !authorisation && !registries.agencies.get(value.provider)) {
       problems.add(doc.file, doc.lineOf(['provider']), 'provider_owns_nothing', `provider: ${value.provider} owns no subgraph, so it has nothing to provide`);
     }
     value.recipients.forEach((r, i) => checkName(c, doc, ['recipients', i], 'unknown_agency', 'agency', r, agencyIds));
@@ -272,8 +287,14 @@ export function checkPolicy(files: PolicyFiles, sg: SupergraphModel, registries:
     } else if (to <= from) {
       problems.add(doc.file, doc.lineOf(['validity', 'to']), 'bad_validity', `validity: ends (${value.validity.to}) before it starts (${value.validity.from})`);
     }
+    if (authorisation) {
+      const compiled = compileAuthorisation(tc, a);
+      if (compiled) transferAuthorisations.push(compiled);
+      continue;
+    }
+    const transfers = compileAgreementTransfers(tc, a, transferBases);
     const grantIds = new Set<string>();
-    value.grants.forEach((grant, gi) => {
+    (value.grants ?? []).forEach((grant, gi) => {
       if (grantIds.has(grant.id)) problems.add(doc.file, doc.lineOf(['grants', gi, 'id']), 'duplicate_id', `grants[${gi}]: grant id "${grant.id}" is used twice in this agreement`);
       grantIds.add(grant.id);
       (grant.requires?.roles ?? []).forEach((r, i) => checkName(c, doc, ['grants', gi, 'requires', 'roles', i], 'unknown_role', 'role', r, roleNames));
@@ -282,6 +303,17 @@ export function checkPolicy(files: PolicyFiles, sg: SupergraphModel, registries:
       const fields = grantFields(c, a, gi, grant, groups);
       const rows = grant.rows ? compileRows(c, a, gi, grant.rows) : undefined;
       const minClearance = clearance === undefined ? undefined : clearanceRank.get(clearance);
+      const personalCategories = new Set<string>();
+      for (const name of personalGroups) {
+        for (const [t, fs] of groups.get(name) ?? []) if (fs.some((f) => fields.get(t)?.has(f) === true)) personalCategories.add(name);
+      }
+      const labelledByProvider = (typeName: string | undefined): boolean => {
+        const type = typeName === undefined ? undefined : sg.types.get(typeName);
+        return type !== undefined && type.labelled && agencyBySubgraph.get(type.owningGraph) === value.provider;
+      };
+      const reachesOnlyLabelledRows = (typeName: string, fieldName: string): boolean =>
+        labelledByProvider(typeName) || labelledByProvider(sg.types.get(typeName)?.fields.get(fieldName)?.returnType);
+      checkGrantTransfers(tc, a, gi, grant, transfers, personalCategories, reachesOnlyLabelledRows, fields);
       grants.push({
         ref: { agreement: value.id, grant: grant.id },
         intent: grant.intent,
@@ -301,6 +333,8 @@ export function checkPolicy(files: PolicyFiles, sg: SupergraphModel, registries:
         ...(minClearance !== undefined ? { minClearance, minClearanceName: clearance } : {}),
         ...(rows ? { rows } : {}),
         ownData: value.recipients.length === 1 && value.recipients[0] === value.provider,
+        transfers,
+        personalCategories,
       });
     });
   }
@@ -325,5 +359,17 @@ export function checkPolicy(files: PolicyFiles, sg: SupergraphModel, registries:
     personalDataGroups: new Set(Object.entries(files.fieldGroups?.value.groups ?? {}).filter(([, g]) => g.requiresRoleAndClearance === true || g.explicitOnly === true).map(([name]) => name)),
     fieldGroups: new Map([...groups].map(([name, byType]) => [name, new Set([...byType].flatMap(([t, fs]) => fs.map((f) => `${t}.${f}`)))])),
   };
-  return buildPolicyIndex({ version: files.version, supergraph: sg, agencyBySubgraph, clearanceRank, ownerOnlyHandling, grants, catalogue });
+  return buildPolicyIndex({
+    version: files.version,
+    supergraph: sg,
+    agencyBySubgraph,
+    clearanceRank,
+    ownerOnlyHandling,
+    grants,
+    catalogue,
+    standings,
+    transferBases,
+    transferAuthorisations,
+    labelHasOrigin: sg.types.get(LABEL_TYPE)?.fields.has('origin') === true,
+  });
 }

@@ -9,6 +9,7 @@ import { decideField, type Subject } from './decide-field';
 import type { PolicyModel } from './policy-model';
 import { rowFailure } from './row-rules';
 import { createSupergraphFacts } from './supergraph-facts';
+import { derogationCaseOf, transferCountry } from './transfers';
 import { resolvingGraph } from './supergraph-model';
 import type { AccessProfile, CompiledPolicy, Explanation, ExplanationStep, RowLabel } from './types';
 
@@ -37,7 +38,10 @@ function validityEpoch(boundaries: readonly number[], at: number): number {
 
 /** The {@link Subject} decisions read for (principal, purpose, at). */
 export function subjectOf(model: PolicyModel, principal: Principal, purpose: DeclaredPurpose, at: Date): Subject {
+  const transferTo = transferCountry(model, principal.agency);
   return {
+    transferTo,
+    derogationCase: derogationCaseOf(transferTo, purpose),
     agency: principal.agency,
     roles: principal.roles,
     clearanceRank: model.clearanceRank.get(principal.clearance) ?? -1,

@@ -7,6 +7,7 @@
 import type { GrantRef } from '../context';
 import { fieldOwners, type TypeModel } from './supergraph-model';
 import type { CompiledGrant, PolicyModel } from './policy-model';
+import { rowTransferCheck, transferFailure, type RowTransferCheck } from './transfers';
 import type { DenyReason, ExplanationStep } from './types';
 
 /** Who asks, why and when, in the form decisions need. */
@@ -20,6 +21,10 @@ export interface Subject {
   readonly cases: ReadonlySet<string>;
   /** Epoch ms. */
   readonly at: number;
+  /** Country of the principal's agency when sharing with it is a transfer (LED Chapter V); '' inside the Union. */
+  readonly transferTo: string;
+  /** For a transfer recipient: the request's case when it names one with a justification (a derogation may serve it); '' otherwise. */
+  readonly derogationCase: string;
 }
 
 /** A grant that releases the field on rows whose label passes. */
@@ -27,6 +32,8 @@ export interface RowCandidate {
   readonly grant: CompiledGrant;
   /** Owner-only handling codes (H3) apply: the principal is not the type's owner. */
   readonly ownerOnlyCheck: boolean;
+  /** Transfer rules on the row (another state's authorisation, a derogation's case): the principal is a third-country recipient. */
+  readonly transfer?: RowTransferCheck;
 }
 
 /** A field decision with what row checks need. */
@@ -69,6 +76,8 @@ export function checkGrant(subject: Subject, g: CompiledGrant): GrantCheck {
       detail: `needs clearance ${g.minClearanceName ?? ''}, principal has ${subject.clearanceName || '(none)'}`,
     };
   }
+  const transfer = transferFailure(subject, g);
+  if (transfer) return { ok: false, reason: transfer.reason, stage: 5, detail: transfer.detail };
   return { ok: true };
 }
 
@@ -159,12 +168,13 @@ function decideOwnersPart(
       if (!best || check.stage > best.stage) best = { reason: check.reason, stage: check.stage };
       continue;
     }
-    if (!g.rows && !ownerOnlyCheck) {
+    const transfer = rowGoverned ? rowTransferCheck(model, subject, g) : undefined;
+    if (!g.rows && !ownerOnlyCheck && !transfer) {
       note(g.ref.agreement, 'allowed', g.intent, g.ref.grant);
       return { effect: 'allow', grant: g.ref };
     }
     note(g.ref.agreement, 'allowed', `${g.intent} — on rows whose label passes`, g.ref.grant);
-    conditional.push({ grant: g, ownerOnlyCheck });
+    conditional.push({ grant: g, ownerOnlyCheck, ...(transfer ? { transfer } : {}) });
   }
   if (conditional.length > 0) return { effect: 'allow-if-row', candidates: conditional };
   return deny(best?.reason ?? 'NO_AGREEMENT');

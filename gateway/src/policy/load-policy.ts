@@ -47,8 +47,8 @@ export function loadPolicy(options: LoadPolicyOptions): LoadedPolicy {
     throw error;
   }
   const registries = options.registries ?? readRegistries(options.dir);
-  const model = checkPolicy(files, supergraph, registries, problems);
   const now = (options.now ?? new Date()).getTime();
+  const model = checkPolicy(files, supergraph, registries, problems, now);
   const warnings: string[] = [];
   const seen = new Set<string>();
   for (const g of model.grants) {

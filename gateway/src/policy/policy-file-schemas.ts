@@ -27,6 +27,8 @@ export interface FieldGroupsFile {
       explicitOnly?: boolean;
       /** Grants naming the group must require a role and a clearance. */
       requiresRoleAndClearance?: boolean;
+      /** The group is a category of personal data: releasing it to a third country is a transfer (LED Chapter V). */
+      personalData?: boolean;
       fields: Record<string, string[]>;
     }
   >;
@@ -62,6 +64,43 @@ export interface GrantSpec {
   rows?: RowConditionsSpec;
 }
 
+/**
+ * How an agreement transfers to one third-country or international-organisation recipient
+ * (LED Chapter V): under a basis of `transfer-bases.yaml` (art. 36 adequacy, art. 37
+ * safeguards), stating it transfers no personal data, or by derogation for an individual case
+ * (art. 38(1)).
+ */
+export type TransferTermsSpec = { basis: string } | { derogation: DerogationGround };
+
+/** The derogations of LED art. 38(1) Pactum applies: (a), (c) and (d). */
+export type DerogationGround = 'vital-interests' | 'public-security-threat' | 'individual-case';
+
+/** `transfer-bases.yaml`: adequacy decisions and safeguard instruments in force. */
+export interface TransferBasesFile {
+  version?: 1;
+  bases: TransferBasisSpec[];
+}
+
+/** One transfer basis. */
+export interface TransferBasisSpec {
+  id: string;
+  /** `adequacy` (art. 36), `safeguards-instrument` (art. 37(1)(a)), `safeguards-assessment` (art. 37(1)(b)). */
+  kind: 'adequacy' | 'safeguards-instrument' | 'safeguards-assessment';
+  title: string;
+  legalReference: string;
+  scope: {
+    /** Countries (ISO 3166 alpha-2) whose authorities it covers. */
+    countries: string[];
+    /** When given, only these agencies of those countries. */
+    authorities?: string[];
+    /** Field groups (categories of personal data) it covers. */
+    dataCategories: string[];
+    purposes: string[];
+  };
+  validity: { from: string; to?: string };
+  note?: string;
+}
+
 /** `agreements/*.yaml` */
 export interface AgreementFile {
   id: string;
@@ -72,7 +111,15 @@ export interface AgreementFile {
   recipients: string[];
   purposes: string[];
   validity: { from: string; to?: string };
-  grants: GrantSpec[];
+  /** Grants; absent only in a transfer authorisation (`authorisesTransfer`). */
+  grants?: GrantSpec[];
+  /** Per third-country / international-organisation recipient: the transfer's terms (LED Chapter V). */
+  transfers?: Record<string, TransferTermsSpec>;
+  /**
+   * A Member State's prior authorisation (LED art. 35(1)(c)): data the provider gave to the agencies
+   * listed under `of` may be transferred by them to the recipients, for the purposes, in the validity.
+   */
+  authorisesTransfer?: { of: string[] };
 }
 
 const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' };
@@ -132,6 +179,7 @@ export const fieldGroupsSchema = {
           description: TEXT,
           explicitOnly: { type: 'boolean' },
           requiresRoleAndClearance: { type: 'boolean' },
+          personalData: { type: 'boolean' },
           fields: { type: 'object', minProperties: 1, additionalProperties: { ...NAMES, minItems: 1 } },
         },
       },
@@ -162,7 +210,11 @@ const rowsSchema = {
 export const agreementSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'title', 'intent', 'legalBasis', 'provider', 'recipients', 'purposes', 'validity', 'grants'],
+  required: ['id', 'title', 'intent', 'legalBasis', 'provider', 'recipients', 'purposes', 'validity'],
+  oneOf: [
+    { required: ['grants'], not: { required: ['authorisesTransfer'] } },
+    { required: ['authorisesTransfer'], not: { anyOf: [{ required: ['grants'] }, { required: ['transfers'] }] } },
+  ],
   properties: {
     id: ID,
     title: TEXT,
@@ -207,6 +259,68 @@ export const agreementSchema = {
             properties: { roles: { ...NAMES, minItems: 1 }, clearance: TEXT },
           },
           rows: rowsSchema,
+        },
+      },
+    },
+    transfers: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: {
+        oneOf: [
+          { type: 'object', additionalProperties: false, required: ['basis'], properties: { basis: ID } },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['derogation'],
+            properties: { derogation: { enum: ['vital-interests', 'public-security-threat', 'individual-case'] } },
+          },
+        ],
+      },
+    },
+    authorisesTransfer: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['of'],
+      properties: { of: { ...NAMES, minItems: 1 } },
+    },
+  },
+} as const;
+
+export const transferBasesSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['bases'],
+  properties: {
+    version: { const: 1 },
+    bases: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'kind', 'title', 'legalReference', 'scope', 'validity'],
+        properties: {
+          id: ID,
+          kind: { enum: ['adequacy', 'safeguards-instrument', 'safeguards-assessment'] },
+          title: TEXT,
+          legalReference: TEXT,
+          scope: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['countries', 'dataCategories', 'purposes'],
+            properties: {
+              countries: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[A-Z]{2}$' } },
+              authorities: { ...NAMES, minItems: 1 },
+              dataCategories: { ...NAMES, minItems: 1 },
+              purposes: { ...NAMES, minItems: 1 },
+            },
+          },
+          validity: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['from'],
+            properties: { from: DATE, to: DATE },
+          },
+          note: TEXT,
         },
       },
     },

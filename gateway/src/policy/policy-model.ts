@@ -4,7 +4,50 @@
  * recipient → type → field so a decision starts with three map lookups.
  */
 import type { GrantRef } from '../context';
+import type { AgencyStanding } from '../auth';
+import type { DerogationGround } from './policy-file-schemas';
 import type { SupergraphModel } from './supergraph-model';
+
+/** An adequacy decision or safeguard instrument of `transfer-bases.yaml`, ready to check. */
+export interface CompiledTransferBasis {
+  readonly id: string;
+  readonly kind: 'adequacy' | 'safeguards-instrument' | 'safeguards-assessment';
+  /** The LED article the kind rests on (`36`, `37(1)(a)`, `37(1)(b)`). */
+  readonly article: string;
+  readonly title: string;
+  readonly legalReference: string;
+  readonly countries: ReadonlySet<string>;
+  /** Only these agencies, when the basis names them. */
+  readonly authorities?: ReadonlySet<string>;
+  readonly dataCategories: ReadonlySet<string>;
+  readonly purposes: ReadonlySet<string>;
+  /** Epoch ms, inclusive. */
+  readonly validFrom: number;
+  /** Epoch ms, exclusive; Infinity when open-ended. */
+  readonly validUntil: number;
+  readonly validityText: { readonly from: string; readonly to?: string };
+}
+
+/** The terms under which an agreement transfers to one third-country / international-organisation recipient. */
+export type CompiledTransferTerms =
+  | { readonly kind: 'basis'; readonly basis: CompiledTransferBasis }
+  | { readonly kind: 'no-personal-data' }
+  | { readonly kind: 'derogation'; readonly ground: DerogationGround };
+
+/** A Member State's prior authorisation (LED art. 35(1)(c)) of transfers of data it provided. */
+export interface CompiledTransferAuthorisation {
+  /** The authorising agreement's id. */
+  readonly agreement: string;
+  readonly file: string;
+  /** The authorising agency: the one that provided the data (a row label's `origin`). */
+  readonly origin: string;
+  /** Agencies it provided the data to, which may transfer it. */
+  readonly via: ReadonlySet<string>;
+  readonly recipients: ReadonlySet<string>;
+  readonly purposes: ReadonlySet<string>;
+  readonly validFrom: number;
+  readonly validUntil: number;
+}
 
 /** Row conditions of one grant, ready to evaluate. */
 export interface CompiledRowConditions {
@@ -45,6 +88,10 @@ export interface CompiledGrant {
   readonly rows?: CompiledRowConditions;
   /** Provider reads its own data. */
   readonly ownData: boolean;
+  /** Recipient → transfer terms, for the agreement's third-country / international-organisation recipients. */
+  readonly transfers: ReadonlyMap<string, CompiledTransferTerms>;
+  /** Categories of personal data (field groups marked `personalData`) the grant releases fields of. */
+  readonly personalCategories: ReadonlySet<string>;
 }
 
 /**
@@ -81,6 +128,12 @@ export interface PolicyModel {
   readonly index: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, readonly CompiledGrant[]>>>;
   /** recipient → type → hit-only grants naming a field of that type. */
   readonly hitIndex: ReadonlyMap<string, ReadonlyMap<string, readonly CompiledGrant[]>>;
-  /** Sorted instants at which some agreement starts or ends (for the profile's validity epoch). */
+  /** Agency → country and standing (LED Chapter V); agencies missing are inside the Union. */
+  readonly standings: ReadonlyMap<string, { readonly country: string; readonly standing: AgencyStanding }>;
+  readonly transferBases: ReadonlyMap<string, CompiledTransferBasis>;
+  readonly transferAuthorisations: readonly CompiledTransferAuthorisation[];
+  /** Whether the supergraph's RecordLabel says who provided a row (`origin`): the label subfield art. 35(1)(c) reads. */
+  readonly labelHasOrigin: boolean;
+  /** Sorted instants at which some agreement, transfer basis or authorisation starts or ends (for the profile's validity epoch). */
   readonly validityBoundaries: readonly number[];
 }

@@ -42,6 +42,9 @@ export interface PolicyTestCase {
   readonly name: string;
   readonly principal: TestPrincipal;
   readonly purpose: string;
+  /** The request's `x-case-ref` and `x-justification`, when the case gives them (derogations read them). */
+  readonly caseRef?: string;
+  readonly justification?: string;
   readonly at: Date;
   /** Field form: `typeName.fieldName` (empty for the operation form). */
   readonly typeName: string;
@@ -56,6 +59,7 @@ export interface PolicyTestCase {
 const REASONS = [
   'NO_AGREEMENT', 'PURPOSE_NOT_COVERED', 'AGREEMENT_EXPIRED', 'AGREEMENT_NOT_YET_VALID', 'INSUFFICIENT_CLEARANCE', 'ROLE_REQUIRED',
   'HANDLING_RESTRICTED', 'NOT_RELEASABLE', 'NOT_A_CASE_MEMBER', 'HIT_ONLY', 'ROW_SECRET', 'NOT_IN_POLICY',
+  'NO_TRANSFER_BASIS', 'DEROGATION_REQUIRES_CASE', 'TRANSFER_NOT_AUTHORISED',
 ];
 const NAMES = { type: 'array', items: { type: 'string', minLength: 1 } };
 const principalSchema = {
@@ -66,7 +70,7 @@ const labelSchema = {
   type: 'object', additionalProperties: false, required: ['owner', 'handling', 'releasableTo', 'caseRefs', 'europolSupport'],
   properties: {
     owner: { type: 'string' }, handling: NAMES, handlingNote: { type: ['string', 'null'] }, releasableTo: NAMES, caseRefs: NAMES,
-    europolSupport: { type: 'boolean' },
+    europolSupport: { type: 'boolean' }, origin: { type: ['string', 'null'] },
   },
 };
 const testFileSchema = {
@@ -93,6 +97,8 @@ const testFileSchema = {
           name: { type: 'string', pattern: '^[a-z0-9]+(_[a-z0-9]+)+$' },
           principal: { oneOf: [{ type: 'string' }, principalSchema] },
           purpose: { type: 'string' },
+          caseRef: { type: 'string', minLength: 1 },
+          justification: { type: 'string', minLength: 1 },
           at: { type: 'string' },
           field: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$' },
           label: { oneOf: [{ type: 'string' }, labelSchema] },
@@ -120,6 +126,8 @@ interface TestFile {
     name: string;
     principal: string | TestPrincipal;
     purpose: string;
+    caseRef?: string;
+    justification?: string;
     at?: string;
     field?: string;
     label?: string | RowLabel;
@@ -173,6 +181,8 @@ export function readPolicyTests(dir: string): PolicyTestCase[] {
       if (principal && (t.label === undefined || label)) {
         cases.push({
           file: shown, line, name: t.name, principal, purpose: t.purpose, at, typeName, fieldName,
+          ...(t.caseRef !== undefined ? { caseRef: t.caseRef } : {}),
+          ...(t.justification !== undefined ? { justification: t.justification } : {}),
           ...(label ? { label } : {}),
           expect: t.expect ?? { outcome: 'released' },
           ...(t.operation ? { operation: t.operation, expectPaths: t.paths ?? {} } : {}),

@@ -15,10 +15,12 @@ import {
   classificationSchema,
   fieldGroupsSchema,
   rolesSchema,
+  transferBasesSchema,
   type AgreementFile,
   type ClassificationFile,
   type FieldGroupsFile,
   type RolesFile,
+  type TransferBasesFile,
 } from './policy-file-schemas';
 import { parseYamlDocument, YamlSyntaxError, type YamlDocument } from './yaml-document';
 
@@ -36,12 +38,14 @@ export interface PolicyFiles {
   readonly classification: Parsed<ClassificationFile>;
   readonly roles: Parsed<RolesFile>;
   readonly fieldGroups?: Parsed<FieldGroupsFile>;
+  /** `transfer-bases.yaml`, when present (without it no transfer to a third country has a basis). */
+  readonly transferBases?: Parsed<TransferBasesFile>;
   readonly agreements: readonly Parsed<AgreementFile>[];
 }
 
 /** Files (relative to the policy dir) that shape decisions, sorted: what the version hashes. */
 export function decisionFiles(dir: string): string[] {
-  const top = ['agencies.yaml', 'purposes.yaml', 'classification.yaml', 'roles.yaml', 'field-groups.yaml'].filter((f) =>
+  const top = ['agencies.yaml', 'purposes.yaml', 'classification.yaml', 'roles.yaml', 'field-groups.yaml', 'transfer-bases.yaml'].filter((f) =>
     existsSync(join(dir, f)),
   );
   const agreementsDir = join(dir, 'agreements');
@@ -68,6 +72,7 @@ const validators = {
   roles: ajv.compile(rolesSchema),
   fieldGroups: ajv.compile(fieldGroupsSchema),
   agreement: ajv.compile(agreementSchema),
+  transferBases: ajv.compile(transferBasesSchema),
 };
 
 /** Path segments of an ajv instancePath (`/grants/1/id` → ['grants', 1, 'id']). */
@@ -154,6 +159,9 @@ export function readPolicyFiles(dir: string, problems = new ProblemCollector()):
   const fieldGroups = existsSync(join(dir, 'field-groups.yaml'))
     ? readOne<FieldGroupsFile>(dir, 'field-groups.yaml', validators.fieldGroups, problems)
     : undefined;
+  const transferBases = existsSync(join(dir, 'transfer-bases.yaml'))
+    ? readOne<TransferBasesFile>(dir, 'transfer-bases.yaml', validators.transferBases, problems)
+    : undefined;
   const agreements: Parsed<AgreementFile>[] = [];
   for (const rel of decisionFiles(dir).filter((f) => f.startsWith('agreements/'))) {
     const parsed = readOne<AgreementFile>(dir, rel, validators.agreement, problems);
@@ -161,5 +169,5 @@ export function readPolicyFiles(dir: string, problems = new ProblemCollector()):
   }
   problems.throwIfAny();
   if (!classification || !roles) throw new Error('unreachable: problems were reported above');
-  return { dir, version, classification, roles, ...(fieldGroups ? { fieldGroups } : {}), agreements };
+  return { dir, version, classification, roles, ...(fieldGroups ? { fieldGroups } : {}), ...(transferBases ? { transferBases } : {}), agreements };
 }

@@ -10,6 +10,7 @@ import type { CompiledRowConditions } from './policy-model';
 import { META_GRANT, type InternalDecision, type RowCandidate, type Subject } from './decide-field';
 import type { DenyReason, RowFieldVerdict, RowLabel, RowRules, RowVerdict } from './types';
 import { LABEL_FIELD } from './supergraph-model';
+import { rowTransferFailure } from './transfers';
 
 /** Why a candidate fails on a label, or undefined when it passes. */
 export function rowFailure(
@@ -25,6 +26,10 @@ export function rowFailure(
         return { reason: 'HANDLING_RESTRICTED', detail: `${code} restricts the row to its owner ${label.owner} and no rule covers its note` };
       }
     }
+  }
+  if (candidate.transfer) {
+    const failure = rowTransferFailure(candidate.transfer, subject.agency, label);
+    if (failure) return failure;
   }
   if (!rows) return undefined;
   for (const code of rows.excludeHandling) {
@@ -49,9 +54,11 @@ export function rowFailure(
 }
 
 /** Label subfields the candidates' checks read (owner and handling always). */
-function subfieldsFor(candidates: readonly RowCandidate[]): string[] {
+function subfieldsFor(candidates: readonly RowCandidate[], labelHasOrigin: boolean): string[] {
   const need = new Set(['owner', 'handling']);
-  for (const { grant } of candidates) {
+  for (const { grant, transfer } of candidates) {
+    if (transfer && labelHasOrigin) need.add('origin');
+    if (transfer?.derogationCase !== undefined) need.add('caseRefs');
     const r = grant.rows;
     if (!r) {
       need.add('handlingNote');
@@ -62,7 +69,7 @@ function subfieldsFor(candidates: readonly RowCandidate[]): string[] {
     if (r.europolSupport) need.add('europolSupport');
     if (r.caseMember || r.linkedCase) need.add('caseRefs');
   }
-  return ['owner', 'handling', 'handlingNote', 'releasableTo', 'caseRefs', 'europolSupport'].filter((f) => need.has(f));
+  return ['owner', 'handling', 'handlingNote', 'releasableTo', 'caseRefs', 'europolSupport', 'origin'].filter((f) => need.has(f));
 }
 
 /**
@@ -77,6 +84,8 @@ export function buildRowRules(
   subject: Subject,
   decisions: ReadonlyMap<string, InternalDecision>,
   governed: ReadonlySet<string>,
+  /** Whether the supergraph's RecordLabel has `origin` (read for the transfer rules). */
+  labelHasOrigin = false,
 ): RowRules {
   // Distinct candidates, each evaluated once per label however many fields share it.
   const candidates: RowCandidate[] = [];
@@ -122,7 +131,7 @@ export function buildRowRules(
   return {
     canHideRows: !alwaysVisible,
     labelField: LABEL_FIELD,
-    labelSubfields: subfieldsFor(candidates),
+    labelSubfields: subfieldsFor(candidates, labelHasOrigin),
     evaluate(label: RowLabel): RowVerdict {
       if (noAgreement) return withheldAlways;
       const failures = candidates.map((c) => rowFailure(ownerOnlyHandling, subject, c, label));

@@ -4,7 +4,7 @@
  */
 import type { GraphQLSchema } from 'graphql';
 import { loadApiSchema, loadOperations } from '@pactum/schema';
-import type { Principal } from '../auth';
+import type { DeclaredPurpose, Principal } from '../auth';
 import { decideOperation } from './operation-decisions';
 import { readPolicyTests, type PolicyTestCase } from './policy-test-files';
 import type { CompiledPolicy, Explanation } from './types';
@@ -50,6 +50,10 @@ function principalOf(c: PolicyTestCase): Principal {
   };
 }
 
+function purposeOf(c: PolicyTestCase): DeclaredPurpose {
+  return { code: c.purpose, ...(c.caseRef !== undefined ? { caseRef: c.caseRef } : {}), ...(c.justification !== undefined ? { justification: c.justification } : {}) };
+}
+
 function describe(e: Explanation): string {
   if (e.effect === 'allow') return `released by ${e.grant?.agreement}/${e.grant?.grant}`;
   if (e.effect === 'allow-if-row') return 'conditional on the row label';
@@ -76,7 +80,7 @@ function runOperationCase(c: PolicyTestCase, policy: CompiledPolicy, options: Po
   const schema = (lazy.schema ??= options.apiSchema ?? loadApiSchema());
   const source = ops[c.operation ?? ''];
   if (source === undefined) return { case: c, passed: false, actual: 'no such operation', failure: `no trusted operation named ${c.operation}` };
-  const profile = policy.profileFor(principalOf(c), { code: c.purpose }, c.at);
+  const profile = policy.profileFor(principalOf(c), purposeOf(c), c.at);
   const decisions = decideOperation(schema, source, c.operation ?? '', profile);
   const problems: string[] = [];
   const describePath = (p: string) => {
@@ -103,7 +107,7 @@ export function runPolicyTests(dir: string, policy: CompiledPolicy, options: Pol
   const lazy: { schema?: GraphQLSchema; ops?: Readonly<Record<string, string>> } = {};
   const results: PolicyTestResult[] = readPolicyTests(dir).map((c) => {
     if (c.operation !== undefined) return runOperationCase(c, policy, options, lazy);
-    const explanation = policy.explain(principalOf(c), { code: c.purpose }, c.at, c.typeName, c.fieldName, c.label);
+    const explanation = policy.explain(principalOf(c), purposeOf(c), c.at, c.typeName, c.fieldName, c.label);
     const failure = check(c, explanation);
     return { case: c, passed: failure === undefined, explanation, actual: describe(explanation), ...(failure ? { failure } : {}) };
   });

@@ -19,7 +19,13 @@ export type DenyReason =
   | 'NOT_A_CASE_MEMBER'
   | 'HIT_ONLY'
   | 'ROW_SECRET'
-  | 'NOT_IN_POLICY';
+  | 'NOT_IN_POLICY'
+  /** A third-country recipient and no transfer basis in force covering the purpose and data (LED art. 35–37). */
+  | 'NO_TRANSFER_BASIS'
+  /** A derogation (LED art. 38) applies only to a request naming a case with a justification. */
+  | 'DEROGATION_REQUIRES_CASE'
+  /** The row was provided by another Member State, which has not authorised its transfer (LED art. 35(1)(c)). */
+  | 'TRANSFER_NOT_AUTHORISED';
 
 /** The label an owner puts on a row (same shape as the subgraphs' RecordLabel). */
 export interface RowLabel {
@@ -29,6 +35,8 @@ export interface RowLabel {
   releasableTo: readonly string[];
   caseRefs: readonly string[];
   europolSupport: boolean;
+  /** The agency that provided the row to its owner, when another (e.g. a seizure Belgian police reported); read for transfers. */
+  origin?: string | null;
 }
 
 /** The decision for one `Type.field`, independent of any row. */

@@ -26,7 +26,7 @@ export const LABEL_KEY = `${ORACLE_PREFIX}label`;
 export const keyKey = (field: string): string => `${ORACLE_PREFIX}key_${field}`;
 
 /** Every subfield of RecordLabel: the reference decides on the label the owner set, whole. */
-const LABEL_SUBFIELDS = ['owner', 'handling', 'handlingNote', 'releasableTo', 'caseRefs', 'europolSupport'];
+const LABEL_SUBFIELDS = ['owner', 'handling', 'handlingNote', 'releasableTo', 'caseRefs', 'europolSupport', 'origin'];
 
 const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
 

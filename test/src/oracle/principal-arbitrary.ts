@@ -56,7 +56,7 @@ export function principalSpace(policyDir: string): PrincipalSpace {
 const STORY_CASES = [STORY_CASE.localId, STORY_CASE.jitId];
 
 /** Agencies whose grants from others carry row conditions (releasable-to, Europol flag, case links, JIT membership). */
-const CROSS_AGENCY = ['BE-POLICE', 'EUROPOL', 'EUROJUST', 'NL-POLICE'];
+const CROSS_AGENCY = ['BE-POLICE', 'EUROPOL', 'EUROJUST', 'NL-POLICE', 'CO-POLICE', 'UK-NCA'];
 
 /** The role an agency's own staff hold in the demo world (its own agreements ask for it). */
 const USUAL_ROLE: Readonly<Record<string, string>> = {

@@ -45,11 +45,46 @@ function expectConfigError(fn: () => unknown, message: string | RegExp): void {
   else expect(error.message).toMatch(message);
 }
 
+describe('agency standing (LED Chapter V)', () => {
+  const entry = (id: string, country: string, standing?: string) =>
+    agency(id, { issuer: `https://idp.${id.toLowerCase()}.example` }).replace('country: NL', `country: ${country}${standing ? `\n    standing: ${standing}` : ''}`);
+
+  it('the shipped registry: Dutch and partner police inside the Union, EU agencies EU bodies, the four partners abroad third-country', () => {
+    const registry = loadTrustRegistry(shippedAgencies);
+    const standing = (id: string) => registry.agency(id)?.standing;
+    expect(['NL-POLICE', 'BE-POLICE', 'ES-POLICE'].map(standing)).toEqual(['member-state', 'member-state', 'member-state']);
+    expect(['EUROPOL', 'EUROJUST'].map(standing)).toEqual(['eu-body', 'eu-body']);
+    expect(['CO-POLICE', 'EC-POLICE', 'BR-PF', 'UK-NCA'].map(standing)).toEqual(['third-country', 'third-country', 'third-country', 'third-country']);
+    expect(registry.agency('UK-NCA')?.country).toBe('GB');
+  });
+
+  it('left out, it follows from the country; an unknown country is a third country (never inside the Union by default)', () => {
+    const registry = loadTrustRegistry(write('standing-derived.yaml', `agencies:${entry('NO-POLICE', 'NO')}${entry('EU-BODY', 'EU')}${entry('ZZ-POLICE', 'ZZ')}\n`));
+    expect(registry.agencies.map((a) => a.standing)).toEqual(['member-state', 'eu-body', 'third-country']);
+  });
+
+  it('an international organisation may sit in any country', () => {
+    const registry = loadTrustRegistry(write('standing-io.yaml', `agencies:${entry('INTERPOL', 'FR', 'international-organisation')}\n`));
+    expect(registry.agency('INTERPOL')?.standing).toBe('international-organisation');
+  });
+
+  it.each([
+    ['a third-country authority declared a Member State\'s', entry('CO-POLICE', 'CO', 'member-state'), 'member-state does not fit country CO (CO is a third-country)'],
+    ['a Member State authority declared a third country', entry('BE-POLICE', 'BE', 'third-country'), 'third-country does not fit country BE (BE is a member-state)'],
+    ['an unknown standing', entry('A-ONE', 'NL', 'partner'), '"partner" is not a standing'],
+  ])('refuses %s, naming the entry', (_name, text, message) => {
+    const file = write('standing-bad.yaml', `agencies:${text}\n`);
+    expectConfigError(() => loadTrustRegistry(file), message);
+    expectConfigError(() => loadTrustRegistry(file), /agencies\[0\]/);
+  });
+});
+
 describe('loadTrustRegistry', () => {
   it('loads the shipped registry with every agency of the scenario', () => {
     const registry = loadTrustRegistry(shippedAgencies);
     expect(registry.agencies.map((a) => a.id)).toEqual([
       'NL-POLICE', 'NL-CUSTOMS', 'EUROJUST', 'EUROPOL', 'BE-POLICE', 'FR-POLICE', 'ES-POLICE', 'NL-OM', 'NL-FIOD',
+      'CO-POLICE', 'EC-POLICE', 'BR-PF', 'UK-NCA',
     ]);
     expect(registry.agencyOfSubgraph('police')).toBe('NL-POLICE');
     expect(registry.agencyOfSubgraph('customs')).toBe('NL-CUSTOMS');

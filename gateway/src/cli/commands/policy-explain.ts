@@ -13,7 +13,7 @@ import { decideOperation, didYouMean, type Explanation, type LoadedPolicy, type 
 import { checkNames, list, loadCliPolicy, parseAt, UsageError } from './policy-options';
 
 export const EXPLAIN_HELP = `usage: pactum policy explain --agency A --purpose P [--roles r1,r2] [--clearance C] [--cases X,Y]
-                             [--at <ISO time>] (Type.field [--label '<json>'] | --operation <file.graphql> [--operation-name N]) [--json]
+                             [--at <ISO time>] [--case-ref R --justification T] (Type.field [--label '<json>'] | --operation <file.graphql> [--operation-name N]) [--json]
 
   pactum policy explain --agency BE-POLICE --roles investigator --clearance CONFIDENTIAL \\
     --purpose drug-trafficking Seizure.quantityKg \\
@@ -51,6 +51,12 @@ function parseLabel(text: string, agencies: readonly string[]): RowLabel {
     releasableTo,
     caseRefs: strings('caseRefs'),
     europolSupport: o.europolSupport === true,
+    ...(() => {
+      if (o.origin === undefined || o.origin === null) return {};
+      if (typeof o.origin !== 'string') throw new UsageError('--label: "origin" must be an agency id or null');
+      checkNames('--label origin', 'agency', [o.origin], agencies);
+      return { origin: o.origin };
+    })(),
   };
 }
 
@@ -113,6 +119,8 @@ export async function runPolicyExplain(argv: string[]): Promise<number> {
       clearance: { type: 'string' },
       purpose: { type: 'string' },
       cases: { type: 'string' },
+      'case-ref': { type: 'string' },
+      justification: { type: 'string' },
       at: { type: 'string' },
       label: { type: 'string' },
       operation: { type: 'string' },
@@ -150,7 +158,12 @@ export async function runPolicyExplain(argv: string[]): Promise<number> {
     purposes: new Set([values.purpose]),
     cases: new Set(list(values.cases)),
   };
-  const purpose = { code: values.purpose };
+  // A derogation (docs/transfers.md) reads the request's case reference and justification.
+  const purpose = {
+    code: values.purpose,
+    ...(values['case-ref'] !== undefined ? { caseRef: values['case-ref'] } : {}),
+    ...(values.justification !== undefined ? { justification: values.justification } : {}),
+  };
 
   if (values.operation !== undefined) {
     if (values.label !== undefined) throw new UsageError('--label explains one field; with --operation the decisions are before any row is read');

@@ -223,7 +223,7 @@ describe('row rules', () => {
 describe('profiles', () => {
   it('the key is derived from every attribute of the subject the decisions read (none can be left out)', () => {
     const model = { version: 'v', validityBoundaries: [10, 20] } as unknown as Parameters<typeof subjectKey>[0];
-    const subject: Subject = { agency: 'A', roles: new Set(['r']), clearanceRank: 1, clearanceName: 'C', purpose: 'p', cases: new Set(['c']), at: 15 };
+    const subject: Subject = { agency: 'A', roles: new Set(['r']), clearanceRank: 1, clearanceName: 'C', purpose: 'p', cases: new Set(['c']), at: 15, transferTo: '', derogationCase: '' };
     const base = subjectKey(model, subject);
     const variants: Subject[] = [
       { ...subject, agency: 'B' },
@@ -233,6 +233,8 @@ describe('profiles', () => {
       { ...subject, purpose: 'q' },
       { ...subject, cases: new Set() },
       { ...subject, at: 25 },
+      { ...subject, transferTo: 'CO' },
+      { ...subject, derogationCase: 'NL-ONB-2024-0456' },
     ];
     const keys = variants.map((v) => subjectKey(model, v));
     expect(new Set([base, ...keys]).size).toBe(variants.length + 1);

@@ -30,6 +30,25 @@ const STORY_SEIZURE_LABELS: Readonly<Record<string, Partial<RecordLabel>>> = {
 type Insert = Database.Statement;
 
 /**
+ * Third-country police forces of the ports the containers leave from (docs/demo-world.md): Customs
+ * marks a voyage's port calls, its containers and their seizures releasable to the force of the
+ * port of departure. Panama (PAMIT) has no partner in the registry.
+ */
+const DEPARTURE_PARTNER: Readonly<Record<string, string>> = { COBUN: 'CO-POLICE', ECGYE: 'EC-POLICE', BRSSZ: 'BR-PF' };
+
+/** North Sea ports whose seizures Customs releases to the UK's NCA (a MAOC-N partner). */
+const UK_NCA_PORTS: ReadonlySet<string> = new Set(['NLRTM', 'BEANR']);
+
+/** Seizures at Antwerp reach Dutch Customs from Belgian police: the label says so (`origin`). */
+const PROVIDED_AT: Readonly<Record<string, string>> = { BEANR: 'BE-POLICE' };
+
+/** The label with the third-country partners it goes to, no random draw involved (the seeds stay as they were). */
+function withPartners(label: RecordLabel, partners: readonly (string | undefined)[]): RecordLabel {
+  const extra = partners.filter((p): p is string => p !== undefined && !label.releasableTo.includes(p));
+  return extra.length === 0 ? label : { ...label, releasableTo: [...label.releasableTo, ...extra] };
+}
+
+/**
  * Fills an empty customs store with the demo world: 500 containers with declarations,
  * scans and port calls, 24 vessels, 60 companies and 200 seizures. Deterministic; the kit
  * runs it in one transaction.
@@ -57,6 +76,7 @@ export function seedCustoms(db: Database.Database): void {
   const europolOf = (number: string) => (investigationsOf.get(number) ?? []).some((i) => i.europolSupport);
   const label = (number: string, shareWithPartners: boolean) =>
     labelToRow(customsLabel(rng, { caseRefs: caseRefsOf(number), europolSupport: europolOf(number), shareWithPartners }));
+  const containerLabel = (number: string) => customsLabel(rng, { caseRefs: caseRefsOf(number), europolSupport: europolOf(number), shareWithPartners: true });
 
   const ins = {
     container: db.prepare(`INSERT INTO containers (number, owner_code, size_type, reefer, owner, handling, handling_note, releasable_to, case_refs, europol_support)
@@ -71,8 +91,8 @@ export function seedCustoms(db: Database.Database): void {
       VALUES (@id, @number, @mrn, @importer, @goods, @hsCode, @origin, @destination, @lodgedAt, @owner, @handling, @handling_note, @releasable_to, @case_refs, @europol_support)`),
     scan: db.prepare(`INSERT INTO scans (id, container_number, scanned_at, port, result, owner, handling, handling_note, releasable_to, case_refs, europol_support)
       VALUES (@id, @number, @scannedAt, @port, @result, @owner, @handling, @handling_note, @releasable_to, @case_refs, @europol_support)`),
-    seizure: db.prepare(`INSERT INTO seizures (id, container_number, port, seized_at, substance, quantity_kg, owner, handling, handling_note, releasable_to, case_refs, europol_support)
-      VALUES (@id, @number, @port, @seizedAt, @substance, @quantityKg, @owner, @handling, @handling_note, @releasable_to, @case_refs, @europol_support)`),
+    seizure: db.prepare(`INSERT INTO seizures (id, container_number, port, seized_at, substance, quantity_kg, owner, handling, handling_note, releasable_to, case_refs, europol_support, label_origin)
+      VALUES (@id, @number, @port, @seizedAt, @substance, @quantityKg, @owner, @handling, @handling_note, @releasable_to, @case_refs, @europol_support, @label_origin)`),
   };
 
   for (const v of world.vessels) ins.vessel.run(v);
@@ -80,18 +100,26 @@ export function seedCustoms(db: Database.Database): void {
     const l = customsLabel(rng, { caseRefs: [], europolSupport: false, shareWithPartners: false });
     ins.company.run({ ...c, ...labelToRow(l) });
   }
-  for (const c of world.containers) ins.container.run({ ...c, reefer: c.reefer ? 1 : 0, ...label(c.number, true) });
+  // Labels drawn in the order they always were; inserted once the voyages say where each container left from.
+  const containerLabels = world.containers.map((c) => containerLabel(c.number));
 
   const arrivals = seedPortCalls(rng, ins, world.vessels.map((v) => v.imo));
   const arrivalOf = new Map<string, { port: string; at: string; origin: string }>();
-  world.containers.forEach((c, i) => {
+  const voyageOf = world.containers.map((c, i) => {
     // Story containers ride the story vessels; the rest spread over all voyages.
     const voyage = i < STORY_CONTAINERS.length
       ? arrivals.find((a) => a.imo === STORY_VESSELS[i % STORY_VESSELS.length]?.imo && a.arrivedAt >= '2024-01-10' && (i < 3 ? a.port === 'NLRTM' : a.port === 'BEANR')) ?? (arrivals[i] as Voyage)
       : rng.pick(arrivals);
+    arrivalOf.set(c.number, { port: voyage.port, at: voyage.arrivedAt, origin: voyage.origin });
+    return voyage;
+  });
+  world.containers.forEach((c, i) => {
+    const l = containerLabels[i];
+    const voyage = voyageOf[i];
+    if (!l || !voyage) return;
+    ins.container.run({ ...c, reefer: c.reefer ? 1 : 0, ...labelToRow(withPartners(l, [DEPARTURE_PARTNER[voyage.origin]])) });
     ins.containerCall.run(c.number, voyage.originCallId);
     ins.containerCall.run(c.number, voyage.callId);
-    arrivalOf.set(c.number, { port: voyage.port, at: voyage.arrivedAt, origin: voyage.origin });
   });
 
   const frontCompanies = world.companies.filter((c) => c.frontCompany);
@@ -129,7 +157,11 @@ export function seedCustoms(db: Database.Database): void {
     const substance = i < STORY_CONTAINERS.length ? 'cocaine' : rng.pick(SUBSTANCES);
     const base = customsLabel(rng, { caseRefs: caseRefsOf(number), europolSupport: europolOf(number), shareWithPartners: true });
     const story = STORY_SEIZURE_LABELS[number];
-    const l: RecordLabel = story ? { ...base, handlingNote: null, ...story } : base;
+    const storied: RecordLabel = story ? { ...base, handlingNote: null, ...story } : base;
+    const l = withPartners(
+      { ...storied, origin: PROVIDED_AT[arrival.port] ?? null },
+      [DEPARTURE_PARTNER[arrival.origin], UK_NCA_PORTS.has(arrival.port) ? 'UK-NCA' : undefined],
+    );
     ins.seizure.run({
       id: `SEZ-${String(i + 1).padStart(4, '0')}`, number, port: arrival.port, seizedAt: shift(arrival.at, rng.int(4, 48)), substance,
       quantityKg: substance === 'cocaine' ? rng.int(20, 2400) + rng.int(0, 9) / 10 : rng.int(5, 800) + rng.int(0, 9) / 10, ...labelToRow(l),
@@ -149,7 +181,12 @@ function seedPortCalls(rng: Prng, ins: { portCall: Insert }, imos: string[]): Vo
     for (let v = 0; v < 12; v++) {
       const origin = rng.pick(ORIGIN_PORTS);
       const port = v % 3 === 0 ? 'BEANR' : v % 5 === 0 ? rng.pick(EU_PORTS) : 'NLRTM';
-      const label = labelToRow({ owner: 'NL-CUSTOMS', handling: ['H0'], handlingNote: null, releasableTo: ['NL-POLICE', 'NL-OM', 'NL-FIOD', 'BE-POLICE', 'FR-POLICE', 'ES-POLICE', 'EUROPOL'], caseRefs: [], europolSupport: false });
+      const partner = DEPARTURE_PARTNER[origin];
+      const label = labelToRow({
+        owner: 'NL-CUSTOMS', handling: ['H0'], handlingNote: null,
+        releasableTo: ['NL-POLICE', 'NL-OM', 'NL-FIOD', 'BE-POLICE', 'FR-POLICE', 'ES-POLICE', 'EUROPOL', 'UK-NCA', ...(partner ? [partner] : [])],
+        caseRefs: [], europolSupport: false,
+      });
       const originCallId = nextId();
       ins.portCall.run({ id: originCallId, imo, port: origin, arrivedAt: at, departedAt: shift(at, rng.int(20, 60)), ...label });
       const arrivedAt = shift(at, rng.int(16, 24) * 24);

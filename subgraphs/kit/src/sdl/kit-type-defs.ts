@@ -43,5 +43,7 @@ type RecordLabel @shareable {
   caseRefs: [String!]!
   "Flagged by the owner for Europol support."
   europolSupport: Boolean!
+  "Agency id that provided the record to its owner, when another agency did (e.g. BE-POLICE); null when the owner collected it."
+  origin: String
 }
 `;

@@ -17,6 +17,12 @@ export interface RecordLabel {
   caseRefs: string[];
   /** Flagged by the owner for Europol support. */
   europolSupport: boolean;
+  /**
+   * The agency that provided the record to its owner, when another one did (a seizure Belgian
+   * police reported to Dutch Customs: `BE-POLICE`); null or absent when the owner collected it.
+   * The gateway withholds such a record from third countries unless that agency authorised it.
+   */
+  origin?: string | null;
 }
 
 /** The label columns as stored in SQLite (see {@link LABEL_COLUMNS}). */
@@ -31,6 +37,12 @@ export interface LabelRow {
   case_refs: string;
   /** 0 / 1 (SQLite has no boolean). */
   europol_support: number | boolean;
+  /**
+   * Agency id that provided the record, or null (a table created before the column existed reads
+   * as null). `label_origin`, not `origin`: tables have their own `origin` columns (a declaration's
+   * country of origin), which `SELECT *` would otherwise mistake for the label's.
+   */
+  label_origin?: string | null;
 }
 
 /**
@@ -39,7 +51,8 @@ export interface LabelRow {
  */
 export const LABEL_COLUMNS =
   "owner TEXT NOT NULL, handling TEXT NOT NULL DEFAULT '', handling_note TEXT, " +
-  "releasable_to TEXT NOT NULL DEFAULT '', case_refs TEXT NOT NULL DEFAULT '', europol_support INTEGER NOT NULL DEFAULT 0";
+  "releasable_to TEXT NOT NULL DEFAULT '', case_refs TEXT NOT NULL DEFAULT '', europol_support INTEGER NOT NULL DEFAULT 0, " +
+  'label_origin TEXT';
 
 const HANDLING_CODES: ReadonlySet<string> = new Set(['H0', 'H1', 'H2', 'H3']);
 const AGENCY_ID = /^[A-Z][A-Z0-9-]{1,39}$/;
@@ -89,8 +102,13 @@ export function labelFromRow(row: LabelRow): RecordLabel {
   if (note !== null && note !== undefined && typeof note !== 'string') {
     throw new LabelError('column_type', 'label column handling_note must be text');
   }
+  const origin = row.label_origin === undefined || row.label_origin === null || row.label_origin === '' ? null : row.label_origin;
+  if (origin !== null && (typeof origin !== 'string' || !AGENCY_ID.test(origin))) {
+    throw new LabelError('origin', `label origin ${JSON.stringify(String(origin).slice(0, 40))} is not an agency id`);
+  }
   return {
     owner,
+    origin,
     handling: handling as HandlingCode[],
     handlingNote: note === undefined || note === '' ? null : note,
     releasableTo,
@@ -112,8 +130,10 @@ export function labelToRow(label: RecordLabel): LabelRow & { europol_support: nu
     releasable_to: JSON.stringify(label.releasableTo),
     case_refs: JSON.stringify(label.caseRefs),
     europol_support: label.europolSupport ? 1 : 0,
+    label_origin: label.origin ?? null,
   });
   return {
+    label_origin: checked.origin ?? null,
     owner: checked.owner,
     handling: JSON.stringify(checked.handling),
     handling_note: checked.handlingNote,

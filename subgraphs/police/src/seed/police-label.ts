@@ -21,12 +21,19 @@ export function policeLabel(rng: Prng, inv: WorldInvestigation, jitMembers: read
   return { owner: 'NL-POLICE', handling, handlingNote: h3 ? rng.pick(H3_NOTES) : null, releasableTo: [...releasableTo], caseRefs, europolSupport: inv.europolSupport };
 }
 
+/**
+ * BANAANSCHIL's containers left from Buenaventura: Dutch police made that case's file releasable
+ * to the Colombian police, who still see it only case by case — a derogation, for a request naming
+ * the case with a justification (docs/transfers.md).
+ */
+export const STORY_THIRD_COUNTRY_SHARING: readonly string[] = ['CO-POLICE'];
+
 /** The story investigations carry fixed labels so the demo shows the same decisions every time. */
 export function storyInvestigationLabel(inv: WorldInvestigation): RecordLabel | undefined {
   if (inv.localId === 'NL-ONB-2024-0456') {
     return {
       owner: 'NL-POLICE', handling: ['H0'], handlingNote: null,
-      releasableTo: ['NL-OM', 'NL-FIOD', 'NL-CUSTOMS', 'EUROPOL', 'EUROJUST', ...STORY_CASE.jitMembers.filter((m) => m.endsWith('-POLICE') && m !== 'NL-POLICE')],
+      releasableTo: ['NL-OM', 'NL-FIOD', 'NL-CUSTOMS', 'EUROPOL', 'EUROJUST', ...STORY_CASE.jitMembers.filter((m) => m.endsWith('-POLICE') && m !== 'NL-POLICE'), ...STORY_THIRD_COUNTRY_SHARING],
       caseRefs: [inv.localId, STORY_CASE.localId, STORY_CASE.jitId], europolSupport: true,
     };
   }

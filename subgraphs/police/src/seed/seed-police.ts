@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ibanFor, labelToRow, nameKey, type RecordLabel } from '@pactum/subgraph-kit';
 import { demoWorld, Prng, type WorldInvestigation } from '@pactum/demo-world';
-import { policeLabel, storyInvestigationLabel } from './police-label';
+import { policeLabel, STORY_THIRD_COUNTRY_SHARING, storyInvestigationLabel } from './police-label';
 
 /** Fixed seed of the police-specific details. */
 export const POLICE_SEED = 4001;
@@ -47,7 +47,12 @@ export function seedPolice(db: Database.Database): void {
     for (const number of inv.containers) ins.container.run(inv.localId, number);
     for (const key of inv.suspects) {
       // A person in two investigations keeps the label of the first (their police file).
-      if (!suspectLabel.has(key)) suspectLabel.set(key, { ...policeLabel(rng, inv, jitMembers, 0.25), caseRefs: label.caseRefs });
+      if (!suspectLabel.has(key)) {
+        const own = policeLabel(rng, inv, jitMembers, 0.25);
+        // The story case's suspects go where its file goes, third countries included (no random draw: the seed stays as it was).
+        const shared = STORY_THIRD_COUNTRY_SHARING.filter((a) => label.releasableTo.includes(a) && !own.releasableTo.includes(a));
+        suspectLabel.set(key, { ...own, releasableTo: [...own.releasableTo, ...shared], caseRefs: label.caseRefs });
+      }
     }
     for (let a = 0; a < rng.int(inv.offence === 'money laundering' ? 2 : 0, 3); a++) {
       assetNo++;

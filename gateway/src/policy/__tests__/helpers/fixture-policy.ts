@@ -15,7 +15,7 @@ import type { PolicyRegistries } from '../../registries';
 const LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@inaccessible"])`;
 const LABEL = `
 enum HandlingCode { H0 H1 H2 H3 }
-type RecordLabel @shareable { owner: String! handling: [HandlingCode!]! handlingNote: String releasableTo: [String!]! caseRefs: [String!]! europolSupport: Boolean! }
+type RecordLabel @shareable { owner: String! handling: [HandlingCode!]! handlingNote: String releasableTo: [String!]! caseRefs: [String!]! europolSupport: Boolean! origin: String }
 type Hit @shareable { hit: Boolean! reference: String }`;
 
 const CUSTOMS = `${LINK}

@@ -20,7 +20,14 @@ describe('labelFromRow', () => {
       releasableTo: ['NL-POLICE', 'EUROPOL'],
       caseRefs: ['NL-ONB-2024-0456'],
       europolSupport: true,
+      origin: null,
     });
+  });
+
+  it('reads the agency that provided the record (label_origin), and none when the column is empty or absent', () => {
+    expect(labelFromRow(row({ label_origin: 'BE-POLICE' })).origin).toBe('BE-POLICE');
+    expect(labelFromRow(row({ label_origin: '' })).origin).toBeNull();
+    expect(labelFromRow(row({})).origin).toBeNull();
   });
 
   it('reads JSON array columns and treats handling as a set', () => {
@@ -45,6 +52,7 @@ describe('labelFromRow', () => {
     [{ handling: '[1]' }, 'column_json', 'label column handling must be a JSON array of strings'],
     [{ releasable_to: 'NL-POLICE,everyone' }, 'releasable_to', 'label releasable_to entry everyone is not an agency id'],
     [{ europol_support: 2 }, 'europol_support', 'label column europol_support must be 0 or 1'],
+    [{ label_origin: 'belgium' }, 'origin', 'label origin "belgium" is not an agency id'],
   ])('fails closed on %j', (over, reason, message) => {
     expect(() => labelFromRow(row(over))).toThrow(LabelError);
     expect(() => labelFromRow(row(over))).toThrow(expect.objectContaining({ reason, message, code: 'LABEL_INVALID' }));
@@ -55,8 +63,9 @@ describe('labelToRow', () => {
   it('round-trips through labelFromRow', () => {
     const label = { owner: 'NL-POLICE', handling: ['H2' as const, 'H0' as const], handlingNote: null, releasableTo: ['EUROPOL'], caseRefs: ['NL-ONB-2024-0456'], europolSupport: true };
     const stored = labelToRow(label);
-    expect(stored).toEqual({ owner: 'NL-POLICE', handling: '["H0","H2"]', handling_note: null, releasable_to: '["EUROPOL"]', case_refs: '["NL-ONB-2024-0456"]', europol_support: 1 });
-    expect(labelFromRow(stored)).toEqual({ ...label, handling: ['H0', 'H2'] });
+    expect(stored).toEqual({ owner: 'NL-POLICE', handling: '["H0","H2"]', handling_note: null, releasable_to: '["EUROPOL"]', case_refs: '["NL-ONB-2024-0456"]', europol_support: 1, label_origin: null });
+    expect(labelFromRow(stored)).toEqual({ ...label, handling: ['H0', 'H2'], origin: null });
+    expect(labelFromRow(labelToRow({ ...label, origin: 'BE-POLICE' })).origin).toBe('BE-POLICE');
   });
 
   it('refuses a label it could not read back', () => {

@@ -19,7 +19,7 @@ describe('subgraphTypeDefs', () => {
     expect(isEnumType(handling) && handling.getValues().map((v) => v.name)).toEqual(['H0', 'H1', 'H2', 'H3']);
     const label = schema.getType('RecordLabel') as GraphQLObjectType;
     expect(isObjectType(label)).toBe(true);
-    expect(Object.keys(label.getFields())).toEqual(['owner', 'handling', 'handlingNote', 'releasableTo', 'caseRefs', 'europolSupport']);
+    expect(Object.keys(label.getFields())).toEqual(['owner', 'handling', 'handlingNote', 'releasableTo', 'caseRefs', 'europolSupport', 'origin']);
     expect(String(label.getFields()['handling']?.type)).toBe('[HandlingCode!]!');
   });
 
