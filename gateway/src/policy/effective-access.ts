@@ -102,10 +102,19 @@ export function principalOf(p: ProfileSpec): Principal {
   };
 }
 
+/**
+ * The purpose a profile declares: with a named case and a justification, so that what a derogation
+ * (LED art. 38, docs/transfers.md) may release to a third-country profile shows — on rows of that
+ * case only, so as conditional. Inside the Union the case and justification change no decision.
+ */
+export function declaredPurposeOf(p: ProfileSpec): DeclaredPurpose {
+  return { code: p.purpose, caseRef: 'the case the request names', justification: 'the request\'s justification' };
+}
+
 /** Evaluates one profile over `fields`, in their order. */
 export function evaluateProfile(policy: InspectablePolicy, spec: ProfileSpec, fields: readonly AccessField[], at: Date): AccessCell[] {
   const principal = principalOf(spec);
-  const purpose: DeclaredPurpose = { code: spec.purpose };
+  const purpose = declaredPurposeOf(spec);
   const profile = policy.profileFor(principal, purpose, at);
   const byId = new Map(policy.model.grants.map((g) => [grantId(g), g]));
   const ownerOnly = [...policy.model.ownerOnlyHandling];

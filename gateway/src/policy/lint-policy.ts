@@ -10,7 +10,7 @@ import { compilePolicy, subjectOf } from './compile-policy';
 import { checkGrant } from './decide-field';
 import { buildPolicyIndex } from './build-policy-index';
 import { grantId } from './describe-grant';
-import { accessFields, evaluateProfile, principalOf, profileGrid, sameCellAccess, type AccessField, type InspectablePolicy } from './effective-access';
+import { accessFields, declaredPurposeOf, evaluateProfile, principalOf, profileGrid, sameCellAccess, type AccessField, type InspectablePolicy } from './effective-access';
 import type { CompiledGrant } from './policy-model';
 
 /** Kinds of finding, each with a fixed severity. */
@@ -100,7 +100,7 @@ export function lintPolicy(policy: InspectablePolicy, options: LintOptions): Lin
     const touched = fieldsTouched(g, fields);
     const specs = profileGrid([...g.recipients], [...g.purposes], roles, clearanceLevels);
     // Which profiles meet the grant's own conditions, by the engine's check (purpose, validity, role, clearance).
-    const meeting = specs.filter((s) => checkGrant(subjectOf(model, principalOf(s), { code: s.purpose }, at), g).ok);
+    const meeting = specs.filter((s) => checkGrant(subjectOf(model, principalOf(s), declaredPurposeOf(s), at), g).ok);
     const holders = [...(g.requiredRoles ?? [])].map((r) => model.catalogue.roleHolders.get(r));
     const heldByRecipient = g.requiredRoles === undefined || holders.some((h) => h === undefined || [...g.recipients].some((a) => h.has(a)));
     if (!heldByRecipient) {
