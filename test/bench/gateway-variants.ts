@@ -1,16 +1,17 @@
 /**
  * The gateways the bench compares, each started as its own child process on a free loopback
- * port against the same subgraphs: `bare` (the reference), `pactum`, `pactum-no-audit`.
+ * port against the same subgraphs: `bare` (the reference), `pactum`, `pactum-no-audit`,
+ * `pactum-no-logs`.
  */
 import path from 'node:path';
 import { gatewayNodeArgs } from '@pactum/gateway/src/config/gateway-process';
 import { startChildService, type ChildService } from './child-service';
 import { freePort } from '../src/free-port';
 
-export type VariantName = 'bare' | 'pactum' | 'pactum-no-audit';
+export type VariantName = 'bare' | 'pactum' | 'pactum-no-audit' | 'pactum-no-logs';
 
 /** In table order; the first is the reference every ratio divides by. */
-export const VARIANT_NAMES: readonly VariantName[] = ['bare', 'pactum', 'pactum-no-audit'];
+export const VARIANT_NAMES: readonly VariantName[] = ['bare', 'pactum', 'pactum-no-audit', 'pactum-no-logs'];
 
 /**
  * Switch read by `gateway/src/main.ts` that swaps the audit sink for one that accepts and drops
@@ -19,6 +20,14 @@ export const VARIANT_NAMES: readonly VariantName[] = ['bare', 'pactum', 'pactum-
 export const AUDIT_OFF_ENV = 'PACTUM_AUDIT_DISABLED_FOR_BENCH';
 /** What the gateway prints when it honours {@link AUDIT_OFF_ENV}; the bench refuses to report the variant without it. */
 export const AUDIT_OFF_BANNER = /AUDIT DISABLED/;
+
+/**
+ * Log level per Pactum variant: every variant but `pactum-no-logs` writes its JSON line per
+ * request (`info`, the production default) to the pipe the bench reads, as a container's stdout
+ * would be read; `pactum-no-logs` writes warnings only, so the difference is what the request
+ * lines cost. Set explicitly, so an inherited PACTUM_LOG_LEVEL cannot change what is measured.
+ */
+const LOG_LEVEL: Readonly<Record<Exclude<VariantName, 'bare'>, string>> = { pactum: 'info', 'pactum-no-audit': 'info', 'pactum-no-logs': 'warn' };
 
 /**
  * `BENCH_GATEWAY_CPU_PROF=<dir>`: every gateway variant writes a V8 CPU profile there when it
@@ -77,7 +86,7 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
     script: 'gateway/src/cli/pactum.ts',
     args: ['gateway'],
     nodeArgs: gatewayArgs(),
-    env: { ...common, ...audit, PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
+    env: { ...common, ...audit, PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
     ready: { httpGet: `http://127.0.0.1:${port}/readyz` },
     timeoutMs,
   });

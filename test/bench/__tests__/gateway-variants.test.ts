@@ -1,0 +1,35 @@
+/**
+ * The log variants of the bench do what their names say: `pactum` writes a JSON line per request
+ * (the production default), `pactum-no-logs` does not — whatever PACTUM_LOG_LEVEL the bench
+ * itself inherited. A refused request (no token) is enough to show it, and needs no subgraph.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startVariant, type VariantName } from '../gateway-variants';
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-variants-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test.each<[VariantName, boolean]>([
+  ['pactum', true],
+  ['pactum-no-logs', false],
+])('%s: a request line per request: %s', async (name, logs) => {
+  const variant = await startVariant(name, { subgraphUrls: {}, stateDir: dir, workDir: dir });
+  let status: number;
+  try {
+    const res = await fetch(variant.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    status = res.status;
+  } finally {
+    // Stopped first, so everything it wrote has been read: absence is then a fact, not a race.
+    await variant.service.stop();
+  }
+  expect(status).toBe(401);
+  const output = variant.service.outputTail();
+  // At info the drain's last line is there too (the whole output was read).
+  expect(output.includes('"event":"drained"')).toBe(logs);
+  expect(output.includes('"event":"request"')).toBe(logs);
+}, 120_000);
