@@ -13,6 +13,8 @@ import type { AuthenticateHook, CreateSubgraphServerOptions, RunningSubgraph } f
 export interface SubgraphRunOptions {
   /** TCP port (0 = any free port). */
   port: number;
+  /** Interface to listen on; defaults to 127.0.0.1 (`runSubgraphMain` takes `PACTUM_HOST`, e.g. 0.0.0.0 in a container). */
+  host?: string;
   /** SQLite file (created, migrated and seeded on first start) or `:memory:`. */
   dbFile: string;
   /** Required: the gateway context-token verifier, or `ALLOW_UNAUTHENTICATED` in tests only. */

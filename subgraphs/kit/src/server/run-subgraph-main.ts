@@ -17,6 +17,8 @@ export interface SubgraphMainDefaults {
 /** What {@link runSubgraphMain} resolved from the environment. */
 export interface SubgraphMainSettings {
   port: number;
+  /** `PACTUM_HOST` when set (a container listens on 0.0.0.0); else the server's default, 127.0.0.1. */
+  host?: string;
   dbFile: string;
   /**
    * Verifies the gateway's context token on every request. Always set: a subgraph process
@@ -67,7 +69,8 @@ export function subgraphMainSettings(defaults: SubgraphMainDefaults, env: NodeJS
   const dataDir = env['PACTUM_DATA_DIR'] || join(findRepoRoot(), '.pactum', 'data');
   const dbFile = env[`${prefix}_DB_FILE`] || join(dataDir, `${defaults.name}.sqlite`);
   const authenticate = createContextTokenVerifier({ publicKeyJwk: loadGatewayPublicKey(env), audience: defaults.name });
-  return { port, dbFile, authenticate };
+  const host = env['PACTUM_HOST'] || undefined;
+  return { port, dbFile, authenticate, ...(host !== undefined ? { host } : {}) };
 }
 
 /**
