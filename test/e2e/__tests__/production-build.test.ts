@@ -54,7 +54,12 @@ beforeAll(async () => {
   gateway = startBuilt('gateway/dist/cli/pactum.js', ['gateway'], { ...env, PACTUM_GATEWAY_PORT: String(gatewayPort) }, ['--max-old-space-size=192']);
   processes.push(gateway);
   await Promise.all(subgraphs.map((s) => s.waitFor('ready at')));
-  await gateway.waitFor('gateway ready at');
+  // Ready as an orchestrator sees it: /readyz answers 200.
+  const deadline = Date.now() + 120_000;
+  while (!(await fetch(`http://127.0.0.1:${gatewayPort}/readyz`).then((r) => r.ok, () => false))) {
+    if (gateway.child.exitCode !== null || Date.now() > deadline) throw new Error(`the built gateway did not become ready:\n${gateway.output()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }, 600_000);
 
 afterAll(async () => {
