@@ -38,7 +38,8 @@ async function start(fixed: Partial<Started['ports']> = {}): Promise<Started> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pactum-start-'));
   const policyDir = copyPolicies(stateDir);
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, fixed[s] ?? (await freePort())]))) as Started['ports'];
-  const env: NodeJS.ProcessEnv = { ...process.env, PACTUM_STATE_DIR: stateDir, PACTUM_POLICY_DIR: policyDir };
+  // As a newcomer sees it: the default log level, whatever the test run set.
+  const env: NodeJS.ProcessEnv = { ...process.env, PACTUM_STATE_DIR: stateDir, PACTUM_POLICY_DIR: policyDir, PACTUM_LOG_LEVEL: 'info' };
   for (const s of SERVICES) env[`PACTUM_${s}_PORT`] = String(ports[s]);
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'gateway/src/cli/pactum.ts'), 'start'], {
     cwd: repoRoot,
@@ -105,6 +106,13 @@ test('starts everything, answers the printed request, and stops cleanly on SIGTE
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
     expect(started.output()).toContain('all stopped');
+    // The gateway drained first, while the subgraphs its requests need were still up.
+    const out = started.output();
+    expect(out).toMatch(/\[gateway\] +drained: \d+ request\(s\) finished/);
+    for (const name of ['police', 'customs', 'eurojust', 'europol']) {
+      const stoppedAt = out.search(new RegExp(`\\[${name}\\] +subgraph ${name} stopped`));
+      expect(stoppedAt).toBeGreaterThan(out.indexOf('[gateway]   gateway stopped'));
+    }
     // Each of the five stopped on its own: the supervisor's SIGKILL fallback never fired.
     expect(started.output()).not.toContain('did not stop within');
     expect(await allPortsFree(started.ports)).toBe(true);
