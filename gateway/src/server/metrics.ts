@@ -155,7 +155,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       labelNames: ['scope'],
       registers: [registry],
     }),
-    inFlight: new Gauge({ name: 'pactum_requests_in_flight', help: 'Requests being served', registers: [registry] }),
+    inFlight: new Gauge({ name: 'pactum_requests_in_flight', help: 'HTTP requests being served (every path: /graphql, probes, /metrics)', registers: [registry] }),
     draining: new Gauge({ name: 'pactum_draining', help: '1 while the gateway drains', registers: [registry] }),
     subgraphUp: new Gauge({
       name: 'pactum_subgraph_up',
