@@ -13,7 +13,7 @@ import {
   loadPurposes,
   loadTrustRegistry,
 } from './auth';
-import { openAuditTrail } from './audit';
+import { createCheckpointSigner, openAuditTrail } from './audit';
 import { ConfigError } from './errors';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
 import { createLogger, type OperatorLog } from './log';
@@ -49,7 +49,12 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
   const keys = ensureGatewayKeys(path.join(config.stateDir, 'keys'));
   const signer = createContextTokenSigner({ privateKey: keys.privateKey, kid: keys.kid });
 
-  const audit = await openAuditTrail(config.audit);
+  // The trail signs its chain head with the gateway's key (at intervals, on stop, when retention prunes).
+  const audit = await openAuditTrail(config.audit, {
+    signer: createCheckpointSigner(keys.privateKey, keys.kid),
+    verifyKeys: [keys.publicJwk],
+    onBackgroundError: (err) => log.warn({ event: 'audit_checkpoint_failed', error: err instanceof Error ? err.message : String(err) }, 'audit checkpoint or retention failed; retried at the next interval'),
+  });
   // Bench only (issue 6, test/bench): splits the cost of audit by dropping every record. It breaks
   // "no audit, no data", so it takes exactly "1", is never a default, and says so at every start.
   const auditDroppedForBench = process.env.PACTUM_AUDIT_DISABLED_FOR_BENCH === '1';

@@ -9,7 +9,11 @@ import type { AuditEvent, AuditReceipt, AuditRecord } from './audit-event';
 import { checkFilter, type AuditFilter, type AuditStats, type AuditStatsFilter } from './audit-filter';
 import { contentHashOf } from './chain/chain-hash';
 import { decodeContent, deriveIndexRows, encodeContent } from './chain/record-content';
-import { verifyChains, type VerifyOptions, type VerifyReport } from './chain/verify-chain';
+import type { VerifyOptions, VerifyReport } from './chain/verify-chain';
+import type { CheckpointKind, CheckpointSigner, SignedCheckpoint } from './chain/checkpoint-statement';
+import { pruneOlderThan, signHeads, verifyWithCheckpoints, type PruneResult } from './checkpoints';
+import type { Retention } from './retention';
+import type { JWK } from 'jose';
 import { GroupCommit } from './group-commit';
 import type { AuditStore, PreparedRecord } from './stores/audit-store';
 import { describeTrailFault, TrailFaultError } from './stores/trail-files';
@@ -36,7 +40,17 @@ export interface AuditTrail {
    * unwritable`, `store unavailable`), or null when it can: what `/readyz` shows.
    */
   healthProblem(): Promise<string | null>;
-  /** Flushes what is queued, then closes the store. */
+  /**
+   * Signs and stores the head of this writer's chain (`allChains`: of every chain), for
+   * publishing elsewhere. Needs a `signer`; resolves with what was signed.
+   */
+  checkpoint(options?: { readonly kind?: CheckpointKind; readonly allChains?: boolean }): Promise<SignedCheckpoint[]>;
+  /**
+   * Deletes the records older than `cutoff` (default: the configured retention back from `now`)
+   * behind a signed retention checkpoint; needs `signer` and `verifyKeys`.
+   */
+  prune(cutoff?: Date, now?: Date): Promise<PruneResult[]>;
+  /** Flushes what is queued, signs a `shutdown` checkpoint (with a signer), then closes the store. */
   close(): Promise<void>;
 }
 
@@ -48,6 +62,16 @@ export interface AuditTrailOptions {
   readonly maxBatch?: number;
   /** An append not durable within this many ms fails with `AuditUnavailableError('timeout')` (default 5000). */
   readonly appendTimeoutMs?: number;
+  /** Signs checkpoints (the gateway's key); without it the trail signs nothing. */
+  readonly signer?: CheckpointSigner;
+  /** Public keys `verify` checks signed checkpoints with (unless `verify`'s options give others). */
+  readonly verifyKeys?: readonly JWK[];
+  /** With a signer: sign this chain's head every so many ms when it moved (0 or absent: only on close). */
+  readonly checkpointIntervalMs?: number;
+  /** With a signer: prune records older than this on every interval (and on `prune()`). */
+  readonly retention?: Retention;
+  /** Failures of the background work (interval checkpoints, retention): the gateway logs them. */
+  readonly onBackgroundError?: (error: unknown) => void;
 }
 
 /** Wraps an opened store in the trail API. */
@@ -59,6 +83,46 @@ export function createAuditTrail(store: AuditStore, options: AuditTrailOptions):
     ...(options.appendTimeoutMs !== undefined ? { timeoutMs: options.appendTimeoutMs } : {}),
   });
   let closed = false;
+  const { signer, retention } = options;
+  const verifyKeys = options.verifyKeys ?? [];
+  /** Head seq of this chain last signed, so an idle gateway does not sign the same head again. */
+  let lastSigned = -1;
+  const needSigner = (what: string): CheckpointSigner => {
+    if (!signer) throw new AuditUnavailableError('no_signer', `audit trail: ${what} needs the gateway's signing key`);
+    return signer;
+  };
+  async function signOwnHead(kind: CheckpointKind): Promise<SignedCheckpoint[]> {
+    const s = needSigner('a checkpoint');
+    const head = (await store.heads()).find((h) => h.chain === chain);
+    if (!head || (kind !== 'export' && head.seq === lastSigned)) return [];
+    const signed = await signHeads(store, s, kind, new Date(), [chain]);
+    lastSigned = head.seq;
+    return signed;
+  }
+  async function prune(cutoff?: Date, now = new Date()): Promise<PruneResult[]> {
+    const s = needSigner('retention');
+    const until = cutoff ?? retention?.cutoff(now);
+    if (!until) return [];
+    return pruneOlderThan(store, s, verifyKeys, until, now);
+  }
+  // One background round at a time: a round slower than the interval (a slow store) must not
+  // overlap the next one, or both would sign the same head.
+  let round: Promise<void> | undefined;
+  const timer =
+    signer && options.checkpointIntervalMs
+      ? setInterval(() => {
+          if (round) return;
+          round = (async () => {
+            await signOwnHead('interval');
+            if (retention) await prune();
+          })()
+            .catch((error: unknown) => options.onBackgroundError?.(error))
+            .finally(() => {
+              round = undefined;
+            });
+        }, options.checkpointIntervalMs)
+      : undefined;
+  timer?.unref();
 
   async function healthProblem(): Promise<string | null> {
     try {
@@ -84,7 +148,14 @@ export function createAuditTrail(store: AuditStore, options: AuditTrailOptions):
       return queue.submit({ id: valid.id, content, contentHash: contentHashOf(content), index: deriveIndexRows(valid) });
     },
 
-    verify: (verifyOptions) => verifyChains(store, verifyOptions),
+    verify: (verifyOptions = {}) => verifyWithCheckpoints(store, verifyOptions, verifyKeys),
+
+    async checkpoint(opts = {}) {
+      if (opts.allChains) return signHeads(store, needSigner('a checkpoint'), opts.kind ?? 'export', new Date());
+      return signOwnHead(opts.kind ?? 'export');
+    },
+
+    prune,
 
     query(filter = {}) {
       checkFilter(filter);
@@ -105,7 +176,11 @@ export function createAuditTrail(store: AuditStore, options: AuditTrailOptions):
     async close() {
       if (closed) return;
       closed = true;
+      if (timer) clearInterval(timer);
+      await round;
       await queue.close();
+      // The last word of a stopping gateway: its head, signed, so a later truncation shows.
+      if (signer) await signOwnHead('shutdown').catch((error: unknown) => options.onBackgroundError?.(error));
       await store.close();
     },
   };

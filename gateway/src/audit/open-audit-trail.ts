@@ -7,7 +7,10 @@
  */
 import { hostname } from 'node:os';
 import { ConfigError } from '../errors';
+import type { JWK } from 'jose';
 import { createAuditTrail, type AuditTrail } from './audit-trail';
+import type { CheckpointSigner } from './chain/checkpoint-statement';
+import { parseRetention } from './retention';
 import { openPostgresStore } from './stores/postgres-store';
 import { openSqliteStore } from './stores/sqlite-store';
 
@@ -37,7 +40,25 @@ export interface AuditConfig {
   readonly connectTimeoutMs?: number;
   /** PostgreSQL: statement deadline, ms (default 5000). */
   readonly queryTimeoutMs?: number;
+  /**
+   * Keep records this long, e.g. `3y`, `18mo`, `400d` (env `PACTUM_AUDIT_RETENTION`; default:
+   * for ever). Older ones are pruned behind a signed checkpoint; needs the gateway's key.
+   */
+  readonly retention?: string;
+  /** Sign this replica's chain head every so many ms when it moved (env `PACTUM_AUDIT_CHECKPOINT_SEC` × 1000; default 300000 with a signer). */
+  readonly checkpointIntervalMs?: number;
 }
+
+/** What signing needs besides the plain configuration: the key, and the keys checkpoints are verified with. */
+export interface AuditSigning {
+  readonly signer?: CheckpointSigner;
+  readonly verifyKeys?: readonly JWK[];
+  /** Failures of interval checkpoints and retention (the trail keeps serving). */
+  readonly onBackgroundError?: (error: unknown) => void;
+}
+
+/** Default interval between signed checkpoints of a gateway's chain. */
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 300_000;
 
 /** Reads the `PACTUM_AUDIT_*` variables into a config (unset ones are left out). */
 export function auditConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuditConfig {
@@ -46,7 +67,13 @@ export function auditConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuditC
   const file = pick('PACTUM_AUDIT_FILE');
   const replicaId = pick('PACTUM_AUDIT_REPLICA');
   const schema = pick('PACTUM_AUDIT_SCHEMA');
+  const retention = pick('PACTUM_AUDIT_RETENTION');
+  const interval = pick('PACTUM_AUDIT_CHECKPOINT_SEC');
+  if (interval !== undefined && !/^[1-9]\d{0,5}$/.test(interval)) throw new ConfigError('audit_config', `PACTUM_AUDIT_CHECKPOINT_SEC must be a whole number of seconds (1-999999), not "${interval}"`);
+  if (retention !== undefined) parseRetention(retention);
   return {
+    ...(retention !== undefined ? { retention } : {}),
+    ...(interval !== undefined ? { checkpointIntervalMs: Number(interval) * 1000 } : {}),
     ...(url !== undefined ? { url } : {}),
     ...(file !== undefined && url === undefined ? { file } : {}),
     ...(replicaId !== undefined ? { replicaId } : {}),
@@ -55,11 +82,17 @@ export function auditConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuditC
 }
 
 /** Opens the trail described by `config`. */
-export async function openAuditTrail(config: AuditConfig = {}): Promise<AuditTrail> {
+export async function openAuditTrail(config: AuditConfig = {}, signing: AuditSigning = {}): Promise<AuditTrail> {
   checkConfig(config);
   const replicaId = config.replicaId ?? defaultReplicaId();
+  const retention = config.retention !== undefined ? parseRetention(config.retention, 'audit.retention') : undefined;
+  if (retention && !signing.signer) throw new ConfigError('audit_config', 'audit.retention needs the gateway key to sign the checkpoint pruned records leave behind');
   const trailOptions = {
     chain: replicaId,
+    ...(signing.signer ? { signer: signing.signer, checkpointIntervalMs: config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS } : {}),
+    ...(signing.verifyKeys ? { verifyKeys: signing.verifyKeys } : {}),
+    ...(signing.onBackgroundError ? { onBackgroundError: signing.onBackgroundError } : {}),
+    ...(retention ? { retention } : {}),
     ...(config.maxBatch !== undefined ? { maxBatch: config.maxBatch } : {}),
     ...(config.appendTimeoutMs !== undefined ? { appendTimeoutMs: config.appendTimeoutMs } : {}),
   };

@@ -21,7 +21,7 @@ import { contentHashOf, GENESIS_HASH, linkHash } from './chain-hash';
 import { decodeContent, deriveIndexRows, indexColumns, indexFingerprint } from './record-content';
 
 /** What kind of break was found. */
-export type VerifyProblem = 'changed' | 'removed' | 'reordered' | 'truncated' | 'anchor-mismatch';
+export type VerifyProblem = 'changed' | 'removed' | 'reordered' | 'truncated' | 'anchor-mismatch' | 'bad-signature';
 
 /** The first break in one chain. */
 export interface VerifyFinding {
@@ -40,7 +40,27 @@ export interface ChainSummary {
   readonly checked: number;
   /** The anchor as stored (null when absent). Copy it elsewhere to detect a rewrite of the whole chain later. */
   readonly head: { readonly seq: number; readonly hash: string; readonly id: string } | null;
+  /** Records 1..throughSeq were deleted by retention (before `before`); the chain verifies from the signed checkpoint there. */
+  readonly pruned?: { readonly throughSeq: number; readonly before?: string };
+  /** The newest signed checkpoint the chain was checked against. */
+  readonly signedHead?: { readonly seq: number; readonly at: string; readonly kid: string; readonly kind: string };
   readonly problem?: VerifyFinding;
+}
+
+/** A point the chain must pass through: an anchor noted earlier, or a signed checkpoint. */
+export interface ChainExpectation {
+  readonly seq: number;
+  readonly hash: string;
+  /** Says who vouches for it, in messages: `the anchor noted earlier`, `the signed checkpoint of …`. */
+  readonly source: string;
+}
+
+/** Where a pruned chain starts: the signed retention checkpoint of its last deleted record. */
+export interface ChainStart {
+  readonly seq: number;
+  readonly hash: string;
+  readonly id: string;
+  readonly before?: string;
 }
 
 /** The result of `verify`. */
@@ -61,19 +81,43 @@ export interface VerifyOptions {
   readonly expectHeads?: readonly { readonly chain: string; readonly seq: number; readonly hash: string }[];
   /** Records read per page (default 1000). */
   readonly pageSize?: number;
+  /** Public keys (JWK, with `kid`) the signed checkpoints are checked with; see `checkpoints.ts`. */
+  readonly checkpointKeys?: readonly import('jose').JWK[];
 }
 
-/** Verifies the chains of `store`. */
-export async function verifyChains(store: AuditStore, options: VerifyOptions = {}): Promise<VerifyReport> {
+/** What the signed checkpoints add to one chain's walk (computed by `checkpoints.ts`). */
+export interface ChainCheckpoints {
+  readonly start?: ChainStart;
+  readonly expectations: readonly ChainExpectation[];
+  readonly signedHead?: ChainSummary['signedHead'];
+  /** A checkpoint whose signature does not hold: the chain fails with `bad-signature`. */
+  readonly badSignature?: { readonly seq: number; readonly id: string; readonly detail: string };
+}
+
+/**
+ * Verifies the chains of `store`. `checkpointsOf` (from `checkpoints.ts`) tells, per chain, where a
+ * pruned chain starts and which signed heads it must still contain.
+ */
+export async function verifyChains(
+  store: AuditStore,
+  options: VerifyOptions = {},
+  checkpointsOf: (chain: string) => ChainCheckpoints = () => ({ expectations: [] }),
+  extraChains: readonly string[] = [],
+): Promise<VerifyReport> {
   const heads = new Map<string, ChainHead>((await store.heads()).map((h) => [h.chain, h]));
   const expected = options.expectHeads ?? [];
-  const names = new Set(await store.chains());
+  const names = new Set([...(await store.chains()), ...extraChains]);
   for (const e of expected) names.add(e.chain);
   const chains: ChainSummary[] = [];
   for (const chain of [...names].sort()) {
     if (options.chain !== undefined && chain !== options.chain) continue;
     const head = heads.get(chain);
-    chains.push(await verifyOne(store, chain, head, expected.find((e) => e.chain === chain), options.pageSize ?? 1000));
+    const cps = checkpointsOf(chain);
+    const expectations = [
+      ...expected.filter((e) => e.chain === chain).map((e) => ({ seq: e.seq, hash: e.hash, source: 'the anchor noted earlier' })),
+      ...cps.expectations,
+    ];
+    chains.push(await verifyOne(store, chain, head, expectations, cps, options.pageSize ?? 1000));
   }
   const firstBad = chains.find((c) => c.problem)?.problem;
   return { ok: !firstBad, checked: chains.reduce((s, c) => s + c.checked, 0), chains, ...(firstBad ? { firstBad } : {}) };
@@ -83,34 +127,48 @@ async function verifyOne(
   store: AuditStore,
   chain: string,
   head: ChainHead | undefined,
-  expected: { seq: number; hash: string } | undefined,
+  expectations: readonly ChainExpectation[],
+  cps: ChainCheckpoints,
   pageSize: number,
 ): Promise<ChainSummary> {
-  let prev = { seq: 0, hash: GENESIS_HASH, id: null as string | null };
+  const start = cps.start;
+  let prev = start ? { seq: start.seq, hash: start.hash, id: start.id as string | null } : { seq: 0, hash: GENESIS_HASH, id: null as string | null };
   let checked = 0;
   const summary = (problem?: VerifyFinding): ChainSummary => ({
     chain,
     checked,
     head: head && head.seq > 0 ? { seq: head.seq, hash: head.hash, id: head.id } : null,
+    ...(start ? { pruned: { throughSeq: start.seq, ...(start.before ? { before: start.before } : {}) } } : {}),
+    ...(cps.signedHead ? { signedHead: cps.signedHead } : {}),
     ...(problem ? { problem } : {}),
   });
   const bad = (problem: VerifyProblem, seq: number, id: string | null, detail: string) => summary({ chain, problem, seq, id, detail });
+  if (cps.badSignature) return bad('bad-signature', cps.badSignature.seq, cps.badSignature.id, cps.badSignature.detail);
+  const bySeq = new Map<number, ChainExpectation[]>();
+  for (const e of expectations) {
+    if (start && e.seq < start.seq) continue; // vouches for a pruned record
+    if (start && e.seq === start.seq && e.hash !== start.hash) {
+      return bad('changed', e.seq, start.id, `the retention checkpoint says record ${e.seq} had hash ${start.hash}, ${e.source} says ${e.hash}`);
+    }
+    bySeq.set(e.seq, [...(bySeq.get(e.seq) ?? []), e]);
+  }
 
   for (;;) {
     const page = await store.readChain(chain, prev.seq, pageSize);
     for (const row of page) {
       const problem = await checkRow(store, row, prev);
       if (problem) return bad(problem.problem, problem.seq, problem.id, problem.detail);
-      if (expected && row.seq === expected.seq && row.hash !== expected.hash) {
-        return bad('changed', row.seq, row.id, `record ${row.seq} has hash ${row.hash}, the anchor noted earlier says ${expected.hash}: the chain was rewritten`);
+      for (const e of bySeq.get(row.seq) ?? []) {
+        if (row.hash !== e.hash) return bad('changed', row.seq, row.id, `record ${row.seq} has hash ${row.hash}, ${e.source} says ${e.hash}: the chain was rewritten`);
       }
       prev = { seq: row.seq, hash: row.hash, id: row.id };
       checked += 1;
     }
     if (page.length < pageSize) break;
   }
-  if (expected && prev.seq < expected.seq) {
-    return bad('truncated', prev.seq + 1, null, `chain ends at seq ${prev.seq}, the anchor noted earlier says ${expected.seq}`);
+  const furthest = [...bySeq.values()].flat().sort((a, b) => b.seq - a.seq)[0];
+  if (furthest && prev.seq < furthest.seq) {
+    return bad('truncated', prev.seq + 1, null, `chain ends at seq ${prev.seq}, ${furthest.source} says ${furthest.seq}: records were removed${furthest.source.startsWith('the signed') ? ' (and the anchor moved back)' : ''}`);
   }
   const headSeq = head?.seq ?? 0;
   if (headSeq > prev.seq) {

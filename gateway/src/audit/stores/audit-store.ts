@@ -39,6 +39,19 @@ export interface ChainHead {
   readonly id: string;
 }
 
+/** A signed checkpoint as stored (see `chain/checkpoint-statement.ts`); the columns repeat the signed payload for lookups. */
+export interface StoredCheckpoint {
+  readonly chain: string;
+  readonly seq: number;
+  readonly hash: string;
+  readonly id: string;
+  readonly kind: string;
+  readonly prunedThrough: number;
+  readonly signedAtMs: number;
+  readonly kid: string;
+  readonly jws: string;
+}
+
 /** A storage engine for the trail. */
 export interface AuditStore {
   readonly kind: 'sqlite' | 'postgres';
@@ -61,6 +74,18 @@ export interface AuditStore {
   /** A page of records matching `filter`, ordered by (time, id), strictly after `after`. */
   queryPage(filter: AuditFilter, after: { timeMs: number; id: string } | null, limit: number): Promise<StoredRow[]>;
   stats(filter: AuditStatsFilter): Promise<AuditStats>;
+  /** Every stored checkpoint, by chain then seq. */
+  checkpoints(): Promise<StoredCheckpoint[]>;
+  /** Stores a signed checkpoint. */
+  saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+  /** The largest seq N of `chain` such that every stored record with seq ≤ N is older than `cutoffMs` (0: none). */
+  prunableThrough(chain: string, cutoffMs: number): Promise<number>;
+  /**
+   * In ONE transaction: deletes the records of `chain` with seq ≤ `throughSeq` and their index
+   * rows, and stores `checkpoint` (the signed retention checkpoint of record `throughSeq`).
+   * Resolves with the number of records deleted.
+   */
+  prune(chain: string, throughSeq: number, checkpoint: StoredCheckpoint): Promise<number>;
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

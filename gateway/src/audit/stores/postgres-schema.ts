@@ -23,9 +23,14 @@ export function tablesIn(schema: string): AuditTables {
 
 /** Every table and index of the layout, schema-qualified (for `to_regclass`). */
 export function layoutObjects(schema: string): string[] {
-  const tables = ['audit_record', 'audit_entity', 'audit_denial', 'audit_head'];
-  const indexes = ['audit_record_time', 'audit_record_agency', 'audit_record_subject', 'audit_record_hash', 'audit_entity_key', 'audit_denial_record'];
+  const tables = ['audit_record', 'audit_entity', 'audit_denial', 'audit_head', 'audit_checkpoint'];
+  const indexes = ['audit_record_time', 'audit_record_agency', 'audit_record_subject', 'audit_record_hash', 'audit_entity_key', 'audit_denial_record', 'audit_checkpoint_chain'];
   return [...tables, ...indexes].map((name) => `"${schema}".${name}`);
+}
+
+/** The signed checkpoints' table (`checkpoints.ts`). */
+export function checkpointTable(schema: string): string {
+  return `"${schema}".audit_checkpoint`;
 }
 
 /** The statements that create the layout in `schema` (idempotent). */
@@ -61,5 +66,12 @@ export function schemaStatements(schema: string): string[] {
     `CREATE TABLE IF NOT EXISTS ${t.denial} (record_id TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, path TEXT NOT NULL)`,
     `CREATE INDEX IF NOT EXISTS audit_denial_record ON ${t.denial} (record_id)`,
     `CREATE TABLE IF NOT EXISTS ${t.head} (chain TEXT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${checkpointTable(schema)} (
+      pos BIGSERIAL PRIMARY KEY,
+      chain TEXT NOT NULL, seq BIGINT NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL,
+      kind TEXT NOT NULL, pruned_through BIGINT NOT NULL, signed_at_ms BIGINT NOT NULL,
+      kid TEXT NOT NULL, jws TEXT NOT NULL
+    )`,
+    `CREATE INDEX IF NOT EXISTS audit_checkpoint_chain ON ${checkpointTable(schema)} (chain, seq)`,
   ];
 }

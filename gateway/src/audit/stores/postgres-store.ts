@@ -14,9 +14,10 @@ import { AuditUnavailableError } from '../../errors';
 import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
-import type { AuditStore, ChainHead, PreparedRecord, StoredRow } from './audit-store';
+import type { AuditStore, ChainHead, PreparedRecord, StoredCheckpoint, StoredRow } from './audit-store';
+import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
 import { foldStats, groupIndexRows, queryPageSql, RECORD_COLUMNS, rowToStored, statsSql, type Bind } from './filter-sql';
-import { layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, tablesIn } from './postgres-schema';
+import { checkpointTable, layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, tablesIn } from './postgres-schema';
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -72,6 +73,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 class PostgresStore implements AuditStore {
   readonly kind = 'postgres';
   private readonly t;
+  private readonly cp: string;
 
   constructor(
     private readonly pool: Pool,
@@ -79,6 +81,7 @@ class PostgresStore implements AuditStore {
     readonly location: string,
   ) {
     this.t = tablesIn(schema);
+    this.cp = checkpointTable(schema);
   }
 
   /** Runs `work` in a transaction; any failure rolls back, destroys the connection and becomes `AuditUnavailableError`. */
@@ -207,6 +210,35 @@ class PostgresStore implements AuditStore {
       this.read(q.denials.sql, q.denials.params, 'stats'),
     ]);
     return foldStats(filter, a, e, d);
+  }
+
+  async checkpoints(): Promise<StoredCheckpoint[]> {
+    return (await this.read(`SELECT ${CHECKPOINT_COLUMNS} FROM ${this.cp} ORDER BY chain, seq, pos`, [], 'read checkpoints')).map(toCheckpoint);
+  }
+
+  async saveCheckpoint(cp: StoredCheckpoint): Promise<void> {
+    await this.transaction(async (c) => {
+      await c.query(`INSERT INTO ${this.cp} (${CHECKPOINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, checkpointParams(cp));
+    }, 'save checkpoint');
+  }
+
+  async prunableThrough(chain: string, cutoffMs: number): Promise<number> {
+    const young = await this.read(`SELECT MIN(seq) AS seq FROM ${this.t.record} WHERE chain = $1 AND time_ms >= $2`, [chain, cutoffMs], 'find prunable records');
+    if (young[0]?.seq !== null && young[0]?.seq !== undefined) return Number(young[0].seq) - 1;
+    const last = await this.read(`SELECT MAX(seq) AS seq FROM ${this.t.record} WHERE chain = $1`, [chain], 'find prunable records');
+    return last[0]?.seq === null || last[0]?.seq === undefined ? 0 : Number(last[0].seq);
+  }
+
+  async prune(chain: string, throughSeq: number, cp: StoredCheckpoint): Promise<number> {
+    const t = this.t;
+    return this.transaction(async (c) => {
+      const ids = `SELECT id FROM ${t.record} WHERE chain = $1 AND seq <= $2`;
+      await c.query(`DELETE FROM ${t.entity} WHERE record_id IN (${ids})`, [chain, throughSeq]);
+      await c.query(`DELETE FROM ${t.denial} WHERE record_id IN (${ids})`, [chain, throughSeq]);
+      const deleted = await c.query(`DELETE FROM ${t.record} WHERE chain = $1 AND seq <= $2`, [chain, throughSeq]);
+      await c.query(`INSERT INTO ${this.cp} (${CHECKPOINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, checkpointParams(cp));
+      return deleted.rowCount ?? 0;
+    }, 'prune');
   }
 
   async ping(): Promise<void> {

@@ -44,6 +44,13 @@ CREATE INDEX IF NOT EXISTS audit_denial_record ON audit_denial (record_id);
 CREATE TABLE IF NOT EXISTS audit_head (
   chain TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit_checkpoint (
+  pos INTEGER PRIMARY KEY AUTOINCREMENT,
+  chain TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL,
+  kind TEXT NOT NULL, pruned_through INTEGER NOT NULL, signed_at_ms INTEGER NOT NULL,
+  kid TEXT NOT NULL, jws TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_checkpoint_chain ON audit_checkpoint (chain, seq);
 `;
 
 /**

@@ -30,7 +30,8 @@ import type Database from 'better-sqlite3';
 import { AuditUnavailableError } from '../../errors';
 import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
-import type { AuditStore, ChainHead, PreparedRecord, StoredRow } from './audit-store';
+import type { AuditStore, ChainHead, PreparedRecord, StoredCheckpoint, StoredRow } from './audit-store';
+import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
 import { foldStats, groupIndexRows, queryPageSql, RECORD_COLUMNS, rowToStored, statsSql, type Bind } from './filter-sql';
 import { describeFailure, openSqliteDatabase, SQLITE_TABLES as T } from './sqlite-schema';
 import { SqliteWriter } from './sqlite-writer';
@@ -195,6 +196,42 @@ class SqliteStore implements SqliteAuditStore {
     });
   }
 
+  async checkpoints(): Promise<StoredCheckpoint[]> {
+    return this.run('read checkpoints', (db) =>
+      (this.stmt(db, `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoint ORDER BY chain, seq, pos`).all() as Record<string, unknown>[]).map(toCheckpoint),
+    );
+  }
+
+  async saveCheckpoint(cp: StoredCheckpoint): Promise<void> {
+    this.run('save checkpoint', (db) => {
+      this.stmt(db, INSERT_CHECKPOINT).run(...checkpointParams(cp));
+    });
+  }
+
+  async prunableThrough(chain: string, cutoffMs: number): Promise<number> {
+    return this.run('find prunable records', (db) => {
+      const young = this.stmt(db, 'SELECT MIN(seq) AS seq FROM audit_record WHERE chain = ? AND time_ms >= ?').get(chain, cutoffMs) as { seq: number | null };
+      if (young.seq !== null) return young.seq - 1;
+      const last = this.stmt(db, 'SELECT MAX(seq) AS seq FROM audit_record WHERE chain = ?').get(chain) as { seq: number | null };
+      return last.seq ?? 0;
+    });
+  }
+
+  async prune(chain: string, throughSeq: number, cp: StoredCheckpoint): Promise<number> {
+    return this.run('prune', (db) =>
+      db
+        .transaction(() => {
+          const ids = `SELECT id FROM audit_record WHERE chain = ? AND seq <= ?`;
+          this.stmt(db, `DELETE FROM audit_entity WHERE record_id IN (${ids})`).run(chain, throughSeq);
+          this.stmt(db, `DELETE FROM audit_denial WHERE record_id IN (${ids})`).run(chain, throughSeq);
+          const deleted = this.stmt(db, 'DELETE FROM audit_record WHERE chain = ? AND seq <= ?').run(chain, throughSeq).changes;
+          this.stmt(db, INSERT_CHECKPOINT).run(...checkpointParams(cp));
+          return deleted;
+        })
+        .immediate(),
+    );
+  }
+
   async close(): Promise<void> {
     // Writer first: while the read connection is open, the writer's is never the last.
     await this.writer.close();
@@ -213,6 +250,8 @@ class SqliteStore implements SqliteAuditStore {
     return rows.map((r) => rowToStored(r, grouped.entities.get(String(r.id)) ?? [], grouped.denials.get(String(r.id)) ?? []));
   }
 }
+
+const INSERT_CHECKPOINT = `INSERT INTO audit_checkpoint (${CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 function positional(): { bind: Bind; params: unknown[] } {
   const params: unknown[] = [];

@@ -12,6 +12,7 @@ import {
   csvHeader,
   openAuditTrail,
   parseEntity,
+  parseRetention,
   parseTime,
   recordsToTable,
   recordToCsvLine,
@@ -25,6 +26,7 @@ import {
   type VerifyReport,
 } from '../../audit';
 import { stateDir } from '../../config/paths';
+import { describeCheckpoints, signingFor } from './audit-signing';
 import { PactumError } from '../../errors';
 
 /** Where the command writes, and what it reads from the environment (overridable in tests). */
@@ -39,6 +41,8 @@ const USAGE = `usage:
   pactum audit query  [filters] [--format table|jsonl|csv] [store]
   pactum audit verify [--chain <replica>] [--expect-head <chain>:<seq>:<hash> …] [--json] [store]
   pactum audit stats  [--since <t>] [--until <t>] [--agency <id>] [--purpose <code>] [--json] [store]
+  pactum audit checkpoint [--all] [--json] [store]   sign the chain heads with the gateway key (publish the JWS)
+  pactum audit prune  --retention <3y|18mo|26w|400d> [--json] [store]   delete older records behind a signed checkpoint
 
 filters: --agency <id>  --subject <sub>  --purpose <code>  --case-ref <ref>  --id <auditId>
          --entity <Type:Key> (e.g. Container:MSCU1234566)  --since <t>  --until <t>
@@ -62,6 +66,9 @@ const OPTIONS = {
   format: { type: 'string' },
   chain: { type: 'string' },
   'expect-head': { type: 'string', multiple: true },
+  key: { type: 'string' },
+  all: { type: 'boolean' },
+  retention: { type: 'string' },
   json: { type: 'boolean' },
   url: { type: 'string' },
   file: { type: 'string' },
@@ -74,7 +81,9 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 /** Only these options make sense for each subcommand (besides the store options). */
 const ALLOWED: Record<string, readonly string[]> = {
   query: ['agency', 'subject', 'purpose', 'case-ref', 'id', 'entity', 'since', 'until', 'denied-only', 'outcome', 'limit', 'format'],
-  verify: ['chain', 'expect-head', 'json'],
+  verify: ['chain', 'expect-head', 'json', 'key'],
+  checkpoint: ['all', 'json'],
+  prune: ['retention', 'json', 'key'],
   stats: ['since', 'until', 'agency', 'purpose', 'json'],
 };
 
@@ -108,7 +117,7 @@ export async function runAuditCommand(argv: string[], io: AuditCommandIo = proce
     // Plan everything before touching the store, so bad arguments exit 2 without side effects.
     const plan = planSubcommand(sub, values, io.now());
     const config = storeConfig(values, io.env);
-    trail = await openAuditTrail(config);
+    trail = await openAuditTrail(config, signingFor(sub, values.key, io.env));
     return await plan(trail, io);
   } catch (error) {
     const bad = error instanceof UsageError || (error instanceof PactumError && (error.code === 'BAD_USER_INPUT' || error.code === 'CONFIG_INVALID'));
@@ -138,6 +147,22 @@ type Plan = (trail: AuditTrail, io: AuditCommandIo) => Promise<number>;
 
 function planSubcommand(sub: string, v: Values, now: Date): Plan {
   if (sub === 'verify') return planVerify(v);
+  if (sub === 'checkpoint') {
+    return async (trail, io) => {
+      const signed = await trail.checkpoint({ kind: 'export', allChains: true });
+      io.stdout(v.json ? `${JSON.stringify(signed, null, 2)}\n` : `${describeCheckpoints(signed)}\n`);
+      return 0;
+    };
+  }
+  if (sub === 'prune') {
+    if (v.retention === undefined) throw new UsageError('audit prune needs --retention (e.g. 3y)');
+    const retention = parseRetention(v.retention, '--retention');
+    return async (trail, io) => {
+      const results = await trail.prune(retention.cutoff(now), now);
+      io.stdout(v.json ? `${JSON.stringify(results, null, 2)}\n` : `${results.map((r) => `chain ${r.chain}: ${r.deleted} record(s) deleted now, records 1..${r.throughSeq} pruned (older than ${retention.cutoff(now).toISOString()})`).join('\n') || 'no chain'}\n`);
+      return 0;
+    };
+  }
   const since = v.since !== undefined ? parseTime(v.since, '--since', now) : undefined;
   const until = v.until !== undefined ? parseTime(v.until, '--until', now) : undefined;
   if (since && until && since >= until) throw new UsageError('--since must be before --until');
@@ -200,6 +225,8 @@ function describeVerify(location: string, report: VerifyReport): string {
   for (const c of report.chains) {
     const head = c.head ? `head seq ${c.head.seq} id ${c.head.id} (note it: --expect-head ${c.chain}:${c.head.seq}:${c.head.hash})` : 'no anchor';
     lines.push(`  chain ${c.chain}: ${c.checked} record(s) ok, ${head}`);
+    if (c.pruned) lines.push(`    records 1..${c.pruned.throughSeq} pruned by retention${c.pruned.before ? ` (older than ${c.pruned.before})` : ''}: verified from the signed checkpoint of record ${c.pruned.throughSeq}`);
+    if (c.signedHead) lines.push(`    newest signed checkpoint: seq ${c.signedHead.seq} (${c.signedHead.kind}, ${c.signedHead.at}, kid ${c.signedHead.kid})`);
     if (c.problem) lines.push(`    ${c.problem.problem.toUpperCase()} at seq ${c.problem.seq}${c.problem.id ? ` (record ${c.problem.id})` : ''}: ${c.problem.detail}`);
   }
   return lines.join('\n');
