@@ -18,6 +18,10 @@ export type WireCode =
   | 'GRAPHQL_PARSE_FAILED'
   | 'GRAPHQL_VALIDATION_FAILED'
   | 'PERSISTED_QUERY_NOT_SUPPORTED'
+  | 'PERSISTED_QUERY_NOT_IN_LIST'
+  | 'PERSISTED_QUERY_ID_REQUIRED'
+  | 'RATE_LIMITED'
+  | 'RATE_LIMIT_UNAVAILABLE'
   | 'SUBGRAPH_UNAVAILABLE'
   | 'AUDIT_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
@@ -33,6 +37,12 @@ export const WIRE_STATUS: Readonly<Record<WireCode, number>> = Object.freeze({
   GRAPHQL_PARSE_FAILED: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
   PERSISTED_QUERY_NOT_SUPPORTED: 400,
+  // Trusted operations (`PACTUM_OPERATIONS`): a document not in the manifest; a text where only ids run.
+  PERSISTED_QUERY_NOT_IN_LIST: 400,
+  PERSISTED_QUERY_ID_REQUIRED: 400,
+  // Rate limits: a budget spent (with retry-after); the shared limiter unreachable for a request that must not run unlimited.
+  RATE_LIMITED: 429,
+  RATE_LIMIT_UNAVAILABLE: 503,
   SUBGRAPH_UNAVAILABLE: 502,
   AUDIT_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,

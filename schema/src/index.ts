@@ -9,3 +9,17 @@ export { loadSupergraphSdl, loadApiSchema, supergraphPath } from './load-supergr
 export { loadOperations, operationsDir } from './load-operations';
 export { findNonNullFields } from './find-non-null-fields';
 export * from './registry';
+export {
+  buildOperationsManifest,
+  documentId,
+  manifestPath,
+  MANIFEST_FORMAT,
+  normaliseOperation,
+  operationId,
+  parseOperationsManifest,
+  readOperationsManifest,
+  serialiseOperationsManifest,
+  sha256Hex,
+  type ManifestOperation,
+  type OperationsManifest,
+} from './operations-manifest';

@@ -4,8 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readOperationsManifest, type OperationsManifest } from '@pactum/schema';
 import { auditConfigFromEnv, type AuditConfig } from '../audit';
 import { ConfigError } from '../errors';
+import { OPERATIONS_MODES, type OperationsMode } from '../server/stages/trusted-operations';
 import { repoRoot, stateDir } from './paths';
 
 /** One subgraph the gateway routes to. */
@@ -36,6 +38,15 @@ export interface GatewayConfig {
    * `<state>/audit/audit.sqlite`), and this replica's chain id (`PACTUM_AUDIT_REPLICA`, default the host name).
    */
   readonly audit: AuditConfig;
+  /**
+   * Trusted operations (`server/stages/trusted-operations.ts`): which documents may run
+   * (`PACTUM_OPERATIONS=any|known|ids-only`; default `known` when `NODE_ENV=production`, `any`
+   * otherwise) and the manifest of persisted documents they are checked against
+   * (`PACTUM_OPERATIONS_MANIFEST`, default `schema/operations/manifest.json`; read and checked at
+   * start-up, the process refuses to start on a bad one). Absent (a hand-built config): `any`,
+   * with no ids.
+   */
+  readonly operations?: { readonly mode: OperationsMode; readonly manifestFile: string; readonly manifest: OperationsManifest };
   /** Serve (filtered) introspection (`PACTUM_INTROSPECTION=1`); off by default. */
   readonly introspection: boolean;
   /** Per-subgraph-request timeout in ms (`PACTUM_SUBGRAPH_TIMEOUT_MS`, default 10000). */
@@ -128,6 +139,23 @@ function auditOptions(env: NodeJS.ProcessEnv, state: string): AuditConfig {
   return { ...fromEnv, file: path.resolve(state, fromEnv.file ?? 'audit/audit.sqlite') };
 }
 
+function operationsOptions(env: NodeJS.ProcessEnv): NonNullable<GatewayConfig['operations']> {
+  const raw = env.PACTUM_OPERATIONS;
+  // Production runs what the front-ends ship; development explores (GraphiQL, ad-hoc queries).
+  const mode = raw === undefined || raw === '' ? (env.NODE_ENV === 'production' ? 'known' : 'any') : raw;
+  if (!OPERATIONS_MODES.includes(mode as OperationsMode)) {
+    throw new ConfigError('bad_option', `PACTUM_OPERATIONS=${raw}: must be one of ${OPERATIONS_MODES.join(', ')}`);
+  }
+  const manifestFile = path.resolve(repoRoot(), env.PACTUM_OPERATIONS_MANIFEST || 'schema/operations/manifest.json');
+  let manifest: OperationsManifest;
+  try {
+    manifest = readOperationsManifest(manifestFile);
+  } catch (err) {
+    throw new ConfigError('bad_option', `PACTUM_OPERATIONS_MANIFEST: ${(err as Error).message}`);
+  }
+  return { mode: mode as OperationsMode, manifestFile, manifest };
+}
+
 /** Parses the gateway configuration from the environment; throws {@link ConfigError} naming the bad option. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const state = stateDir(env);
@@ -161,6 +189,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     policyDir: path.resolve(repoRoot(), env.PACTUM_POLICY_DIR ?? 'policies'),
     stateDir: state,
     audit: auditOptions(env, state),
+    operations: operationsOptions(env),
     introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',
     subgraphTimeoutMs: intOption(env, ['PACTUM_SUBGRAPH_TIMEOUT_MS'], 10_000, 100, 120_000),
     subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),

@@ -28,6 +28,7 @@ import { noIntrospectionRule } from './stages/no-introspection-rule';
 import { createOperationPreparer } from './stages/prepare-operation';
 import { createRefusal, refusalAnswer } from './stages/refuse';
 import { createResponseRelease } from './stages/release-response';
+import { createTrustedOperations } from './stages/trusted-operations';
 import { SubgraphDataSource, type ContextTokenProvider } from './subgraph-data-source';
 
 /** What the gateway is built from; `main.ts` wires the real parts. */
@@ -117,6 +118,11 @@ export async function createGatewayServer(
     now: stages.now ?? (() => new Date()),
     authenticate: (headers) => stages.authenticate(headers),
     limits: config.limits,
+    trust: createTrustedOperations({
+      mode: config.operations?.mode ?? 'any',
+      manifest: config.operations?.manifest ?? { format: 'apollo-persisted-query-manifest', version: 1, operations: [] },
+      parse: (source) => checkOperationLimits(source, config.limits),
+    }),
     prepare: createOperationPreparer({
       schema,
       checkLimits: (source) => checkOperationLimits(source, config.limits),

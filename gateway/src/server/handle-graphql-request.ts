@@ -5,7 +5,8 @@
  *
  *   0 begin          ids and the request's own time
  *   1 authenticate   bearer token → verified principal + declared purpose (401 / 400 / 403)
- *   2 read           the GraphQL request out of GET / POST (CSRF, batching, APQ off, body limit)
+ *   2 read           the GraphQL request out of GET / POST (CSRF, batching, body limit)
+ *     trust          which documents may run: by manifest id / trusted text (PACTUM_OPERATIONS)
  *   3 prepare        parse, validate, limits, operation, variables coerced once
  *   4 authorize      the access profile (once, at the request's time) → rewritten operation
  *   5 execute        the REWRITTEN operation, planned and cached by its own hash
@@ -23,9 +24,10 @@ import type { Deliver } from './stages/deliver';
 import type { Executed } from './stages/execute-operation';
 import { failClosed } from './stages/fail-closed';
 import type { PreparedOperation } from './stages/prepare-operation';
-import { readGraphQLRequest, type GraphQLRequest } from './stages/read-graphql-request';
+import { readGraphQLRequest, type GraphQLRequest, type ReceivedRequest } from './stages/read-graphql-request';
 import type { Refuse } from './stages/refuse';
 import type { ReleasedAnswer } from './stages/release-response';
+import { UntrustedOperationError } from './stages/trusted-operations';
 import { SubgraphCaller } from './subgraph-caller';
 
 /** The stages, wired by `create-gateway-server.ts`. */
@@ -33,6 +35,8 @@ export interface GraphQLStages {
   readonly now: () => Date;
   readonly authenticate: (headers: IncomingMessage['headers']) => Promise<Authenticated>;
   readonly limits: { readonly maxBodyBytes: number };
+  /** The document a request may run: the manifest's, by id or trusted text, or refused by the mode. */
+  readonly trust: (received: ReceivedRequest) => GraphQLRequest;
   readonly prepare: (request: GraphQLRequest) => PreparedOperation;
   /** The policy in force, read once per request: a reload applies from the next request on. */
   readonly policy: () => CompiledPolicy;
@@ -51,7 +55,8 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
     try {
       const identity = await s.authenticate(req.headers);
       facts = { ...facts, identity };
-      const request = await readGraphQLRequest(req, s.limits);
+      const received = await readGraphQLRequest(req, s.limits);
+      const request = s.trust(received);
       const prepared = s.prepare(request);
       facts = { ...facts, operation: { name: prepared.operation.name?.value ?? null, hash: prepared.queryHash } };
       const policy = s.policy();
@@ -72,6 +77,7 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
 /** What a refusal itself adds to the record: the principal it refused, the mutation's denials. */
 function withRefusal(facts: RequestFacts, error: unknown): RequestFacts {
   if (error instanceof PrincipalRefusedError) return { ...facts, identity: error.identity };
+  if (error instanceof UntrustedOperationError) return { ...facts, operation: error.attempted };
   if (error instanceof MutationRefusedError && facts.policyVersion) return { ...facts, enforcement: refusedMutationReport(error, facts.policyVersion) };
   return facts;
 }

@@ -6,28 +6,31 @@
  *   `text/plain`, `application/x-www-form-urlencoded`, `multipart/form-data`) must carry a
  *   non-empty `x-apollo-operation-name` or `apollo-require-preflight` header;
  * - one operation per request: a JSON array (batching) is refused;
- * - automatic persisted queries are off: a request naming one is answered
- *   `PERSISTED_QUERY_NOT_SUPPORTED`, on which Apollo Client's APQ link resends the full query.
- *   (APQ would be one more cache any client can fill; front-ends send trusted operations in full.)
+ * - a persisted document is named the Apollo way, `extensions.persistedQuery: { version: 1,
+ *   sha256Hash }`, with or without the text; the hash's format is checked here, what it names
+ *   is the next stage's business (`trusted-operations.ts`: only the manifest's ids run — APQ,
+ *   where any client fills the cache, stays off).
  */
 import type { IncomingMessage } from 'node:http';
-import { BadUserInputError, PactumError, WIRE_STATUS } from '../../errors';
+import { BadUserInputError } from '../../errors';
 import { readBody } from '../read-body';
 
-/** One GraphQL request, as the client sent it. */
+/** One GraphQL request with the text of the document it runs (the output of `trusted-operations.ts`). */
 export interface GraphQLRequest {
   readonly method: 'GET' | 'POST';
   readonly query: string;
   /** The operation to run, when the document holds several. */
   readonly operationName: string | null;
-  /** Raw variables (coerced by the next stage). */
+  /** Raw variables (coerced by the prepare stage). */
   readonly variables: Readonly<Record<string, unknown>>;
 }
 
-/** Automatic persisted queries are not served. */
-export class PersistedQueryNotSupportedError extends PactumError {
-  readonly code = 'PERSISTED_QUERY_NOT_SUPPORTED';
-  readonly httpStatus = WIRE_STATUS.PERSISTED_QUERY_NOT_SUPPORTED;
+/** One GraphQL request as the client sent it: its document given by text, by id, or both. */
+export interface ReceivedRequest extends Omit<GraphQLRequest, 'query'> {
+  /** The document's text; null when the request names it by id only. */
+  readonly query: string | null;
+  /** `extensions.persistedQuery.sha256Hash` (64 hex digits, lower-cased), when given. */
+  readonly documentId: string | null;
 }
 
 /** The method does not fit (anything but GET and POST; a mutation over GET): 405. */
@@ -70,15 +73,37 @@ function fromJson(text: string, what: string): unknown {
   }
 }
 
-function requestOf(method: 'GET' | 'POST', fields: { query: unknown; operationName: unknown; variables: unknown; extensions: unknown }): GraphQLRequest {
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
+/** The id of `extensions.persistedQuery`, checked for shape: `{ version: 1, sha256Hash: <64 hex> }`. */
+function documentIdOf(extensions: Record<string, unknown>): string | null {
+  if (!Object.hasOwn(extensions, 'persistedQuery')) return null;
+  const pq = extensions.persistedQuery;
+  if (!isRecord(pq)) throw new BadUserInputError('malformed_persisted_query', '"extensions.persistedQuery" must be an object { version: 1, sha256Hash }');
+  if (pq.version !== 1) throw new BadUserInputError('malformed_persisted_query', '"extensions.persistedQuery.version" must be 1');
+  const hash = pq.sha256Hash;
+  if (typeof hash !== 'string' || !SHA256_HEX.test(hash)) {
+    throw new BadUserInputError('malformed_persisted_query', '"extensions.persistedQuery.sha256Hash" must be a sha256: 64 hexadecimal digits');
+  }
+  return hash.toLowerCase();
+}
+
+function requestOf(
+  method: 'GET' | 'POST',
+  fields: { query: unknown; operationName: unknown; variables: unknown; extensions: unknown; documentId: unknown },
+): ReceivedRequest {
   if (fields.extensions !== undefined && fields.extensions !== null && !isRecord(fields.extensions)) {
     throw new BadUserInputError('malformed_request', '"extensions" must be an object');
   }
-  if (isRecord(fields.extensions) && Object.hasOwn(fields.extensions, 'persistedQuery')) {
-    throw new PersistedQueryNotSupportedError('persisted_queries_off', 'PersistedQueryNotSupported');
+  // The GraphQL-over-HTTP draft's field: refused with a pointer rather than silently ignored.
+  if (fields.documentId !== undefined) {
+    throw new BadUserInputError('malformed_persisted_query', '"documentId" is not read: name a trusted operation with extensions.persistedQuery { version: 1, sha256Hash }');
   }
-  if (typeof fields.query !== 'string' || fields.query.trim() === '') {
-    throw new BadUserInputError('missing_query', 'GraphQL operations must contain a non-empty "query"');
+  const documentId = isRecord(fields.extensions) ? documentIdOf(fields.extensions) : null;
+  const query = typeof fields.query === 'string' && fields.query.trim() !== '' ? fields.query : null;
+  const absent = fields.query === undefined || fields.query === null;
+  if (query === null && !(absent && documentId !== null)) {
+    throw new BadUserInputError('missing_query', 'GraphQL operations must contain a non-empty "query" (or name a trusted operation by id)');
   }
   if (fields.operationName !== undefined && fields.operationName !== null && typeof fields.operationName !== 'string') {
     throw new BadUserInputError('malformed_request', '"operationName" must be a string');
@@ -88,14 +113,15 @@ function requestOf(method: 'GET' | 'POST', fields: { query: unknown; operationNa
   }
   return {
     method,
-    query: fields.query,
+    query,
+    documentId,
     operationName: typeof fields.operationName === 'string' ? fields.operationName : null,
     variables: isRecord(fields.variables) ? fields.variables : {},
   };
 }
 
 /** Reads the GraphQL request; throws a `PactumError` (400, 405, 413) to refuse. */
-export async function readGraphQLRequest(req: IncomingMessage, limits: { readonly maxBodyBytes: number }): Promise<GraphQLRequest> {
+export async function readGraphQLRequest(req: IncomingMessage, limits: { readonly maxBodyBytes: number }): Promise<ReceivedRequest> {
   if (req.method !== 'GET' && req.method !== 'POST') throw new MethodNotAllowedError('use POST (or GET for queries)', 'GET, POST');
   refuseCrossSite(req);
   if (req.method === 'GET') {
@@ -104,7 +130,13 @@ export async function readGraphQLRequest(req: IncomingMessage, limits: { readonl
       const v = params.get(name);
       return v === null ? undefined : fromJson(v, `the "${name}" parameter`);
     };
-    return requestOf('GET', { query: params.get('query') ?? undefined, operationName: params.get('operationName') ?? undefined, variables: json('variables'), extensions: json('extensions') });
+    return requestOf('GET', {
+      query: params.get('query') ?? undefined,
+      operationName: params.get('operationName') ?? undefined,
+      variables: json('variables'),
+      extensions: json('extensions'),
+      documentId: params.get('documentId') ?? undefined,
+    });
   }
   if (mediaType(req) !== 'application/json') {
     req.resume();
@@ -113,5 +145,5 @@ export async function readGraphQLRequest(req: IncomingMessage, limits: { readonl
   const body = fromJson(await readBody(req, limits.maxBodyBytes), 'the request body');
   if (Array.isArray(body)) throw new BadUserInputError('batch_not_supported', 'batched requests are not supported: send one operation per request');
   if (!isRecord(body)) throw new BadUserInputError('malformed_request', 'the request body must be a JSON object');
-  return requestOf('POST', { query: body.query, operationName: body.operationName, variables: body.variables, extensions: body.extensions });
+  return requestOf('POST', { query: body.query, operationName: body.operationName, variables: body.variables, extensions: body.extensions, documentId: body.documentId });
 }
