@@ -17,3 +17,4 @@ export { parseRetention, type Retention } from './retention';
 export { parseEntity, parseTime } from './report/parse-time';
 export { csvHeader, recordToCsvLine, recordToJsonLine, recordsToTable, type RecordFormat } from './report/format-records';
 export { statsToTable } from './report/format-stats';
+export { buildPeriodReport, periodReportToText, type PeriodReport, type PeriodCounts, type RefusalLine } from './report/period-report';

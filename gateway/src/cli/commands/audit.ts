@@ -4,11 +4,13 @@
  * else `<state dir>/audit/audit.sqlite` (the gateway's default). Exit codes: 0 done, 1 trail unavailable or verify
  * found tampering, 2 bad arguments.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   AUDIT_OUTCOMES,
+  buildPeriodReport,
+  periodReportToText,
   csvHeader,
   openAuditTrail,
   parseEntity,
@@ -27,6 +29,7 @@ import {
 } from '../../audit';
 import { stateDir } from '../../config/paths';
 import { describeCheckpoints, signingFor } from './audit-signing';
+import { periodReportToHtml } from '../policy-reports/audit-html';
 import { PactumError } from '../../errors';
 
 /** Where the command writes, and what it reads from the environment (overridable in tests). */
@@ -41,6 +44,8 @@ const USAGE = `usage:
   pactum audit query  [filters] [--format table|jsonl|csv] [store]
   pactum audit verify [--chain <replica>] [--expect-head <chain>:<seq>:<hash> …] [--json] [store]
   pactum audit stats  [--since <t>] [--until <t>] [--agency <id>] [--purpose <code>] [--json] [store]
+  pactum audit report --since <t> [--until <t>] [--agency <id>] [--purpose <code>] [--json | --html <file>] [store]
+                      a period's picture: per agency and purpose, denials by reason, top entities, refused persons
   pactum audit checkpoint [--all] [--json] [store]   sign the chain heads with the gateway key (publish the JWS)
   pactum audit prune  --retention <3y|18mo|26w|400d> [--json] [store]   delete older records behind a signed checkpoint
 
@@ -69,6 +74,7 @@ const OPTIONS = {
   key: { type: 'string' },
   all: { type: 'boolean' },
   retention: { type: 'string' },
+  html: { type: 'string' },
   json: { type: 'boolean' },
   url: { type: 'string' },
   file: { type: 'string' },
@@ -83,6 +89,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   query: ['agency', 'subject', 'purpose', 'case-ref', 'id', 'entity', 'since', 'until', 'denied-only', 'outcome', 'limit', 'format'],
   verify: ['chain', 'expect-head', 'json', 'key'],
   checkpoint: ['all', 'json'],
+  report: ['since', 'until', 'agency', 'purpose', 'json', 'html'],
   prune: ['retention', 'json', 'key'],
   stats: ['since', 'until', 'agency', 'purpose', 'json'],
 };
@@ -166,6 +173,25 @@ function planSubcommand(sub: string, v: Values, now: Date): Plan {
   const since = v.since !== undefined ? parseTime(v.since, '--since', now) : undefined;
   const until = v.until !== undefined ? parseTime(v.until, '--until', now) : undefined;
   if (since && until && since >= until) throw new UsageError('--since must be before --until');
+  if (sub === 'report') {
+    if (!since) throw new UsageError('audit report needs --since (e.g. --since 2025-01-01 or --since 90d)');
+    if (v.json && v.html !== undefined) throw new UsageError('--json and --html exclude each other');
+    const period = { since, until: until ?? now };
+    const filter: AuditFilter = { since: period.since, until: period.until, ...(v.agency ? { agency: v.agency } : {}), ...(v.purpose ? { purpose: v.purpose } : {}) };
+    return async (trail, io) => {
+      const records: AuditRecord[] = [];
+      for await (const r of trail.query(filter)) records.push(r);
+      const report = buildPeriodReport(records, period);
+      if (v.html !== undefined) {
+        const file = path.resolve(v.html);
+        writeFileSync(file, periodReportToHtml(report, trail.location));
+        io.stdout(`wrote ${file}: ${report.requests} request(s) ${report.since} – ${report.until}\n`);
+      } else {
+        io.stdout(v.json ? `${JSON.stringify(report, null, 2)}\n` : `${periodReportToText(report)}\n`);
+      }
+      return 0;
+    };
+  }
   if (sub === 'stats') {
     const filter = { ...(since ? { since } : {}), ...(until ? { until } : {}), ...(v.agency ? { agency: v.agency } : {}), ...(v.purpose ? { purpose: v.purpose } : {}) };
     return async (trail, io) => {

@@ -1,9 +1,12 @@
 /** `pactum audit …` against real trails: SQLite files and a PostgreSQL schema. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { runAuditCommand, type AuditCommandIo } from '../audit';
 import { belgianEvent, refusedEvent, releasedEvent } from '../../../audit/__tests__/support/events';
 import { createHarness, type StoreHarness } from '../../../audit/__tests__/support/store-harness';
-import type { AuditEvent } from '../../../audit';
+import type { AuditEvent, PeriodReport } from '../../../audit';
 
 const NOW = new Date(Date.UTC(2025, 0, 10, 12, 0, 0));
 
@@ -63,6 +66,27 @@ describe.each(['sqlite', 'postgres'] as const)('pactum audit on %s', (kind) => {
     expect(lines).toHaveLength(4);
     expect(out).toContain(`"'=HYPERLINK(""x""), ""quoted"""`);
     expect(out).toContain('UNAUTHENTICATED/token_expired');
+  });
+
+  test('report --since: per agency and purpose, denials by reason, top entities; --html writes a standalone page', async () => {
+    const { code, out } = await run(['report', '--since', '2025-01-01', '--json', ...store]);
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as PeriodReport;
+    expect(r.requests).toBe(4);
+    expect(r.perAgency.find((a) => a.name === 'NL-CUSTOMS')).toMatchObject({ requests: 2, releasing: 2, denying: 2 });
+    expect(r.perAgency.find((a) => a.name === '(unauthenticated)')).toMatchObject({ requests: 1, refused: 1 });
+    expect(r.topEntities[0]).toMatchObject({ type: 'Container', key: 'MSCU1234566', owner: 'NL-CUSTOMS', releases: 2 });
+    expect(r.denialReasons).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'refusal', reason: 'UNAUTHENTICATED/token_expired', count: 1 })]));
+    const text = await run(['report', '--since', '2025-01-01', '--agency', 'BE-POLICE', ...store]);
+    expect(text.out).toMatch(/^audit report 2025-01-01T00:00:00.000Z – 2025-01-10T12:00:00.000Z: 1 request\(s\)/);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pactum-report-'));
+    const file = path.join(dir, 'r.html');
+    expect((await run(['report', '--since', '7d', '--html', file, ...store])).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^<!doctype html>[^]*id="report-data"/);
+    rmSync(dir, { recursive: true, force: true });
+    expect((await run(['report', ...store])).code).toBe(2);
+    expect((await run(['report', '--since', '7d', '--json', '--html', 'x.html', ...store])).code).toBe(2);
+    expect((await run(['report', '--since', 'last tuesday', ...store])).code).toBe(2);
   });
 
   test('verify passes and prints the anchor; after tampering it fails naming the record', async () => {
