@@ -23,7 +23,7 @@ function event(n: number, agency: string, subject: string, outcome: AuditEvent['
     ...(outcome === 'refused' ? { refusal: { code: 'FORBIDDEN', reason: 'purpose_not_permitted' } } : {
       enforcement: {
         policyVersion: 'p1', fieldsRequested: ['Query.container'], fieldDenials: [], rowDenials: [],
-        released: [{ type: 'Container', key: n % 2 ? 'MSCU1234566' : 'HLXU7032104', owner: 'NL-CUSTOMS' }], grants: [],
+        released: [{ type: 'Container', key: 'MSCU1234566', owner: 'NL-CUSTOMS' }], grants: [],
       },
     }),
     ...extra,
