@@ -18,6 +18,24 @@ export interface AuditEnforcement {
   readonly executedOperationHash?: string;
 }
 
+/**
+ * A response that released personal data to a third-country (or international-organisation)
+ * principal is a transfer under LED Chapter V: the record says so, with the terms it rested on,
+ * for the documentation art. 37(3) and 38(3) require (`pactum audit transfers`). The justification,
+ * case reference and released entity keys are the record's own; no value is ever kept.
+ */
+export interface AuditTransfer {
+  /** The receiving authority (agency id). */
+  readonly recipient: string;
+  readonly country: string;
+  /** Per agreement: a basis id of transfer-bases.yaml or `derogation:<ground>`, and the LED article. */
+  readonly bases: readonly { readonly agreement: string; readonly terms: string; readonly article: string }[];
+  /** Categories of personal data released (field groups). */
+  readonly dataCategories: readonly string[];
+  /** The onward-transfer condition the response carried. */
+  readonly onwardTransfer: string;
+}
+
 /** How a request ended, from the audit's point of view. */
 export type AuditOutcome = 'released' | 'partial' | 'denied' | 'refused' | 'error';
 
@@ -43,6 +61,8 @@ export interface AuditEvent {
   readonly refusal?: { readonly code: string; readonly reason: string };
   /** What need-to-know enforcement requested, denied and released. */
   readonly enforcement?: AuditEnforcement;
+  /** Present when personal data went to a third country (see {@link AuditTransfer}). */
+  readonly transfer?: AuditTransfer;
   readonly policyVersion: string | null;
 }
 

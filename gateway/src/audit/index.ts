@@ -2,7 +2,7 @@
  * The audit area's public door: a durable, hash-chained record of every request.
  * See docs/audit.md for how the chain works and how to query it.
  */
-export type { AuditEnforcement, AuditEvent, AuditOutcome, AuditReceipt, AuditRecord } from './audit-event';
+export type { AuditEnforcement, AuditEvent, AuditOutcome, AuditReceipt, AuditRecord, AuditTransfer } from './audit-event';
 export { AUDIT_OUTCOMES } from './audit-event';
 export type { AuditFilter, AuditStats, AuditStatsFilter, AgencyStats, DenialStats } from './audit-filter';
 export type { AuditTrail, AuditTrailOptions } from './audit-trail';
@@ -18,3 +18,5 @@ export { parseEntity, parseTime } from './report/parse-time';
 export { csvHeader, recordToCsvLine, recordToJsonLine, recordsToTable, type RecordFormat } from './report/format-records';
 export { statsToTable } from './report/format-stats';
 export { buildPeriodReport, periodReportToText, type PeriodReport, type PeriodCounts, type RefusalLine } from './report/period-report';
+export { checkTransferFilter, listTransfers, transferEntryOf, type TransferEntry, type TransferFilter } from './transfers';
+export { transferCsvHeader, transferToCsvLine, transferToJsonLine, transfersToTable } from './report/format-transfers';

@@ -86,7 +86,20 @@ export function validateAuditEvent(value: unknown): AuditEvent {
   }
   if (e.policyVersion !== null) c.str(e.policyVersion, 'policyVersion');
   if (e.enforcement !== undefined) checkEnforcement(c, c.obj(e.enforcement, 'enforcement'));
+  if (e.transfer !== undefined) checkTransfer(c, c.obj(e.transfer, 'transfer'));
   return value as AuditEvent;
+}
+
+function checkTransfer(c: Checker, t: Obj): void {
+  c.str(t.recipient, 'transfer.recipient');
+  c.str(t.country, 'transfer.country', 8);
+  c.str(t.onwardTransfer, 'transfer.onwardTransfer', MAX_TEXT);
+  c.list(t.bases, 'transfer.bases').forEach((b, i) => {
+    const o = c.obj(b, `transfer.bases[${i}]`);
+    for (const k of ['agreement', 'terms', 'article']) c.str(o[k], `transfer.bases[${i}].${k}`);
+  });
+  if (c.list(t.bases, 'transfer.bases').length === 0) c.fail('transfer.bases', 'must name at least one basis');
+  c.list(t.dataCategories, 'transfer.dataCategories').forEach((d, i) => c.str(d, `transfer.dataCategories[${i}]`));
 }
 
 function checkEnforcement(c: Checker, en: Obj): void {

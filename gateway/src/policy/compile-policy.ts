@@ -9,7 +9,7 @@ import { decideField, type Subject } from './decide-field';
 import type { PolicyModel } from './policy-model';
 import { rowFailure } from './row-rules';
 import { createSupergraphFacts } from './supergraph-facts';
-import { derogationCaseOf, transferCountry } from './transfers';
+import { derogationCaseOf, describeTransfer, transferCountry } from './transfers';
 import { resolvingGraph } from './supergraph-model';
 import type { AccessProfile, CompiledPolicy, Explanation, ExplanationStep, RowLabel } from './types';
 
@@ -118,6 +118,9 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
       const verdict = rules?.evaluate(label);
       if (!verdict || verdict.visible) return { visible: true };
       return { visible: false, reason: verdict.reason, secret: verdict.secret };
+    },
+    describeTransfer(principal, purpose, grants) {
+      return describeTransfer(model, principal.agency, purpose.code, grants);
     },
     explain(principal, purpose, at, typeName, fieldName, label) {
       return explain(model, subjectOf(model, principal, purpose, at), typeName, fieldName, label);

@@ -20,6 +20,7 @@ export type {
   RowExplanation,
   RowVerdict,
   SupergraphFacts,
+  TransferDescription,
 } from './types';
 export type { GrantRef } from './grant-ref';
 export { loadPolicy, listUnmentionedFields, type LoadedPolicy, type LoadPolicyOptions } from './load-policy';

@@ -11,8 +11,9 @@
  *   only with that state's recorded authorisation (art. 35(1)(c)).
  */
 import { isTransferRecipient } from '../auth';
-import type { CompiledGrant, CompiledTransferAuthorisation, PolicyModel } from './policy-model';
-import type { DenyReason, RowLabel } from './types';
+import type { GrantRef } from './grant-ref';
+import type { CompiledGrant, CompiledTransferAuthorisation, CompiledTransferTerms, PolicyModel } from './policy-model';
+import type { DenyReason, RowLabel, TransferDescription } from './types';
 
 /** The subject attributes the transfer rules read (part of `Subject`, so of the profile key). */
 export interface TransferSubject {
@@ -96,4 +97,50 @@ export function rowTransferFailure(check: RowTransferCheck, subjectAgency: strin
     return { reason: 'NOT_A_CASE_MEMBER', detail: `a derogation covers only the case the request names (${check.derogationCase || 'none'}); the row is not part of it (LED art. 38(1))` };
   }
   return undefined;
+}
+
+const DEROGATION_ARTICLE: Readonly<Record<string, string>> = {
+  'vital-interests': '38(1)(a)',
+  'public-security-threat': '38(1)(c)',
+  'individual-case': '38(1)(d)',
+};
+
+function termsText(t: CompiledTransferTerms | undefined): { terms: string; article: string } {
+  if (!t) return { terms: 'none', article: '35(1)(d)' };
+  if (t.kind === 'basis') return { terms: t.basis.id, article: t.basis.article };
+  if (t.kind === 'derogation') return { terms: `derogation:${t.ground}`, article: DEROGATION_ARTICLE[t.ground] ?? '38(1)' };
+  return { terms: 'no-personal-data', article: '35' };
+}
+
+/**
+ * What the grants that released a response transferred to a third-country principal (see
+ * {@link TransferDescription}); undefined inside the Union or when no agreement released anything.
+ */
+export function describeTransfer(model: PolicyModel, agency: string, purpose: string, used: readonly GrantRef[]): TransferDescription | undefined {
+  const country = transferCountry(model, agency);
+  if (country === '') return undefined;
+  const grants = used
+    .map((ref) => model.grants.find((g) => g.ref.agreement === ref.agreement && g.ref.grant === ref.grant))
+    .filter((g): g is CompiledGrant => g !== undefined && g.provider !== agency);
+  if (grants.length === 0) return undefined;
+  const categories = new Set<string>();
+  const bases = new Map<string, { agreement: string; terms: string; article: string }>();
+  const providers = new Set<string>();
+  for (const g of grants) {
+    for (const c of g.personalCategories) categories.add(c);
+    providers.add(g.provider);
+    if (!bases.has(g.ref.agreement)) bases.set(g.ref.agreement, { agreement: g.ref.agreement, ...termsText(g.transfers.get(agency)) });
+  }
+  const authorisingAgencies = [...providers].sort();
+  return {
+    recipient: agency,
+    country,
+    personalData: categories.size > 0,
+    dataCategories: [...categories].sort(),
+    bases: [...bases.values()].sort((a, b) => a.agreement.localeCompare(b.agreement)),
+    authorisingAgencies,
+    onwardTransfer:
+      `Transferred to ${agency} under Directive (EU) 2016/680, Chapter V, for ${purpose} only. ` +
+      `No onward transfer to another third country or international organisation without the prior authorisation of ${authorisingAgencies.join(', ')} (art. 35(1)(e)).`,
+  };
 }

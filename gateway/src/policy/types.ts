@@ -134,6 +134,26 @@ export interface Explanation {
 /** Whether one row is visible, and if not why (and whether even its existence is secret). */
 export type RowExplanation = { readonly visible: true } | { readonly visible: false; readonly reason: DenyReason; readonly secret: boolean };
 
+/**
+ * What a response to a third-country (or international-organisation) principal transferred, from
+ * the grants that released it: the terms per agreement, whether personal data left, and the
+ * onward-transfer condition (LED art. 35(1)(e)) the response carries in `extensions.transfer`.
+ */
+export interface TransferDescription {
+  readonly recipient: string;
+  readonly country: string;
+  /** Whether a grant releasing personal data (a field group marked personalData) released something: then it is a transfer under Chapter V. */
+  readonly personalData: boolean;
+  /** Categories of personal data those grants release, sorted. */
+  readonly dataCategories: readonly string[];
+  /** Per agreement used: its terms for the recipient — a basis id, `no-personal-data`, or `derogation:<ground>` — and the article they rest on. */
+  readonly bases: readonly { readonly agreement: string; readonly terms: string; readonly article: string }[];
+  /** Agencies whose prior authorisation an onward transfer needs (the providers of what was released), sorted. */
+  readonly authorisingAgencies: readonly string[];
+  /** The condition, in words. */
+  readonly onwardTransfer: string;
+}
+
 /** A compiled, immutable policy. */
 export interface CompiledPolicy {
   /** Hash of the policy files' contents, sorted by path. */
@@ -146,6 +166,12 @@ export interface CompiledPolicy {
    * the need-to-know oracle. Unlabelled types are always visible.
    */
   explainRow(principal: Principal, purpose: DeclaredPurpose, at: Date, typeName: string, label: RowLabel): RowExplanation;
+  /**
+   * For a principal whose agency is a third country or an international organisation: what the
+   * grants that released something in a response (`EnforcementReport.grants`) transferred.
+   * Undefined inside the Union, and when nothing was released under an agreement.
+   */
+  describeTransfer(principal: Principal, purpose: DeclaredPurpose, grants: readonly GrantRef[]): TransferDescription | undefined;
   /** For the policy-test runner and `pactum policy explain`: the full story of one decision. */
   explain(
     principal: Principal,

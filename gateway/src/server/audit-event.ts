@@ -5,7 +5,7 @@
  * the refusal, whose code and reason are those of the answer's first error. Keys and paths
  * only: no field values.
  */
-import type { AuditEnforcement, AuditEvent, AuditOutcome } from '../audit';
+import type { AuditEnforcement, AuditEvent, AuditOutcome, AuditTransfer } from '../audit';
 import type { DeclaredPurpose, Principal } from '../auth';
 import type { EnforcementReport } from '../enforce';
 import type { WireError } from './format-error';
@@ -28,6 +28,8 @@ export interface RequestFacts {
   readonly enforcement?: EnforcementReport;
   /** The version of the policy the request's profile was computed from. */
   readonly policyVersion?: string;
+  /** Personal data released to a third-country principal (stages/mark-transfer.ts). */
+  readonly transfer?: AuditTransfer;
   /** The subgraphs called, in order (for the log line; never in the record). */
   readonly subgraphCalls?: readonly string[];
 }
@@ -87,6 +89,8 @@ export function auditRecord(facts: RequestFacts, answer: AnswerFacts, outcome: A
       : null,
     ...(refused ? { refusal: { code: first.extensions.code, reason: first.extensions.reason } } : {}),
     ...(enforcement ? { enforcement: auditEnforcement(enforcement) } : {}),
+    // A transfer is documented only for an answer that carried data (never for a refusal).
+    ...(facts.transfer && !refused && answer.hasData ? { transfer: facts.transfer } : {}),
     policyVersion: enforcement?.policyVersion ?? facts.policyVersion ?? null,
   };
 }

@@ -23,6 +23,7 @@ import { beginRequest } from './stages/begin-request';
 import type { Deliver } from './stages/deliver';
 import type { Executed } from './stages/execute-operation';
 import { failClosed } from './stages/fail-closed';
+import { markTransfer } from './stages/mark-transfer';
 import type { PreparedOperation } from './stages/prepare-operation';
 import { readGraphQLRequest, type GraphQLRequest, type ReceivedRequest } from './stages/read-graphql-request';
 import type { Refuse } from './stages/refuse';
@@ -66,7 +67,11 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
       const caller = new SubgraphCaller(identity.principal, identity.purpose, start.requestId);
       facts = { ...facts, subgraphCalls: caller.calls };
       const executed = await failClosed('execution_failed', () => s.execute(authorization, prepared, caller));
-      released = await failClosed('enforcement_failed', () => s.release(executed, authorization, prepared));
+      const answered = await failClosed('enforcement_failed', () => s.release(executed, authorization, prepared));
+      // A third-country principal's answer carries its onward-transfer condition; a transfer of personal data is marked in the record.
+      const marked = await failClosed('enforcement_failed', () => markTransfer(answered, policy, identity));
+      released = marked.released;
+      if (marked.transfer) facts = { ...facts, transfer: marked.transfer };
     } catch (error) {
       return s.refuse(req, res, withRefusal(facts, error), error);
     }

@@ -1,5 +1,5 @@
 /**
- * `pactum audit query|verify|stats`: the compliance officer's view of the trail.
+ * `pactum audit query|verify|stats|transfers`: the compliance officer's view of the trail.
  * Store: `--url` / PACTUM_AUDIT_URL (PostgreSQL), else `--file` / PACTUM_AUDIT_FILE,
  * else `<state dir>/audit/audit.sqlite` (the gateway's default). Exit codes: 0 done, 1 trail unavailable or verify
  * found tampering, 2 bad arguments.
@@ -11,7 +11,13 @@ import {
   AUDIT_OUTCOMES,
   buildPeriodReport,
   periodReportToText,
+  checkTransferFilter,
   csvHeader,
+  listTransfers,
+  transferCsvHeader,
+  transfersToTable,
+  transferToCsvLine,
+  transferToJsonLine,
   openAuditTrail,
   parseEntity,
   parseRetention,
@@ -25,6 +31,7 @@ import {
   type AuditOutcome,
   type AuditRecord,
   type AuditTrail,
+  type TransferEntry,
   type VerifyReport,
 } from '../../audit';
 import { stateDir } from '../../config/paths';
@@ -48,6 +55,8 @@ const USAGE = `usage:
                       a period's picture: per agency and purpose, denials by reason, top entities, refused persons
   pactum audit checkpoint [--all] [--json] [store]   sign the chain heads with the gateway key (publish the JWS)
   pactum audit prune  --retention <3y|18mo|26w|400d> [--json] [store]   delete older records behind a signed checkpoint
+  pactum audit transfers --since <t> --until <t> [--country <CC>] [--format table|jsonl|csv] [store]
+                      personal data released to third countries (LED art. 37(3), 38(3) documentation)
 
 filters: --agency <id>  --subject <sub>  --purpose <code>  --case-ref <ref>  --id <auditId>
          --entity <Type:Key> (e.g. Container:MSCU1234566)  --since <t>  --until <t>
@@ -69,6 +78,7 @@ const OPTIONS = {
   outcome: { type: 'string' },
   limit: { type: 'string' },
   format: { type: 'string' },
+  country: { type: 'string' },
   chain: { type: 'string' },
   'expect-head': { type: 'string', multiple: true },
   key: { type: 'string' },
@@ -92,6 +102,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   report: ['since', 'until', 'agency', 'purpose', 'json', 'html'],
   prune: ['retention', 'json', 'key'],
   stats: ['since', 'until', 'agency', 'purpose', 'json'],
+  transfers: ['since', 'until', 'country', 'format'],
 };
 
 class UsageError extends Error {}
@@ -192,6 +203,7 @@ function planSubcommand(sub: string, v: Values, now: Date): Plan {
       return 0;
     };
   }
+  if (sub === 'transfers') return planTransfers(v, since, until);
   if (sub === 'stats') {
     const filter = { ...(since ? { since } : {}), ...(until ? { until } : {}), ...(v.agency ? { agency: v.agency } : {}), ...(v.purpose ? { purpose: v.purpose } : {}) };
     return async (trail, io) => {
@@ -228,6 +240,26 @@ function planSubcommand(sub: string, v: Values, now: Date): Plan {
     } else {
       if (format === 'csv') io.stdout(`${csvHeader()}\n`);
       for await (const r of records) io.stdout(`${format === 'csv' ? recordToCsvLine(r) : recordToJsonLine(r)}\n`);
+    }
+    return 0;
+  };
+}
+
+/** `audit transfers`: the documentation of a period (both ends required), one country or all. */
+function planTransfers(v: Values, since: Date | undefined, until: Date | undefined): Plan {
+  if (!since || !until) throw new UsageError('audit transfers needs --since and --until (the period to document)');
+  const format = v.format ?? 'table';
+  if (format !== 'table' && format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be table, jsonl or csv, not "${format}"`);
+  const filter = checkTransferFilter({ since, until, ...(v.country !== undefined ? { country: v.country } : {}) });
+  return async (trail, io) => {
+    const entries = listTransfers(trail, filter);
+    if (format === 'table') {
+      const all: TransferEntry[] = [];
+      for await (const t of entries) all.push(t);
+      io.stdout(`${transfersToTable(all)}\n`);
+    } else {
+      if (format === 'csv') io.stdout(`${transferCsvHeader()}\n`);
+      for await (const t of entries) io.stdout(`${format === 'csv' ? transferToCsvLine(t) : transferToJsonLine(t)}\n`);
     }
     return 0;
   };

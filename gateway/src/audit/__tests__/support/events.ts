@@ -63,3 +63,34 @@ export function belgianEvent(n = 0): AuditEvent {
     },
   });
 }
+
+/**
+ * A Colombian investigator's request that released a suspect's identity case by case (a
+ * derogation, LED art. 38(1)(d)): marked as a transfer. `n` varies the time.
+ */
+export function colombianTransferEvent(n = 0, overrides: Partial<AuditEvent> = {}): AuditEvent {
+  return releasedEvent(n, {
+    outcome: 'released',
+    principal: { subject: 'co-inv-9', agency: 'CO-POLICE' },
+    purpose: { code: 'drug-trafficking', justification: 'identify the consignee of the Buenaventura shipment', caseRef: 'NL-ONB-2024-0456' },
+    enforcement: {
+      policyVersion: 'p-2025-01-01',
+      fieldsRequested: ['Query.investigation', 'Investigation.suspects', 'Suspect.name'],
+      fieldDenials: [],
+      rowDenials: [],
+      released: [
+        { type: 'Investigation', key: 'NL-POLICE/NL-ONB-2024-0456', owner: 'NL-POLICE' },
+        { type: 'Suspect', key: 'NLP-S-00017', owner: 'NL-POLICE' },
+      ],
+      grants: [{ agreement: 'nl-police-to-latam-police-case-by-case', grant: 'case-suspects-identity' }],
+    },
+    transfer: {
+      recipient: 'CO-POLICE',
+      country: 'CO',
+      bases: [{ agreement: 'nl-police-to-latam-police-case-by-case', terms: 'derogation:individual-case', article: '38(1)(d)' }],
+      dataCategories: ['personal-data'],
+      onwardTransfer: 'No onward transfer without the prior authorisation of NL-POLICE (art. 35(1)(e)).',
+    },
+    ...overrides,
+  });
+}
