@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ensureDevIdentityProviders, ensureGatewayKeys, issueDevToken, loadTrustRegistry, type DevTokenRequest } from './auth';
 
 export { startGateway } from './main';
-export { createLogger, memoryLog } from './log';
+export { createLogger, memoryLog, type OperatorLog } from './log';
 export { loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
 export type { RunningGateway } from './server/create-gateway-server';
 

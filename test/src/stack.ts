@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadGatewayConfig, prepareTestKeys, startGateway, type RunningGateway, type TestKeys } from '@pactum/gateway/src/testing';
+import { loadGatewayConfig, prepareTestKeys, startGateway, type OperatorLog, type RunningGateway, type TestKeys } from '@pactum/gateway/src/testing';
 import { createContextTokenVerifier } from '@pactum/subgraph-kit/src/auth';
 import { loadSubgraphFactory, loadSubgraphRegistry, type SubgraphRegistry } from '@pactum/schema';
 import { copyPolicies } from './copy-policies';
@@ -31,6 +31,8 @@ export interface Stack {
 export interface StackOptions {
   /** Environment overrides for the gateway (e.g. PACTUM_AUDIT_URL). */
   readonly env?: Record<string, string>;
+  /** The gateway's log (default: pino on stdout at PACTUM_LOG_LEVEL, `warn` under Jest). */
+  readonly log?: OperatorLog;
   /** Put a recording proxy in front of every subgraph (see `Stack.recorded`). */
   readonly record?: boolean;
   /** Where the subgraphs' SQLite files go (default: a fresh folder in the stack's state folder). */
@@ -106,7 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const fleet = await startFleet(options);
   let gateway: RunningGateway;
   try {
-    gateway = await startGateway(loadGatewayConfig(fleet.gatewayEnv));
+    gateway = await startGateway(loadGatewayConfig(fleet.gatewayEnv), ...(options.log ? [options.log] : []));
   } catch (err) {
     await fleet.stop();
     throw err;

@@ -16,6 +16,8 @@ export interface OperatorLog {
   readonly warn: LogMethod;
   readonly info: LogMethod;
   readonly debug: LogMethod;
+  /** Whether a line at `level` would be written (pino's); absent: every level is. */
+  readonly isLevelEnabled?: (level: string) => boolean;
 }
 
 /** The levels `PACTUM_LOG_LEVEL` takes, most severe first (`silent` writes nothing). */

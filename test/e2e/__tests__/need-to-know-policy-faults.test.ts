@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadGatewayConfig, prepareTestKeys, startGateway } from '@pactum/gateway/src/testing';
+import { loadGatewayConfig, memoryLog, prepareTestKeys, startGateway } from '@pactum/gateway/src/testing';
 import { ask, type Ask, type GraphQLReply } from '../../src/client';
 import { NTK_PRINCIPALS, ntkToken, type NtkPrincipal } from '../../src/ntk-principals';
 import { forbiddenByPath, otherErrors, valueAtExact, valuesAt } from '../../src/ntk-response';
@@ -16,9 +16,11 @@ import { copyPolicies, startStack, type Stack } from '../../src/stack';
 import { freePort } from '../../src/free-port';
 
 let stack: Stack;
+/** The gateway's log: reload refusals are read from it. */
+const log = memoryLog();
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ log });
 }, 120_000);
 
 afterAll(async () => {
@@ -191,36 +193,30 @@ describe('policy reload: an invalid change is refused and the last good policy s
     const rejectedBefore = await rejectedCount();
     expect(rejectedBefore).toBe(0);
 
-    const logged: string[] = [];
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      logged.push(String(chunk));
-      return true;
-    });
+    log.lines.length = 0;
     const widening = path.join(stack.policyDir, 'agreements', 'zz-police-to-customs-widening.yaml');
-    try {
-      // Would hand Customs the whole investigation — but names a field that does not exist.
-      fs.writeFileSync(widening, [
-        'id: zz-police-to-customs-widening',
-        'title: Investigations for Customs (broken draft)',
-        'intent: Customs would read police investigations in full.',
-        'legalBasis: none',
-        'provider: NL-POLICE',
-        'recipients: [NL-CUSTOMS]',
-        'purposes: [drug-trafficking]',
-        'validity: { from: 2022-01-01 }',
-        'grants:',
-        '  - id: everything',
-        '    intent: All investigation fields.',
-        '    fields:',
-        '      Query: [investigation]',
-        '      Investigation: [agency, localId, codeNam]',
-        '',
-      ].join('\n'));
-      await eventually(async () => (await rejectedCount()) >= 1, 'pactum_policy_reload_rejected_total >= 1');
-    } finally {
-      stderr.mockRestore();
-    }
-    expect(logged.join('')).toMatch(/policy reload refused, last good policy stays: [\s\S]*agreements\/zz-police-to-customs-widening\.yaml:14: .*unknown field "Investigation\.codeNam"/);
+    // Would hand Customs the whole investigation — but names a field that does not exist.
+    fs.writeFileSync(widening, [
+      'id: zz-police-to-customs-widening',
+      'title: Investigations for Customs (broken draft)',
+      'intent: Customs would read police investigations in full.',
+      'legalBasis: none',
+      'provider: NL-POLICE',
+      'recipients: [NL-CUSTOMS]',
+      'purposes: [drug-trafficking]',
+      'validity: { from: 2022-01-01 }',
+      'grants:',
+      '  - id: everything',
+      '    intent: All investigation fields.',
+      '    fields:',
+      '      Query: [investigation]',
+      '      Investigation: [agency, localId, codeNam]',
+      '',
+    ].join('\n'));
+    await eventually(async () => (await rejectedCount()) >= 1, 'pactum_policy_reload_rejected_total >= 1');
+    const refused = log.lines.filter((l) => l.fields.event === 'policy_reload_refused');
+    expect(refused.map((l) => [l.level, l.message])).toEqual([['warn', 'policy reload refused, last good policy stays']]);
+    expect(refused[0]?.fields.error).toMatch(/agreements\/zz-police-to-customs-widening\.yaml:14: .*unknown field "Investigation\.codeNam"/);
     // Fail closed: the old policy is in force — same answers, nothing widened.
     expect(stable(await investigation())).toEqual(beforeInvestigation);
     expect(stable(await hitCheck())).toEqual(beforeHit);

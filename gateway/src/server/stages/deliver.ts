@@ -26,6 +26,8 @@ export type Deliver = (res: ServerResponse, facts: RequestFacts, answer: Answer)
 
 /** The log line of an answered request, from the facts (only what `RequestLogInput` allows). */
 function logRequest(log: OperatorLog, facts: RequestFacts, outcome: string, status: number, seconds: number, errors: readonly WireError[]): void {
+  // Below the log level the line is not even built.
+  if (log.isLevelEnabled && !log.isLevelEnabled('info')) return;
   const { start, identity, operation, enforcement } = facts;
   const first = errors[0]?.extensions;
   log.info(
