@@ -20,6 +20,8 @@ export interface OraclePrincipal {
   readonly clearance: string;
   readonly cases: readonly string[];
   readonly purpose: string;
+  /** The case the request names (`x-case-ref`, one of `cases`): what a derogation to a third country needs. */
+  readonly caseRef?: string;
 }
 
 /** What the registries of a policy folder offer. */
@@ -87,7 +89,13 @@ export function principalArbitrary(space: PrincipalSpace): fc.Arbitrary<OraclePr
       purpose: fc.constantFrom('drug-trafficking', 'drug-trafficking', 'money-laundering', 'jit-operations'),
     })
     .map((p) => ({ ...p, roles: [USUAL_ROLE[p.agency] ?? 'investigator'] }));
-  return fc.oneof({ arbitrary: usual, weight: 3 }, { arbitrary: anyone, weight: 1 });
+  // Half the requests name one of the principal's cases (x-case-ref), so derogations get exercised both ways.
+  return fc
+    .tuple(fc.oneof({ arbitrary: usual, weight: 3 }, { arbitrary: anyone, weight: 1 }), fc.nat({ max: 5 }))
+    .map(([p, pick]): OraclePrincipal => {
+      const caseRef = pick % 2 === 0 ? p.cases[(pick >> 1) % Math.max(1, p.cases.length)] : undefined;
+      return caseRef === undefined ? p : { ...p, caseRef };
+    });
 }
 
 /** The verified principal the gateway builds from this principal's token, for the decision functions. */
@@ -102,7 +110,7 @@ export function asPrincipal(p: OraclePrincipal): { principal: Principal; purpose
       purposes: new Set([p.purpose]),
       cases: new Set(p.cases),
     },
-    purpose: { code: p.purpose, justification: 'need-to-know oracle' },
+    purpose: { code: p.purpose, justification: 'need-to-know oracle', ...(p.caseRef !== undefined ? { caseRef: p.caseRef } : {}) },
   };
 }
 

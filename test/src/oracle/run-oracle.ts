@@ -65,7 +65,7 @@ export function formatFailure(c: OracleCase, outcome: CaseOutcome): string {
   const p = c.principal;
   return [
     `principal: ${p.agency} roles=[${p.roles.join(', ')}] clearance=${p.clearance} cases=[${p.cases.join(', ')}]`,
-    `purpose:   ${p.purpose}`,
+    `purpose:   ${p.purpose}${p.caseRef !== undefined ? ` (x-case-ref ${p.caseRef})` : ''}`,
     'operation:',
     outcome.printed.query,
     `variables: ${JSON.stringify(outcome.printed.variables)}`,

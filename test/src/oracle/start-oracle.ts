@@ -19,6 +19,7 @@ import { discoverKeys, type KeyPools } from './oracle-keys';
 import { printOperation, type OracleOperation, type PrintedOperation } from './oracle-operation';
 import { asPrincipal, principalSpace, subjectOf, type OraclePrincipal, type PrincipalSpace } from './principal-arbitrary';
 import { referenceAnswer, type ReferenceAnswer } from './reference-answer';
+import { loadTransferRules } from './transfer-rules';
 
 /** One generated case. */
 export interface OracleCase {
@@ -81,6 +82,7 @@ export async function startOracle(): Promise<Oracle> {
     bare = await startBareGateway({ supergraphSdl, subgraphUrls: stack.subgraphUrls, stateDir: stack.stateDir });
     const policy = loadPolicy({ dir: stack.policyDir, supergraphSdl });
     const space = principalSpace(stack.policyDir);
+    const transfers = loadTransferRules(stack.policyDir);
     const pools = await discoverKeys(bare.url, space.agencies);
     const bareUrl = bare.url;
     const tokens = new Map<string, Promise<string>>();
@@ -119,12 +121,15 @@ export async function startOracle(): Promise<Oracle> {
           token: await tokenFor(c.principal),
           purpose: purpose.code,
           justification: purpose.justification ?? 'need-to-know oracle',
+          ...(purpose.caseRef !== undefined ? { caseRef: purpose.caseRef } : {}),
           query: printed.query,
           variables: printed.variables,
         });
         const got = readGatewayAnswer(reply);
         const audited = got.auditId ? auditTrail().of(got.auditId) : undefined;
         const problems = compareAnswers(expected, got, audited);
+        // The transfer rules, restated from the policy files alone (no engine code), on what the gateway released.
+        problems.push(...transfers.check(c.principal, at, full.data, audited, reply.body.extensions));
         // A field denied statically (no row involved) is not even asked of the subgraphs.
         const asked = requestedFields(recorders.flatMap((p) => p.requests));
         for (const coordinate of asked) {
