@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRun
   token: { summary: "print a token from an agency's development identity provider", load: async () => (await import('./commands/token')).runTokenCommand },
   policy: { summary: 'check, test and explain the need-to-know policies', load: async () => (await import('./commands/policy')).runPolicyCommand },
   audit: { summary: 'query, verify and summarise the audit trail', load: async () => (await import('./commands/audit')).runAuditCommand },
+  subgraph: { summary: 'scaffold a new agency subgraph (`subgraph new <name> --agency <ID>`)', load: async () => (await import('./commands/subgraph')).runSubgraphCommand },
   schema: { summary: 'compose the supergraph and check it is current', load: async () => (await import('./commands/schema')).runSchemaCommand },
 };
 

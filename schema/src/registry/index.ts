@@ -1,6 +1,7 @@
 /** The subgraph registry (`subgraphs/subgraphs.yaml`): its only public door. */
 export {
   loadSubgraphRegistry,
+  subgraphNameProblem,
   subgraphRegistryPath,
   defaultRepoRoot,
   SUBGRAPH_NAME_PATTERN,

@@ -49,6 +49,16 @@ export const SUBGRAPH_NAME_PATTERN = '^[a-z][a-z0-9]{1,30}$';
 /** Agency ids as `policies/agencies.yaml` writes them. */
 export const AGENCY_ID_PATTERN = '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$';
 
+/**
+ * Why `name` cannot name a subgraph, or `undefined` when it can: the rule the registry checks,
+ * for tools (the scaffold) that must refuse a name before writing anything.
+ */
+export function subgraphNameProblem(name: string): string | undefined {
+  if (!new RegExp(SUBGRAPH_NAME_PATTERN).test(name)) return `"${name}" is not a subgraph name: 2-31 lower-case letters and digits, starting with a letter`;
+  if (RESERVED.has(name)) return `"${name}" is a reserved name`;
+  return undefined;
+}
+
 const entrySchema = {
   type: 'object',
   additionalProperties: false,
