@@ -57,7 +57,7 @@ const CASES: Record<string, Case> = {
     {
       as: 'NL-POLICE', operation: 'ContainerDossier', variables: DOSSIER,
       released: ['container.number', 'container.declarations.mrn', 'container.declarations.importer.name', 'container.scans.result',
-        'container.seizures.quantityKg', 'container.portCalls.vessel.name', 'container.investigations.codeName',
+        'container.seizures.quantityKg', 'container.portCalls.vessel.name', 'container.portCalls.vessel.interdictions.seaArea', 'container.investigations.codeName',
         'container.investigations.suspects.name', 'container.investigations.suspects.documentNumbers'],
       denied: {
         'container.investigations.0.europolSupport': 'NO_AGREEMENT',
@@ -76,6 +76,9 @@ const CASES: Record<string, Case> = {
         'container.investigations': 'HIT_ONLY',
         'container.sienaMessages': 'HIT_ONLY',
         'container.intelligenceReports': 'HIT_ONLY',
+        // MAOC-N gives Customs the tracking near Dutch ports, not interdictions.
+        'container.portCalls.0.vessel.interdictions': 'NO_AGREEMENT',
+        'container.portCalls.1.vessel.interdictions': 'NO_AGREEMENT',
       },
     },
   'BE-POLICE (JIT member) reads the dossier: seizures and movements under the 2021 joint statement, the JIT investigation with suspects; no declarations or scans':
@@ -90,6 +93,9 @@ const CASES: Record<string, Case> = {
         'container.investigations.0.judicialCases': 'NO_AGREEMENT',
         'container.sienaMessages': 'HIT_ONLY',
         'container.intelligenceReports': 'HIT_ONLY',
+        // Belgium is not a MAOC-N member state.
+        'container.portCalls.0.vessel.interdictions': 'NO_AGREEMENT',
+        'container.portCalls.1.vessel.interdictions': 'NO_AGREEMENT',
       },
       rows: { 'container.investigations.suspects.id': SUSPECTS },
     },

@@ -52,6 +52,8 @@ function expectCustomsView(t: Turn): void {
     'container.investigations': 'HIT_ONLY',
     'container.sienaMessages': 'HIT_ONLY',
     'container.intelligenceReports': 'HIT_ONLY',
+    'container.portCalls.0.vessel.interdictions': 'NO_AGREEMENT',
+    'container.portCalls.1.vessel.interdictions': 'NO_AGREEMENT',
   });
   expect(valuesAt(t.body.data, 'container.declarations.mrn').length).toBeGreaterThan(0);
   expect(t.askedOfPolice.size).toBe(0);

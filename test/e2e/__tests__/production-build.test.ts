@@ -1,5 +1,5 @@
 /**
- * The production build, run as production runs it: `npm run build`, then the four subgraphs and
+ * The production build, run as production runs it: `npm run build`, then the registry's subgraphs and
  * `pactum gateway` started from `dist/` with plain `node` (no tsx, no `.ts` file may load) and
  * NODE_ENV=production, a real request through them, the audit trail checked by the built
  * `pactum audit verify`, the built `pactum token` and the installed `pactum` bin, and a clean
@@ -16,8 +16,10 @@ import { freePort } from '../../src/free-port';
 import { buildTree, repoRoot, runBuilt, startBuilt, type BuiltProcess } from '../../src/built-tree';
 import { NL_INVESTIGATOR } from '../../src/story-principals';
 import { spawnSync } from 'node:child_process';
+import { loadSubgraphRegistry } from '@pactum/schema';
 
-const SUBGRAPHS = ['police', 'customs', 'eurojust', 'europol'] as const;
+/** Every registered subgraph (subgraphs/subgraphs.yaml), each started from its workspace's dist/. */
+const SUBGRAPHS = loadSubgraphRegistry().subgraphs.map((s) => ({ name: s.name, workspace: s.workspace }));
 
 let stateDir: string;
 let env: NodeJS.ProcessEnv;
@@ -36,15 +38,15 @@ beforeAll(async () => {
   expect(token.status).toBe(0);
 
   const ports = await Promise.all(SUBGRAPHS.map(() => freePort()));
-  SUBGRAPHS.forEach((name, i) => {
+  SUBGRAPHS.forEach(({ name }, i) => {
     env[`PACTUM_${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[i]}/graphql`;
   });
   const gatewayPort = await freePort();
   gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
   // As an operator provisions it: the gateway's key pair exists before the subgraphs start.
   const keys = prepareTestKeys({ stateDir, policyDir });
-  const subgraphs = SUBGRAPHS.map((name, i) =>
-    startBuilt(`subgraphs/${name}/dist/main.js`, [], {
+  const subgraphs = SUBGRAPHS.map(({ name, workspace }, i) =>
+    startBuilt(`${workspace}/dist/main.js`, [], {
       ...env,
       [`PACTUM_${name.toUpperCase()}_PORT`]: String(ports[i]),
       PACTUM_GATEWAY_PUBLIC_KEY_FILE: keys.gatewayPublicKeyFile,

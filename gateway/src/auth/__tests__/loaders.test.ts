@@ -84,7 +84,7 @@ describe('loadTrustRegistry', () => {
     const registry = loadTrustRegistry(shippedAgencies);
     expect(registry.agencies.map((a) => a.id)).toEqual([
       'NL-POLICE', 'NL-CUSTOMS', 'EUROJUST', 'EUROPOL', 'BE-POLICE', 'FR-POLICE', 'ES-POLICE', 'NL-OM', 'NL-FIOD',
-      'CO-POLICE', 'EC-POLICE', 'BR-PF', 'UK-NCA',
+      'CO-POLICE', 'EC-POLICE', 'BR-PF', 'UK-NCA', 'MAOC-N',
     ]);
     expect(registry.agencyOfSubgraph('police')).toBe('NL-POLICE');
     expect(registry.agencyOfSubgraph('customs')).toBe('NL-CUSTOMS');

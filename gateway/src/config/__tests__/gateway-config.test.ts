@@ -1,10 +1,11 @@
 import path from 'node:path';
+import { loadSubgraphRegistry } from '@pactum/schema';
 import { loadGatewayConfig, subgraphsOfSupergraph } from '../gateway-config';
 import { gatewayHeapMb, gatewayNodeArgs } from '../gateway-process';
 import { repoRoot } from '../paths';
 
 describe('loadGatewayConfig', () => {
-  it('defaults to the embedded setup: port 4000, the four subgraphs on 4001-4004, introspection off', () => {
+  it('defaults to the embedded setup: port 4000, the registered subgraphs on their ports, introspection off', () => {
     const config = loadGatewayConfig({});
     expect(config.port).toBe(4000);
     expect(config.host).toBe('127.0.0.1');
@@ -14,7 +15,10 @@ describe('loadGatewayConfig', () => {
       customs: 'http://127.0.0.1:4002/graphql',
       eurojust: 'http://127.0.0.1:4003/graphql',
       europol: 'http://127.0.0.1:4004/graphql',
+      maoc: 'http://127.0.0.1:4005/graphql',
     });
+    // The committed supergraph routes to exactly the registry's subgraphs, at the registry's URLs.
+    expect(Object.fromEntries(config.subgraphs.map((s) => [s.name, s.url]))).toEqual(Object.fromEntries(loadSubgraphRegistry().subgraphs.map((s) => [s.name, s.url])));
     expect(config.policyDir).toBe(path.join(repoRoot(), 'policies'));
     expect(config.audit).toEqual({ file: path.join(repoRoot(), '.pactum', 'audit', 'audit.sqlite') });
   });

@@ -27,7 +27,7 @@ describe('reading ownership from the supergraph', () => {
 
   it('join/link machinery is not part of the model', () => {
     expect([...sg.types.keys()].some((n) => n.startsWith('join__') || n.startsWith('link__'))).toBe(false);
-    expect(sg.graphs).toEqual(['customs', 'eurojust', 'europol', 'police']);
+    expect(sg.graphs).toEqual(['customs', 'eurojust', 'europol', 'maoc', 'police']);
   });
 
   it('external declarations do not resolve a field; @inaccessible fields are left out', () => {

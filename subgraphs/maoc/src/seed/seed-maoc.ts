@@ -1,24 +1,32 @@
 import type Database from 'better-sqlite3';
 import { labelToRow } from '@pactum/subgraph-kit';
+import { INTERDICTIONS, TRACKING_REPORTS, VESSELS_OF_INTEREST } from './maoc-story';
 
-/** The demo records, fixed so every start seeds the same data. */
-export const MAOC_SEED = [
-  { id: 'MAOC-2024-0001', title: 'First MAOC-N record', recordedOn: '2024-01-15' },
-  { id: 'MAOC-2024-0002', title: 'Second MAOC-N record', recordedOn: '2024-02-20' },
-  { id: 'MAOC-2024-0003', title: 'Third MAOC-N record', recordedOn: '2024-03-05' },
-] as const;
-
-/** Seeds the demo records (deterministic: no clock, no randomness). Runs once, in one transaction. */
+/** Seeds MAOC-N's story rows (deterministic: fixed data, no clock). Runs once, in one transaction. */
 export function seedMaoc(db: Database.Database): void {
-  const insert = db.prepare(
-    `INSERT INTO records VALUES (@id, @title, @recorded_on, @owner, @handling, @handling_note, @releasable_to, @case_refs, @europol_support)`,
+  const label = '@owner, @handling, @handling_note, @releasable_to, @case_refs, @europol_support';
+  const voi = db.prepare(`INSERT INTO vessels_of_interest VALUES (@id, @vessel_imo, @listed_on, @reason, @risk_level, ${label})`);
+  const interdiction = db.prepare(
+    `INSERT INTO interdictions VALUES (@id, @vessel_imo, @interdicted_at, @latitude, @longitude, @sea_area, @acting_country, @acting_asset, @substance, @quantity_kg, ${label})`,
   );
-  for (const r of MAOC_SEED) {
-    insert.run({
-      id: r.id,
-      title: r.title,
-      recorded_on: r.recordedOn,
-      ...labelToRow({ owner: 'MAOC-N', handling: ['H0'], handlingNote: null, releasableTo: [], caseRefs: [], europolSupport: false }),
+  const searched = db.prepare('INSERT INTO interdiction_containers VALUES (?, ?)');
+  const report = db.prepare(
+    `INSERT INTO tracking_reports VALUES (@id, @vessel_imo, @reported_at, @latitude, @longitude, @source, @ais_gap_hours, @near_port, ${label})`,
+  );
+  for (const v of VESSELS_OF_INTEREST) {
+    voi.run({ id: v.id, vessel_imo: v.imo, listed_on: v.listedOn, reason: v.reason, risk_level: v.riskLevel, ...labelToRow(v.label) });
+  }
+  for (const i of INTERDICTIONS) {
+    interdiction.run({
+      id: i.id, vessel_imo: i.imo, interdicted_at: i.at, latitude: i.latitude, longitude: i.longitude, sea_area: i.seaArea,
+      acting_country: i.actingCountry, acting_asset: i.actingAsset, substance: i.substance, quantity_kg: i.quantityKg, ...labelToRow(i.label),
+    });
+    for (const number of i.containers) searched.run(i.id, number);
+  }
+  for (const r of TRACKING_REPORTS) {
+    report.run({
+      id: r.id, vessel_imo: r.imo, reported_at: r.at, latitude: r.latitude, longitude: r.longitude, source: r.source,
+      ais_gap_hours: r.aisGapHours, near_port: r.nearPort, ...labelToRow(r.label),
     });
   }
 }
