@@ -17,7 +17,7 @@ it('--agency BE-POLICE answers "what may BE-POLICE see" in one screen of Markdow
   expect(r.out).toContain('## BE-POLICE');
   expect(r.out).not.toContain('## NL-POLICE');
   expect(r.out).toContain('### drug-trafficking — investigator, clearance ≥ CONFIDENTIAL');
-  expect(r.out).toContain('| Query.{container, vessel, seizures}, Vessel.* | allowed | joint-statement-2021-ports/lookups-and-vessels |  |');
+  expect(r.out).toContain('| Query.{container, vessel, seizures}, Vessel.{imo, name, flag, portCalls} | allowed | joint-statement-2021-ports/lookups-and-vessels |  |');
   expect(r.out).toMatch(/PortCall\.\*, Seizure\.\* \| conditional \| joint-statement-2021-ports\/seizures-and-movements \| row released by its owner to the principal's agency/);
   expect(r.out).toContain('as investigator, clearance ≥ CONFIDENTIAL except:\n\n- denied `ROLE_REQUIRED` (4): Suspect.{name, dateOfBirth, nationality, documentNumbers}');
   expect(r.out).toContain('Nothing released for: asset-recovery, terrorism, strategic-analysis.');
