@@ -2,17 +2,20 @@ import type Database from 'better-sqlite3';
 import { labelToRow } from '@pactum/subgraph-kit';
 import { INTERDICTIONS, TRACKING_REPORTS, VESSELS_OF_INTEREST } from './maoc-story';
 
+/** The label's columns, as `labelToRow` names them. */
+const LABEL_FIELDS = ['owner', 'handling', 'handling_note', 'releasable_to', 'case_refs', 'europol_support', 'label_origin'];
+
 /** Seeds MAOC-N's story rows (deterministic: fixed data, no clock). Runs once, in one transaction. */
 export function seedMaoc(db: Database.Database): void {
-  const label = '@owner, @handling, @handling_note, @releasable_to, @case_refs, @europol_support';
-  const voi = db.prepare(`INSERT INTO vessels_of_interest VALUES (@id, @vessel_imo, @listed_on, @reason, @risk_level, ${label})`);
-  const interdiction = db.prepare(
-    `INSERT INTO interdictions VALUES (@id, @vessel_imo, @interdicted_at, @latitude, @longitude, @sea_area, @acting_country, @acting_asset, @substance, @quantity_kg, ${label})`,
-  );
-  const searched = db.prepare('INSERT INTO interdiction_containers VALUES (?, ?)');
-  const report = db.prepare(
-    `INSERT INTO tracking_reports VALUES (@id, @vessel_imo, @reported_at, @latitude, @longitude, @source, @ais_gap_hours, @near_port, ${label})`,
-  );
+  // Columns named, so a label column the kit adds later cannot shift the values.
+  const insert = (table: string, columns: string[]) => {
+    const all = [...columns, ...LABEL_FIELDS];
+    return db.prepare(`INSERT INTO ${table} (${all.join(', ')}) VALUES (${all.map((c) => `@${c}`).join(', ')})`);
+  };
+  const voi = insert('vessels_of_interest', ['id', 'vessel_imo', 'listed_on', 'reason', 'risk_level']);
+  const interdiction = insert('interdictions', ['id', 'vessel_imo', 'interdicted_at', 'latitude', 'longitude', 'sea_area', 'acting_country', 'acting_asset', 'substance', 'quantity_kg']);
+  const searched = db.prepare('INSERT INTO interdiction_containers (interdiction_id, container_number) VALUES (?, ?)');
+  const report = insert('tracking_reports', ['id', 'vessel_imo', 'reported_at', 'latitude', 'longitude', 'source', 'ais_gap_hours', 'near_port']);
   for (const v of VESSELS_OF_INTEREST) {
     voi.run({ id: v.id, vessel_imo: v.imo, listed_on: v.listedOn, reason: v.reason, risk_level: v.riskLevel, ...labelToRow(v.label) });
   }
