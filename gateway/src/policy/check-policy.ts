@@ -10,11 +10,11 @@ import type { AgreementFile, GrantSpec, RowConditionsSpec } from './policy-file-
 import type { Parsed, PolicyFiles } from './read-policy-files';
 import type { PolicyRegistries } from './registries';
 import { buildPolicyIndex } from './build-policy-index';
+import { validityRange } from './validity-range';
 import { checkGrantTransfers, compileAgreementTransfers, compileAuthorisation, compileTransferBases, type TransferCheckContext } from './check-transfers';
 import type { CompiledTransferAuthorisation } from './policy-model';
 import { fieldOwners, HIT_TYPE, LABEL_TYPE, type SupergraphModel, type TypeModel } from './supergraph-model';
 
-const DAY_MS = 86_400_000;
 
 /** Context shared by the checks of one load. */
 interface Checker {
@@ -231,11 +231,6 @@ function grantFields(c: Checker, a: Parsed<AgreementFile>, gi: number, grant: Gr
   return out;
 }
 
-function parseDay(s: string): number {
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return Number.isNaN(t) ? Number.NaN : t;
-}
-
 /**
  * Cross-checks `files` and compiles them. Throws {@link PolicyValidationError} with every
  * problem found.
@@ -280,8 +275,7 @@ export function checkPolicy(
     }
     value.recipients.forEach((r, i) => checkName(c, doc, ['recipients', i], 'unknown_agency', 'agency', r, agencyIds));
     value.purposes.forEach((p, i) => checkName(c, doc, ['purposes', i], 'unknown_purpose', 'purpose', p, registries.purposes));
-    const from = parseDay(value.validity.from);
-    const to = value.validity.to === undefined ? Number.POSITIVE_INFINITY : parseDay(value.validity.to) + DAY_MS;
+    const { from, until: to } = validityRange(value.validity);
     if (Number.isNaN(from) || Number.isNaN(to)) {
       problems.add(doc.file, doc.lineOf(['validity']), 'bad_date', 'validity: not a calendar date');
     } else if (to <= from) {

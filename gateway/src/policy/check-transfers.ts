@@ -11,8 +11,7 @@ import type { AgreementFile, GrantSpec, TransferBasesFile } from './policy-file-
 import type { CompiledTransferAuthorisation, CompiledTransferBasis, CompiledTransferTerms } from './policy-model';
 import type { ProblemCollector } from './policy-validation-error';
 import type { Parsed } from './read-policy-files';
-
-const DAY_MS = 86_400_000;
+import { validityRange } from './validity-range';
 
 /** The rules, as the messages name them. */
 export const TRANSFER_RULES = {
@@ -46,14 +45,6 @@ export interface TransferCheckContext {
   readonly now: number;
 }
 
-function day(s: string): number {
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return Number.isNaN(t) ? Number.NaN : t;
-}
-
-function range(v: { from: string; to?: string }): { from: number; until: number } {
-  return { from: day(v.from), until: v.to === undefined ? Number.POSITIVE_INFINITY : day(v.to) + DAY_MS };
-}
 
 /** Whether sharing with `agency` is a transfer (third country or international organisation). */
 export function transfersTo(ctx: Pick<TransferCheckContext, 'standings'>, agency: string): boolean {
@@ -92,7 +83,7 @@ export function compileTransferBases(ctx: TransferCheckContext, parsed: Parsed<T
         ctx.problems.add(doc.file, at('scope', 'authorities', j), 'authority_outside_scope', `${rule} bases[${i}] (${b.id}): ${a} is an authority of ${s.country}, which the basis does not cover`);
       }
     });
-    const { from, until } = range(b.validity);
+    const { from, until } = validityRange(b.validity);
     if (Number.isNaN(from) || Number.isNaN(until)) ctx.problems.add(doc.file, at('validity'), 'bad_date', `${rule} bases[${i}] (${b.id}): validity is not a calendar date`);
     else if (until <= from) ctx.problems.add(doc.file, at('validity', 'to'), 'bad_validity', `${rule} bases[${i}] (${b.id}): validity ends before it starts`);
     out.set(b.id, {
@@ -242,7 +233,7 @@ export function compileAuthorisation(ctx: TransferCheckContext, a: Parsed<Agreem
       ctx.problems.add(doc.file, doc.lineOf(['authorisesTransfer', 'of', i]), 'unknown_agency', `${rule} authorisesTransfer.of[${i}]: unknown agency "${agency}"${didYouMean(agency, ctx.agencyIds)}`);
     }
   });
-  const { from, until } = range(value.validity);
+  const { from, until } = validityRange(value.validity);
   return {
     agreement: value.id,
     file: doc.file,

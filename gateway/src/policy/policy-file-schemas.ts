@@ -126,6 +126,8 @@ const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' };
 const TEXT = { type: 'string', minLength: 1 };
 const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 const NAMES = { type: 'array', items: TEXT, uniqueItems: true };
+/** `{ from, to? }`, both calendar days (UTC), `to` included. */
+const VALIDITY = { type: 'object', additionalProperties: false, required: ['from'], properties: { from: DATE, to: DATE } } as const;
 
 export const classificationSchema = {
   type: 'object',
@@ -223,12 +225,7 @@ export const agreementSchema = {
     provider: TEXT,
     recipients: { ...NAMES, minItems: 1 },
     purposes: { ...NAMES, minItems: 1 },
-    validity: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['from'],
-      properties: { from: DATE, to: DATE },
-    },
+    validity: VALIDITY,
     grants: {
       type: 'array',
       minItems: 1,
@@ -314,12 +311,7 @@ export const transferBasesSchema = {
               purposes: { ...NAMES, minItems: 1 },
             },
           },
-          validity: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['from'],
-            properties: { from: DATE, to: DATE },
-          },
+          validity: VALIDITY,
           note: TEXT,
         },
       },

@@ -231,18 +231,31 @@ function planSubcommand(sub: string, v: Values, now: Date): Plan {
     ...(v.outcome !== undefined ? { outcome: v.outcome as AuditOutcome } : {}),
     ...(v.limit !== undefined ? { limit: Number(v.limit) } : {}),
   };
-  return async (trail, io) => {
-    const records = trail.query(filter);
-    if (format === 'table') {
-      const all: AuditRecord[] = [];
-      for await (const r of records) all.push(r);
-      io.stdout(`${recordsToTable(all)}\n`);
-    } else {
-      if (format === 'csv') io.stdout(`${csvHeader()}\n`);
-      for await (const r of records) io.stdout(`${format === 'csv' ? recordToCsvLine(r) : recordToJsonLine(r)}\n`);
-    }
+  return async (trail, io) => writeRows(trail.query(filter), format, io, RECORD_FORMATS);
+}
+
+/** How one kind of row is written in each format. */
+interface RowFormats<T> {
+  table(rows: readonly T[]): string;
+  csvHeader(): string;
+  csv(row: T): string;
+  jsonl(row: T): string;
+}
+
+const RECORD_FORMATS: RowFormats<AuditRecord> = { table: recordsToTable, csvHeader, csv: recordToCsvLine, jsonl: recordToJsonLine };
+const TRANSFER_FORMATS: RowFormats<TransferEntry> = { table: transfersToTable, csvHeader: transferCsvHeader, csv: transferToCsvLine, jsonl: transferToJsonLine };
+
+/** Writes rows as a table (all read first), or streams them as CSV / JSON Lines. */
+async function writeRows<T>(rows: AsyncIterable<T>, format: 'table' | 'csv' | 'jsonl', io: AuditCommandIo, f: RowFormats<T>): Promise<number> {
+  if (format === 'table') {
+    const all: T[] = [];
+    for await (const r of rows) all.push(r);
+    io.stdout(`${f.table(all)}\n`);
     return 0;
-  };
+  }
+  if (format === 'csv') io.stdout(`${f.csvHeader()}\n`);
+  for await (const r of rows) io.stdout(`${format === 'csv' ? f.csv(r) : f.jsonl(r)}\n`);
+  return 0;
 }
 
 /** `audit transfers`: the documentation of a period (both ends required), one country or all. */
@@ -251,18 +264,7 @@ function planTransfers(v: Values, since: Date | undefined, until: Date | undefin
   const format = v.format ?? 'table';
   if (format !== 'table' && format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be table, jsonl or csv, not "${format}"`);
   const filter = checkTransferFilter({ since, until, ...(v.country !== undefined ? { country: v.country } : {}) });
-  return async (trail, io) => {
-    const entries = listTransfers(trail, filter);
-    if (format === 'table') {
-      const all: TransferEntry[] = [];
-      for await (const t of entries) all.push(t);
-      io.stdout(`${transfersToTable(all)}\n`);
-    } else {
-      if (format === 'csv') io.stdout(`${transferCsvHeader()}\n`);
-      for await (const t of entries) io.stdout(`${format === 'csv' ? transferToCsvLine(t) : transferToJsonLine(t)}\n`);
-    }
-    return 0;
-  };
+  return async (trail, io) => writeRows(listTransfers(trail, filter), format, io, TRANSFER_FORMATS);
 }
 
 function planVerify(v: Values): Plan {
