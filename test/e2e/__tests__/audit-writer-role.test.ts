@@ -8,7 +8,8 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { openAuditTrail } from '@pactum/gateway/src/audit';
 import { TEST_PG_URL, assertPostgresReachable } from '@pactum/gateway/src/audit/__tests__/support/store-harness';
-import { loadGatewayConfig, startGateway } from '@pactum/gateway/src/testing';
+import { loadGatewayConfig, memoryLog, startGateway } from '@pactum/gateway/src/testing';
+import { checkpointKeys } from '../../src/checkpoint-keys';
 import { ask } from '../../src/client';
 import { startFleet, type Fleet } from '../../src/stack';
 import { NL_CUSTOMS_OFFICER } from '../../src/story-principals';
@@ -56,7 +57,8 @@ afterAll(async () => {
 
 test('a gateway running as the writer role serves, and every answer has its record; the chain verifies', async () => {
   fleet = await startFleet({ env: { PACTUM_AUDIT_URL: writerUrl(), PACTUM_AUDIT_SCHEMA: schema, PACTUM_AUDIT_REPLICA: 'writer-replica' } });
-  const gateway = await startGateway(loadGatewayConfig(fleet.gatewayEnv));
+  const log = memoryLog();
+  const gateway = await startGateway(loadGatewayConfig(fleet.gatewayEnv), log);
   const ids: string[] = [];
   try {
     const token = await fleet.keys.token(NL_CUSTOMS_OFFICER);
@@ -70,12 +72,16 @@ test('a gateway running as the writer role serves, and every answer has its reco
   } finally {
     await gateway.stop();
   }
+  // Nothing the gateway does needed more than the role has: no failure logged, the shutdown checkpoint signed and stored.
+  expect(log.lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+  const checkpoints = await admin.query(`SELECT kind FROM "${schema}".audit_checkpoint WHERE chain = 'writer-replica'`);
+  expect(checkpoints.rows.map((r: { kind: string }) => r.kind)).toContain('shutdown');
   const trail = await openAuditTrail({ url: TEST_PG_URL, schema, replicaId: 'reader' });
   try {
     const stored = new Set<string>();
     for await (const r of trail.query({})) stored.add(r.id);
     expect(ids.filter((id) => !stored.has(id))).toEqual([]);
-    expect((await trail.verify()).ok).toBe(true);
+    expect((await trail.verify({ checkpointKeys: checkpointKeys(fleet) })).ok).toBe(true);
   } finally {
     await trail.close();
   }
@@ -96,6 +102,8 @@ describe('what the writer role may not do', () => {
     ['change an entity row', `UPDATE "${schema}".audit_entity SET owner = 'X'`],
     ['delete a denial row', `DELETE FROM "${schema}".audit_denial`],
     ['delete a chain head', `DELETE FROM "${schema}".audit_head`],
+    ['change a checkpoint', `UPDATE "${schema}".audit_checkpoint SET jws = 'x'`],
+    ['delete a checkpoint', `DELETE FROM "${schema}".audit_checkpoint`],
     ['drop a table', `DROP TABLE "${schema}".audit_record`],
     ['create a table in the schema', `CREATE TABLE "${schema}".shadow (id int)`],
     ['create an index', `CREATE INDEX shadow_idx ON "${schema}".audit_record (agency)`],

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { openAuditTrail } from '@pactum/gateway/src/audit';
+import { checkpointKeys } from '../../src/checkpoint-keys';
 import { ask, type GraphQLReply } from '../../src/client';
 import { startGatedProxy, type GatedProxy } from '../../src/gated-proxy';
 import { startGatewayProcess, type GatewayProcess } from '../../src/gateway-process';
@@ -104,7 +105,9 @@ test('SIGTERM with 40 requests in flight: 503 readiness, new connections refused
       const ids = answered.map((r) => r.body.extensions?.auditId as string);
       expect(new Set(ids).size).toBe(40);
       expect(ids.filter((id) => !stored.has(id))).toEqual([]);
-      expect((await trail.verify()).ok).toBe(true);
+      const report = await trail.verify({ checkpointKeys: checkpointKeys(fleet) });
+      expect(report.firstBad).toBeUndefined();
+      expect(report.ok).toBe(true);
     } finally {
       await trail.close();
     }
@@ -115,17 +118,22 @@ test('SIGTERM with 40 requests in flight: 503 readiness, new connections refused
   }
 }, 180_000);
 
-test('past PACTUM_DRAIN_TIMEOUT_MS what is still in flight is cut, logged, and the exit code is 3', async () => {
+test('SIGINT drains the same way; a second signal does not cut the drain short; past PACTUM_DRAIN_TIMEOUT_MS what is left is cut, logged, exit 3', async () => {
   const { gateway, gate } = await gatedGateway({ PACTUM_DRAIN_TIMEOUT_MS: '1500' });
   const port = Number(new URL(gateway.baseUrl).port);
   try {
     gate.hold();
     const replies = Array.from({ length: 5 }, () => dossier(gateway).then(() => 'answered', () => 'cut'));
     await until('5 requests held', () => gate.waiting >= 5);
-    gateway.child.kill('SIGTERM');
+    gateway.child.kill('SIGINT');
     // No drain delay: the listener closes at once.
     await until('connection refused', () => refused(port), 5_000);
+    // A second signal (Ctrl-C reaching both pactum start and the gateway) changes nothing.
+    gateway.child.kill('SIGTERM');
+    await until('the second signal noted', () => gateway.output().includes('"event":"signal_ignored"'), 5_000);
+    expect(gateway.ended()).toBeNull();
     expect(await gateway.exit()).toEqual({ code: 3, signal: null });
+    expect(gateway.output()).toContain('"event":"drain_started","signal":"SIGINT"');
     expect(await Promise.all(replies)).toEqual(Array(5).fill('cut'));
     expect(gateway.output()).toMatch(/"event":"drained","completed":0,"cut":5/);
   } finally {
