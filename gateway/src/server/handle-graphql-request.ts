@@ -12,7 +12,7 @@
  *   5 execute        the REWRITTEN operation, planned and cached by its own hash
  *   6 post-process   rows withheld, denied fields nulled, introspection filtered, errors masked
  *   7 audit          the record appended, durably — no audit, no data
- *   8 respond        the answer, with `extensions.auditId`
+ *   8 respond        the answer, with `extensions.auditId`; then its log line (`log/request-log-line.ts`)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrincipalRefusedError, type Authenticated } from '../auth';
