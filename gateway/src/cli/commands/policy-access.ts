@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { computeAccessMatrix } from '../../policy';
 import { accessMatrixToHtml } from '../policy-reports/access-html';
 import { accessMatrixToMarkdown } from '../policy-reports/access-markdown';
-import { checkNames, list, loadCliPolicy, parseAt, UsageError } from './policy-options';
+import { checkNames, list, loadCliPolicy, parseAt, POLICY_COMMON_OPTIONS, UsageError } from './policy-options';
 
 export const ACCESS_HELP = `usage: pactum policy access [--agency A[,B]] [--purpose P[,Q]] [--at <ISO time>] [--json | --html <file>]
 
@@ -36,9 +36,7 @@ export async function runPolicyAccess(argv: string[]): Promise<number> {
       at: { type: 'string' },
       json: { type: 'boolean' },
       html: { type: 'string' },
-      dir: { type: 'string' },
-      supergraph: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...POLICY_COMMON_OPTIONS,
     },
     strict: true,
   });

@@ -10,7 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { diffPolicies, type LoadedPolicy } from '../../policy';
 import { policyDiffToMarkdown } from '../policy-reports/diff-markdown';
-import { loadCliPolicy, parseAt, policyDir, UsageError } from './policy-options';
+import { loadCliPolicy, parseAt, POLICY_COMMON_OPTIONS, policyDir, UsageError } from './policy-options';
 
 export const DIFF_HELP = `usage: pactum policy diff <git-rev> [--at <ISO time>] [--json] [--exit-code]
 
@@ -64,9 +64,7 @@ export async function runPolicyDiff(argv: string[]): Promise<number> {
       at: { type: 'string' },
       json: { type: 'boolean' },
       'exit-code': { type: 'boolean' },
-      dir: { type: 'string' },
-      supergraph: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...POLICY_COMMON_OPTIONS,
     },
     allowPositionals: true,
     strict: true,

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { Kind, parse, validate, type GraphQLSchema } from 'graphql';
 import { loadApiSchema, loadSupergraphSdl } from '@pactum/schema';
 import { decideOperation, didYouMean, type Explanation, type LoadedPolicy, type RowLabel } from '../../policy';
-import { checkNames, list, loadCliPolicy, parseAt, UsageError } from './policy-options';
+import { checkNames, list, loadCliPolicy, parseAt, POLICY_COMMON_OPTIONS, UsageError } from './policy-options';
 
 export const EXPLAIN_HELP = `usage: pactum policy explain --agency A --purpose P [--roles r1,r2] [--clearance C] [--cases X,Y]
                              [--at <ISO time>] [--case-ref R --justification T] (Type.field [--label '<json>'] | --operation <file.graphql> [--operation-name N]) [--json]
@@ -126,9 +126,7 @@ export async function runPolicyExplain(argv: string[]): Promise<number> {
       operation: { type: 'string' },
       'operation-name': { type: 'string' },
       json: { type: 'boolean' },
-      dir: { type: 'string' },
-      supergraph: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...POLICY_COMMON_OPTIONS,
     },
     allowPositionals: true,
     strict: true,

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { lintPolicy, LINT_SEVERITY, listUnmentionedFields, type LintFinding } from '../../policy';
-import { list, loadCliPolicy, parseAt, UsageError } from './policy-options';
+import { list, loadCliPolicy, parseAt, POLICY_COMMON_OPTIONS, UsageError } from './policy-options';
 
 export const LINT_HELP = `usage: pactum policy lint [--fail-on warning|notice|never] [--days N] [--at <ISO time>] [--json]
 
@@ -40,9 +40,7 @@ export async function runPolicyLint(argv: string[]): Promise<number> {
       accept: { type: 'string' },
       at: { type: 'string' },
       json: { type: 'boolean' },
-      dir: { type: 'string' },
-      supergraph: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...POLICY_COMMON_OPTIONS,
     },
     strict: true,
   });

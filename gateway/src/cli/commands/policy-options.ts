@@ -9,6 +9,13 @@ import { loadSupergraphSdl } from '@pactum/schema';
 import { repoRoot } from '../../auth';
 import { didYouMean, loadPolicy, type LoadedPolicy } from '../../policy';
 
+/** Options every `pactum policy <subcommand>` takes (spread into its own). */
+export const POLICY_COMMON_OPTIONS = {
+  dir: { type: 'string' },
+  supergraph: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** A mistake in the command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
 

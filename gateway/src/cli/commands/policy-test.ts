@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { grantCoverage, runPolicyTests, type CoverageReport, type PolicyTestReport } from '../../policy';
 import { escapeHtml } from '../policy-reports/html-page';
-import { loadCliPolicy, policyDir, UsageError } from './policy-options';
+import { loadCliPolicy, POLICY_COMMON_OPTIONS, policyDir, UsageError } from './policy-options';
 
 export const TEST_HELP = `usage: pactum policy test [--coverage] [--min-coverage N] [--json] [--junit <file.xml>]
 
@@ -67,9 +67,7 @@ export async function runPolicyTest(argv: string[]): Promise<number> {
       'min-coverage': { type: 'string' },
       json: { type: 'boolean' },
       junit: { type: 'string' },
-      dir: { type: 'string' },
-      supergraph: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...POLICY_COMMON_OPTIONS,
     },
     strict: true,
   });

@@ -2,12 +2,12 @@
  * `pactum policy access`: Markdown for one agency on one screen, JSON, the standalone HTML
  * file (no external asset, data that cannot close its script element), and refused names.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccessMatrix } from '../../../policy';
 import { runPolicyCommand } from '../policy';
-import { runCaptured, SHIPPED_POLICIES } from './support/run-command';
+import { copyShippedPolicies, runCaptured, SHIPPED_POLICIES } from './support/run-command';
 
 const BASE = ['access', '--dir', SHIPPED_POLICIES, '--at', '2026-06-01T12:00:00Z'];
 
@@ -57,4 +57,28 @@ it.each([
   const r = await runCaptured(runPolicyCommand, [...BASE, ...args]);
   expect(r.code).toBe(2);
   expect(r.err).toContain(message);
+});
+
+describe('on a policy with bad YAML, every subcommand exits 1 naming the file and prints no result', () => {
+  let root: string;
+  let dir: string;
+  beforeAll(() => {
+    ({ root, dir } = copyShippedPolicies('pactum-policy-badyaml-'));
+    writeFileSync(join(dir, 'agreements', 'joint-statement-2021-ports.yaml'), 'id: joint-statement-2021-ports\ngrants: [unclosed\n');
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each([
+    [['access']],
+    [['access', '--html', 'never-written.html']],
+    [['lint']],
+    [['test', '--coverage']],
+    [['explain', '--agency', 'BE-POLICE', '--purpose', 'drug-trafficking', 'Vessel.name']],
+    [['check']],
+  ])('%j', async (args) => {
+    const r = await runCaptured(runPolicyCommand, [...args, '--dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('joint-statement-2021-ports.yaml');
+    expect(r.out).toBe('');
+  });
 });
