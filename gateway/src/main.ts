@@ -17,6 +17,7 @@ import { createCheckpointSigner, openAuditTrail } from './audit';
 import { ConfigError } from './errors';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
 import { createLogger, type OperatorLog } from './log';
+import { createRateLimits, rateLimitConfigFromEnv } from './ratelimit';
 import { watchPolicy } from './policy';
 import { createGatewayServer, type RunningGateway } from './server/create-gateway-server';
 import { createGatewayMetrics } from './server/metrics';
@@ -67,9 +68,20 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
     log.warn({ event: 'audit_disabled' }, 'WARNING: AUDIT DISABLED (PACTUM_AUDIT_DISABLED_FOR_BENCH=1): audit records are dropped; benchmarks only');
   }
 
+  // In memory, or shared in Redis (PACTUM_REDIS_URL). Redis not answering at start does not stop
+  // the start: hit/no-hit requests are refused until it answers (ratelimit/create-rate-limits.ts).
+  const rateLimits = createRateLimits(config.rateLimits ?? rateLimitConfigFromEnv({}), {
+    log: (line) => log.warn({ event: 'rate_limiter_state' }, line),
+  });
+  if (rateLimits.store === 'redis') {
+    const up = await rateLimits.connected(2000);
+    log.info({ event: 'rate_limiter', store: 'redis', connected: up }, up ? 'rate limits shared in Redis' : 'rate limits: Redis not answering yet; hit/no-hit requests are refused until it does');
+  }
+
   let running: RunningGateway;
   try {
     running = await createGatewayServer(config, {
+      rateLimits,
       authenticate: (headers) => authenticateRequest(headers, { verifier, purposes }),
       policy: () => watcher.current(),
       audit: auditDroppedForBench ? { append: async () => undefined } : audit,
@@ -91,6 +103,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
     // A port taken or a planner that fails to build: release what was opened, then report.
     watcher.stop();
     await audit.close();
+    await rateLimits.close();
     throw err;
   }
 
@@ -100,6 +113,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
       await running.stop();
       watcher.stop();
       await audit.close();
+      await rateLimits.close();
     },
   };
 }

@@ -1,17 +1,17 @@
 /**
  * The gateways the bench compares, each started as its own child process on a free loopback
  * port against the same subgraphs: `bare` (the reference), `pactum`, `pactum-no-audit`,
- * `pactum-no-logs`.
+ * `pactum-no-logs`, `pactum-no-rate-limits`.
  */
 import path from 'node:path';
 import { gatewayNodeArgs } from '@pactum/gateway/src/config/gateway-process';
 import { startChildService, type ChildService } from './child-service';
 import { freePort } from '../src/free-port';
 
-export type VariantName = 'bare' | 'pactum' | 'pactum-no-audit' | 'pactum-no-logs';
+export type VariantName = 'bare' | 'pactum' | 'pactum-no-audit' | 'pactum-no-logs' | 'pactum-no-rate-limits';
 
 /** In table order; the first is the reference every ratio divides by. */
-export const VARIANT_NAMES: readonly VariantName[] = ['bare', 'pactum', 'pactum-no-audit', 'pactum-no-logs'];
+export const VARIANT_NAMES: readonly VariantName[] = ['bare', 'pactum', 'pactum-no-audit', 'pactum-no-logs', 'pactum-no-rate-limits'];
 
 /**
  * Switch read by `gateway/src/main.ts` that swaps the audit sink for one that accepts and drops
@@ -27,7 +27,20 @@ export const AUDIT_OFF_BANNER = /AUDIT DISABLED/;
  * would be read; `pactum-no-logs` writes warnings only, so the difference is what the request
  * lines cost. Set explicitly, so an inherited PACTUM_LOG_LEVEL cannot change what is measured.
  */
-const LOG_LEVEL: Readonly<Record<Exclude<VariantName, 'bare'>, string>> = { pactum: 'info', 'pactum-no-audit': 'info', 'pactum-no-logs': 'warn' };
+const LOG_LEVEL: Readonly<Record<Exclude<VariantName, 'bare'>, string>> = { pactum: 'info', 'pactum-no-audit': 'info', 'pactum-no-logs': 'warn', 'pactum-no-rate-limits': 'info' };
+
+/**
+ * Rate limits per Pactum variant. Every variant but `pactum-no-rate-limits` counts each request in
+ * memory against all four budgets (the production default store), with budgets no bench load can
+ * spend — the cost of counting, never a refusal; `pactum-no-rate-limits` turns them off, so the
+ * difference is what the rate limits cost. PACTUM_REDIS_URL cleared: an inherited one would
+ * silently change what is measured.
+ */
+const BUDGETS = ['PACTUM_RATE_LIMIT_PRINCIPAL', 'PACTUM_RATE_LIMIT_AGENCY', 'PACTUM_RATE_LIMIT_HIT_PRINCIPAL', 'PACTUM_RATE_LIMIT_HIT_AGENCY'];
+function rateLimitEnv(name: Exclude<VariantName, 'bare'>): Record<string, string> {
+  const budget = name === 'pactum-no-rate-limits' ? 'off' : '999999999/1s';
+  return { PACTUM_REDIS_URL: '', ...Object.fromEntries(BUDGETS.map((b) => [b, budget])) };
+}
 
 /**
  * `BENCH_GATEWAY_CPU_PROF=<dir>`: every gateway variant writes a V8 CPU profile there when it
@@ -86,7 +99,7 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
     script: 'gateway/src/cli/pactum.ts',
     args: ['gateway'],
     nodeArgs: gatewayArgs(),
-    env: { ...common, ...audit, PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
+    env: { ...common, ...audit, ...rateLimitEnv(name), PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
     ready: { httpGet: `http://127.0.0.1:${port}/readyz` },
     timeoutMs,
   });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readOperationsManifest, type OperationsManifest } from '@pactum/schema';
 import { auditConfigFromEnv, type AuditConfig } from '../audit';
+import { rateLimitConfigFromEnv, type RateLimitConfig } from '../ratelimit';
 import { ConfigError } from '../errors';
 import { OPERATIONS_MODES, type OperationsMode } from '../server/stages/trusted-operations';
 import { repoRoot, stateDir } from './paths';
@@ -47,6 +48,12 @@ export interface GatewayConfig {
    * with no ids.
    */
   readonly operations?: { readonly mode: OperationsMode; readonly manifestFile: string; readonly manifest: OperationsManifest };
+  /**
+   * Rate limits (`ratelimit/rate-limit-config.ts`): budgets per principal, per agency and for
+   * hit/no-hit requests (`PACTUM_RATE_LIMIT_*`), in memory or in Redis (`PACTUM_REDIS_URL`).
+   * Absent (a hand-built config): the defaults.
+   */
+  readonly rateLimits?: RateLimitConfig;
   /** Serve (filtered) introspection (`PACTUM_INTROSPECTION=1`); off by default. */
   readonly introspection: boolean;
   /** Per-subgraph-request timeout in ms (`PACTUM_SUBGRAPH_TIMEOUT_MS`, default 10000). */
@@ -190,6 +197,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     stateDir: state,
     audit: auditOptions(env, state),
     operations: operationsOptions(env),
+    rateLimits: rateLimitConfigFromEnv(env),
     introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',
     subgraphTimeoutMs: intOption(env, ['PACTUM_SUBGRAPH_TIMEOUT_MS'], 10_000, 100, 120_000),
     subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),

@@ -28,7 +28,7 @@ export { watchPolicy, type PolicyWatch, type WatchPolicyOptions } from './watch-
 export { PolicyValidationError, type PolicyProblem } from './policy-validation-error';
 export { policyVersion } from './read-policy-files';
 export { readRegistries, type PolicyRegistries } from './registries';
-export { parseSupergraph, type SupergraphModel } from './supergraph-model';
+export { HIT_TYPE, parseSupergraph, type SupergraphModel } from './supergraph-model';
 export { createSupergraphFacts } from './supergraph-facts';
 export { META_GRANT } from './decide-field';
 export { runPolicyTests, type PolicyTestResult, type PolicyTestReport } from './run-policy-tests';

@@ -15,6 +15,7 @@ import { createEnforcement, createFilteredIntrospection } from '../enforce';
 import { checkOperationLimits } from '../limits';
 import { createLogger, type OperatorLog } from '../log';
 import type { CompiledPolicy } from '../policy';
+import type { RateLimits } from '../ratelimit';
 import type { AuditSink } from './audit-event';
 import { createDrain, type DrainOptions, type DrainResult } from './drain';
 import { createGraphQLHandler } from './handle-graphql-request';
@@ -28,6 +29,7 @@ import { noIntrospectionRule } from './stages/no-introspection-rule';
 import { createOperationPreparer } from './stages/prepare-operation';
 import { createRefusal, refusalAnswer } from './stages/refuse';
 import { createResponseRelease } from './stages/release-response';
+import { createRateLimitStage } from './stages/rate-limit';
 import { createTrustedOperations } from './stages/trusted-operations';
 import { SubgraphDataSource, type ContextTokenProvider } from './subgraph-data-source';
 
@@ -51,6 +53,8 @@ export interface GatewayStages {
   readonly log?: OperatorLog;
   /** The clock of a request's time; default the system clock. */
   readonly now?: () => Date;
+  /** Rate limits (`ratelimit/`); absent, nothing is counted (a hand-built gateway in tests). */
+  readonly rateLimits?: RateLimits;
 }
 
 export interface RunningGateway {
@@ -118,6 +122,9 @@ export async function createGatewayServer(
     now: stages.now ?? (() => new Date()),
     authenticate: (headers) => stages.authenticate(headers),
     limits: config.limits,
+    rateLimit: stages.rateLimits
+      ? createRateLimitStage({ limits: stages.rateLimits, schema, metrics })
+      : { admit: async () => undefined, admitPrepared: async () => undefined },
     trust: createTrustedOperations({
       mode: config.operations?.mode ?? 'any',
       manifest: config.operations?.manifest ?? { format: 'apollo-persisted-query-manifest', version: 1, operations: [] },

@@ -5,9 +5,11 @@
  *
  *   0 begin          ids and the request's own time
  *   1 authenticate   bearer token → verified principal + declared purpose (401 / 400 / 403)
+ *     rate limit     the principal's and its agency's budgets (429)
  *   2 read           the GraphQL request out of GET / POST (CSRF, batching, body limit)
  *     trust          which documents may run: by manifest id / trusted text (PACTUM_OPERATIONS)
  *   3 prepare        parse, validate, limits, operation, variables coerced once
+ *     hit budget     a document selecting a hit/no-hit field: the lower hit budgets (429 / 503)
  *   4 authorize      the access profile (once, at the request's time) → rewritten operation
  *   5 execute        the REWRITTEN operation, planned and cached by its own hash
  *   6 post-process   rows withheld, denied fields nulled, introspection filtered, errors masked
@@ -25,6 +27,7 @@ import type { Executed } from './stages/execute-operation';
 import { failClosed } from './stages/fail-closed';
 import { markTransfer } from './stages/mark-transfer';
 import type { PreparedOperation } from './stages/prepare-operation';
+import type { RateLimitStage } from './stages/rate-limit';
 import { readGraphQLRequest, type GraphQLRequest, type ReceivedRequest } from './stages/read-graphql-request';
 import type { Refuse } from './stages/refuse';
 import type { ReleasedAnswer } from './stages/release-response';
@@ -36,6 +39,8 @@ export interface GraphQLStages {
   readonly now: () => Date;
   readonly authenticate: (headers: IncomingMessage['headers']) => Promise<Authenticated>;
   readonly limits: { readonly maxBodyBytes: number };
+  /** Rate limits: after authentication, and again for a hit/no-hit document once it is parsed. */
+  readonly rateLimit: RateLimitStage;
   /** The document a request may run: the manifest's, by id or trusted text, or refused by the mode. */
   readonly trust: (received: ReceivedRequest) => GraphQLRequest;
   readonly prepare: (request: GraphQLRequest) => PreparedOperation;
@@ -56,10 +61,12 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
     try {
       const identity = await s.authenticate(req.headers);
       facts = { ...facts, identity };
+      await s.rateLimit.admit(identity);
       const received = await readGraphQLRequest(req, s.limits);
       const request = s.trust(received);
       const prepared = s.prepare(request);
       facts = { ...facts, operation: { name: prepared.operation.name?.value ?? null, hash: prepared.queryHash } };
+      await s.rateLimit.admitPrepared(identity, prepared);
       const policy = s.policy();
       const profile = await failClosed('enforcement_failed', () => policy.profileFor(identity.principal, identity.purpose, start.receivedAt));
       facts = { ...facts, policyVersion: profile.policyVersion };

@@ -40,7 +40,7 @@ export interface GatewayMetrics {
   readonly subgraphDuration: Histogram<'subgraph'>;
   /** Subgraph calls that failed, by subgraph and kind. */
   readonly subgraphErrors: Counter<'subgraph' | 'kind'>;
-  /** Requests refused by a rate limit, by the budget that ran out (`principal`, `agency`, `hit`). */
+  /** Requests refused by a rate limit, by the budget that ran out (`principal`, `agency`, `hit_principal`, `hit_agency`), or `unavailable` (a hit/no-hit request while the shared limiter cannot be asked). */
   readonly rateLimitRefusals: Counter<'scope'>;
   /** Requests being served now. */
   readonly inFlight: Gauge<never>;

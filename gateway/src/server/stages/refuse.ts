@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { InternalError, OperationRefusedError, PactumError, UnauthenticatedError, WIRE_STATUS } from '../../errors';
 import type { OperatorLog } from '../../log';
+import { RateLimitedError, RateLimitUnavailableError } from '../../ratelimit';
 import type { RequestFacts } from '../audit-event';
 import { formatError, formatRefusal } from '../format-error';
 import type { Answer, Deliver } from './deliver';
@@ -29,6 +30,7 @@ export function refusalAnswer(error: unknown): Answer {
     const headers: Record<string, string> = {};
     if (error instanceof UnauthenticatedError) headers['www-authenticate'] = 'Bearer';
     if (error instanceof MethodNotAllowedError) headers.allow = error.allow;
+    if (error instanceof RateLimitedError || error instanceof RateLimitUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
     return { status: formatted.extensions.code === error.code ? error.httpStatus : WIRE_STATUS.INTERNAL_SERVER_ERROR, body: { errors: [formatted] }, headers };
   }
   if (error instanceof GraphQLError) {

@@ -1,0 +1,13 @@
+/** What the gateway asks of a rate limiter, in memory or in Redis. */
+import type { BucketClaim, TakeResult } from './token-bucket';
+
+export interface RateLimiter {
+  /**
+   * Takes one token from every claimed bucket, or from none. Rejects when the limiter cannot
+   * answer (Redis unreachable or too slow): the caller decides what that means.
+   */
+  take(claims: readonly BucketClaim[]): Promise<TakeResult>;
+  /** A limiter that connects somewhere: resolves true once it can answer, false after `ms`. */
+  connected?(ms: number): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,171 @@
+/**
+ * Rate limits end to end: two gateway replicas sharing their buckets in the real local Redis
+ * (reached through a proxy the test can cut), real tokens, the real audit trail. A spent budget
+ * is 429 with `retry-after`, audited and counted; hit/no-hit documents have their own lower
+ * budget however the hit field is reached; nothing a client writes in a header moves a request
+ * to another bucket; with Redis cut, hit/no-hit requests are refused 503 and ordinary ones served.
+ */
+import path from 'node:path';
+import { assertRedisReachable, dropKeys, RedisFaultProxy, uniquePrefix } from '@pactum/gateway/src/ratelimit/__tests__/support/redis-harness';
+import { loadGatewayConfig, startGateway, type RunningGateway } from '@pactum/gateway/src/testing';
+import { readOperationsManifest } from '@pactum/schema';
+import { runAuditCli } from '../../src/run-audit-cli';
+import { startFleet, type Fleet } from '../../src/stack';
+import { NL_CUSTOMS_OFFICER, NL_INVESTIGATOR } from '../../src/story-principals';
+
+const HIT_CHECK = readOperationsManifest().operations.find((o) => o.name === 'ContainerHitCheck')?.body as string;
+const ORDINARY = '{ container(number: "MSCU1234566") { number } }';
+/** The hit field behind an alias in an inline fragment, inside a named fragment. */
+const HIT_HIDDEN = 'query Sly { container(number: "MSCU1234566") { ...F } } fragment F on Container { number ... on Container { innocent: policeHit { hit } } }';
+
+let fleet: Fleet;
+let proxy: RedisFaultProxy;
+let prefix: string;
+const replicas: RunningGateway[] = [];
+const auditFile = (i: number) => path.join(fleet.stateDir, 'audit', `replica-${i}.sqlite`);
+
+beforeAll(async () => {
+  await assertRedisReachable();
+  proxy = new RedisFaultProxy();
+  const redisUrl = await proxy.start();
+  prefix = uniquePrefix('e2e-rate-limits');
+  fleet = await startFleet();
+  for (const i of [0, 1]) {
+    replicas.push(
+      await startGateway(
+        loadGatewayConfig({
+          ...fleet.gatewayEnv,
+          PACTUM_AUDIT_FILE: auditFile(i),
+          PACTUM_REDIS_URL: redisUrl,
+          PACTUM_REDIS_PREFIX: prefix,
+          PACTUM_RATE_LIMIT_PRINCIPAL: '4/1m',
+          PACTUM_RATE_LIMIT_AGENCY: '1000/1m',
+          PACTUM_RATE_LIMIT_HIT_PRINCIPAL: '2/1m',
+          PACTUM_RATE_LIMIT_HIT_AGENCY: '1000/1m',
+        }),
+      ),
+    );
+  }
+}, 180_000);
+afterAll(async () => {
+  for (const r of replicas) await r.stop();
+  await fleet?.stop();
+  await proxy?.cut();
+  if (prefix) await dropKeys(prefix);
+});
+
+interface Reply {
+  status: number;
+  retryAfter: string | null;
+  body: { data?: unknown; errors?: { message: string; extensions?: { code?: string; reason?: string } }[]; extensions?: { auditId?: string } };
+}
+
+let subjects = 0;
+/** A token of a principal no other test uses (its own buckets). */
+async function freshToken(base = NL_INVESTIGATOR): Promise<string> {
+  subjects++;
+  return fleet.keys.token({ ...base, sub: `${base.sub}.rl${subjects}` });
+}
+
+async function ask(replica: number, token: string, query: string, headers: Record<string, string> = {}): Promise<Reply> {
+  const res = await fetch((replicas[replica] as RunningGateway).url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'drug-trafficking', ...headers },
+    body: JSON.stringify({ query, variables: { number: 'MSCU1234566' } }),
+  });
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Reply['body'] };
+}
+
+async function recordOf(replica: number, reply: Reply): Promise<{ outcome: string; httpStatus: number; principal: { agency: string; subject: string }; refusal?: { code: string; reason: string } }> {
+  const id = reply.body.extensions?.auditId as string;
+  const out = await runAuditCli(['query', '--id', id, '--format', 'jsonl', '--file', auditFile(replica)]);
+  expect(out.code).toBe(0);
+  return JSON.parse(out.stdout.trim());
+}
+
+async function refusals(replica: number, scope: string): Promise<number> {
+  const metric = await (replicas[replica] as RunningGateway).metrics.registry.getSingleMetric('pactum_rate_limit_refusals_total')?.get();
+  return metric?.values.find((v) => v.labels.scope === scope)?.value ?? 0;
+}
+
+test('a principal past its budget is refused 429 with retry-after, audited and counted; the budget holds across both replicas', async () => {
+  const token = await freshToken();
+  const before = await refusals(1, 'principal');
+  // Four requests, alternating replicas: one shared bucket of 4.
+  for (const replica of [0, 1, 0, 1]) expect((await ask(replica, token, ORDINARY)).status).toBe(200);
+  const refused = await ask(1, token, ORDINARY);
+  expect(refused.status).toBe(429);
+  expect(refused.body.data).toBeUndefined();
+  expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED', reason: 'principal_budget' });
+  // 4 per minute: a token every 15 s.
+  expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+  expect(Number(refused.retryAfter)).toBeLessThanOrEqual(15);
+  expect(await recordOf(1, refused)).toMatchObject({ outcome: 'refused', httpStatus: 429, principal: { agency: 'NL-POLICE' }, refusal: { code: 'RATE_LIMITED', reason: 'principal_budget' } });
+  expect(await refusals(1, 'principal')).toBe(before + 1);
+  // Another principal is not affected.
+  expect((await ask(0, await freshToken(), ORDINARY)).status).toBe(200);
+});
+
+test('headers cannot move a request into another bucket: the key is the verified principal', async () => {
+  const token = await freshToken();
+  for (let i = 0; i < 4; i++) expect((await ask(0, token, ORDINARY)).status).toBe(200);
+  for (const headers of <Record<string, string>[]>[
+    { 'x-forwarded-for': '10.0.0.9' },
+    { 'x-real-ip': '10.0.0.8' },
+    { 'x-agency': 'BE-POLICE' },
+    { 'x-subject': 'someone.else' },
+    { 'x-request-id': 'fresh-id-1' },
+  ]) {
+    const reply = await ask(0, token, ORDINARY, headers);
+    expect({ headers, status: reply.status }).toEqual({ headers, status: 429 });
+  }
+});
+
+test('hit/no-hit documents have their own lower budget, however the hit field is spelt; ordinary requests go on', async () => {
+  const token = await freshToken();
+  expect((await ask(0, token, HIT_CHECK)).status).toBe(200);
+  expect((await ask(1, token, HIT_HIDDEN)).status).toBe(200);
+  const refused = await ask(0, token, HIT_CHECK);
+  expect(refused.status).toBe(429);
+  expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED', reason: 'hit_principal_budget' });
+  expect(refused.retryAfter).toMatch(/^\d+$/);
+  expect((await ask(0, token, HIT_HIDDEN)).body.errors?.[0]?.extensions?.reason).toBe('hit_principal_budget');
+  expect(await recordOf(0, refused)).toMatchObject({ outcome: 'refused', httpStatus: 429, refusal: { code: 'RATE_LIMITED', reason: 'hit_principal_budget' } });
+  // Another principal's hit budget is untouched.
+  expect((await ask(0, await freshToken(), HIT_CHECK)).status).toBe(200);
+  expect(await refusals(0, 'hit_principal')).toBeGreaterThanOrEqual(1);
+});
+
+test('an agency other than the asking one keeps its own buckets', async () => {
+  const police = await freshToken();
+  for (let i = 0; i < 4; i++) await ask(0, police, ORDINARY);
+  expect((await ask(0, police, ORDINARY)).status).toBe(429);
+  expect((await ask(0, await freshToken(NL_CUSTOMS_OFFICER), ORDINARY)).status).toBe(200);
+});
+
+test('Redis cut mid-run: hit/no-hit requests are refused 503 and audited, ordinary requests are served by each replica alone; back, shared again', async () => {
+  const token = await freshToken();
+  expect((await ask(0, token, ORDINARY)).status).toBe(200);
+  await proxy.cut();
+  try {
+    const hit = await ask(0, token, HIT_CHECK);
+    expect(hit.status).toBe(503);
+    expect(hit.retryAfter).toBe('1');
+    expect(hit.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMIT_UNAVAILABLE', reason: 'rate_limiter_unavailable' });
+    expect(await recordOf(0, hit)).toMatchObject({ outcome: 'refused', httpStatus: 503, refusal: { code: 'RATE_LIMIT_UNAVAILABLE' } });
+    expect(await refusals(0, 'unavailable')).toBeGreaterThanOrEqual(1);
+    // Ordinary requests: each replica's own bucket of 4 for this principal.
+    for (let i = 0; i < 4; i++) expect((await ask(1, token, ORDINARY)).status).toBe(200);
+    expect((await ask(1, token, ORDINARY)).status).toBe(429);
+  } finally {
+    await proxy.start();
+  }
+  // ioredis reconnects with a backoff of at most a second.
+  let reply: Reply | undefined;
+  for (let i = 0; i < 50; i++) {
+    reply = await ask(0, await freshToken(), HIT_CHECK);
+    if (reply.status === 200) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(reply?.status).toBe(200);
+}, 60_000);
