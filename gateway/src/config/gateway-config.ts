@@ -8,6 +8,7 @@ import { readOperationsManifest, type OperationsManifest } from '@pactum/schema'
 import { auditConfigFromEnv, type AuditConfig } from '../audit';
 import { rateLimitConfigFromEnv, type RateLimitConfig } from '../ratelimit';
 import { ConfigError } from '../errors';
+import { parseCorsOrigins } from '../server/cors';
 import { OPERATIONS_MODES, type OperationsMode } from '../server/stages/trusted-operations';
 import { repoRoot, stateDir } from './paths';
 
@@ -54,6 +55,11 @@ export interface GatewayConfig {
    * Absent (a hand-built config): the defaults.
    */
   readonly rateLimits?: RateLimitConfig;
+  /**
+   * Browser origins allowed to read `/graphql` answers (`PACTUM_CORS_ORIGINS`, comma-separated;
+   * `server/cors.ts`). Empty or absent: CORS off.
+   */
+  readonly corsOrigins?: readonly string[];
   /** Serve (filtered) introspection (`PACTUM_INTROSPECTION=1`); off by default. */
   readonly introspection: boolean;
   /** Per-subgraph-request timeout in ms (`PACTUM_SUBGRAPH_TIMEOUT_MS`, default 10000). */
@@ -198,6 +204,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     audit: auditOptions(env, state),
     operations: operationsOptions(env),
     rateLimits: rateLimitConfigFromEnv(env),
+    corsOrigins: parseCorsOrigins(env.PACTUM_CORS_ORIGINS),
     introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',
     subgraphTimeoutMs: intOption(env, ['PACTUM_SUBGRAPH_TIMEOUT_MS'], 10_000, 100, 120_000),
     subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),

@@ -18,6 +18,7 @@ import type { CompiledPolicy } from '../policy';
 import type { RateLimits } from '../ratelimit';
 import type { AuditSink } from './audit-event';
 import { createDrain, type DrainOptions, type DrainResult } from './drain';
+import { createCors } from './cors';
 import { createGraphQLHandler } from './handle-graphql-request';
 import { installScalarParsers } from './install-scalar-parsers';
 import { createGatewayMetrics, type GatewayMetrics, type IdentityProviderState } from './metrics';
@@ -118,6 +119,8 @@ export async function createGatewayServer(
   const introspection = createFilteredIntrospection();
   const deliver = createDelivery({ audit: stages.audit, metrics, log });
 
+  const cors = config.corsOrigins && config.corsOrigins.length > 0 ? createCors(config.corsOrigins) : undefined;
+
   const handleGraphQL = createGraphQLHandler({
     now: stages.now ?? (() => new Date()),
     authenticate: (headers) => stages.authenticate(headers),
@@ -151,6 +154,7 @@ export async function createGatewayServer(
     const path = (req.url ?? '/').split('?')[0];
     const route = async (): Promise<void> => {
       if (path === '/graphql') {
+        if (cors?.(req, res)) return;
         await handleGraphQL(req, res);
       } else if (path === '/healthz') {
         sendJson(res, 200, { status: 'ok' });
