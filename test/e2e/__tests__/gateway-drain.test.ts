@@ -108,6 +108,9 @@ test('SIGTERM with 40 requests in flight: 503 readiness, new connections refused
       const report = await trail.verify({ checkpointKeys: checkpointKeys(fleet) });
       expect(report.firstBad).toBeUndefined();
       expect(report.ok).toBe(true);
+      // The drained gateway's last word: its chain head, signed with its key, as of the last record.
+      const head = report.chains.find((c) => c.head !== null);
+      expect(head?.signedHead).toMatchObject({ kind: 'shutdown', seq: head?.head?.seq });
     } finally {
       await trail.close();
     }

@@ -138,3 +138,12 @@ it('retention periods: calendar units, typos refused', () => {
   expect(parseRetention('2w').cutoff(now).toISOString()).toBe('2029-02-15T00:00:00.000Z');
   for (const bad of ['3', '3m', '0d', '-1y', '3 years', '', '1h']) expect(() => parseRetention(bad)).toThrow(/PACTUM_AUDIT_RETENTION must be a period/);
 });
+
+it('configuration: retention needs the signing key; bad variables stop the start with their name', async () => {
+  const { auditConfigFromEnv } = await import('../open-audit-trail');
+  await expect(openAuditTrail({ file: '/nonexistent/never-opened.sqlite', retention: '3y' })).rejects.toThrow(/audit.retention needs the gateway key/);
+  expect(auditConfigFromEnv({ PACTUM_AUDIT_RETENTION: '3y', PACTUM_AUDIT_CHECKPOINT_SEC: '60' })).toMatchObject({ retention: '3y', checkpointIntervalMs: 60_000 });
+  expect(() => auditConfigFromEnv({ PACTUM_AUDIT_RETENTION: '3 years' })).toThrow(/PACTUM_AUDIT_RETENTION must be a period/);
+  expect(() => auditConfigFromEnv({ PACTUM_AUDIT_CHECKPOINT_SEC: '0' })).toThrow(/PACTUM_AUDIT_CHECKPOINT_SEC must be a whole number/);
+  expect(() => auditConfigFromEnv({ PACTUM_AUDIT_CHECKPOINT_SEC: '5m' })).toThrow(/PACTUM_AUDIT_CHECKPOINT_SEC/);
+});
