@@ -9,7 +9,8 @@
 //     folder again (docs/deploy.md).
 //   node deploy/kubernetes/render.js subgraphs [--image <image>]  > demo-subgraphs.yaml
 //     a Deployment and a Service per subgraph of subgraphs/subgraphs.yaml: the demo agencies on
-//     their seeded SQLite data, verifying context tokens against the gateway's JWKS.
+//     their seeded SQLite data, verifying context tokens against the gateway's JWKS (ConfigMap
+//     pactum-gateway-jwks, from `pactum keys jwks`).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -82,7 +83,10 @@ function renderSubgraphs(image) {
                     { name: 'PACTUM_HOST', value: '0.0.0.0' },
                     { name: `PACTUM_${s.name.toUpperCase()}_PORT`, value: String(s.port) },
                     { name: 'PACTUM_DATA_DIR', value: '/var/lib/pactum/data' },
-                    { name: 'PACTUM_GATEWAY_JWKS_URL', value: 'http://pactum-gateway:4000/.well-known/jwks.json' },
+                    // The gateway's published keys from a ConfigMap, which the kubelet updates in place:
+                    // a key rotation reaches the subgraph without a restart (an in-cluster http URL
+                    // would not be accepted: the kit takes https, or http to loopback only).
+                    { name: 'PACTUM_GATEWAY_JWKS_FILE', value: '/etc/pactum/gateway-jwks/jwks.json' },
                   ],
                   livenessProbe: probe('/healthz'),
                   readinessProbe: probe('/healthz'),
@@ -91,12 +95,14 @@ function renderSubgraphs(image) {
                   volumeMounts: [
                     { name: 'data', mountPath: '/var/lib/pactum' },
                     { name: 'tmp', mountPath: '/tmp' },
+                    { name: 'gateway-jwks', mountPath: '/etc/pactum/gateway-jwks', readOnly: true },
                   ],
                 },
               ],
               volumes: [
                 { name: 'data', emptyDir: { sizeLimit: '256Mi' } },
                 { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
+                { name: 'gateway-jwks', configMap: { name: 'pactum-gateway-jwks' } },
               ],
             },
           },

@@ -9,7 +9,7 @@ import {
   authenticateRequest,
   createContextTokenSigner,
   createTokenVerifier,
-  ensureGatewayKeys,
+  watchGatewayKeys,
   loadPurposes,
   loadTrustRegistry,
 } from './auth';
@@ -47,8 +47,12 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
   );
   metrics.policyVersion.set({ version: watcher.current().version }, 1);
 
-  const keys = ensureGatewayKeys(path.join(config.stateDir, 'keys'));
-  const signer = createContextTokenSigner({ privateKey: keys.privateKey, kid: keys.kid });
+  // The signing key follows the key folder, so a rotation (`pactum keys`) needs no restart.
+  const gatewayKeys = watchGatewayKeys(path.join(config.stateDir, 'keys'), {
+    onChange: (set) => log.info({ event: 'gateway_keys_changed', kid: set.current.kid, published: set.jwks.keys.map((k) => k.kid) }, `context tokens signed with key ${set.current.kid}`),
+    onError: (err) => log.error({ event: 'gateway_keys_refused', error: err.message }, 'gateway key folder refused, the last good keys stay'),
+  });
+  const signer = createContextTokenSigner({ currentKey: () => gatewayKeys.current().current });
 
   // The trail signs its chain head with the gateway's key (at intervals, on stop, when retention prunes).
   const audit = await openAuditTrail(config.audit, {
@@ -62,6 +66,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
   if (auditDroppedForBench && process.env.NODE_ENV === 'production') {
     await audit.close();
     watcher.stop();
+    gatewayKeys.stop();
     throw new ConfigError('bad_option', 'PACTUM_AUDIT_DISABLED_FOR_BENCH=1 is refused with NODE_ENV=production: no audit, no data');
   }
   if (auditDroppedForBench) {
@@ -90,6 +95,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
         token: await signer.sign({ audience: subgraph, principal: caller.principal, purpose: caller.purpose }),
         requestId: caller.requestId,
       }),
+      publicKeys: () => gatewayKeys.current().jwks,
       readinessChecks: {
         policy: async () => watcher.current().version !== '',
         audit: async () => (await audit.healthProblem()) ?? true,
@@ -102,6 +108,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
   } catch (err) {
     // A port taken or a planner that fails to build: release what was opened, then report.
     watcher.stop();
+    gatewayKeys.stop();
     await audit.close();
     await rateLimits.close();
     throw err;
@@ -112,6 +119,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
     async stop() {
       await running.stop();
       watcher.stop();
+      gatewayKeys.stop();
       await audit.close();
       await rateLimits.close();
     },

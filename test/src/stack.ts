@@ -41,6 +41,8 @@ export interface StackOptions {
   readonly registry?: SubgraphRegistry;
   /** Policy folder to copy (default: the repository's `policies/`). */
   readonly policySource?: string;
+  /** Subgraphs verify context tokens against this published key set instead of the gateway's one public key file. */
+  readonly gatewayJwks?: { readonly url: string; readonly cacheMaxAgeMs?: number; readonly cooldownMs?: number };
 }
 
 /** The registry's subgraphs, keys and policies of a test system, without its gateway. */
@@ -70,7 +72,9 @@ export async function startFleet(options: StackOptions = {}): Promise<Fleet> {
       const sub = await loadSubgraphFactory(entry)({
         port: 0,
         dbFile: path.join(dataDir, `${name}.sqlite`),
-        authenticate: createContextTokenVerifier({ publicKeyFile: keys.gatewayPublicKeyFile, audience: name }),
+        authenticate: options.gatewayJwks
+          ? createContextTokenVerifier({ jwksUrl: options.gatewayJwks.url, jwks: options.gatewayJwks, audience: name })
+          : createContextTokenVerifier({ publicKeyFile: keys.gatewayPublicKeyFile, audience: name }),
       });
       return [name, sub] as const;
     }),

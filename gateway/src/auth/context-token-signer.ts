@@ -30,10 +30,18 @@ export const CONTEXT_TOKEN_TYPE = 'pactum-context+jwt';
 /** Longest lifetime a context token may have, in seconds. */
 export const CONTEXT_TOKEN_MAX_TTL_SEC = 60;
 
-/** The signing key: in memory (from `ensureGatewayKeys`) or its JWK file (`gateway.private.jwk`, mode 0600). */
-export type ContextTokenKey =
-  | { readonly privateKey: KeyObject; /** `kid` of the key (its thumbprint). */ readonly kid: string }
-  | { readonly privateKeyFile: string };
+/** A signing key and its `kid` (its thumbprint). */
+export interface SigningKey {
+  readonly privateKey: KeyObject;
+  readonly kid: string;
+}
+
+/**
+ * The signing key: in memory (from `ensureGatewayKeys`), its JWK file (`gateway.private.jwk`,
+ * mode 0600), or the current key of a rotating key set, asked for at every signature
+ * (`watchGatewayKeys(...).current().current`).
+ */
+export type ContextTokenKey = SigningKey | { readonly privateKeyFile: string } | { readonly currentKey: () => SigningKey };
 
 /** Options of {@link createContextTokenSigner}. */
 export type ContextTokenSignerOptions = ContextTokenKey & {
@@ -70,7 +78,7 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
   if (!(Number.isInteger(ttl) && ttl >= 1 && ttl <= CONTEXT_TOKEN_MAX_TTL_SEC)) {
     throw new RangeError(`ttlSec must be an integer within 1..${CONTEXT_TOKEN_MAX_TTL_SEC}`);
   }
-  const { privateKey, kid } = resolveKey(options);
+  const signingKey: () => SigningKey = 'currentKey' in options ? () => checkKey(options.currentKey()) : ((fixed) => () => fixed)(resolveKey(options));
   const now = options.now ?? (() => new Date());
   const memoSize = options.memoSize ?? 10_000;
   const memo =
@@ -87,7 +95,9 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
       if (audience === '') throw new TypeError('audience is required');
       const iat = Math.floor(now().getTime() / 1000);
       // Exactly the claims the token carries: two requests share a token only if it says the same of both.
-      const key = `${audience}\u0000${principal.agency}\u0000${principal.subject}\u0000${purpose.code}\u0000${purpose.caseRef ?? ''}`;
+      const { privateKey, kid } = signingKey();
+      // The kid is part of the key: once the signing key changes, no token of the old one is handed out again.
+      const key = `${kid}\u0000${audience}\u0000${principal.agency}\u0000${principal.subject}\u0000${purpose.code}\u0000${purpose.caseRef ?? ''}`;
       const cached = memo?.get(key);
       if (cached && cached.exp - iat > ttl / 2) return cached.token;
 
@@ -110,7 +120,7 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
   };
 }
 
-function resolveKey(key: ContextTokenKey): { privateKey: KeyObject; kid: string } {
+function resolveKey(key: SigningKey | { readonly privateKeyFile: string }): SigningKey {
   if ('privateKeyFile' in key) {
     let privateKey: KeyObject;
     try {
@@ -122,8 +132,13 @@ function resolveKey(key: ContextTokenKey): { privateKey: KeyObject; kid: string 
     if (privateKey.asymmetricKeyType !== 'ed25519') throw new ConfigError('key_unreadable', `${displayPath(key.privateKeyFile)}: the gateway key must be Ed25519`);
     return { privateKey, kid: publicJwkOf(privateKey).kid ?? '' };
   }
+  return checkKey(key);
+}
+
+function checkKey(key: SigningKey): SigningKey {
   if (key.privateKey.type !== 'private' || key.privateKey.asymmetricKeyType !== 'ed25519') {
     throw new TypeError('the context token key must be an Ed25519 private key');
   }
+  if (typeof key.kid !== 'string' || key.kid === '') throw new TypeError('the context token key needs its kid');
   return { privateKey: key.privateKey, kid: key.kid };
 }

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRun
   start: { summary: 'start the registered subgraphs and the gateway (development setup)', load: async () => (await import('./commands/start')).runStartCommand },
   gateway: { summary: 'run the gateway process alone (used by `start`)', load: async () => (await import('./commands/gateway')).runGatewayCommand },
   token: { summary: "print a token from an agency's development identity provider", load: async () => (await import('./commands/token')).runTokenCommand },
+  keys: { summary: "show and rotate the gateway's context-token signing keys", load: async () => (await import('./commands/keys')).runKeysCommand },
   policy: { summary: 'check, test and explain the need-to-know policies', load: async () => (await import('./commands/policy')).runPolicyCommand },
   audit: { summary: 'query, verify and summarise the audit trail', load: async () => (await import('./commands/audit')).runAuditCommand },
   subgraph: { summary: 'scaffold a new agency subgraph (`subgraph new <name> --agency <ID>`)', load: async () => (await import('./commands/subgraph')).runSubgraphCommand },

@@ -50,6 +50,8 @@ export interface GatewayStages {
   readonly readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
   /** The identity providers' key states, reported by `/readyz` and as gauges (never a reason to be unready). */
   readonly identityProviders?: () => readonly { readonly agency: string; readonly state: IdentityProviderState }[];
+  /** The gateway's published public keys (JWKS), served at `/.well-known/jwks.json` for subgraphs. */
+  readonly publicKeys?: () => { readonly keys: readonly object[] };
   /** The operator's log: a line per request, per internal failure (with the request id); default pino on stdout. */
   readonly log?: OperatorLog;
   /** The clock of a request's time; default the system clock. */
@@ -161,6 +163,10 @@ export async function createGatewayServer(
       } else if (path === '/readyz') {
         const { ready, status, checks, subgraphs, identityProviders } = await readiness();
         sendJson(res, ready ? 200 : 503, { status, checks, subgraphs, identityProviders });
+      } else if (path === '/.well-known/jwks.json' && stages.publicKeys) {
+        // Public keys only; subgraphs cache them (kit: 60 s) and fetch again on an unknown kid.
+        if (req.method !== 'GET' && req.method !== 'HEAD') sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
+        else sendJson(res, 200, stages.publicKeys(), { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=30' });
       } else if (path === '/metrics') {
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });

@@ -18,6 +18,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { loadSubgraphRegistry } from '@pactum/schema';
+import { gatewayKeysFromEnv } from '@pactum/subgraph-kit';
 import { buildTree, repoRoot, runBuilt } from '../../src/built-tree';
 
 const deployDir = path.join(repoRoot, 'deploy/kubernetes');
@@ -148,6 +149,18 @@ test('the gateway routes to every subgraph of the registry through a Service tha
     const url = new URL(String(envOf(gatewayContainer, `PACTUM_${s.name.toUpperCase()}_URL`)));
     const service = byKind('Service', url.hostname) as Doc & { spec: { ports: { port: number }[] } };
     expect([s.name, service?.spec.ports[0]?.port]).toEqual([s.name, Number(url.port)]);
+  }
+});
+
+test('each demo subgraph takes the gateway keys from a source the kit accepts, mounted where it reads it', () => {
+  const subgraphs = all.filter(({ doc }) => doc.kind === 'Deployment' && doc.metadata.name !== 'pactum-gateway').map(({ doc }) => doc as DeploymentDoc);
+  for (const d of subgraphs) {
+    const container = d.spec.template.spec.containers[0] as Container;
+    const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
+    expect(gatewayKeysFromEnv(env)).toEqual({ jwksFile: '/etc/pactum/gateway-jwks/jwks.json' });
+    const mount = container.volumeMounts?.find((m) => m.mountPath === '/etc/pactum/gateway-jwks');
+    const volume = d.spec.template.spec.volumes?.find((v) => v.name === mount?.name);
+    expect(volume?.configMap?.name).toBe('pactum-gateway-jwks');
   }
 });
 

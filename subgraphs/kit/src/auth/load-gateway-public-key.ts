@@ -8,6 +8,26 @@ import { findRepoRoot } from '../server/run-subgraph-main';
 
 /** Environment variable naming the gateway's public JWK file. */
 export const GATEWAY_PUBLIC_KEY_ENV = 'PACTUM_GATEWAY_PUBLIC_KEY_FILE';
+/** Environment variable naming the gateway's JWKS endpoint (follows key rotations). */
+export const GATEWAY_JWKS_URL_ENV = 'PACTUM_GATEWAY_JWKS_URL';
+/** Environment variable naming a file holding the gateway's JWKS (follows key rotations). */
+export const GATEWAY_JWKS_FILE_ENV = 'PACTUM_GATEWAY_JWKS_FILE';
+
+/**
+ * Where a subgraph process takes the gateway's keys from: `PACTUM_GATEWAY_JWKS_URL`, else
+ * `PACTUM_GATEWAY_JWKS_FILE` (both follow a rotation without a restart), else the one public key
+ * of `loadGatewayPublicKey`. Setting more than one is refused: which would win is not obvious.
+ * A JWKS file must be a usable key set at start; a URL is first fetched by the first request.
+ */
+export function gatewayKeysFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): { jwksUrl: string } | { jwksFile: string } | { publicKeyJwk: JWK } {
+  const set = [GATEWAY_JWKS_URL_ENV, GATEWAY_JWKS_FILE_ENV, GATEWAY_PUBLIC_KEY_ENV].filter((name) => env[name]);
+  if (set.length > 1) throw new Error(`set only one of ${set.join(', ')}: they name different sources of the gateway's keys`);
+  const url = env[GATEWAY_JWKS_URL_ENV];
+  if (url) return { jwksUrl: url };
+  const file = env[GATEWAY_JWKS_FILE_ENV];
+  if (file) return { jwksFile: file };
+  return { publicKeyJwk: loadGatewayPublicKey(env) };
+}
 
 /**
  * Reads the gateway's public key (an Ed25519 JWK) from `PACTUM_GATEWAY_PUBLIC_KEY_FILE`, default

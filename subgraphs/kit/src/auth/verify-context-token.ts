@@ -4,9 +4,10 @@
  * minute long. Plug the returned function into `createSubgraphServer({ authenticate })`; it runs
  * for every /graphql request, `_service` and `_entities` included, before the body is parsed.
  */
-import { errors as joseErrors, importJWK, jwtVerify, type JWK, type KeyLike } from 'jose';
+import { errors as joseErrors, importJWK, jwtVerify, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import type { AuthenticateHook } from '../server/types';
 import { ContextTokenError } from './context-token-error';
+import { fileGatewayKeySet, remoteGatewayKeySet, type GatewayKeySetOptions } from './gateway-key-set';
 import { checkPublicJwk } from './load-gateway-public-key';
 import { readFileSync } from 'node:fs';
 
@@ -17,12 +18,22 @@ export const CONTEXT_TOKEN_TYPE = 'pactum-context+jwt';
 /** Longest lifetime (`exp - iat`) accepted, in seconds. */
 export const CONTEXT_TOKEN_MAX_TTL_SEC = 60;
 
-/** Options of {@link createContextTokenVerifier}. Give exactly one of `publicKeyJwk` / `publicKeyFile`. */
+/**
+ * Options of {@link createContextTokenVerifier}. Give exactly one of `publicKeyJwk` /
+ * `publicKeyFile` (one fixed key) or `jwksUrl` / `jwksFile` (the gateway's published key set,
+ * which follows a key rotation without a restart: `gateway-key-set.ts`).
+ */
 export interface ContextTokenVerifierOptions {
   /** The gateway's public Ed25519 JWK (see `loadGatewayPublicKey`). */
   readonly publicKeyJwk?: JWK;
   /** A file holding that JWK. */
   readonly publicKeyFile?: string;
+  /** The gateway's JWKS endpoint, `https://…/.well-known/jwks.json` (http only to loopback). */
+  readonly jwksUrl?: string;
+  /** A file holding the gateway's JWKS (re-read when it changes). */
+  readonly jwksFile?: string;
+  /** Cache and cool-down of `jwksUrl` / `jwksFile`. */
+  readonly jwks?: GatewayKeySetOptions;
   /** This subgraph's name (`police`, …): tokens for any other audience are refused. */
   readonly audience: string;
   /** Allowed clock skew in seconds. Default 5. */
@@ -36,16 +47,11 @@ const MAX_TOKEN_BYTES = 4096;
 
 /** Returns the `authenticate` hook for the kit's server; it throws {@link ContextTokenError}. */
 export function createContextTokenVerifier(options: ContextTokenVerifierOptions): AuthenticateHook {
-  if ((options.publicKeyJwk === undefined) === (options.publicKeyFile === undefined)) {
-    throw new TypeError('give exactly one of publicKeyJwk or publicKeyFile');
-  }
+  const sources = [options.publicKeyJwk, options.publicKeyFile, options.jwksUrl, options.jwksFile].filter((s) => s !== undefined);
+  if (sources.length !== 1) throw new TypeError('give exactly one of publicKeyJwk, publicKeyFile, jwksUrl or jwksFile');
   if (!options.audience) throw new TypeError('audience (the subgraph name) is required');
   const tolerance = options.clockToleranceSec ?? 5;
-  const jwk =
-    options.publicKeyJwk !== undefined
-      ? checkPublicJwk(options.publicKeyJwk, 'publicKeyJwk')
-      : checkPublicJwk(JSON.parse(readFileSync(options.publicKeyFile ?? '', 'utf8')) as unknown, options.publicKeyFile ?? '');
-  const key: Promise<KeyLike | Uint8Array> = importJWK(jwk, 'EdDSA');
+  const key = verificationKey(options);
   const now = options.now ?? (() => new Date());
 
   return async (req) => {
@@ -58,7 +64,7 @@ export function createContextTokenVerifier(options: ContextTokenVerifierOptions)
     const currentDate = now();
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, await key, {
+      const verifyOptions = {
         algorithms: ['EdDSA'],
         issuer: CONTEXT_TOKEN_ISSUER,
         audience: options.audience,
@@ -66,7 +72,8 @@ export function createContextTokenVerifier(options: ContextTokenVerifierOptions)
         clockTolerance: tolerance,
         currentDate,
         requiredClaims: ['exp', 'iat', 'sub'],
-      }));
+      };
+      ({ payload } = typeof key === 'function' ? await jwtVerify(token, key, verifyOptions) : await jwtVerify(token, await key, verifyOptions));
     } catch (error) {
       throw mapError(error);
     }
@@ -96,7 +103,19 @@ export function createContextTokenVerifier(options: ContextTokenVerifierOptions)
   };
 }
 
+/** One fixed key (imported once) or a published key set looked up by the token's `kid`. */
+function verificationKey(options: ContextTokenVerifierOptions): Promise<KeyLike | Uint8Array> | JWTVerifyGetKey {
+  if (options.jwksUrl !== undefined) return remoteGatewayKeySet(options.jwksUrl, options.jwks);
+  if (options.jwksFile !== undefined) return fileGatewayKeySet(options.jwksFile, options.jwks);
+  const jwk =
+    options.publicKeyJwk !== undefined
+      ? checkPublicJwk(options.publicKeyJwk, 'publicKeyJwk')
+      : checkPublicJwk(JSON.parse(readFileSync(options.publicKeyFile ?? '', 'utf8')) as unknown, options.publicKeyFile ?? '');
+  return importJWK(jwk, 'EdDSA');
+}
+
 function mapError(error: unknown): ContextTokenError {
+  if (error instanceof ContextTokenError) return error;
   if (error instanceof joseErrors.JWTExpired) return new ContextTokenError('token_expired', 'context token expired');
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     switch (error.claim) {

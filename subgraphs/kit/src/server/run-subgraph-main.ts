@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createContextTokenVerifier } from '../auth/verify-context-token';
-import { loadGatewayPublicKey } from '../auth/load-gateway-public-key';
+import { gatewayKeysFromEnv } from '../auth/load-gateway-public-key';
 import type { AuthenticateHook, RunningSubgraph } from './types';
 
 /** Defaults of a subgraph process, see {@link runSubgraphMain}. */
@@ -50,7 +50,8 @@ export function findRepoRoot(start: string = __dirname): string {
  * `PORT`, else the default (empty variables count as unset); data file `PACTUM_<NAME>_DB_FILE`, else
  * `<PACTUM_DATA_DIR or <repo>/.pactum/data>/<name>.sqlite`.
  *
- * The gateway's public key comes from `PACTUM_GATEWAY_PUBLIC_KEY_FILE` (see `loadGatewayPublicKey`).
+ * The gateway's keys come from `PACTUM_GATEWAY_JWKS_URL`, `PACTUM_GATEWAY_JWKS_FILE` or
+ * `PACTUM_GATEWAY_PUBLIC_KEY_FILE` (see `gatewayKeysFromEnv`).
  *
  * @throws Error naming the variable when a port is not an integer 1-65535, or the gateway key is missing.
  */
@@ -68,7 +69,7 @@ export function subgraphMainSettings(defaults: SubgraphMainDefaults, env: NodeJS
   }
   const dataDir = env['PACTUM_DATA_DIR'] || join(findRepoRoot(), '.pactum', 'data');
   const dbFile = env[`${prefix}_DB_FILE`] || join(dataDir, `${defaults.name}.sqlite`);
-  const authenticate = createContextTokenVerifier({ publicKeyJwk: loadGatewayPublicKey(env), audience: defaults.name });
+  const authenticate = createContextTokenVerifier({ ...gatewayKeysFromEnv(env), audience: defaults.name });
   const host = env['PACTUM_HOST'] || undefined;
   return { port, dbFile, authenticate, ...(host !== undefined ? { host } : {}) };
 }
