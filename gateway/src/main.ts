@@ -9,6 +9,7 @@ import {
   authenticateRequest,
   createContextTokenSigner,
   createTokenVerifier,
+  knownGatewayPublicKeys,
   watchGatewayKeys,
   loadPurposes,
   loadTrustRegistry,
@@ -48,16 +49,32 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
   metrics.policyVersion.set({ version: watcher.current().version }, 1);
 
   // The signing key follows the key folder, so a rotation (`pactum keys`) needs no restart.
-  const gatewayKeys = watchGatewayKeys(path.join(config.stateDir, 'keys'), {
-    onChange: (set) => log.info({ event: 'gateway_keys_changed', kid: set.current.kid, published: set.jwks.keys.map((k) => k.kid) }, `context tokens signed with key ${set.current.kid}`),
+  // Checkpoints verify against every key the gateway ever signed with: the ones published now,
+  // those retired before this start, and (added as they appear) the ones of rotations after it.
+  const keyDir = path.join(config.stateDir, 'keys');
+  const checkpointKeys = [...knownGatewayPublicKeys(keyDir)];
+  const gatewayKeys = watchGatewayKeys(keyDir, {
+    onChange: (set) => {
+      for (const k of set.jwks.keys) if (!checkpointKeys.some((known) => known.kid === k.kid)) checkpointKeys.push(k);
+      log.info({ event: 'gateway_keys_changed', kid: set.current.kid, published: set.jwks.keys.map((k) => k.kid) }, `context tokens signed with key ${set.current.kid}`);
+    },
     onError: (err) => log.error({ event: 'gateway_keys_refused', error: err.message }, 'gateway key folder refused, the last good keys stay'),
   });
+  for (const k of gatewayKeys.current().jwks.keys) if (!checkpointKeys.some((known) => known.kid === k.kid)) checkpointKeys.push(k);
   const signer = createContextTokenSigner({ currentKey: () => gatewayKeys.current().current });
 
-  // The trail signs its chain head with the gateway's key (at intervals, on stop, when retention prunes).
+  // The trail signs its chain head with the gateway's current key (at intervals, on stop, when retention prunes).
   const audit = await openAuditTrail(config.audit, {
-    signer: createCheckpointSigner(keys.privateKey, keys.kid),
-    verifyKeys: [keys.publicJwk],
+    signer: {
+      get kid() {
+        return gatewayKeys.current().current.kid;
+      },
+      sign: (statement) => {
+        const { privateKey, kid } = gatewayKeys.current().current;
+        return createCheckpointSigner(privateKey, kid).sign(statement);
+      },
+    },
+    verifyKeys: checkpointKeys,
     onBackgroundError: (err) => log.warn({ event: 'audit_checkpoint_failed', error: err instanceof Error ? err.message : String(err) }, 'audit checkpoint or retention failed; retried at the next interval'),
   });
   // Bench only (issue 6, test/bench): splits the cost of audit by dropping every record. It breaks

@@ -9,6 +9,8 @@
  *
  * The published set (`/.well-known/jwks.json`, and `gateway.jwks.json` beside the keys for
  * subgraphs that read a file) is current + next + previous, each with its RFC 7638 `kid`.
+ * A retired key is no longer published but its public half is kept in `gateway.retired.jwks.json`
+ * for good: audit checkpoints it signed must still verify (`knownGatewayPublicKeys`).
  * `rotate-gateway-keys.ts` moves a key from one role to the next; a running gateway follows the
  * files (`watch-gateway-keys.ts`).
  */
@@ -28,6 +30,8 @@ export const GATEWAY_KEY_FILES = {
   previous: 'gateway.previous.public.jwk',
   currentPublic: 'gateway.public.jwk',
   jwks: 'gateway.jwks.json',
+  /** Public halves of retired keys, kept for good: audit checkpoints they signed must still verify. */
+  retired: 'gateway.retired.jwks.json',
 } as const;
 
 /** A published key: its `kid` and public JWK. */
@@ -97,4 +101,35 @@ export function loadGatewayKeySet(dir: string, options: { readonly create?: bool
   const text = `${JSON.stringify(jwks, null, 2)}\n`;
   if (!existsSync(jwksFile) || readFileSync(jwksFile, 'utf8') !== text) replaceFile(jwksFile, text, 0o644);
   return Object.freeze({ dir, current, ...(next ? { next } : {}), ...(previous ? { previous } : {}), jwks });
+}
+
+/** Public halves of the keys retired from `dir` (none when the file is absent). */
+export function retiredGatewayPublicKeys(dir: string): JWK[] {
+  const file = path.join(dir, GATEWAY_KEY_FILES.retired);
+  if (!existsSync(file)) return [];
+  return readJwkSetFile(file);
+}
+
+function readJwkSetFile(file: string): JWK[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ConfigError('key_unreadable', `${displayPath(file)}: not a readable JWKS`, { cause });
+  }
+  const keys = typeof value === 'object' && value !== null ? (value as { keys?: unknown }).keys : undefined;
+  if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'object' || k === null || Object.hasOwn(k, 'd') || typeof (k as JWK).kid !== 'string')) {
+    throw new ConfigError('key_unreadable', `${displayPath(file)}: must be {"keys": [public keys with a kid]}`);
+  }
+  return keys as JWK[];
+}
+
+/** Every public key of `dir` that ever signed or may sign: published (current, next, previous) and retired. */
+export function knownGatewayPublicKeys(dir: string): JWK[] {
+  const keys: JWK[] = [];
+  const jwks = path.join(dir, GATEWAY_KEY_FILES.jwks);
+  for (const k of [...(existsSync(jwks) ? readJwkSetFile(jwks) : []), ...retiredGatewayPublicKeys(dir)]) {
+    if (!keys.some((known) => known.kid === k.kid)) keys.push(k);
+  }
+  return keys;
 }

@@ -27,7 +27,7 @@ export {
   type SigningKey,
 } from './context-token-signer';
 export { defaultGatewayKeyDir, ensureGatewayKeys, type GatewayKeys } from './ensure-gateway-keys';
-export { GATEWAY_KEY_FILES, loadGatewayKeySet, type GatewayKeySet, type PublishedKey } from './gateway-key-set';
+export { GATEWAY_KEY_FILES, knownGatewayPublicKeys, loadGatewayKeySet, retiredGatewayPublicKeys, type GatewayKeySet, type PublishedKey } from './gateway-key-set';
 export { addNextGatewayKey, promoteNextGatewayKey, retirePreviousGatewayKey, RETIRE_AFTER_SEC } from './rotate-gateway-keys';
 export { watchGatewayKeys, type GatewayKeyWatcher, type WatchGatewayKeysOptions } from './watch-gateway-keys';
 export {

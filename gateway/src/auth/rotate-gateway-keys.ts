@@ -8,7 +8,8 @@
  * 2. `promoteNextGatewayKey`: `next` becomes `current` (it signs from now on) and the old current
  *    key is kept as `previous`, public half only, so tokens it signed stay valid until they expire.
  * 3. `retirePreviousGatewayKey`: once no token of `previous` can be alive (the longest context
- *    token lifetime, 60 s, plus clock tolerance and the gateway's reload), it is no longer published.
+ *    token lifetime, 60 s, plus clock tolerance and the gateway's reload), it is no longer published
+ *    (its public half moves to `gateway.retired.jwks.json`, for audit checkpoints it signed).
  *
  * Each step is one atomic file operation, so a gateway that reloads in between sees the old or the
  * new folder, never a mix; each refuses to run out of order.
@@ -18,7 +19,7 @@ import { existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors';
 import { CONTEXT_TOKEN_MAX_TTL_SEC } from './context-token-signer';
-import { GATEWAY_KEY_FILES, loadGatewayKeySet, type GatewayKeySet } from './gateway-key-set';
+import { GATEWAY_KEY_FILES, loadGatewayKeySet, retiredGatewayPublicKeys, type GatewayKeySet } from './gateway-key-set';
 import { createFileOnce, replaceFile } from './key-files';
 
 /** Least age of `previous` before it may be retired, in seconds: token lifetime + clock tolerance + reload. */
@@ -55,6 +56,10 @@ export function retirePreviousGatewayKey(dir: string, options: { readonly force?
   if (!options.force && ageSec < RETIRE_AFTER_SEC) {
     throw new ConfigError('bad_option', `the previous key was replaced ${Math.floor(ageSec)} s ago; tokens it signed may live until ${RETIRE_AFTER_SEC} s: retry in ${Math.ceil(RETIRE_AFTER_SEC - ageSec)} s (or --force)`);
   }
+  // Kept for good before it stops being published: audit checkpoints it signed must still verify.
+  const set = loadGatewayKeySet(dir, { create: false });
+  const retired = retiredGatewayPublicKeys(dir).filter((k) => k.kid !== set.previous?.kid);
+  replaceFile(path.join(dir, GATEWAY_KEY_FILES.retired), `${JSON.stringify({ keys: [...retired, set.previous?.publicJwk] }, null, 2)}\n`, 0o644);
   unlinkSync(file);
   return loadGatewayKeySet(dir, { create: false });
 }

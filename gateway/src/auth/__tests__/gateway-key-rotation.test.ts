@@ -12,10 +12,12 @@ import {
   addNextGatewayKey,
   createContextTokenSigner,
   GATEWAY_KEY_FILES,
+  knownGatewayPublicKeys,
   loadGatewayKeySet,
   promoteNextGatewayKey,
   retirePreviousGatewayKey,
   RETIRE_AFTER_SEC,
+  retiredGatewayPublicKeys,
   watchGatewayKeys,
   type Principal,
 } from '..';
@@ -43,6 +45,9 @@ test('a rotation: next is published before it signs, previous stays published af
   expect(JSON.parse(fs.readFileSync(path.join(dir, GATEWAY_KEY_FILES.previous), 'utf8'))).not.toHaveProperty('d');
   const retired = retirePreviousGatewayKey(dir, { now: later(RETIRE_AFTER_SEC + 1) });
   expect(kids(retired)).toEqual([promoted.current.kid]);
+  // No longer published, but kept: audit checkpoints it signed must still verify.
+  expect(retiredGatewayPublicKeys(dir).map((k) => k.kid)).toEqual([first.current.kid]);
+  expect(knownGatewayPublicKeys(dir).map((k) => k.kid)).toEqual([promoted.current.kid, first.current.kid]);
   expect(published()).toEqual({ keys: [expect.objectContaining({ kid: promoted.current.kid, alg: 'EdDSA', use: 'sig' })] });
   expect(JSON.stringify(published())).not.toMatch(/"d"/);
 });

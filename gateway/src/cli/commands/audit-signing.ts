@@ -1,7 +1,8 @@
 /**
  * The keys `pactum audit verify|checkpoint|prune` use: the public key(s) signed checkpoints are
  * checked with (`--key <file>`: one JWK or a JWKS `{ "keys": [...] }`, else
- * PACTUM_GATEWAY_PUBLIC_KEY_FILE, else `<state>/keys/gateway.public.jwk`), and the gateway's
+ * PACTUM_GATEWAY_PUBLIC_KEY_FILE, else every key of `<state>/keys` published or retired, else
+ * `<state>/keys/gateway.public.jwk`), and the gateway's
  * private key to sign with (`<state>/keys/gateway.private.jwk`, never generated here: a
  * checkpoint signed by a key nobody else knows proves nothing).
  */
@@ -9,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JWK } from 'jose';
 import { createCheckpointSigner, type AuditSigning, type CheckpointSigner, type SignedCheckpoint } from '../../audit';
-import { ensureGatewayKeys } from '../../auth';
+import { ensureGatewayKeys, GATEWAY_KEY_FILES, knownGatewayPublicKeys } from '../../auth';
 import { stateDir } from '../../config/paths';
 
 /** Reads one JWK or a JWKS; every key must carry a `kid`. Throws an Error naming the file. */
@@ -32,7 +33,10 @@ export function readPublicKeys(file: string): JWK[] {
 export function verificationKeys(keyOption: string | undefined, env: NodeJS.ProcessEnv): JWK[] | undefined {
   const file = keyOption ?? (env.PACTUM_GATEWAY_PUBLIC_KEY_FILE || undefined);
   if (file !== undefined) return readPublicKeys(path.resolve(file));
-  const fallback = path.join(stateDir(env), 'keys', 'gateway.public.jwk');
+  // Every key the gateway published or retired (a rotation keeps old checkpoints verifiable), else its one public key.
+  const dir = path.join(stateDir(env), 'keys');
+  if (existsSync(path.join(dir, GATEWAY_KEY_FILES.jwks))) return knownGatewayPublicKeys(dir);
+  const fallback = path.join(dir, 'gateway.public.jwk');
   return existsSync(fallback) ? readPublicKeys(fallback) : undefined;
 }
 
