@@ -46,6 +46,9 @@ function rootArgs(pools: KeyPools): Record<string, fc.Arbitrary<Arg[]>> {
     policePersonHit: person(pools),
     policeHitFollowUp: one('reference', 'String!', pools.policeReference),
     policeContainerHitFollowUp: one('reference', 'String!', pools.policeReference),
+    interdiction: one('id', 'ID!', pools.interdiction),
+    interdictions: fc.option(arg('first', 'Int', [2, 20]), { nil: undefined }).map((a) => (a ? [a] : [])),
+    vesselsOfInterest: fc.option(arg('first', 'Int', [2, 20]), { nil: undefined }).map((a) => (a ? [a] : [])),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { demoWorld, EU_PORTS, STORY_CONTAINERS } from '@pactum/demo-world';
 import { containerCheckDigit, ibanFor, imoCheckDigit } from '@pactum/subgraph-kit/src/identifiers';
+import { INTERDICTIONS } from '@pactum/subgraph-maoc';
 import { CALLER_HEADERS } from './bare-gateway';
 
 export interface Person {
@@ -29,6 +30,7 @@ export interface KeyPools {
   readonly person: readonly Person[];
   readonly policeReference: readonly string[];
   readonly europolReference: readonly string[];
+  readonly interdiction: readonly string[];
 }
 
 const MISSING_CONTAINER = `ZZZU999999${containerCheckDigit('ZZZU999999')}`;
@@ -102,5 +104,6 @@ export async function discoverKeys(bareUrl: string, agencies: readonly string[])
     person: [...persons, MISSING_PERSON],
     policeReference: [...uniq(hitRefs.filter((r) => r.startsWith('HIT-NLP-'))), 'HIT-NLP-0000000000000000'],
     europolReference: [...uniq(hitRefs.filter((r) => !r.startsWith('HIT-NLP-'))), 'HIT-EPL-0000000000000000'],
+    interdiction: [...INTERDICTIONS.map((i) => i.id), 'MAOC-INT-2099-0001'],
   };
 }

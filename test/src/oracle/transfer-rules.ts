@@ -87,8 +87,10 @@ export function loadTransferRules(policyDir: string): TransferRules {
         if (transfer !== undefined) problems.push(`transfers: an answer to ${p.agency}, inside the Union, carries extensions.transfer`);
         return problems;
       }
-      if (released.size > 0 && transfer?.recipient !== p.agency) problems.push(`transfers: an answer releasing ${[...released][0]} to ${p.agency} carries no extensions.transfer for it`);
       const labels = labelsOf(full);
+      // An agency reading rows it owns itself transfers nothing (an international organisation's own subgraph, MAOC-N's).
+      const foreign = [...released].filter((e) => labels.get(e)?.owner !== p.agency);
+      if (foreign.length > 0 && transfer?.recipient !== p.agency) problems.push(`transfers: an answer releasing ${foreign[0]} to ${p.agency} carries no extensions.transfer for it`);
       const named = p.caseRef;
       for (const entity of released) {
         const label = labels.get(entity);
