@@ -23,3 +23,4 @@ export {
   type ManifestOperation,
   type OperationsManifest,
 } from './operations-manifest';
+export * from './check';

@@ -31,6 +31,8 @@ function tempRepo(): string {
   fs.cpSync(path.join(REPO, 'policies'), path.join(root, 'policies'), { recursive: true });
   fs.mkdirSync(path.join(root, 'schema'));
   fs.copyFileSync(path.join(REPO, 'schema/supergraph.graphql'), path.join(root, 'schema/supergraph.graphql'));
+  fs.mkdirSync(path.join(root, 'deploy/kubernetes'), { recursive: true });
+  fs.copyFileSync(path.join(REPO, 'deploy/kubernetes/gateway-deployment.yaml'), path.join(root, 'deploy/kubernetes/gateway-deployment.yaml'));
   return root;
 }
 
@@ -45,7 +47,7 @@ function treeHash(root: string): string {
       else hash.update(`${full}\n`).update(fs.readFileSync(full));
     }
   };
-  for (const sub of ['subgraphs', 'policies', 'schema']) walk(path.join(root, sub));
+  for (const sub of ['subgraphs', 'policies', 'schema', 'deploy']) walk(path.join(root, sub));
   return hash.digest('hex');
 }
 
@@ -74,6 +76,8 @@ describe('pactum subgraph new, into a temporary repository', () => {
     expect(created.stdout).toContain('+ subgraphs/fiodx/src/schema.ts');
     expect(created.stdout).toContain('+ policies/agreements/nl-fiod-own-data.yaml');
     expect(created.stdout).toContain('~ subgraphs/subgraphs.yaml');
+    expect(created.stdout).toContain('~ deploy/kubernetes/gateway-deployment.yaml');
+    expect(fs.readFileSync(path.join(root, 'deploy/kubernetes/gateway-deployment.yaml'), 'utf8')).toMatch(/- \{ name: PACTUM_FIODX_URL, value: "http:\/\/pactum-fiodx:\d+\/graphql" \}/);
 
     const workspace = path.join(root, 'subgraphs/fiodx');
     await run(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', workspace]);

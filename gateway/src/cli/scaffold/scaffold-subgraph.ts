@@ -86,6 +86,16 @@ function ownSubgraphInAgencies(text: string, agency: string, name: string): stri
   throw new ScaffoldError(`policies/agencies.yaml: the entry of ${agency} has no "subgraph: none" line to change`);
 }
 
+/** Adds `PACTUM_<NAME>_URL` after the Deployment's last subgraph URL, in the same one-line form. */
+function routeInDeployment(text: string, v: TemplateValues): string {
+  const lines = text.split('\n');
+  const last = lines.reduce((at, l, i) => (/^\s*- \{ name: PACTUM_[A-Z0-9]+_URL, value: "http:\/\/pactum-[a-z0-9]+:\d+\/graphql" \}\s*$/.test(l) ? i : at), -1);
+  if (last < 0) throw new ScaffoldError('deploy/kubernetes/gateway-deployment.yaml: no "- { name: PACTUM_<NAME>_URL, … }" line to add the new subgraph after');
+  const indent = /^\s*/.exec(lines[last] ?? '')?.[0] ?? '';
+  lines.splice(last + 1, 0, `${indent}- { name: PACTUM_${v.NAME}_URL, value: "http://pactum-${v.name}:${v.port}/graphql" }`);
+  return lines.join('\n');
+}
+
 function registryEntry(values: TemplateValues): string {
   return [
     `  - name: ${values.name}`,
@@ -152,6 +162,9 @@ function plan(request: ScaffoldRequest): { files: Map<string, string>; edits: Ma
     [registryFile, `${registryText.endsWith('\n') ? registryText : `${registryText}\n`}${registryEntry(values)}`],
     [agenciesFile, ownSubgraphInAgencies(fs.readFileSync(agenciesFile, 'utf8'), agency, name)],
   ]);
+  // The Kubernetes gateway Deployment names each subgraph's URL (deploy/kubernetes, docs/deploy.md).
+  const deployment = path.join(root, 'deploy', 'kubernetes', 'gateway-deployment.yaml');
+  if (fs.existsSync(deployment)) edits.set(deployment, routeInDeployment(fs.readFileSync(deployment, 'utf8'), values));
   return { files, edits, registry };
 }
 
