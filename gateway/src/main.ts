@@ -9,16 +9,20 @@ import {
   authenticateRequest,
   createContextTokenSigner,
   createTokenVerifier,
+  ensureDevIdentityProviders,
   knownGatewayPublicKeys,
   watchGatewayKeys,
   loadPurposes,
   loadTrustRegistry,
+  type TrustRegistry,
 } from './auth';
+import { EXAMPLE_PRINCIPAL } from './cli/commands/dev-environment';
 import { createCheckpointSigner, openAuditTrail } from './audit';
 import { ConfigError } from './errors';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
 import { createLogger, type OperatorLog } from './log';
 import { createRateLimits, rateLimitConfigFromEnv } from './ratelimit';
+import { createDevGraphiQL } from './server/graphiql';
 import { watchPolicy } from './policy';
 import { createGatewayServer, type RunningGateway } from './server/create-gateway-server';
 import { createGatewayMetrics } from './server/metrics';
@@ -104,6 +108,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
   try {
     running = await createGatewayServer(config, {
       rateLimits,
+      ...(config.devGraphiQL ? { devGraphiQL: devGraphiQL(registry, config.stateDir) } : {}),
       authenticate: (headers) => authenticateRequest(headers, { verifier, purposes }),
       policy: () => watcher.current(),
       audit: auditDroppedForBench ? { append: async () => undefined } : audit,
@@ -141,4 +146,18 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
       await rateLimits.close();
     },
   };
+}
+
+/** The development GraphiQL over this gateway's registry and development identity providers (as `pactum start` and `pactum token` use). */
+function devGraphiQL(registry: TrustRegistry, stateDir: string) {
+  const idpDir = path.join(stateDir, 'dev-idp');
+  const agencies = [...ensureDevIdentityProviders({ registry, dir: idpDir }).keys()].sort();
+  const example = EXAMPLE_PRINCIPAL;
+  return createDevGraphiQL({
+    registry,
+    idpDir,
+    agencies,
+    example,
+    defaultQuery: 'query Container($number: ContainerNumber! = "MSCU1234566") {\n  container(number: $number) {\n    number\n    sizeType\n    seizures { seizedAt substance quantityKg }\n  }\n}\n',
+  });
 }

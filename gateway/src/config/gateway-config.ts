@@ -60,6 +60,11 @@ export interface GatewayConfig {
    * `server/cors.ts`). Empty or absent: CORS off.
    */
   readonly corsOrigins?: readonly string[];
+  /**
+   * The development GraphiQL at `/` with a token helper (`PACTUM_DEV_GRAPHIQL=1`, set by
+   * `pactum start`); refused with `NODE_ENV=production`: its token route lets anyone be anybody.
+   */
+  readonly devGraphiQL?: boolean;
   /** Serve (filtered) introspection (`PACTUM_INTROSPECTION=1`); off by default. */
   readonly introspection: boolean;
   /** Per-subgraph-request timeout in ms (`PACTUM_SUBGRAPH_TIMEOUT_MS`, default 10000). */
@@ -169,6 +174,14 @@ function operationsOptions(env: NodeJS.ProcessEnv): NonNullable<GatewayConfig['o
   return { mode: mode as OperationsMode, manifestFile, manifest };
 }
 
+function devGraphiQLOption(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.PACTUM_DEV_GRAPHIQL;
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw !== '1') throw new ConfigError('bad_option', `PACTUM_DEV_GRAPHIQL=${raw}: must be 1 or 0`);
+  if (env.NODE_ENV === 'production') throw new ConfigError('bad_option', 'PACTUM_DEV_GRAPHIQL=1 is refused with NODE_ENV=production: its token helper issues tokens to anyone');
+  return true;
+}
+
 /** Parses the gateway configuration from the environment; throws {@link ConfigError} naming the bad option. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const state = stateDir(env);
@@ -205,6 +218,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     operations: operationsOptions(env),
     rateLimits: rateLimitConfigFromEnv(env),
     corsOrigins: parseCorsOrigins(env.PACTUM_CORS_ORIGINS),
+    devGraphiQL: devGraphiQLOption(env),
     introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',
     subgraphTimeoutMs: intOption(env, ['PACTUM_SUBGRAPH_TIMEOUT_MS'], 10_000, 100, 120_000),
     subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),

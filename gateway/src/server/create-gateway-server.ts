@@ -56,6 +56,8 @@ export interface GatewayStages {
   readonly log?: OperatorLog;
   /** The clock of a request's time; default the system clock. */
   readonly now?: () => Date;
+  /** The development GraphiQL at `/` (`graphiql/`); absent (always in production): no page. */
+  readonly devGraphiQL?: (req: http.IncomingMessage, res: http.ServerResponse, path: string) => Promise<boolean>;
   /** Rate limits (`ratelimit/`); absent, nothing is counted (a hand-built gateway in tests). */
   readonly rateLimits?: RateLimits;
 }
@@ -171,6 +173,8 @@ export async function createGatewayServer(
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);
+      } else if (stages.devGraphiQL && (await stages.devGraphiQL(req, res, path ?? '/'))) {
+        return;
       } else {
         sendJson(res, 404, { error: 'not found' });
       }

@@ -88,6 +88,10 @@ test('starts everything, answers the printed request, and stops cleanly on SIGTE
     await waitFor(started, 'Ctrl-C stops everything.');
     const banner = started.output();
     expect(banner).toContain(`gateway    http://localhost:${started.ports.GATEWAY}/graphql`);
+    // Development: GraphiQL at / (test/e2e/__tests__/graphiql-browser.test.ts drives it in Chromium).
+    expect(banner).toContain(`GraphiQL   http://localhost:${started.ports.GATEWAY}/ (development tokens from the page)`);
+    const page = await fetch(`http://127.0.0.1:${started.ports.GATEWAY}/`);
+    expect({ status: page.status, type: page.headers.get('content-type') }).toEqual({ status: 200, type: 'text/html; charset=utf-8' });
     const reply = await runBannerRequest(banner);
     expect(reply.status).toBe(200);
     const data = reply.body.data as { container: { number: string; seizures: unknown[]; investigations: unknown[] } };

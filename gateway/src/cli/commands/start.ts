@@ -138,6 +138,12 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...dev.env };
   // The subgraphs' SQLite files live with the rest of the state unless told otherwise.
   env.PACTUM_DATA_DIR ??= path.join(dev.stateDir, 'data');
+  // Development only: GraphiQL at / with a token helper, and the (filtered) schema it explores.
+  // Never with NODE_ENV=production (the gateway refuses to start so).
+  if (env.NODE_ENV !== 'production') {
+    env.PACTUM_DEV_GRAPHIQL ??= '1';
+    env.PACTUM_INTROSPECTION ??= '1';
+  }
   for (const s of all) env[s.portVar] = String(s.port);
 
   const children = new Map<string, ChildProcess>();
@@ -226,6 +232,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   const endpoint = `http://localhost:${gateway.port}/graphql`;
   process.stdout.write(
     `\nPactum is ready in ${seconds} s\n\n  gateway    ${endpoint}\n` +
+      (env.PACTUM_DEV_GRAPHIQL === '1' ? `  GraphiQL   http://localhost:${gateway.port}/ (development tokens from the page)\n` : '') +
       subgraphs.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}/graphql (gateway only)`).join('\n') +
       `\n\nTry it (a development token for NL-POLICE, valid 1 h):\n\n${await exampleRequest(endpoint, dev)}\n\nCtrl-C stops everything.\n`,
   );
