@@ -23,8 +23,9 @@ import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
 import { createLogger, type OperatorLog } from './log';
 import { createRateLimits, rateLimitConfigFromEnv } from './ratelimit';
 import { createDevGraphiQL } from './server/graphiql';
-import { watchPolicy } from './policy';
+import { loadPolicy, watchPolicy } from './policy';
 import { createGatewayServer, type RunningGateway } from './server/create-gateway-server';
+import { watchSupergraph } from './server/watch-supergraph';
 import { createGatewayMetrics } from './server/metrics';
 
 /** Starts the gateway with its configuration from the environment (or the one given), logging to `log` (default pino on stdout at `PACTUM_LOG_LEVEL`). */
@@ -136,9 +137,26 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
     throw err;
   }
 
+  // `pactum dev`: a recomposed supergraph is swapped in without a restart, policy rechecked against it.
+  const supergraphWatch =
+    config.supergraphWatchMs !== undefined && config.supergraphWatchMs > 0
+      ? watchSupergraph({
+          file: config.supergraphFile,
+          current: supergraphSdl,
+          intervalMs: config.supergraphWatchMs,
+          checkPolicy: (sdl) => void loadPolicy({ dir: config.policyDir, supergraphSdl: sdl }),
+          swap: (sdl) => running.swapSupergraph(sdl),
+          adoptPolicy: (sdl) => void watcher.adoptSupergraph(sdl),
+          onSwapped: (version) => log.info({ event: 'supergraph_swapped', supergraphVersion: version }, `supergraph ${version} in force`),
+          onRefused: (version, err) =>
+            log.warn({ event: 'supergraph_swap_refused', supergraphVersion: version, error: err.message }, 'supergraph change refused, the last good one stays'),
+        })
+      : undefined;
+
   return {
     ...running,
     async stop() {
+      supergraphWatch?.stop();
       await running.stop();
       watcher.stop();
       gatewayKeys.stop();

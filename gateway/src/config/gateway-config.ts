@@ -33,6 +33,11 @@ export interface GatewayConfig {
   readonly subgraphs: readonly SubgraphEndpoint[];
   /** Policy folder (`PACTUM_POLICY_DIR`, default `policies/`). */
   readonly policyDir: string;
+  /**
+   * Poll the supergraph file and swap a changed one in without a restart (`PACTUM_SUPERGRAPH_WATCH=1`,
+   * set by `pactum dev`; off by default): interval in ms, 0 = off.
+   */
+  readonly supergraphWatchMs?: number;
   /** Runtime state folder (`PACTUM_STATE_DIR`, default `.pactum/`). */
   readonly stateDir: string;
   /**
@@ -182,6 +187,13 @@ function devGraphiQLOption(env: NodeJS.ProcessEnv): boolean {
   return true;
 }
 
+function supergraphWatchOption(env: NodeJS.ProcessEnv): number {
+  const raw = env.PACTUM_SUPERGRAPH_WATCH;
+  if (raw === undefined || raw === '' || raw === '0') return 0;
+  if (raw === '1') return 500;
+  throw new ConfigError('bad_option', `PACTUM_SUPERGRAPH_WATCH=${raw}: must be 1 (watch) or 0`);
+}
+
 /** Parses the gateway configuration from the environment; throws {@link ConfigError} naming the bad option. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const state = stateDir(env);
@@ -213,6 +225,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     supergraphSdl: sdl,
     subgraphs,
     policyDir: path.resolve(repoRoot(), env.PACTUM_POLICY_DIR ?? 'policies'),
+    supergraphWatchMs: supergraphWatchOption(env),
     stateDir: state,
     audit: auditOptions(env, state),
     operations: operationsOptions(env),

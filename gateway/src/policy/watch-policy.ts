@@ -22,6 +22,12 @@ export interface PolicyWatch {
   current(): LoadedPolicy;
   /** Checks the directory now; returns `true` when a new policy was swapped in. */
   checkNow(): boolean;
+  /**
+   * Rechecks the policy against another supergraph (a swapped-in one, `pactum dev`) and, if it is
+   * valid there, puts it in force and checks every later change against that supergraph.
+   * @throws PolicyError when the policy is not valid against it (nothing changes).
+   */
+  adoptSupergraph(supergraphSdl: string): LoadedPolicy;
   /** How many changes were refused since the watch started. */
   readonly rejectedCount: number;
   stop(): void;
@@ -32,7 +38,8 @@ export interface PolicyWatch {
  * watches it; `onChange` receives each new policy after it is in force.
  */
 export function watchPolicy(dir: string, onChange: (policy: LoadedPolicy) => void, options: WatchPolicyOptions): PolicyWatch {
-  let current = loadPolicy({ ...options, dir });
+  let supergraphSdl = options.supergraphSdl;
+  let current = loadPolicy({ ...options, supergraphSdl, dir });
   let lastSeen = current.version;
   let rejected = 0;
   const onError = options.onError ?? ((e: Error) => console.error(`policy reload refused; keeping version ${current.version}: ${e.message}`));
@@ -50,7 +57,7 @@ export function watchPolicy(dir: string, onChange: (policy: LoadedPolicy) => voi
     if (version === lastSeen) return false;
     lastSeen = version;
     try {
-      const next = loadPolicy({ ...options, dir });
+      const next = loadPolicy({ ...options, supergraphSdl, dir });
       current = next;
       onChange(next);
       return true;
@@ -68,6 +75,13 @@ export function watchPolicy(dir: string, onChange: (policy: LoadedPolicy) => voi
   return {
     current: () => current,
     checkNow,
+    adoptSupergraph(sdl) {
+      const next = loadPolicy({ ...options, supergraphSdl: sdl, dir });
+      supergraphSdl = sdl;
+      current = next;
+      onChange(next);
+      return next;
+    },
     get rejectedCount() {
       return rejected;
     },

@@ -10,7 +10,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { Authenticated } from '../auth';
 import { documentCache, queryPlanCache } from '../cache';
-import type { GatewayConfig } from '../config/gateway-config';
+import { subgraphsOfSupergraph, type GatewayConfig } from '../config/gateway-config';
 import { createEnforcement, createFilteredIntrospection } from '../enforce';
 import { checkOperationLimits } from '../limits';
 import { createLogger, type OperatorLog } from '../log';
@@ -68,14 +68,22 @@ export interface RunningGateway {
   readonly metrics: GatewayMetrics;
   /** Stops taking requests and finishes those in flight (see `drain.ts`); call `stop()` after it. */
   drain(options?: Partial<DrainOptions>): Promise<DrainResult>;
+  /**
+   * Serves another supergraph from the next request on, without a restart (`pactum dev`). The new
+   * one is loaded completely first (planner, API schema, and its own document, rewrite, plan and
+   * introspection caches, so nothing planned for the old one is served); if that fails this throws
+   * and the old one stays. Requests already running finish on the old one.
+   */
+  swapSupergraph(supergraphSdl: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts @apollo/gateway on the static supergraph: its API schema (with identifier parsers) and executor. */
-async function loadGateway(config: GatewayConfig, stages: GatewayStages, dataSources: SubgraphDataSource[], metrics: GatewayMetrics) {
-  const urls = new Map(config.subgraphs.map((s) => [s.name, s.url]));
+/** Starts @apollo/gateway on one supergraph: its API schema (with identifier parsers) and executor. */
+async function loadGateway(config: GatewayConfig, supergraphSdl: string, stages: GatewayStages, dataSources: SubgraphDataSource[], metrics: GatewayMetrics) {
+  // Configured URLs first (environment overrides); a subgraph a swapped-in supergraph adds routes to its default URL.
+  const urls = new Map([...subgraphsOfSupergraph(supergraphSdl), ...config.subgraphs].map((s) => [s.name, s.url]));
   const gateway = new ApolloGateway({
-    supergraphSdl: config.supergraphSdl,
+    supergraphSdl,
     // Apollo's own caches, bounded in bytes from the heap like Pactum's (cache/apollo-caches.ts).
     queryPlannerConfig: { cache: queryPlanCache() },
     buildService: ({ name }) => {
@@ -97,7 +105,7 @@ async function loadGateway(config: GatewayConfig, stages: GatewayStages, dataSou
     },
   });
   let schema: GraphQLSchema | undefined;
-  // The supergraph is static: one schema for the gateway's life. The parsers go on the very
+  // One schema per loaded supergraph (a swap loads a new gateway). The parsers go on the very
   // object the executor coerces variables against.
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
     installScalarParsers(apiSchema, stages.scalars);
@@ -114,44 +122,49 @@ export async function createGatewayServer(
   metrics: GatewayMetrics = createGatewayMetrics(),
 ): Promise<RunningGateway> {
   const dataSources: SubgraphDataSource[] = [];
-  const { gateway, executor, schema } = await loadGateway(config, stages, dataSources, metrics);
   const log = stages.log ?? createLogger();
-
-  // Validated documents, by the sha256 of their text, under the cache budget's `documents` share.
-  const documents = documentCache();
-  const enforcement = createEnforcement();
-  const introspection = createFilteredIntrospection();
   const deliver = createDelivery({ audit: stages.audit, metrics, log });
-
   const cors = config.corsOrigins && config.corsOrigins.length > 0 ? createCors(config.corsOrigins) : undefined;
 
-  const handleGraphQL = createGraphQLHandler({
-    now: stages.now ?? (() => new Date()),
-    authenticate: (headers) => stages.authenticate(headers),
-    limits: config.limits,
-    rateLimit: stages.rateLimits
-      ? createRateLimitStage({ limits: stages.rateLimits, schema, metrics })
-      : { admit: async () => undefined, admitPrepared: async () => undefined },
-    trust: createTrustedOperations({
-      mode: config.operations?.mode ?? 'any',
-      manifest: config.operations?.manifest ?? { format: 'apollo-persisted-query-manifest', version: 1, operations: [] },
-      parse: (source) => checkOperationLimits(source, config.limits),
-    }),
-    prepare: createOperationPreparer({
-      schema,
-      checkLimits: (source) => checkOperationLimits(source, config.limits),
-      // Depth and aliases are measured by checkOperationLimits, on the operation as it will be planned.
-      rules: config.introspection ? [] : [noIntrospectionRule],
-      documents,
-    }),
-    policy: () => stages.policy(),
-    authorize: (prepared, profile, facts) =>
-      enforcement.authorize({ schema, document: prepared.document, operationName: prepared.operationName, queryHash: prepared.queryHash, profile, facts }),
-    execute: createOperationExecutor(executor, schema, introspection),
-    release: createResponseRelease(enforcement, introspection, schema),
-    deliver,
-    refuse: createRefusal({ deliver, log }),
-  });
+  /** Everything that depends on the supergraph, caches included: built once per supergraph. */
+  async function serveSupergraph(supergraphSdl: string) {
+    const { gateway, executor, schema } = await loadGateway(config, supergraphSdl, stages, dataSources, metrics);
+    // Validated documents, by the sha256 of their text, under the cache budget's `documents` share.
+    const documents = documentCache();
+    const enforcement = createEnforcement();
+    const introspection = createFilteredIntrospection();
+
+    const handleGraphQL = createGraphQLHandler({
+      now: stages.now ?? (() => new Date()),
+      authenticate: (headers) => stages.authenticate(headers),
+      limits: config.limits,
+      rateLimit: stages.rateLimits
+        ? createRateLimitStage({ limits: stages.rateLimits, schema, metrics })
+        : { admit: async () => undefined, admitPrepared: async () => undefined },
+      trust: createTrustedOperations({
+        mode: config.operations?.mode ?? 'any',
+        manifest: config.operations?.manifest ?? { format: 'apollo-persisted-query-manifest', version: 1, operations: [] },
+        parse: (source) => checkOperationLimits(source, config.limits),
+      }),
+      prepare: createOperationPreparer({
+        schema,
+        checkLimits: (source) => checkOperationLimits(source, config.limits),
+        // Depth and aliases are measured by checkOperationLimits, on the operation as it will be planned.
+        rules: config.introspection ? [] : [noIntrospectionRule],
+        documents,
+      }),
+      policy: () => stages.policy(),
+      authorize: (prepared, profile, facts) =>
+        enforcement.authorize({ schema, document: prepared.document, operationName: prepared.operationName, queryHash: prepared.queryHash, profile, facts }),
+      execute: createOperationExecutor(executor, schema, introspection),
+      release: createResponseRelease(enforcement, introspection, schema),
+      deliver,
+      refuse: createRefusal({ deliver, log }),
+    });
+    return { gateway, handleGraphQL };
+  }
+  let live = await serveSupergraph(config.supergraphSdl);
+  const retired: ApolloGateway[] = [];
 
   const server = http.createServer((req, res) => {
     drain.track(req, res);
@@ -159,7 +172,7 @@ export async function createGatewayServer(
     const route = async (): Promise<void> => {
       if (path === '/graphql') {
         if (cors?.(req, res)) return;
-        await handleGraphQL(req, res);
+        await live.handleGraphQL(req, res);
       } else if (path === '/healthz') {
         sendJson(res, 200, { status: 'ok' });
       } else if (path === '/readyz') {
@@ -217,7 +230,7 @@ export async function createGatewayServer(
       server.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
-    await gateway.stop();
+    await live.gateway.stop();
     await Promise.all(dataSources.map((d) => d.close()));
     throw err;
   }
@@ -231,12 +244,18 @@ export async function createGatewayServer(
       metrics.draining.set(1);
       return drain.drain(options);
     },
+    async swapSupergraph(supergraphSdl) {
+      const next = await serveSupergraph(supergraphSdl);
+      retired.push(live.gateway);
+      live = next;
+    },
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await gateway.stop();
+      // Swapped-out gateways are stopped only here: a request that started on one may still use it.
+      await Promise.all([live.gateway, ...retired].map((g) => g.stop()));
       await Promise.all(dataSources.map((d) => d.close()));
     },
   };
