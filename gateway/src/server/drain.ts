@@ -67,11 +67,17 @@ export function createDrain(server: Server, defaults: DrainOptions | undefined =
     const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     if (outcome === 'done') outcome = await Promise.race([whenIdle().then(() => 'done' as const), timedOut]);
-    clearTimeout(timer);
     const completed = completedWhileDraining;
+    if (outcome === 'done') {
+      // Every response is written; a socket whose response said `connection: close` is ended by
+      // Node itself once it is sent (destroying it now could lose the bytes still in flight).
+      // What stays open is idle: closed here, or at the timeout.
+      server.closeIdleConnections();
+      outcome = await Promise.race([listenerClosed.then(() => 'done' as const), timedOut]);
+    }
+    clearTimeout(timer);
     const cut = outcome === 'timeout' ? open.size : 0;
-    // What is left is either cut (timeout) or idle keep-alive sockets: close them all.
-    server.closeAllConnections();
+    if (outcome === 'timeout') server.closeAllConnections();
     await listenerClosed;
     return { completed, cut, ms: Date.now() - began };
   }
