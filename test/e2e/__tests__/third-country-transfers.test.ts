@@ -10,10 +10,15 @@
  *   release of personal data is a documented transfer that `pactum audit transfers` lists — keys,
  *   never values.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadGatewayConfig, prepareTestKeys, startGateway } from '@pactum/gateway/src/testing';
 import { ask, type GraphQLReply } from '../../src/client';
+import { freePort } from '../../src/free-port';
 import { e2eAuditStore, type E2eAuditStore, type StoreKind } from '../../src/audit-store';
 import { runAuditCli } from '../../src/run-audit-cli';
-import { startStack, type Stack } from '../../src/stack';
+import { copyPolicies, startStack, type Stack } from '../../src/stack';
 
 const SEIZURES = 'query Seizures($port: UNLocode) { seizures(port: $port, first: 100) { id port quantityKg label { owner handling releasableTo origin } } }';
 const CASE_FILE = 'query CaseFile($localId: String!) { investigation(localId: $localId) { localId codeName suspects { id name role } } }';
@@ -189,5 +194,35 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('third-country transfers, audit
     expect(csv.stdout.trim().split('\n')).toHaveLength(2);
     const uk = await runAuditCli([...args, '--country', 'GB', '--format', 'jsonl']);
     expect(uk.stdout).toBe('');
+  });
+});
+
+describe('a policy that breaks a transfer rule is refused at start-up, naming the rule and the article', () => {
+  const breakages: [string, string, (text: string) => string, RegExp][] = [
+    ['a third-country recipient without transfer terms', 'agreements/nl-customs-to-uk-nca.yaml', (t) => t.replace(/transfers:\n {2}UK-NCA: \{ basis: uk-led-adequacy-2021 \}\n/, ''),
+      /agreements\/nl-customs-to-uk-nca\.yaml:\d+: \[transfer-terms-required, LED art\. 35\(1\)\(d\), 36–38\] recipients\[0\]: UK-NCA is a third-country authority \(GB\)/],
+    ['suspects\' identities under "no personal data"', 'agreements/nl-police-to-latam-police-case-by-case.yaml', (t) => t.replace('CO-POLICE: { derogation: individual-case }', 'CO-POLICE: { basis: no-personal-data }'),
+      /\[transfer-basis-in-force, LED art\. 35\(1\)\(d\), 36, 37\] grants\[2\] \(case-suspects-identity\): releases personal data \(personal-data\) to the third-country recipient CO-POLICE/],
+    ['an authorisation by an EU body', 'agreements/be-police-authorises-transfer-to-br-pf.yaml', (t) => t.replace('provider: BE-POLICE', 'provider: EUROPOL'),
+      /\[member-state-authorisation, LED art\. 35\(1\)\(c\)\] provider: EUROPOL is an EU body/],
+  ];
+
+  test.each(breakages)('%s: startGateway rejects and nothing listens', async (_what, file, edit, message) => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pactum-transfer-start-'));
+    try {
+      const policyDir = copyPolicies(stateDir);
+      prepareTestKeys({ stateDir, policyDir });
+      const target = path.join(policyDir, file);
+      const before = fs.readFileSync(target, 'utf8');
+      const after = edit(before);
+      expect(after).not.toBe(before);
+      fs.writeFileSync(target, after);
+      const port = await freePort();
+      const env = { PACTUM_GATEWAY_PORT: String(port), PACTUM_STATE_DIR: stateDir, PACTUM_POLICY_DIR: policyDir };
+      await expect(startGateway(loadGatewayConfig(env))).rejects.toThrow(message);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });
