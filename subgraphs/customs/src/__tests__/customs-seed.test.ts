@@ -15,6 +15,21 @@ describe('customs seed', () => {
     expect(second).toBe(first);
   });
 
+  it('transfers: Antwerp seizures name Belgian police as their origin, no other seizure has one; rows go to the police of the port of departure', () => {
+    const seizures = db.prepare('SELECT s.port, s.label_origin, s.releasable_to, s.container_number FROM seizures s').all() as { port: string; label_origin: string | null; releasable_to: string; container_number: string }[];
+    for (const s of seizures) expect({ port: s.port, origin: s.label_origin }).toEqual({ port: s.port, origin: s.port === 'BEANR' ? 'BE-POLICE' : null });
+    expect(seizures.some((s) => s.port === 'BEANR')).toBe(true);
+    // A container's origin port call decides which third-country police it is released to.
+    const departures = db.prepare(`SELECT c.number, c.releasable_to, p.port FROM containers c JOIN container_port_calls cp ON cp.container_number = c.number
+      JOIN port_calls p ON p.id = cp.port_call_id WHERE p.port IN ('COBUN', 'ECGYE', 'BRSSZ', 'PAMIT')`).all() as { number: string; releasable_to: string; port: string }[];
+    const partner: Record<string, string | undefined> = { COBUN: 'CO-POLICE', ECGYE: 'EC-POLICE', BRSSZ: 'BR-PF', PAMIT: undefined };
+    expect(departures.length).toBeGreaterThan(100);
+    for (const d of departures) {
+      const to = JSON.parse(d.releasable_to) as string[];
+      for (const [port, agency] of Object.entries(partner)) if (agency) expect({ number: d.number, agency, released: to.includes(agency) }).toEqual({ number: d.number, agency, released: port === d.port });
+    }
+  });
+
   it('meets the minimum sizes', () => {
     expect(countRows(db, 'containers')).toBeGreaterThanOrEqual(500);
     expect(countRows(db, 'seizures')).toBeGreaterThanOrEqual(200);

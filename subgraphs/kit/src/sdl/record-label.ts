@@ -52,6 +52,9 @@ export interface LabelRow {
 export const LABEL_COLUMNS =
   "owner TEXT NOT NULL, handling TEXT NOT NULL DEFAULT '', handling_note TEXT, " +
   "releasable_to TEXT NOT NULL DEFAULT '', case_refs TEXT NOT NULL DEFAULT '', europol_support INTEGER NOT NULL DEFAULT 0, " +
+  // label_origin came after the first migrations shipped: a store created before it has no such
+  // column, its seed never runs again, and `SELECT *` then reads every origin as null — the record
+  // collected by its owner, which withholds nothing that origin would have let through.
   'label_origin TEXT';
 
 const HANDLING_CODES: ReadonlySet<string> = new Set(['H0', 'H1', 'H2', 'H3']);
