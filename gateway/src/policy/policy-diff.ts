@@ -78,7 +78,12 @@ export function diffPolicies(before: InspectablePolicy, after: InspectablePolicy
   for (const f of [...accessFields(after.model), ...accessFields(before.model)]) if (!fieldsByCoord.has(f.coordinate)) fieldsByCoord.set(f.coordinate, f);
   const fields = [...fieldsByCoord.values()];
   const grouped = new Map<string, AccessChange & { members: { role: string; clearance: string }[] }>();
-  for (const spec of profileGrid(union(b.agencies, a.agencies), union(b.purposes, a.purposes), roles, levels)) {
+  // An (agency, purpose) no grant of either policy names — agency among its recipients, purpose
+  // among its purposes — is denied everything on both sides: nothing to compare, so not asked.
+  const named = new Set<string>();
+  for (const g of [...before.model.grants, ...after.model.grants]) for (const r of g.recipients) for (const p of g.purposes) named.add(`${r}\u0000${p}`);
+  const specs = profileGrid(union(b.agencies, a.agencies), union(b.purposes, a.purposes), roles, levels).filter((s) => named.has(`${s.agency}\u0000${s.purpose}`));
+  for (const spec of specs) {
     const was = evaluateProfile(before, spec, fields, at);
     const now = evaluateProfile(after, spec, fields, at);
     fields.forEach((f, i) => {
