@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Areas of gateway/src with an index.ts door. */
-const GATEWAY_AREAS = ['auth', 'policy', 'enforce', 'audit', 'limits', 'cache', 'log', 'ratelimit'];
+const GATEWAY_AREAS = ['auth', 'policy', 'enforce', 'audit', 'limits', 'cache', 'tracing', 'log', 'ratelimit'];
 
 
 export default tseslint.config(

@@ -24,6 +24,7 @@ import { createLogger, type OperatorLog } from './log';
 import { createRateLimits, rateLimitConfigFromEnv } from './ratelimit';
 import { createDevGraphiQL } from './server/graphiql';
 import { loadPolicy, watchPolicy } from './policy';
+import { gatewayTracingFromEnv } from './tracing';
 import { createGatewayServer, type RunningGateway } from './server/create-gateway-server';
 import { watchSupergraph } from './server/watch-supergraph';
 import { createGatewayMetrics } from './server/metrics';
@@ -105,9 +106,12 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
     log.info({ event: 'rate_limiter', store: 'redis', connected: up }, up ? 'rate limits shared in Redis' : 'rate limits: Redis not answering yet; hit/no-hit requests are refused until it does');
   }
 
+  // Off unless OTEL_TRACES_EXPORTER asks (then the SDK is loaded, and only then).
+  const tracing = gatewayTracingFromEnv();
   let running: RunningGateway;
   try {
     running = await createGatewayServer(config, {
+      ...(tracing ? { tracing: tracing.hooks } : {}),
       rateLimits,
       ...(config.devGraphiQL ? { devGraphiQL: devGraphiQL(registry, config.stateDir) } : {}),
       authenticate: (headers) => authenticateRequest(headers, { verifier, purposes }),
@@ -162,6 +166,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
       gatewayKeys.stop();
       await audit.close();
       await rateLimits.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -16,10 +16,11 @@ import { checkOperationLimits } from '../limits';
 import { createLogger, type OperatorLog } from '../log';
 import type { CompiledPolicy } from '../policy';
 import type { RateLimits } from '../ratelimit';
+import type { GatewayTracing } from '../tracing';
 import type { AuditSink } from './audit-event';
 import { createDrain, type DrainOptions, type DrainResult } from './drain';
 import { createCors } from './cors';
-import { createGraphQLHandler } from './handle-graphql-request';
+import { createGraphQLHandler, type GraphQLStages } from './handle-graphql-request';
 import { installScalarParsers } from './install-scalar-parsers';
 import { createGatewayMetrics, type GatewayMetrics, type IdentityProviderState } from './metrics';
 import { createReadiness, type ReadinessCheck } from './readiness';
@@ -33,6 +34,7 @@ import { createResponseRelease } from './stages/release-response';
 import { createRateLimitStage } from './stages/rate-limit';
 import { createTrustedOperations } from './stages/trusted-operations';
 import { SubgraphDataSource, type ContextTokenProvider } from './subgraph-data-source';
+import { traceStages } from './traced-stages';
 
 /** What the gateway is built from; `main.ts` wires the real parts. */
 export interface GatewayStages {
@@ -52,6 +54,8 @@ export interface GatewayStages {
   readonly identityProviders?: () => readonly { readonly agency: string; readonly state: IdentityProviderState }[];
   /** The gateway's published public keys (JWKS), served at `/.well-known/jwks.json` for subgraphs. */
   readonly publicKeys?: () => { readonly keys: readonly object[] };
+  /** Tracing hooks (`tracing/`); absent when tracing is off, and then nothing of it runs. */
+  readonly tracing?: GatewayTracing;
   /** The operator's log: a line per request, per internal failure (with the request id); default pino on stdout. */
   readonly log?: OperatorLog;
   /** The clock of a request's time; default the system clock. */
@@ -95,6 +99,7 @@ async function loadGateway(config: GatewayConfig, supergraphSdl: string, stages:
         contextToken: stages.contextToken,
         timeoutMs: config.subgraphTimeoutMs,
         idleMs: config.subgraphIdleMs,
+        ...(stages.tracing ? { trace: stages.tracing.subgraphCall } : {}),
         observe: (seconds, error) => {
           metrics.subgraphDuration.observe({ subgraph: name }, seconds);
           if (error) metrics.subgraphErrors.inc({ subgraph: name, kind: error });
@@ -134,7 +139,7 @@ export async function createGatewayServer(
     const enforcement = createEnforcement();
     const introspection = createFilteredIntrospection();
 
-    const handleGraphQL = createGraphQLHandler({
+    const graphQLStages: GraphQLStages = {
       now: stages.now ?? (() => new Date()),
       authenticate: (headers) => stages.authenticate(headers),
       limits: config.limits,
@@ -160,7 +165,11 @@ export async function createGatewayServer(
       release: createResponseRelease(enforcement, introspection, schema),
       deliver,
       refuse: createRefusal({ deliver, log }),
-    });
+    };
+    // With tracing on (OTEL_TRACES_EXPORTER), every stage in its span under the request's; off, the stages as they are.
+    const handleGraphQL = stages.tracing
+      ? stages.tracing.request(createGraphQLHandler(traceStages(graphQLStages, stages.tracing)))
+      : createGraphQLHandler(graphQLStages);
     return { gateway, handleGraphQL };
   }
   let live = await serveSupergraph(config.supergraphSdl);

@@ -33,6 +33,8 @@ export interface SubgraphDataSourceOptions {
   readonly idleMs: number;
   /** Most concurrent sockets to this subgraph. */
   readonly connections?: number;
+  /** Tracing on: starts the call's span, writes its `traceparent` into the headers; the returned function ends it. */
+  readonly trace?: (subgraph: string, headers: Record<string, string>) => (error?: string) => void;
   /** Told each call's time in seconds and, for a failed call, how it failed (metrics). */
   readonly observe?: (seconds: number, error: SubgraphErrorKind | undefined) => void;
 }
@@ -74,7 +76,11 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
     }
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     const started = process.hrtime.bigint();
-    const observe = (error: SubgraphErrorKind | undefined): void => this.options.observe?.(Number(process.hrtime.bigint() - started) / 1e9, error);
+    const endSpan = this.options.trace?.(this.options.name, headers);
+    const observe = (error: SubgraphErrorKind | undefined): void => {
+      this.options.observe?.(Number(process.hrtime.bigint() - started) / 1e9, error);
+      endSpan?.(error);
+    };
 
     let statusCode: number;
     let text: string;

@@ -11,4 +11,5 @@ export * from './loaders';
 export * from './server';
 export * from './auth';
 export * from './hits';
+export * from './tracing';
 export { IdentifierError, KitError, KitOptionsError, LabelError, PortInUseError, StoreError, type IdentifierKind } from './errors';

@@ -14,6 +14,7 @@ import { errorBody, sendJson } from './http-replies';
 import { createMaskError } from './mask-error';
 import { BodyTooLargeError, readBody } from './read-body';
 import type { Caller, CreateSubgraphServerOptions, RunningSubgraph, SubgraphContext } from './types';
+import { activeTracing, traceSubgraphRequests } from '../tracing';
 
 const ONE_MB = 1024 * 1024;
 // The gateway keeps sockets to subgraphs alive; with Node's 5 s default the server would close
@@ -130,8 +131,11 @@ export async function createSubgraphServer(options: CreateSubgraphServerOptions)
     await writeResponse(res, response, requestId);
   };
 
+  // A server span per request only when this process traces (`tracing/`): off, nothing is added.
+  const tracing = activeTracing();
+  const traced = tracing ? traceSubgraphRequests(tracing.tracer, name) : undefined;
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
+    (traced ? traced(req, res, () => handle(req, res)) : handle(req, res)).catch((error: unknown) => {
       onInternalError(error, undefined);
       sendJson(res, 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'), true);
     });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createContextTokenVerifier } from '../auth/verify-context-token';
 import { gatewayKeysFromEnv } from '../auth/load-gateway-public-key';
+import { startTracingFromEnv, type Tracing } from '../tracing';
 import type { AuthenticateHook, RunningSubgraph } from './types';
 
 /** Defaults of a subgraph process, see {@link runSubgraphMain}. */
@@ -85,6 +86,7 @@ export async function runSubgraphMain(
   defaults: SubgraphMainDefaults,
 ): Promise<void> {
   let running: RunningSubgraph | undefined;
+  let tracing: Tracing | undefined;
   let stopSignal: NodeJS.Signals | undefined;
 
   const shutdown = (signal: NodeJS.Signals) => {
@@ -101,7 +103,8 @@ export async function runSubgraphMain(
       process.exit(1);
     }, 15_000);
     force.unref();
-    subgraph.stop().then(
+    // Spans still buffered are flushed before the exit (bounded by the force timer above).
+    subgraph.stop().then(async () => tracing?.shutdown()).then(
       () => {
         console.log(`subgraph ${defaults.name} stopped`);
         process.exit(0);
@@ -118,6 +121,8 @@ export async function runSubgraphMain(
   process.on('SIGINT', shutdown);
 
   try {
+    // Before the server exists, so it adds its spans (OTEL_TRACES_EXPORTER; off by default).
+    tracing = startTracingFromEnv(`pactum-${defaults.name}`);
     running = await factory(subgraphMainSettings(defaults));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,110 @@
+/**
+ * The gateway's spans, when tracing is on (`@pactum/subgraph-kit` `startTracingFromEnv`: the
+ * standard OTEL_* variables, off by default): one SERVER span per /graphql request, one child
+ * per pipeline stage, one CLIENT span per subgraph call whose W3C `traceparent` goes to the
+ * subgraph, so the subgraph's own span is its child.
+ *
+ * What a span says is chosen here and nowhere else, and none of it is personal data: names of
+ * stages and subgraphs, HTTP method, route and status, the request id, the outcome code. Never a
+ * header value, a token, a subject, a justification, a case reference, a query's text, a variable
+ * or a field value — so a trace backend needs no clearance.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+
+/** A request handler of the gateway's HTTP server. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** Ends a subgraph call's span; `error` names how it failed (the metrics' kind), if it did. */
+export type EndSubgraphCall = (error?: string) => void;
+
+/** The gateway's tracing hooks; absent when tracing is off, so nothing runs at all. */
+export interface GatewayTracing {
+  /** The handler inside a SERVER span of its own (the parent a client's `traceparent` names, if any). */
+  request(handler: RequestHandler): RequestHandler;
+  /** `fn` inside a child span `pactum.<stage>` of the active one; sync or async. */
+  stage<T>(stage: string, fn: () => T): T;
+  /** Starts the CLIENT span of a call to `subgraph` and writes its `traceparent` into `headers`. */
+  subgraphCall(subgraph: string, headers: Record<string, string>): EndSubgraphCall;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function fail(span: Span, error: unknown): void {
+  // The error's class and its code only: messages may quote the values the request carried.
+  const code = typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
+  span.setAttribute('error.type', code ?? (error instanceof Error ? error.name : typeof error));
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
+/** The hooks over `tracer`. */
+export function createGatewayTracing(tracer: Tracer): GatewayTracing {
+  return {
+    request(handler) {
+      return (req, res) => {
+        const parent = propagation.extract(context.active(), req.headers);
+        return tracer.startActiveSpan(
+          `${req.method ?? 'GET'} /graphql`,
+          { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'http.route': '/graphql' } },
+          parent,
+          async (span) => {
+            try {
+              await handler(req, res);
+            } catch (error) {
+              fail(span, error);
+              throw error;
+            } finally {
+              const id = res.getHeader('x-request-id');
+              if (typeof id === 'string') span.setAttribute('pactum.request_id', id);
+              span.setAttribute('http.response.status_code', res.statusCode);
+              if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+              span.end();
+            }
+          },
+        );
+      };
+    },
+
+    stage(stage, fn) {
+      return tracer.startActiveSpan(`pactum.${stage}`, { attributes: { 'pactum.stage': stage } }, (span) => {
+        let result: ReturnType<typeof fn>;
+        try {
+          result = fn();
+        } catch (error) {
+          fail(span, error);
+          span.end();
+          throw error;
+        }
+        if (!isThenable(result)) {
+          span.end();
+          return result;
+        }
+        return Promise.resolve(result).then(
+          (value) => {
+            span.end();
+            return value;
+          },
+          (error: unknown) => {
+            fail(span, error);
+            span.end();
+            throw error;
+          },
+        ) as ReturnType<typeof fn>;
+      });
+    },
+
+    subgraphCall(subgraph, headers) {
+      const span = tracer.startSpan(`subgraph ${subgraph}`, { kind: SpanKind.CLIENT, attributes: { 'pactum.subgraph': subgraph } });
+      propagation.inject(trace.setSpan(context.active(), span), headers);
+      return (error) => {
+        if (error) {
+          span.setAttribute('error.type', error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        span.end();
+      };
+    },
+  };
+}
