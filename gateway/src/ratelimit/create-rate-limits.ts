@@ -92,36 +92,31 @@ export function createRateLimits(config: RateLimitConfig, options: RateLimitsOpt
     log(`rate limits: the shared limiter (Redis) cannot be asked (${error instanceof Error ? error.message : String(error)}); hit/no-hit requests are refused, other requests are limited by this replica alone`);
   }
 
+  /**
+   * Takes from the buckets of `scopes`; `whenSharedFails` says what a failing shared limiter
+   * means for them: this replica's buckets (`local`), or a refusal (`refuse`).
+   */
+  async function take(who: Counted, scopes: readonly [RateLimitScope, RateLimitScope], prefix: string, whenSharedFails: 'local' | 'refuse'): Promise<void> {
+    const { claims: request, scopes: named } = claims(who, scopes, prefix);
+    if (request.length === 0) return;
+    let result;
+    if (shared) {
+      try {
+        result = await takeShared(request);
+      } catch (error) {
+        markDown(error);
+        if (whenSharedFails === 'refuse') throw new RateLimitUnavailableError();
+        result = await local.take(request);
+      }
+    } else result = await local.take(request);
+    if (!result.allowed) throw new RateLimitedError(named[result.bucket] ?? scopes[0], result.retryAfterMs);
+  }
+
   return {
     store: shared ? 'redis' : 'memory',
-    async admit(who) {
-      const { claims: request, scopes } = claims(who, ['principal', 'agency'], '');
-      if (request.length === 0) return;
-      let result;
-      if (shared) {
-        try {
-          result = await takeShared(request);
-        } catch (error) {
-          markDown(error);
-          result = await local.take(request);
-        }
-      } else result = await local.take(request);
-      if (!result.allowed) throw new RateLimitedError(scopes[result.bucket] ?? 'principal', result.retryAfterMs);
-    },
-    async admitHitCheck(who) {
-      const { claims: request, scopes } = claims(who, ['hitPrincipal', 'hitAgency'], 'hit:');
-      if (request.length === 0) return;
-      let result;
-      if (shared) {
-        try {
-          result = await takeShared(request);
-        } catch (error) {
-          markDown(error);
-          throw new RateLimitUnavailableError();
-        }
-      } else result = await local.take(request);
-      if (!result.allowed) throw new RateLimitedError(scopes[result.bucket] ?? 'hitPrincipal', result.retryAfterMs);
-    },
+    admit: (who) => take(who, ['principal', 'agency'], '', 'local'),
+    // Fail closed: an unlimited prober is what the hit budgets exist to stop.
+    admitHitCheck: (who) => take(who, ['hitPrincipal', 'hitAgency'], 'hit:', 'refuse'),
     async connected(ms) {
       return shared?.connected ? shared.connected(ms) : true;
     },

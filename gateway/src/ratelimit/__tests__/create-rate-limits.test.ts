@@ -58,7 +58,10 @@ describe('budgets', () => {
     await l.admit(JAN);
     const refused = await refusal(l.admit(JAN));
     expect(refused).toBeInstanceOf(RateLimitedError);
-    expect(refused).toMatchObject({ code: 'RATE_LIMITED', httpStatus: 429, reason: 'principal_budget', scope: 'principal', retryAfterSeconds: 30 });
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', httpStatus: 429, reason: 'principal_budget', scope: 'principal' });
+    // 2 a minute: a token every 30 s, a little of which has passed.
+    expect((refused as RateLimitedError).retryAfterSeconds).toBeGreaterThan(25);
+    expect((refused as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(30);
     await expect(l.admit(PIET)).resolves.toBeUndefined();
   });
 
@@ -67,7 +70,9 @@ describe('budgets', () => {
     await l.admit(JAN);
     await l.admit(PIET);
     await l.admit(JAN);
-    expect(await refusal(l.admit(PIET))).toMatchObject({ reason: 'agency_budget', scope: 'agency', retryAfterSeconds: 20 });
+    const refused = await refusal(l.admit(PIET));
+    expect(refused).toMatchObject({ reason: 'agency_budget', scope: 'agency' });
+    expect((refused as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(20);
     await expect(l.admit(MARC)).resolves.toBeUndefined();
   });
 
@@ -151,7 +156,7 @@ describe('Redis going away', () => {
 
     await proxy.start();
     // ioredis reconnects with a backoff of at most a second.
-    for (let i = 0; i < 40 && (await refusal(l.admitHitCheck(PIET))) !== undefined; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 150 && (await refusal(l.admitHitCheck(PIET))) !== undefined; i++) await new Promise((r) => setTimeout(r, 100));
     expect(log).toEqual([expect.stringContaining('cannot be asked'), expect.stringContaining('answers again')]);
     // The shared bucket still remembers the request made before the cut: 2 left, not 3.
     await l.admit(JAN);
