@@ -15,13 +15,10 @@
  * request; the token only has to prove the call comes from the gateway, for whom, and
  * recently.
  */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { ByteLruCache, defaultCacheBudget, estimateContextTokenBytes } from '../cache';
-import { ConfigError } from '../errors';
-import { publicJwkOf } from './ensure-gateway-keys';
-import { readPrivateJwkFile } from './key-files';
-import { displayPath } from '../config/paths';
+import { publicJwkOf, readGatewayPrivateKey } from './ensure-gateway-keys';
 import type { DeclaredPurpose, Principal } from './principal';
 /** `iss` of every context token. */
 export const CONTEXT_TOKEN_ISSUER = 'pactum-gateway';
@@ -122,14 +119,7 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
 
 function resolveKey(key: SigningKey | { readonly privateKeyFile: string }): SigningKey {
   if ('privateKeyFile' in key) {
-    let privateKey: KeyObject;
-    try {
-      privateKey = createPrivateKey({ key: { ...readPrivateJwkFile(key.privateKeyFile) }, format: 'jwk' });
-    } catch (cause) {
-      if (cause instanceof ConfigError) throw cause;
-      throw new ConfigError('key_unreadable', `${displayPath(key.privateKeyFile)}: not a usable private key`, { cause });
-    }
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new ConfigError('key_unreadable', `${displayPath(key.privateKeyFile)}: the gateway key must be Ed25519`);
+    const privateKey = readGatewayPrivateKey(key.privateKeyFile);
     return { privateKey, kid: publicJwkOf(privateKey).kid ?? '' };
   }
   return checkKey(key);

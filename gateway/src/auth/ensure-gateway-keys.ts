@@ -2,12 +2,12 @@
  * The gateway's own signing key (Ed25519), used for the context tokens subgraphs verify.
  * Generated on first start; the public half is what subgraphs are configured with.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JWK } from 'jose';
 import { ConfigError } from '../errors';
-import { createFileOnce, readPrivateJwkFile, replaceFile } from './key-files';
+import { createFileOnce, readPrivateKeyFile, replaceFile } from './key-files';
 import { displayPath, stateDir } from '../config/paths';
 
 /** The gateway key pair as loaded from disk. */
@@ -37,21 +37,19 @@ export function ensureGatewayKeys(dir: string = defaultGatewayKeyDir()): Gateway
     const { privateKey } = generateKeyPairSync('ed25519');
     createFileOnce(privateKeyFile, `${JSON.stringify(privateKey.export({ format: 'jwk' }))}\n`, 0o600);
   }
-  const jwk = readPrivateJwkFile(privateKeyFile);
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey({ key: { ...jwk }, format: 'jwk' });
-  } catch (cause) {
-    throw new ConfigError('key_unreadable', `${displayPath(privateKeyFile)}: not a usable private key`, { cause });
-  }
-  if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new ConfigError('key_unreadable', `${displayPath(privateKeyFile)}: the gateway key must be Ed25519`);
-  }
+  const privateKey = readGatewayPrivateKey(privateKeyFile);
   const publicJwk = publicJwkOf(privateKey);
   const text = `${JSON.stringify(publicJwk, null, 2)}\n`;
   const current = existsSync(publicKeyFile) ? readFileSync(publicKeyFile, 'utf8') : undefined;
   if (current !== text) replaceFile(publicKeyFile, text, 0o644);
   return Object.freeze({ privateKey, publicJwk, kid: publicJwk.kid ?? '', privateKeyFile, publicKeyFile });
+}
+
+/** A gateway signing key from its JWK file: owner-only, usable, Ed25519 — or a ConfigError naming the file. */
+export function readGatewayPrivateKey(file: string): KeyObject {
+  const privateKey = readPrivateKeyFile(file);
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new ConfigError('key_unreadable', `${displayPath(file)}: the gateway key must be Ed25519`);
+  return privateKey;
 }
 
 /** Public JWK of an Ed25519/P-256 private key, with its thumbprint as `kid`. */

@@ -14,14 +14,14 @@
  * `rotate-gateway-keys.ts` moves a key from one role to the next; a running gateway follows the
  * files (`watch-gateway-keys.ts`).
  */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JWK } from 'jose';
 import { ConfigError } from '../errors';
 import { displayPath } from '../config/paths';
-import { ensureGatewayKeys, publicJwkOf, thumbprint } from './ensure-gateway-keys';
-import { readJwkFile, readPrivateJwkFile, replaceFile } from './key-files';
+import { ensureGatewayKeys, publicJwkOf, readGatewayPrivateKey, thumbprint } from './ensure-gateway-keys';
+import { readJwkFile, replaceFile } from './key-files';
 
 /** File names of the key folder. */
 export const GATEWAY_KEY_FILES = {
@@ -51,18 +51,6 @@ export interface GatewayKeySet {
   readonly jwks: { readonly keys: readonly Readonly<JWK>[] };
 }
 
-function readEd25519Private(file: string): KeyObject {
-  let key: KeyObject;
-  try {
-    key = createPrivateKey({ key: { ...readPrivateJwkFile(file) }, format: 'jwk' });
-  } catch (cause) {
-    if (cause instanceof ConfigError) throw cause;
-    throw new ConfigError('key_unreadable', `${displayPath(file)}: not a usable private key`, { cause });
-  }
-  if (key.asymmetricKeyType !== 'ed25519') throw new ConfigError('key_unreadable', `${displayPath(file)}: the gateway key must be Ed25519`);
-  return key;
-}
-
 function readEd25519Public(file: string): PublishedKey {
   const jwk = readJwkFile(file);
   if (Object.hasOwn(jwk, 'd')) throw new ConfigError('key_unreadable', `${displayPath(file)}: holds a private key; the previous key is kept as its public half only`);
@@ -89,7 +77,7 @@ export function loadGatewayKeySet(dir: string, options: { readonly create?: bool
   const previousFile = path.join(dir, GATEWAY_KEY_FILES.previous);
   let next: PublishedKey | undefined;
   if (existsSync(nextFile)) {
-    const publicJwk = publicJwkOf(readEd25519Private(nextFile));
+    const publicJwk = publicJwkOf(readGatewayPrivateKey(nextFile));
     next = { kid: publicJwk.kid ?? '', publicJwk };
   }
   const previous = existsSync(previousFile) ? readEd25519Public(previousFile) : undefined;

@@ -3,7 +3,7 @@
  * owner only. Several processes may start at once (gateway, `pactum token`), so creation must
  * not race: the first to link its file wins and the others read it.
  */
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors';
@@ -67,4 +67,14 @@ export function readJwkFile(file: string): Record<string, unknown> {
   }
   if (!isRecord(value) || typeof value.kty !== 'string') throw new ConfigError('key_unreadable', `${displayPath(file)}: not a JSON Web Key`);
   return value;
+}
+
+/** The private key of a JWK file (read as {@link readPrivateJwkFile}: owner-only), as a KeyObject. */
+export function readPrivateKeyFile(file: string): KeyObject {
+  try {
+    return createPrivateKey({ key: { ...readPrivateJwkFile(file) }, format: 'jwk' });
+  } catch (cause) {
+    if (cause instanceof ConfigError) throw cause;
+    throw new ConfigError('key_unreadable', `${displayPath(file)}: not a usable private key`, { cause });
+  }
 }

@@ -4,13 +4,13 @@
  * first start, mode 0600) and its public key written to that JWKS file. Agencies with an https
  * JWKS have a real identity provider and are left alone.
  */
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../errors';
 import type { AsymmetricAlgorithm } from '../algorithms';
 import { publicJwkOf } from '../ensure-gateway-keys';
-import { createFileOnce, readPrivateJwkFile, replaceFile } from '../key-files';
+import { createFileOnce, readPrivateKeyFile, replaceFile } from '../key-files';
 import { displayPath, stateDir } from '../../config/paths';
 import type { AgencyEntry, TrustRegistry } from '../trust-registry';
 
@@ -63,13 +63,7 @@ function ensureOne(agency: AgencyEntry, jwksFile: string, dir: string): DevIdent
     const { privateKey } = alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
     createFileOnce(privateKeyFile, `${JSON.stringify(privateKey.export({ format: 'jwk' }))}\n`, 0o600);
   }
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey({ key: { ...readPrivateJwkFile(privateKeyFile) }, format: 'jwk' });
-  } catch (cause) {
-    if (cause instanceof ConfigError) throw cause;
-    throw new ConfigError('key_unreadable', `${displayPath(privateKeyFile)}: not a usable private key`, { cause });
-  }
+  const privateKey = readPrivateKeyFile(privateKeyFile);
   const keyAlg = privateKey.asymmetricKeyType === 'ed25519' ? 'EdDSA' : 'ES256';
   if (!allowed.includes(keyAlg)) {
     throw new ConfigError('dev_idp_algorithm', `${displayPath(privateKeyFile)}: a ${keyAlg} key, but agency ${agency.id} does not allow ${keyAlg}`);
