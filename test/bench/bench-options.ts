@@ -40,7 +40,7 @@ alternating the gateways round by round. Prints a table and writes JSON.
   --rounds <n>          repeats of every window                (BENCH_ROUNDS, default 2)
   --connections <list>  concurrency levels                     (BENCH_CONNECTIONS, default 1,10,50)
   --workloads <list>    dossier-full,dossier-restricted,lookup (BENCH_WORKLOADS, default all)
-  --variants <list>     bare,pactum,pactum-no-audit,pactum-no-logs,pactum-no-rate-limits (BENCH_VARIANTS, default all; first = reference)
+  --variants <list>     bare,pactum,pactum-no-audit,pactum-no-logs,pactum-no-rate-limits,pactum-tracing (BENCH_VARIANTS, default all; first = reference)
   --quick               duration 3, warm-up 1, rounds 1
   --components          only the component micro-benchmarks
   --gateways            only the gateways side by side

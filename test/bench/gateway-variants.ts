@@ -1,17 +1,19 @@
 /**
  * The gateways the bench compares, each started as its own child process on a free loopback
  * port against the same subgraphs: `bare` (the reference), `pactum`, `pactum-no-audit`,
- * `pactum-no-logs`, `pactum-no-rate-limits`.
+ * `pactum-no-logs`, `pactum-no-rate-limits`, `pactum-tracing`.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gatewayNodeArgs } from '@pactum/gateway/src/config/gateway-process';
 import { startChildService, type ChildService } from './child-service';
 import { freePort } from '../src/free-port';
 
-export type VariantName = 'bare' | 'pactum' | 'pactum-no-audit' | 'pactum-no-logs' | 'pactum-no-rate-limits';
+export type VariantName = 'bare' | 'pactum' | 'pactum-no-audit' | 'pactum-no-logs' | 'pactum-no-rate-limits' | 'pactum-tracing';
 
 /** In table order; the first is the reference every ratio divides by. */
-export const VARIANT_NAMES: readonly VariantName[] = ['bare', 'pactum', 'pactum-no-audit', 'pactum-no-logs', 'pactum-no-rate-limits'];
+export const VARIANT_NAMES: readonly VariantName[] = ['bare', 'pactum', 'pactum-no-audit', 'pactum-no-logs', 'pactum-no-rate-limits', 'pactum-tracing'];
 
 /**
  * Switch read by `gateway/src/main.ts` that swaps the audit sink for one that accepts and drops
@@ -27,7 +29,7 @@ export const AUDIT_OFF_BANNER = /AUDIT DISABLED/;
  * would be read; `pactum-no-logs` writes warnings only, so the difference is what the request
  * lines cost. Set explicitly, so an inherited PACTUM_LOG_LEVEL cannot change what is measured.
  */
-const LOG_LEVEL: Readonly<Record<Exclude<VariantName, 'bare'>, string>> = { pactum: 'info', 'pactum-no-audit': 'info', 'pactum-no-logs': 'warn', 'pactum-no-rate-limits': 'info' };
+const LOG_LEVEL: Readonly<Record<Exclude<VariantName, 'bare'>, string>> = { pactum: 'info', 'pactum-no-audit': 'info', 'pactum-no-logs': 'warn', 'pactum-no-rate-limits': 'info', 'pactum-tracing': 'info' };
 
 /**
  * Rate limits per Pactum variant. Every variant but `pactum-no-rate-limits` counts each request in
@@ -40,6 +42,39 @@ const BUDGETS = ['PACTUM_RATE_LIMIT_PRINCIPAL', 'PACTUM_RATE_LIMIT_AGENCY', 'PAC
 function rateLimitEnv(name: Exclude<VariantName, 'bare'>): Record<string, string> {
   const budget = name === 'pactum-no-rate-limits' ? 'off' : '999999999/1s';
   return { PACTUM_REDIS_URL: '', ...Object.fromEntries(BUDGETS.map((b) => [b, budget])) };
+}
+
+/**
+ * Traces per Pactum variant: off (`none`, the default) in every variant but `pactum-tracing`, which
+ * traces every request (a span per stage and per subgraph call) and exports them over OTLP/HTTP to
+ * a sink in the bench process that answers 200 — the cost of making and sending the spans, not of
+ * a collector. Set explicitly, so an inherited OTEL_* variable cannot change what is measured.
+ */
+export interface OtlpSink {
+  readonly url: string;
+  /** OTLP export requests received so far. */
+  exports(): number;
+  close(): Promise<void>;
+}
+
+export function startOtlpSink(): Promise<OtlpSink> {
+  let received = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`,
+        exports: () => received,
+        close: () => new Promise((r) => server.close(() => r())),
+      }),
+    ),
+  );
 }
 
 /**
@@ -68,6 +103,8 @@ export interface RunningVariant {
   /** URL of the GraphQL endpoint. */
   readonly url: string;
   readonly service: ChildService;
+  /** `pactum-tracing`: OTLP export requests its sink received. */
+  readonly otlpExports?: () => number;
 }
 
 function subgraphEnv(env: GatewayEnvironment): Record<string, string> {
@@ -94,12 +131,14 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
     return { name, url: service.announcedUrl ?? `http://127.0.0.1:${port}/`, service };
   }
   const audit = name === 'pactum-no-audit' ? { [AUDIT_OFF_ENV]: '1' } : { [AUDIT_OFF_ENV]: '' };
+  const sink = name === 'pactum-tracing' ? await startOtlpSink() : undefined;
+  const tracing: Record<string, string> = sink ? { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.url, OTEL_SDK_DISABLED: '' } : { OTEL_TRACES_EXPORTER: 'none' };
   const service = await startChildService({
     name: `gateway:${name}`,
     script: 'gateway/src/cli/pactum.ts',
     args: ['gateway'],
     nodeArgs: gatewayArgs(),
-    env: { ...common, ...audit, ...rateLimitEnv(name), PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
+    env: { ...common, ...audit, ...tracing, ...rateLimitEnv(name), PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
     ready: { httpGet: `http://127.0.0.1:${port}/readyz` },
     timeoutMs,
   });
@@ -109,5 +148,8 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
       `pactum-no-audit: the gateway did not confirm ${AUDIT_OFF_ENV}=1 (no "AUDIT DISABLED" line); gateway/src/main.ts lacks the switch`,
     );
   }
-  return { name, url: `http://127.0.0.1:${port}/graphql`, service };
+  if (!sink) return { name, url: `http://127.0.0.1:${port}/graphql`, service };
+  // The sink lives as long as the gateway: it stops after the gateway's last flush.
+  const stop = service.stop.bind(service);
+  return { name, url: `http://127.0.0.1:${port}/graphql`, service: Object.assign(service, { stop: async () => { await stop(); await sink.close(); } }), otlpExports: () => sink.exports() };
 }

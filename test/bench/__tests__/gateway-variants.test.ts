@@ -33,3 +33,22 @@ test.each<[VariantName, boolean]>([
   expect(output.includes('"event":"drained"')).toBe(logs);
   expect(output.includes('"event":"request"')).toBe(logs);
 }, 120_000);
+
+test('pactum-tracing exports its spans over OTLP to the sink; the other variants export nothing', async () => {
+  const variant = await startVariant('pactum-tracing', { subgraphUrls: {}, stateDir: dir, workDir: dir });
+  let status: number;
+  let exports = 0;
+  try {
+    const res = await fetch(variant.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    status = res.status;
+  } finally {
+    // The gateway flushes its spans when it stops; read the count before the sink goes.
+    await variant.service.stop();
+    exports = variant.otlpExports?.() ?? 0;
+  }
+  expect(status).toBe(401);
+  expect(exports).toBeGreaterThan(0);
+  const plain = await startVariant('pactum', { subgraphUrls: {}, stateDir: dir, workDir: dir });
+  expect(plain.otlpExports).toBeUndefined();
+  await plain.service.stop();
+}, 120_000);
