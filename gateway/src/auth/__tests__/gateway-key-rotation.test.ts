@@ -68,7 +68,8 @@ test('retiring is refused while a token of the previous key may be alive, unless
   loadGatewayKeySet(dir);
   addNextGatewayKey(dir);
   promoteNextGatewayKey(dir);
-  expect(() => retirePreviousGatewayKey(dir, { now: later(10) })).toThrow(/replaced 10 s ago; .* retry in \d+ s \(or --force\)/);
+  // Half a second past 10 s: the file's mtime may be a hair ahead of Date.now().
+  expect(() => retirePreviousGatewayKey(dir, { now: later(10.5) })).toThrow(/replaced 10 s ago; .* retry in \d+ s \(or --force\)/);
   expect(fs.existsSync(path.join(dir, GATEWAY_KEY_FILES.previous))).toBe(true);
   expect(retirePreviousGatewayKey(dir, { force: true }).previous).toBeUndefined();
 });
