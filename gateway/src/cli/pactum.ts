@@ -9,6 +9,7 @@ type CommandRunner = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRunner> }> = {
   start: { summary: 'start the registered subgraphs and the gateway (development setup)', load: async () => (await import('./commands/start')).runStartCommand },
+  dev: { summary: '`start`, and recompose + swap in the supergraph when a subgraph changes', load: async () => (await import('./commands/dev')).runDevCommand },
   gateway: { summary: 'run the gateway process alone (used by `start`)', load: async () => (await import('./commands/gateway')).runGatewayCommand },
   token: { summary: "print a token from an agency's development identity provider", load: async () => (await import('./commands/token')).runTokenCommand },
   keys: { summary: "show and rotate the gateway's context-token signing keys", load: async () => (await import('./commands/keys')).runKeysCommand },

@@ -20,7 +20,8 @@ import { formatLogLine } from '../../log';
 import { repoRoot } from '../../config/paths';
 import { prepareDevEnvironment, exampleRequest } from './dev-environment';
 
-interface Service {
+/** One process the supervisor runs. */
+export interface Service {
   readonly name: string;
   /** Node.js options before the script. */
   readonly nodeArgs?: readonly string[];
@@ -94,12 +95,44 @@ environment:
   PACTUM_STATE_DIR      where data, dev keys and the audit trail live (default .pactum/)
 `;
 
+/** What a supervised stack offers a command built on `pactum start` (`pactum dev`). */
+export interface StackControl {
+  /** The subgraphs being run, in registry order. */
+  readonly subgraphs: readonly Service[];
+  /**
+   * Stops one subgraph's process and starts it again; resolves once it is ready, rejects (and
+   * leaves the others running) when it does not come up.
+   */
+  restartSubgraph(name: string): Promise<void>;
+}
+
+/** How a command built on `pactum start` adds to it; `pactum start` itself uses none. */
+export interface StartHooks {
+  /** The command's name in messages (default `pactum start`). */
+  readonly command?: string;
+  /** Adds to the children's environment before anything starts; throws to refuse starting. */
+  prepare?(env: NodeJS.ProcessEnv, stateDir: string): void;
+  /** Called once everything is ready. */
+  onReady?(control: StackControl): void;
+  /** Called when stopping starts. */
+  onStop?(): void;
+}
+
 export async function runStartCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, strict: true });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
+  return superviseStack({});
+}
+
+/**
+ * The supervisor behind `pactum start` and `pactum dev`: starts the registry's subgraphs, then
+ * the gateway, and stops them in order.
+ */
+export async function superviseStack(hooks: StartHooks): Promise<number> {
+  const command = hooks.command ?? 'pactum start';
   const started = Date.now();
   let subgraphs: Service[];
   try {
@@ -109,7 +142,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
       return { name, port: portFromEnv(portVar, port), portVar, script: [mainModule], readyPath: '/healthz' };
     });
   } catch (err) {
-    process.stderr.write(`pactum start: ${(err as Error).message}\n`);
+    process.stderr.write(`${command}: ${(err as Error).message}\n`);
     return 1;
   }
   const gateway: Service = {
@@ -124,7 +157,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   try {
     for (const s of all) await ensurePortFree(s);
   } catch (err) {
-    process.stderr.write(`pactum start: ${(err as Error).message}\n`);
+    process.stderr.write(`${command}: ${(err as Error).message}\n`);
     return 1;
   }
 
@@ -132,7 +165,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   try {
     dev = prepareDevEnvironment();
   } catch (err) {
-    process.stderr.write(`pactum start: ${(err as Error).message}\n`);
+    process.stderr.write(`${command}: ${(err as Error).message}\n`);
     return 1;
   }
   const env: NodeJS.ProcessEnv = { ...process.env, ...dev.env };
@@ -145,8 +178,16 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     env.PACTUM_INTROSPECTION ??= '1';
   }
   for (const s of all) env[s.portVar] = String(s.port);
+  try {
+    hooks.prepare?.(env, dev.stateDir);
+  } catch (err) {
+    process.stderr.write(`${command}: ${(err as Error).message}\n`);
+    return 1;
+  }
 
   const children = new Map<string, ChildProcess>();
+  /** Subgraphs being restarted on purpose: their exit is not a failure. */
+  const restarting = new Set<string>();
   let stopping = false;
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((r) => (resolveExit = r));
@@ -163,7 +204,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     return new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       const kill = setTimeout(() => {
-        process.stderr.write(`pactum start: ${name} did not stop within ${Math.round(graceMs / 1000)} s of SIGTERM; killed\n`);
+        process.stderr.write(`${command}: ${name} did not stop within ${Math.round(graceMs / 1000)} s of SIGTERM; killed\n`);
         child.kill('SIGKILL');
       }, graceMs);
       child.once('exit', () => {
@@ -177,6 +218,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   async function stopAll(code: number): Promise<void> {
     if (stopping) return;
     stopping = true;
+    hooks.onStop?.();
     process.stdout.write('\nstopping…\n');
     const gw = children.get('gateway');
     if (gw) await stopOne('gateway', gw, gatewayGraceMs + 5_000);
@@ -197,8 +239,8 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     prefixOutput(child, service.name);
     children.set(service.name, child);
     child.on('exit', (code, signal) => {
-      if (stopping) return;
-      process.stderr.write(`pactum start: ${service.name} exited (${signal ?? `code ${code}`}); stopping the others\n`);
+      if (stopping || restarting.has(service.name)) return;
+      process.stderr.write(`${command}: ${service.name} exited (${signal ?? `code ${code}`}); stopping the others\n`);
       void stopAll(1);
     });
     return child;
@@ -222,7 +264,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     });
   } catch (err) {
     if (!stopping) {
-      process.stderr.write(`pactum start: ${(err as Error).message}\n`);
+      process.stderr.write(`${command}: ${(err as Error).message}\n`);
       await stopAll(1);
     }
     return exited;
@@ -236,5 +278,29 @@ export async function runStartCommand(argv: string[]): Promise<number> {
       subgraphs.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}/graphql (gateway only)`).join('\n') +
       `\n\nTry it (a development token for NL-POLICE, valid 1 h):\n\n${await exampleRequest(endpoint, dev)}\n\nCtrl-C stops everything.\n`,
   );
+  hooks.onReady?.({
+    subgraphs,
+    async restartSubgraph(name) {
+      const service = subgraphs.find((s) => s.name === name);
+      if (!service) throw new Error(`no subgraph ${name}`);
+      if (stopping) return;
+      restarting.add(name);
+      try {
+        const old = children.get(name);
+        if (old) await stopOne(name, old, 10_000);
+        if (stopping) return;
+        const child = launch(service);
+        await waitReady(`http://127.0.0.1:${service.port}${service.readyPath}`, child, 120_000);
+      } catch (err) {
+        throw new Error(`${name}: ${(err as Error).message}`);
+      } finally {
+        // A crash after a good restart stops everything again, as under `pactum start`; one that
+        // failed to come up stays down until the next restart.
+        const now = children.get(name);
+        if (now && now.exitCode === null && now.signalCode === null) restarting.delete(name);
+      }
+    },
+  });
+
   return exited;
 }
