@@ -150,6 +150,7 @@ export async function runSchemaCommand(argv: string[]): Promise<number> {
   if (sub === 'api') {
     const sdl = `${printSchema(loadApiSchema())}\n`;
     if (values.out) {
+      fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
       fs.writeFileSync(path.resolve(values.out), sdl);
       process.stdout.write(`wrote ${values.out}\n`);
     } else process.stdout.write(sdl);
