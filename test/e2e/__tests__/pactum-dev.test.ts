@@ -96,7 +96,7 @@ test('writes its supergraph to the state folder, never the committed one', () =>
   expect(fs.readFileSync(path.join(stateDir, 'dev/supergraph.graphql'), 'utf8')).toBe(committed);
 });
 
-test('a new field answers without a gateway restart; a broken schema is refused and the old field keeps answering; the fix is picked up', async () => {
+test('a new field answers without a gateway restart; a broken schema or one the policy refuses changes nothing and the old field keeps answering; the fix is picked up', async () => {
   const before = await query('id seaArea');
   expect(before.body.errors).toBeUndefined();
   expect(before.body.data).toEqual({ interdiction: { id: 'MAOC-INT-2024-0011', seaArea: expect.any(String) } });
@@ -131,7 +131,16 @@ test('a new field answers without a gateway restart; a broken schema is refused 
   const still = await query('id devNote');
   expect(still.body.data).toEqual({ interdiction: { id: 'MAOC-INT-2024-0011', devNote: 'note on MAOC-INT-2024-0011' } });
 
-  // 3. Fix it and rename the field: picked up again, the gateway still the same process.
+  // 3. Compose, but take away a field an agreement grants by name: the policy refuses it, nothing restarts.
+  mark = out.length;
+  fs.writeFileSync(schemaFile, working.replace('    trackingReports: [TrackingReport!]\n', '    trackingReportz: [TrackingReport!]\n'));
+  await waitFor('the policy is not valid against the new supergraph', mark);
+  expect(out.slice(mark)).toMatch(/Vessel\.trackingReports/);
+  expect(out.slice(mark)).not.toContain('restarting it');
+  expect(fs.readFileSync(path.join(stateDir, 'dev/supergraph.graphql'), 'utf8')).toBe(devSupergraph);
+  expect((await query('id devNote')).body.data).toEqual({ interdiction: { id: 'MAOC-INT-2024-0011', devNote: 'note on MAOC-INT-2024-0011' } });
+
+  // 4. Fix it and rename the field: picked up again, the gateway still the same process.
   mark = out.length;
   fs.writeFileSync(schemaFile, working.replace('    devNote: String\n', '    devRemark: String\n'));
   fs.writeFileSync(resolversFile, fs.readFileSync(resolversFile, 'utf8').replace('devNote:', 'devRemark:'));

@@ -4,7 +4,8 @@
  * A valid composition restarts the changed subgraphs (so they serve their new resolvers) and then
  * writes the dev supergraph, which the gateway (run with `PACTUM_SUPERGRAPH_WATCH=1`) checks
  * against the policy and swaps in without a restart. An invalid composition is printed as one
- * block and nothing is written or restarted: the last good supergraph keeps serving.
+ * block and nothing is written or restarted: the last good supergraph keeps serving. So is one
+ * the policy is not valid against (a grant names a field that is gone).
  *
  * The dev supergraph lives in the state folder (`<PACTUM_STATE_DIR>/dev/supergraph.graphql`), not
  * in the committed `schema/supergraph.graphql`: an experiment in progress never shows up as a diff
@@ -14,6 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { agencySubgraphs, composeSupergraph, formatCompositionProblems, loadSubgraphRegistry, type RegisteredSubgraph } from '@pactum/schema';
+import { loadGatewayConfig } from '../../config/gateway-config';
+import { loadPolicy } from '../../policy';
 import { superviseStack, type StackControl } from './start';
 import { snapshotSources, changedSources, type SourceSnapshot } from './watch-sources';
 
@@ -79,6 +82,7 @@ export async function runDevCommand(argv: string[]): Promise<number> {
   }
   const say = (line: string): void => void process.stdout.write(`${'[dev]'.padEnd(11)} ${line}\n`);
   let supergraphFile = '';
+  let policyDir = '';
   let lastWritten = '';
   let timer: NodeJS.Timeout | undefined;
   let scanning: NodeJS.Timeout | undefined;
@@ -101,6 +105,13 @@ export async function runDevCommand(argv: string[]): Promise<number> {
     }
     if ('block' in composed) {
       say(`${names} changed: composition refused; nothing written, the gateway keeps the last good supergraph\n${composed.block}`);
+      return;
+    }
+    // The gateway would refuse it too, but only after the subgraphs were restarted on the new schema.
+    try {
+      loadPolicy({ dir: policyDir, supergraphSdl: composed.sdl });
+    } catch (err) {
+      say(`${names} changed: the policy is not valid against the new supergraph; nothing written, the gateway keeps the last good one\n${(err as Error).message}`);
       return;
     }
     // Restart first: the new supergraph may route fields only the restarted process resolves.
@@ -164,6 +175,7 @@ export async function runDevCommand(argv: string[]): Promise<number> {
       lastWritten = composed.sdl;
       env.PACTUM_SUPERGRAPH = supergraphFile;
       env.PACTUM_SUPERGRAPH_WATCH = '1';
+      policyDir = loadGatewayConfig(env).policyDir;
     },
     onReady: watch,
     onStop() {
