@@ -10,7 +10,7 @@ import { ensureGatewayKeys } from '../../../auth';
 import { newAuditId } from '../../../audit/audit-id';
 import { releasedEvent } from '../../../audit/__tests__/support/events';
 import { createHarness, type StoreHarness } from '../../../audit/__tests__/support/store-harness';
-import { runAuditCommand, type AuditCommandIo } from '../audit';
+import { runAudit, storeOptions } from './support/run-audit-command';
 
 const NOW = new Date(Date.UTC(2025, 0, 16, 6));
 
@@ -18,18 +18,13 @@ describe.each(['sqlite', 'postgres'] as const)('pactum audit checkpoint / prune 
   let h: StoreHarness;
   let state: string;
   let store: string[];
-  const run = async (argv: string[], env: NodeJS.ProcessEnv = { PACTUM_STATE_DIR: state }) => {
-    let out = '';
-    let err = '';
-    const io: AuditCommandIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), env, now: () => NOW };
-    return { code: await runAuditCommand([...argv, ...store], io), out, err };
-  };
+  const run = (argv: string[], env: NodeJS.ProcessEnv = { PACTUM_STATE_DIR: state }) => runAudit([...argv, ...store], env, NOW);
 
   beforeEach(async () => {
     h = await createHarness(kind);
     state = mkdtempSync(join(tmpdir(), 'pactum-audit-keys-'));
     ensureGatewayKeys(join(state, 'keys'));
-    store = kind === 'sqlite' ? ['--file', String(h.config.file)] : ['--url', String(h.config.url), '--schema', String(h.config.schema)];
+    store = storeOptions(kind, h);
     const trail = await h.open();
     for (let n = 1; n <= 10; n++) {
       const time = new Date(Date.UTC(2025, 0, n, 9));

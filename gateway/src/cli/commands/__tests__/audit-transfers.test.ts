@@ -2,7 +2,7 @@
  * `pactum audit transfers`: the art. 37(3) / 38(3) documentation, on both stores — a period,
  * one country or all, three formats; bad arguments exit 2 and touch nothing.
  */
-import { runAuditCommand, type AuditCommandIo } from '../audit';
+import { runAudit, storeOptions } from './support/run-audit-command';
 import { belgianEvent, colombianTransferEvent, refusedEvent, releasedEvent } from '../../../audit/__tests__/support/events';
 import { createHarness, type StoreHarness } from '../../../audit/__tests__/support/store-harness';
 import type { AuditEvent } from '../../../audit';
@@ -10,13 +10,7 @@ import { AuditUnavailableError } from '../../../errors';
 
 const NOW = new Date(Date.UTC(2025, 0, 10, 12, 0, 0));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: AuditCommandIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, now: () => NOW };
-  const code = await runAuditCommand(argv, io);
-  return { code, out, err };
-}
+const run = (argv: string[]) => runAudit(argv, {}, NOW);
 
 const ukTransfer = (n: number): AuditEvent =>
   colombianTransferEvent(n, {
@@ -38,7 +32,7 @@ describe.each(['sqlite', 'postgres'] as const)('pactum audit transfers on %s', (
 
   beforeAll(async () => {
     h = await createHarness(kind);
-    store = kind === 'sqlite' ? ['--file', String(h.config.file)] : ['--url', String(h.config.url), '--schema', String(h.config.schema)];
+    store = storeOptions(kind, h);
     const trail = await h.open();
     // 09:00:01 Colombia, 09:00:02 Belgium (no transfer), 09:00:03 UK, 09:00:04 Colombia with a formula trap, 10:00:05 refused.
     events = [

@@ -3,20 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { runAuditCommand, type AuditCommandIo } from '../audit';
+import { runAudit, storeOptions } from './support/run-audit-command';
 import { belgianEvent, refusedEvent, releasedEvent } from '../../../audit/__tests__/support/events';
 import { createHarness, type StoreHarness } from '../../../audit/__tests__/support/store-harness';
 import type { AuditEvent, PeriodReport } from '../../../audit';
 
 const NOW = new Date(Date.UTC(2025, 0, 10, 12, 0, 0));
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: AuditCommandIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), env, now: () => NOW };
-  const code = await runAuditCommand(argv, io);
-  return { code, out, err };
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runAudit(argv, env, NOW);
 
 describe.each(['sqlite', 'postgres'] as const)('pactum audit on %s', (kind) => {
   let h: StoreHarness;
@@ -25,7 +19,7 @@ describe.each(['sqlite', 'postgres'] as const)('pactum audit on %s', (kind) => {
 
   beforeAll(async () => {
     h = await createHarness(kind);
-    store = kind === 'sqlite' ? ['--file', String(h.config.file)] : ['--url', String(h.config.url), '--schema', String(h.config.schema)];
+    store = storeOptions(kind, h);
     const trail = await h.open();
     const csvTrap = releasedEvent(3, { purpose: { code: 'money-laundering', justification: '=HYPERLINK("x"), "quoted"' } });
     events = [releasedEvent(1), belgianEvent(2), csvTrap, refusedEvent(4)];
