@@ -4,8 +4,7 @@
  * post-processing never looks at the query document or the schema again.
  */
 import type { GraphQLOutputType } from 'graphql';
-import type { GrantRef } from '../context';
-import type { DenyReason, RowRules } from '../policy';
+import type { DenyReason, GrantRef, RowRules } from '../policy';
 
 /** One `@skip` / `@include` condition: a literal, or the name of a Boolean variable. */
 export interface Condition {

@@ -6,8 +6,8 @@
  * (released entities by key, grants used, withheld rows by key — never values).
  */
 import { GraphQLError, GraphQLList, GraphQLNonNull, type GraphQLOutputType } from 'graphql';
-import type { FieldDenial, GrantRef, ReleasedEntity, RowDenial } from '../context';
-import type { DenyReason, RowLabel, RowVerdict } from '../policy';
+import type { FieldDenial, ReleasedEntity, RowDenial } from './enforcement-report';
+import type { DenyReason, GrantRef, RowLabel, RowVerdict } from '../policy';
 import { conditionsHold } from './conditions';
 import type { EnforcementPlan, FieldPlan, SelectionPlan, TypePlan } from './enforcement-plan';
 import { ErrorPathIndex, type ErrorPathNode } from './error-path-index';

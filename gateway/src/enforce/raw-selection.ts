@@ -3,8 +3,7 @@
  * concrete type decided. Merged and turned into an {@link SelectionPlan} once the walk is done.
  */
 import type { GraphQLObjectType, GraphQLOutputType } from 'graphql';
-import type { GrantRef } from '../context';
-import type { DenyReason } from '../policy';
+import type { DenyReason, GrantRef } from '../policy';
 import type { Condition } from './enforcement-plan';
 
 /** What one concrete type decided for one selected field. */

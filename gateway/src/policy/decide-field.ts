@@ -4,7 +4,7 @@
  * answers and `explain` runs it again with a step log, so the story an auditor reads is
  * the decision itself, not a re-telling of it.
  */
-import type { GrantRef } from '../context';
+import type { GrantRef } from './grant-ref';
 import { fieldOwners, type TypeModel } from './supergraph-model';
 import type { CompiledGrant, PolicyModel } from './policy-model';
 import { rowTransferCheck, transferFailure, type RowTransferCheck } from './transfers';

@@ -3,7 +3,7 @@
  * grants with their field sets expanded and their conditions pre-parsed, indexed by
  * recipient → type → field so a decision starts with three map lookups.
  */
-import type { GrantRef } from '../context';
+import type { GrantRef } from './grant-ref';
 import type { AgencyStanding } from '../auth';
 import type { DerogationGround } from './policy-file-schemas';
 import type { SupergraphModel } from './supergraph-model';

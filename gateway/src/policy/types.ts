@@ -3,7 +3,7 @@
  * (`enforce/`). Enforcement codes against these types only; everything else in
  * `policy/` is an implementation detail behind `policy/index.ts`.
  */
-import type { GrantRef } from '../context';
+import type { GrantRef } from './grant-ref';
 import type { Principal, DeclaredPurpose } from '../auth';
 
 /** Stable reason codes a denial carries (into errors, audit and policy tests). */
