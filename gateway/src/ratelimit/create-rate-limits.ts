@@ -37,6 +37,11 @@ export interface RateLimits {
   admitHitCheck(who: Counted): Promise<void>;
   /** Where the buckets are. */
   readonly store: 'memory' | 'redis';
+  /**
+   * Whether the store answers now (`/readyz`, `pactum_rate_limit_store_up`): Redis is asked with
+   * a PING; in memory it is always `up`. Never rejects.
+   */
+  storeState(): Promise<'up' | 'down'>;
   /** Waits up to `ms` for the shared limiter to answer (at start-up); true at once in memory. */
   connected(ms: number): Promise<boolean>;
   close(): Promise<void>;
@@ -117,6 +122,12 @@ export function createRateLimits(config: RateLimitConfig, options: RateLimitsOpt
     admit: (who) => take(who, ['principal', 'agency'], '', 'local'),
     // Fail closed: an unlimited prober is what the hit budgets exist to stop.
     admitHitCheck: (who) => take(who, ['hitPrincipal', 'hitAgency'], 'hit:', 'refuse'),
+    async storeState() {
+      if (!shared) return 'up';
+      // A limiter that cannot say (a test double without ping) is taken at its word: up.
+      const answers = await (shared.ping?.() ?? Promise.resolve(true)).catch(() => false);
+      return answers ? 'up' : 'down';
+    },
     async connected(ms) {
       return shared?.connected ? shared.connected(ms) : true;
     },

@@ -9,5 +9,7 @@ export interface RateLimiter {
   take(claims: readonly BucketClaim[]): Promise<TakeResult>;
   /** A limiter that connects somewhere: resolves true once it can answer, false after `ms`. */
   connected?(ms: number): Promise<boolean>;
+  /** A limiter that connects somewhere: whether it answers now (a round trip, bounded by its command timeout); never rejects. */
+  ping?(): Promise<boolean>;
   close(): Promise<void>;
 }

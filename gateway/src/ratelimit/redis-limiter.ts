@@ -65,6 +65,8 @@ export interface RedisLimiterOptions {
 export interface RedisLimiter extends RateLimiter {
   /** Resolves true once connected, false after `ms` (the client keeps trying either way). */
   connected(ms: number): Promise<boolean>;
+  /** PING: true when Redis answers within the command timeout. */
+  ping(): Promise<boolean>;
 }
 
 export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
@@ -104,6 +106,13 @@ export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
         };
         redis.once('ready', onReady);
       });
+    },
+    async ping() {
+      // No offline queue: while disconnected this rejects at once instead of waiting.
+      return redis.ping().then(
+        (reply) => reply === 'PONG',
+        () => false,
+      );
     },
     async close() {
       redis.disconnect(false);

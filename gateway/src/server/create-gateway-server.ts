@@ -10,7 +10,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { Authenticated } from '../auth';
 import { documentCache, queryPlanCache } from '../cache';
-import { subgraphsOfSupergraph, type GatewayConfig } from '../config/gateway-config';
+import { subgraphsOfSupergraph, type GatewayConfig, type SubgraphEndpoint } from '../config/gateway-config';
 import { createEnforcement, createFilteredIntrospection } from '../enforce';
 import { checkOperationLimits } from '../limits';
 import { createLogger, type OperatorLog } from '../log';
@@ -82,10 +82,19 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/**
+ * The subgraphs one supergraph routes to, and where: the configured URL (environment overrides)
+ * of each subgraph it names, else its own default URL (a subgraph a swapped-in supergraph adds).
+ * The gateway calls them and `/readyz` probes them, so both read this one list.
+ */
+function endpointsOf(config: GatewayConfig, supergraphSdl: string): SubgraphEndpoint[] {
+  const configured = new Map(config.subgraphs.map((s) => [s.name, s.url]));
+  return subgraphsOfSupergraph(supergraphSdl).map((s) => ({ name: s.name, url: configured.get(s.name) ?? s.url }));
+}
+
 /** Starts @apollo/gateway on one supergraph: its API schema (with identifier parsers) and executor. */
 async function loadGateway(config: GatewayConfig, supergraphSdl: string, stages: GatewayStages, dataSources: SubgraphDataSource[], metrics: GatewayMetrics) {
-  // Configured URLs first (environment overrides); a subgraph a swapped-in supergraph adds routes to its default URL.
-  const urls = new Map([...subgraphsOfSupergraph(supergraphSdl), ...config.subgraphs].map((s) => [s.name, s.url]));
+  const urls = new Map(endpointsOf(config, supergraphSdl).map((s) => [s.name, s.url]));
   const gateway = new ApolloGateway({
     supergraphSdl,
     // Apollo's own caches, bounded in bytes from the heap like Pactum's (cache/apollo-caches.ts).
@@ -170,7 +179,7 @@ export async function createGatewayServer(
     const handleGraphQL = stages.tracing
       ? stages.tracing.request(createGraphQLHandler(traceStages(graphQLStages, stages.tracing)))
       : createGraphQLHandler(graphQLStages);
-    return { gateway, handleGraphQL };
+    return { gateway, handleGraphQL, endpoints: endpointsOf(config, supergraphSdl) };
   }
   let live = await serveSupergraph(config.supergraphSdl);
   const retired: ApolloGateway[] = [];
@@ -185,8 +194,8 @@ export async function createGatewayServer(
       } else if (path === '/healthz') {
         sendJson(res, 200, { status: 'ok' });
       } else if (path === '/readyz') {
-        const { ready, status, checks, subgraphs, identityProviders } = await readiness();
-        sendJson(res, ready ? 200 : 503, { status, checks, subgraphs, identityProviders });
+        const { ready, status, checks, subgraphs, identityProviders, rateLimits } = await readiness();
+        sendJson(res, ready ? 200 : 503, { status, checks, subgraphs, identityProviders, ...(rateLimits ? { rateLimits } : {}) });
       } else if (path === '/.well-known/jwks.json' && stages.publicKeys) {
         // Public keys only; subgraphs cache them (kit: 60 s) and fetch again on an unknown kid.
         if (req.method !== 'GET' && req.method !== 'HEAD') sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
@@ -213,8 +222,11 @@ export async function createGatewayServer(
     });
   });
   const drain = createDrain(server, config.drain, (n) => metrics.inFlight.set(n));
+  const { rateLimits } = stages;
   const readiness = createReadiness({
-    subgraphs: config.subgraphs,
+    // The supergraph served now: a swap adds and removes subgraphs.
+    subgraphs: () => live.endpoints,
+    ...(rateLimits ? { rateLimitStore: async () => ({ store: rateLimits.store, state: await rateLimits.storeState() }) } : {}),
     // Loaded above, or the gateway would not have got here; named so the body says what was checked.
     checks: { supergraph: async () => true, ...stages.readinessChecks },
     ...(stages.identityProviders ? { identityProviders: stages.identityProviders } : {}),

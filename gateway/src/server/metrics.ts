@@ -40,7 +40,7 @@ export interface GatewayMetrics {
   readonly subgraphDuration: Histogram<'subgraph'>;
   /** Subgraph calls that failed, by subgraph and kind. */
   readonly subgraphErrors: Counter<'subgraph' | 'kind'>;
-  /** Requests refused by a rate limit, by the budget that ran out (`principal`, `agency`, `hit_principal`, `hit_agency`), or `unavailable` (a hit/no-hit request while the shared limiter cannot be asked). */
+  /** Requests refused by a rate limit, by the budget that ran out (`principal`, `agency`, `hit_principal`, `hit_agency`, `auth_failures`), or `unavailable` (a hit/no-hit request while the shared limiter cannot be asked). */
   readonly rateLimitRefusals: Counter<'scope'>;
   /** Requests being served now. */
   readonly inFlight: Gauge<never>;
@@ -50,6 +50,8 @@ export interface GatewayMetrics {
   readonly subgraphUp: Gauge<'subgraph'>;
   /** 1 for the current state of each identity provider's keys, by agency and state. */
   readonly identityProviderState: Gauge<'agency' | 'state'>;
+  /** 1 when the rate-limit store answers (`memory`: always), by store (`memory`, `redis`). */
+  readonly rateLimitStoreUp: Gauge<'store'>;
   /** Counts one answered operation (bounded labels, see the file comment). */
   countOperation(name: string | null, hash: string, outcome: string): void;
   /** Runs before each scrape (readiness refreshes the subgraph and identity provider gauges). */
@@ -71,6 +73,7 @@ export const METRIC_NAMES = [
   'pactum_draining',
   'pactum_subgraph_up',
   'pactum_identity_provider_state',
+  'pactum_rate_limit_store_up',
   'pactum_operations_total',
   'pactum_cache_lookups_total',
 ] as const;
@@ -168,6 +171,13 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       name: 'pactum_identity_provider_state',
       help: "1 for the current state of an identity provider's signing keys (ok, stale, unavailable, not_fetched)",
       labelNames: ['agency', 'state'],
+      registers: [registry],
+      collect: refresh,
+    }),
+    rateLimitStoreUp: new Gauge({
+      name: 'pactum_rate_limit_store_up',
+      help: 'Whether the rate-limit store answers (1) or not (0), by store (memory, redis)',
+      labelNames: ['store'],
       registers: [registry],
       collect: refresh,
     }),

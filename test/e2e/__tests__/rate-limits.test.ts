@@ -3,7 +3,8 @@
  * (reached through a proxy the test can cut), real tokens, the real audit trail. A spent budget
  * is 429 with `retry-after`, audited and counted; hit/no-hit documents have their own lower
  * budget however the hit field is reached; nothing a client writes in a header moves a request
- * to another bucket; with Redis cut, hit/no-hit requests are refused 503 and ordinary ones served.
+ * to another bucket; with Redis cut, hit/no-hit requests are refused 503 and ordinary ones served,
+ * and `/readyz` reports Redis down (and `pactum_rate_limit_store_up` 0) while staying ready.
  */
 import path from 'node:path';
 import { assertRedisReachable, dropKeys, RedisFaultProxy, uniquePrefix } from '@pactum/gateway/src/ratelimit/__tests__/support/redis-harness';
@@ -83,6 +84,24 @@ async function recordOf(replica: number, reply: Reply): Promise<{ outcome: strin
   return JSON.parse(out.stdout.trim());
 }
 
+/** `/readyz` of a replica, polled until its rate-limit store is `state` (probe results are reused for a second). */
+async function readyWithStore(replica: number, state: 'up' | 'down'): Promise<{ status: number; body: { status: string; rateLimits?: { store: string; state: string } } }> {
+  const url = (replicas[replica] as RunningGateway).url.replace('/graphql', '/readyz');
+  let last: { status: number; body: { status: string; rateLimits?: { store: string; state: string } } } | undefined;
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(url);
+    last = { status: res.status, body: (await res.json()) as NonNullable<typeof last>['body'] };
+    if (last.body.rateLimits?.state === state) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`/readyz never reported the rate-limit store ${state}: ${JSON.stringify(last?.body)}`);
+}
+
+async function storeUpGauge(replica: number): Promise<string | undefined> {
+  const text = await (await fetch((replicas[replica] as RunningGateway).url.replace('/graphql', '/metrics'))).text();
+  return /^pactum_rate_limit_store_up\{store="redis"\} (\d)$/m.exec(text)?.[1];
+}
+
 async function refusals(replica: number, scope: string): Promise<number> {
   const metric = await (replicas[replica] as RunningGateway).metrics.registry.getSingleMetric('pactum_rate_limit_refusals_total')?.get();
   return metric?.values.find((v) => v.labels.scope === scope)?.value ?? 0;
@@ -146,8 +165,13 @@ test('an agency other than the asking one keeps its own buckets', async () => {
 test('Redis cut mid-run: hit/no-hit requests are refused 503 and audited, ordinary requests are served by each replica alone; back, shared again', async () => {
   const token = await freshToken();
   expect((await ask(0, token, ORDINARY)).status).toBe(200);
+  expect(await readyWithStore(0, 'up')).toMatchObject({ status: 200, body: { status: 'ready', rateLimits: { store: 'redis', state: 'up' } } });
+  expect(await storeUpGauge(0)).toBe('1');
   await proxy.cut();
   try {
+    // Reported, never a reason to be unready: the replica still serves ordinary requests.
+    expect(await readyWithStore(0, 'down')).toMatchObject({ status: 200, body: { status: 'ready', rateLimits: { store: 'redis', state: 'down' } } });
+    expect(await storeUpGauge(0)).toBe('0');
     const hit = await ask(0, token, HIT_CHECK);
     expect(hit.status).toBe(503);
     expect(hit.retryAfter).toBe('1');
@@ -168,4 +192,5 @@ test('Redis cut mid-run: hit/no-hit requests are refused 503 and audited, ordina
     await new Promise((r) => setTimeout(r, 100));
   }
   expect(reply?.status).toBe(200);
+  expect((await readyWithStore(0, 'up')).status).toBe(200);
 }, 60_000);

@@ -2,8 +2,11 @@
  * The dev loop in a running stack (`pactum dev` runs the gateway with PACTUM_SUPERGRAPH_WATCH=1):
  * a recomposed supergraph is swapped in without restarting the gateway, its own caches with it; a
  * broken one, or one the policy is invalid against, is refused and the last good one keeps serving.
+ * `/readyz` follows the swap: it reports the subgraphs of the supergraph served now.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { memoryLog } from '@pactum/gateway/src/testing';
@@ -86,4 +89,34 @@ test('a supergraph the policy is invalid against (a granted field removed) is re
   expect(String(refused?.fields.error)).toContain('maocInterest');
   const still = await ask1('query V { vessel(imo: "9463786") { maocInterest { id } } }');
   expect(still.body.data).toEqual({ vessel: { maocInterest: { id: 'MAOC-VOI-0044' } } });
+});
+
+test('/readyz reports the subgraphs of the supergraph served now: one a swap adds is probed, one it removes is gone (metrics too)', async () => {
+  const readyz = async (): Promise<{ status: number; subgraphs: Record<string, string> }> => {
+    const res = await fetch(stack.gatewayUrl.replace('/graphql', '/readyz'));
+    return { status: res.status, subgraphs: ((await res.json()) as { subgraphs: Record<string, string> }).subgraphs };
+  };
+  const before = await readyz();
+  expect(before.status).toBe(200);
+  expect(Object.keys(before.subgraphs)).not.toContain('coastguard');
+  // A sixth subgraph, answering its health check: only the supergraph names it.
+  const coastguard = http.createServer((req, res) => res.writeHead(req.url === '/healthz' ? 200 : 404).end());
+  await new Promise<void>((r) => coastguard.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(coastguard.address() as AddressInfo).port}/graphql`;
+    const composed = composeSupergraph([...agencySubgraphs(), { name: 'coastguard', url, typeDefs: subgraphTypeDefs('type Query { coastguardPing: String }') }]);
+    if ('errors' in composed) throw new Error(composed.errors.map((e) => e.message).join('; '));
+    await publish(composed.sdl, 'supergraph_swapped');
+    const added = await readyz();
+    expect(added.status).toBe(200);
+    expect(added.subgraphs).toEqual({ ...before.subgraphs, coastguard: 'up' });
+    expect(await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text()).toContain('pactum_subgraph_up{subgraph="coastguard"} 1');
+
+    await publish(original, 'supergraph_swapped');
+    const removed = await readyz();
+    expect(removed.subgraphs).toEqual(before.subgraphs);
+    expect(await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text()).not.toContain('subgraph="coastguard"');
+  } finally {
+    await new Promise<void>((r) => coastguard.close(() => r()));
+  }
 });

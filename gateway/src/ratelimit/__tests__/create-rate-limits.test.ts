@@ -175,6 +175,31 @@ describe('Redis going away', () => {
     proxy.thaw();
   }, 20_000);
 
+  it('the store state (for /readyz) follows Redis: up, down once cut, up again once back; memory is always up', async () => {
+    const { limits: l } = await limits({ principal: '10/1m' }, url);
+    expect(l.store).toBe('redis');
+    expect(await l.storeState()).toBe('up');
+    await proxy.cut();
+    expect(await l.storeState()).toBe('down');
+    await proxy.start();
+    let state = await l.storeState();
+    for (let i = 0; i < 150 && state !== 'up'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = await l.storeState();
+    }
+    expect(state).toBe('up');
+    const memory = createRateLimits({ budgets: {}, redisPrefix: 'x:' }, { local: createMemoryLimiter() });
+    opened.push(memory);
+    expect(await memory.storeState()).toBe('up');
+  }, 20_000);
+
+  it('stalled: the PING times out and the store is down', async () => {
+    const { limits: l } = await limits({ principal: '10/1m' }, url);
+    proxy.freeze();
+    expect(await l.storeState()).toBe('down');
+    proxy.thaw();
+  }, 20_000);
+
   it('unreachable from the start: the gateway still admits ordinary requests, refuses hit checks', async () => {
     const log: string[] = [];
     const { limits: l } = await limits({ principal: '10/1m', hitPrincipal: '10/1m' }, 'redis://127.0.0.1:1', log);

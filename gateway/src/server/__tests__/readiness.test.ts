@@ -1,7 +1,7 @@
 /**
  * Readiness means "can serve": the required checks decide it, draining overrides it, and the
- * subgraphs' and identity providers' states are reported (and set as gauges) without ever
- * making the gateway unready.
+ * subgraphs', identity providers' and rate-limit store's states are reported (and set as gauges)
+ * without ever making the gateway unready. The subgraphs are those served now (a swap changes them).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => up.close(() => r())));
 
 const base = (): ReadinessOptions => ({
-  subgraphs: [
+  subgraphs: () => [
     { name: 'police', url: downUrl },
     { name: 'customs', url: upUrl },
   ],
@@ -93,4 +93,41 @@ test('a scrape refreshes the gauges through beforeCollect', async () => {
   expect(await metrics.registry.metrics()).toContain('pactum_identity_provider_state{agency="NL-POLICE",state="ok"} 1');
   state = 'stale';
   expect(await metrics.registry.metrics()).toContain('pactum_identity_provider_state{agency="NL-POLICE",state="stale"} 1');
+});
+
+test('after a supergraph swap the subgraphs served now are reported: an added one probed, a removed one gone (gauge too), even within the reuse window', async () => {
+  const metrics = createGatewayMetrics();
+  let served = [
+    { name: 'police', url: downUrl },
+    { name: 'customs', url: upUrl },
+  ];
+  const readiness = createReadiness({ ...base(), subgraphs: () => served, metrics, reuseMs: 60_000 });
+  expect((await readiness()).subgraphs).toEqual({ police: 'down', customs: 'up' });
+  served = [
+    { name: 'customs', url: upUrl },
+    { name: 'coastguard', url: upUrl },
+  ];
+  const after = await readiness();
+  expect(after.subgraphs).toEqual({ customs: 'up', coastguard: 'up' });
+  expect(after.ready).toBe(true);
+  const text = await metrics.registry.metrics();
+  expect(text).toContain('pactum_subgraph_up{subgraph="coastguard"} 1');
+  expect(text).not.toContain('subgraph="police"');
+  // The same list again: the result is reused (no new probe), still the current subgraphs.
+  expect((await readiness()).subgraphs).toEqual({ customs: 'up', coastguard: 'up' });
+});
+
+test.each([
+  [{ store: 'redis', state: 'down' } as const, 0],
+  [{ store: 'redis', state: 'up' } as const, 1],
+  [{ store: 'memory', state: 'up' } as const, 1],
+])('the rate-limit store %j is reported and set as a gauge, never a reason to be unready', async (store, gauge) => {
+  const metrics = createGatewayMetrics();
+  const report = await createReadiness({ ...base(), rateLimitStore: async () => store, metrics })();
+  expect(report).toMatchObject({ ready: true, status: 'ready', rateLimits: store });
+  expect(await metrics.registry.metrics()).toContain(`pactum_rate_limit_store_up{store="${store.store}"} ${gauge}`);
+});
+
+test('without rate limits nothing is reported about them', async () => {
+  expect(await createReadiness(base())()).not.toHaveProperty('rateLimits');
 });
