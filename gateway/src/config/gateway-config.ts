@@ -79,6 +79,11 @@ export interface GatewayConfig {
    * Must stay below the subgraphs' own keep-alive timeout, or a reused socket meets a server that already closed it.
    */
   readonly subgraphIdleMs: number;
+  /**
+   * Merge identical subgraph queries in flight for the same caller into one call
+   * (`PACTUM_SUBGRAPH_DEDUP=on|off`, default on; `server/subgraph-dedup.ts`). Absent (a hand-built config): on.
+   */
+  readonly subgraphDedup?: boolean;
   /** Drain timing; {@link DRAIN_DEFAULTS} when absent. */
   readonly drain?: DrainConfig;
   /**
@@ -187,6 +192,13 @@ function devGraphiQLOption(env: NodeJS.ProcessEnv): boolean {
   return true;
 }
 
+function subgraphDedupOption(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.PACTUM_SUBGRAPH_DEDUP;
+  if (raw === undefined || raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError('bad_option', `PACTUM_SUBGRAPH_DEDUP=${raw}: must be on or off`);
+}
+
 function supergraphWatchOption(env: NodeJS.ProcessEnv): number {
   const raw = env.PACTUM_SUPERGRAPH_WATCH;
   if (raw === undefined || raw === '' || raw === '0') return 0;
@@ -235,6 +247,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',
     subgraphTimeoutMs: intOption(env, ['PACTUM_SUBGRAPH_TIMEOUT_MS'], 10_000, 100, 120_000),
     subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),
+    subgraphDedup: subgraphDedupOption(env),
     drain: {
       timeoutMs: intOption(env, ['PACTUM_DRAIN_TIMEOUT_MS'], DRAIN_DEFAULTS.timeoutMs, 100, 600_000),
       delayMs: intOption(env, ['PACTUM_DRAIN_DELAY_MS'], DRAIN_DEFAULTS.delayMs, 0, 300_000),

@@ -108,11 +108,13 @@ async function loadGateway(config: GatewayConfig, supergraphSdl: string, stages:
         contextToken: stages.contextToken,
         timeoutMs: config.subgraphTimeoutMs,
         idleMs: config.subgraphIdleMs,
+        dedup: config.subgraphDedup !== false,
         ...(stages.tracing ? { trace: stages.tracing.subgraphCall } : {}),
         observe: (seconds, error) => {
           metrics.subgraphDuration.observe({ subgraph: name }, seconds);
           if (error) metrics.subgraphErrors.inc({ subgraph: name, kind: error });
         },
+        onDeduplicated: () => metrics.subgraphDeduplicated.inc({ subgraph: name }),
       });
       dataSources.push(source);
       return source;

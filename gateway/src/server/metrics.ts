@@ -40,6 +40,8 @@ export interface GatewayMetrics {
   readonly subgraphDuration: Histogram<'subgraph'>;
   /** Subgraph calls that failed, by subgraph and kind. */
   readonly subgraphErrors: Counter<'subgraph' | 'kind'>;
+  /** Subgraph calls not sent because an identical one for the same caller was in flight (its answer served them), by subgraph. */
+  readonly subgraphDeduplicated: Counter<'subgraph'>;
   /** Requests refused by a rate limit, by the budget that ran out (`principal`, `agency`, `hit_principal`, `hit_agency`, `auth_failures`), or `unavailable` (a hit/no-hit request while the shared limiter cannot be asked). */
   readonly rateLimitRefusals: Counter<'scope'>;
   /** Requests being served now. */
@@ -68,6 +70,7 @@ export const METRIC_NAMES = [
   'pactum_policy_version',
   'pactum_subgraph_request_duration_seconds',
   'pactum_subgraph_errors_total',
+  'pactum_subgraph_requests_deduplicated_total',
   'pactum_rate_limit_refusals_total',
   'pactum_requests_in_flight',
   'pactum_draining',
@@ -150,6 +153,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       name: 'pactum_subgraph_errors_total',
       help: 'Failed subgraph calls by subgraph and kind (transport, http, invalid_response, graphql_errors)',
       labelNames: ['subgraph', 'kind'],
+      registers: [registry],
+    }),
+    subgraphDeduplicated: new Counter({
+      name: 'pactum_subgraph_requests_deduplicated_total',
+      help: 'Subgraph calls served by an identical call in flight for the same caller instead of being sent, by subgraph',
+      labelNames: ['subgraph'],
       registers: [registry],
     }),
     rateLimitRefusals: new Counter({

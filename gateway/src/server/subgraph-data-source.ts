@@ -2,7 +2,9 @@
  * How the gateway talks to a subgraph: one keep-alive undici pool per subgraph origin, a
  * context token on every request, and nothing else. It replaces @apollo/gateway's default
  * fetcher stack (make-fetch-happen + node-fetch), which builds a Request, a Headers object and
- * an Error per call; here a call is one pooled HTTP request and one JSON parse.
+ * an Error per call; here a call is one pooled HTTP request and one JSON parse. An identical
+ * query for the same caller already in flight is joined rather than sent again
+ * (`subgraph-dedup.ts`).
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -10,6 +12,7 @@ import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { SubgraphErrorKind } from './metrics';
 import { callerOf, type SubgraphCaller } from './subgraph-caller';
+import { dedupKey, InFlightCalls, isMergeable, OperationTypes, type InFlightCall, type RawSubgraphOutcome } from './subgraph-dedup';
 
 /** What a subgraph call carries of the request it serves. */
 export interface SubgraphCallCredentials {
@@ -22,6 +25,12 @@ export interface SubgraphCallCredentials {
 /** Produces the credentials of one subgraph call for its caller. */
 export type ContextTokenProvider = (subgraph: string, caller: SubgraphCaller) => Promise<SubgraphCallCredentials>;
 
+/** Said to tracing of a call that joined one in flight instead of being sent. */
+export interface DeduplicatedCall {
+  /** The `x-request-id` of the request whose call it joined. */
+  readonly leaderRequestId: string | undefined;
+}
+
 export interface SubgraphDataSourceOptions {
   /** Subgraph name, used as the context token's audience and in error messages. */
   readonly name: string;
@@ -33,10 +42,17 @@ export interface SubgraphDataSourceOptions {
   readonly idleMs: number;
   /** Most concurrent sockets to this subgraph. */
   readonly connections?: number;
-  /** Tracing on: starts the call's span, writes its `traceparent` into the headers; the returned function ends it. */
-  readonly trace?: (subgraph: string, headers: Record<string, string>) => (error?: string) => void;
-  /** Told each call's time in seconds and, for a failed call, how it failed (metrics). */
+  /** Join an identical query in flight for the same caller instead of sending it again (`PACTUM_SUBGRAPH_DEDUP`). Default true. */
+  readonly dedup?: boolean;
+  /**
+   * Tracing on: starts the call's span, writes its `traceparent` into the headers; the returned
+   * function ends it. A call that joined one in flight says so (`deduplicated`); nothing is sent for it.
+   */
+  readonly trace?: (subgraph: string, headers: Record<string, string>, deduplicated?: DeduplicatedCall) => (error?: string) => void;
+  /** Told each call's time in seconds and, for a failed call, how it failed (metrics). Calls sent only: a joined one is {@link onDeduplicated}. */
   readonly observe?: (seconds: number, error: SubgraphErrorKind | undefined) => void;
+  /** Told of each call that joined one in flight instead of being sent (metrics). */
+  readonly onDeduplicated?: () => void;
 }
 
 /** A subgraph answered with something other than a GraphQL response. */
@@ -49,6 +65,14 @@ function subgraphFailure(name: string, detail: string): GraphQLError {
 export class SubgraphDataSource implements GraphQLDataSource<Record<string, unknown>> {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly inFlight: InFlightCalls | undefined;
+  private readonly operationTypes = new OperationTypes();
+  /**
+   * Longest a joined call waits, from when it joined: what its own call could take with headers
+   * and body each within the timeout. The call it joined is bounded by the pool's timeouts too;
+   * this keeps the bound even where those would not (a body trickling in).
+   */
+  private readonly waitLimitMs: number;
 
   constructor(private readonly options: SubgraphDataSourceOptions) {
     const url = new URL(options.url);
@@ -60,6 +84,13 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    this.inFlight = options.dedup === false ? undefined : new InFlightCalls();
+    this.waitLimitMs = 2 * options.timeoutMs;
+  }
+
+  /** Calls to this subgraph in flight now that an identical one could join (tests). */
+  get inFlightCalls(): number {
+    return this.inFlight?.size ?? 0;
   }
 
   async process(options: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<GatewayGraphQLResponse> {
@@ -69,21 +100,45 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
     const caller = callerOf(options.context);
     caller?.calls.push(this.options.name);
     const credentials = caller ? await this.options.contextToken(this.options.name, caller) : undefined;
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+
+    // Only a verified caller's query is ever merged; anything else goes out on its own.
+    const key =
+      this.inFlight && caller && credentials && isMergeable(this.operationTypes.of(request.query, request.operationName))
+        ? dedupKey(
+            {
+              subgraph: this.options.name,
+              path: this.path,
+              token: credentials.token,
+              agency: caller.principal.agency,
+              subject: caller.principal.subject,
+              purpose: caller.purpose.code,
+              caseRef: caller.purpose.caseRef,
+            },
+            body,
+          )
+        : undefined;
+    const joined = key !== undefined ? this.inFlight?.find(key) : undefined;
+    if (joined) return this.follow(joined);
+
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (credentials) {
       headers.authorization = `Bearer ${credentials.token}`;
       headers['x-request-id'] = credentials.requestId;
     }
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     const started = process.hrtime.bigint();
     const endSpan = this.options.trace?.(this.options.name, headers);
     const observe = (error: SubgraphErrorKind | undefined): void => {
       this.options.observe?.(Number(process.hrtime.bigint() - started) / 1e9, error);
       endSpan?.(error);
     };
+    const sent = this.send(headers, body);
+    const outcome = key !== undefined && this.inFlight ? this.inFlight.lead(key, credentials?.requestId, sent) : sent;
+    return this.answer(await outcome, observe);
+  }
 
-    let statusCode: number;
-    let text: string;
+  /** The one HTTP call; its failure is an outcome, so every waiter can make its own error of it. */
+  private async send(headers: Record<string, string>, body: string): Promise<RawSubgraphOutcome> {
     try {
       const res = await this.pool.request({
         path: this.path,
@@ -93,12 +148,35 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
         // No AbortSignal per call: the pool's headersTimeout / bodyTimeout bound each phase,
         // and a signal per request costs a timer and a DOMException on the hot path.
       });
-      statusCode = res.statusCode;
-      text = await res.body.text();
+      return { ok: true, statusCode: res.statusCode, text: await res.body.text() };
     } catch (err) {
-      observe('transport');
-      throw subgraphFailure(this.options.name, (err as Error).message);
+      return { ok: false, detail: (err as Error).message };
     }
+  }
+
+  /** Waits for the call it joined, within its own time limit, and makes its own answer of it. */
+  private async follow(call: InFlightCall): Promise<GatewayGraphQLResponse> {
+    this.options.onDeduplicated?.();
+    const endSpan = this.options.trace?.(this.options.name, {}, { leaderRequestId: call.requestId });
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<RawSubgraphOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${this.waitLimitMs} ms (waiting for the identical call in flight)` }), this.waitLimitMs);
+      timer.unref();
+    });
+    try {
+      return this.answer(await Promise.race([call.outcome, expired]), (error) => endSpan?.(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A GraphQL response of the caller's own, parsed from the outcome's text, or its own error. */
+  private answer(outcome: RawSubgraphOutcome, observe: (error: SubgraphErrorKind | undefined) => void): GatewayGraphQLResponse {
+    if (!outcome.ok) {
+      observe('transport');
+      throw subgraphFailure(this.options.name, outcome.detail);
+    }
+    const { statusCode, text } = outcome;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -24,8 +24,11 @@ export interface GatewayTracing {
   request(handler: RequestHandler): RequestHandler;
   /** `fn` inside a child span `pactum.<stage>` of the active one; sync or async. */
   stage<T>(stage: string, fn: () => T): T;
-  /** Starts the CLIENT span of a call to `subgraph` and writes its `traceparent` into `headers`. */
-  subgraphCall(subgraph: string, headers: Record<string, string>): EndSubgraphCall;
+  /**
+   * Starts the CLIENT span of a call to `subgraph` and writes its `traceparent` into `headers`.
+   * A call that joined an identical one in flight (nothing sent) says so, and whose call served it.
+   */
+  subgraphCall(subgraph: string, headers: Record<string, string>, deduplicated?: { readonly leaderRequestId: string | undefined }): EndSubgraphCall;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -95,8 +98,12 @@ export function createGatewayTracing(tracer: Tracer): GatewayTracing {
       });
     },
 
-    subgraphCall(subgraph, headers) {
+    subgraphCall(subgraph, headers, deduplicated) {
       const span = tracer.startSpan(`subgraph ${subgraph}`, { kind: SpanKind.CLIENT, attributes: { 'pactum.subgraph': subgraph } });
+      if (deduplicated) {
+        span.setAttribute('pactum.deduplicated', true);
+        if (deduplicated.leaderRequestId !== undefined) span.setAttribute('pactum.deduplicated_into', deduplicated.leaderRequestId);
+      }
       propagation.inject(trace.setSpan(context.active(), span), headers);
       return (error) => {
         if (error) {

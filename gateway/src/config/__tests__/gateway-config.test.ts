@@ -55,6 +55,12 @@ describe('loadGatewayConfig', () => {
     expect(config.introspection).toBe(true);
   });
 
+  it('merges identical in-flight subgraph queries unless PACTUM_SUBGRAPH_DEDUP=off', () => {
+    expect(loadGatewayConfig({}).subgraphDedup).toBe(true);
+    expect(loadGatewayConfig({ PACTUM_SUBGRAPH_DEDUP: 'on' }).subgraphDedup).toBe(true);
+    expect(loadGatewayConfig({ PACTUM_SUBGRAPH_DEDUP: 'off' }).subgraphDedup).toBe(false);
+  });
+
   it.each([
     [{ PACTUM_GATEWAY_PORT: '40o0' }, 'PACTUM_GATEWAY_PORT=40o0: must be a whole number'],
     [{ PORT: '70000' }, 'PORT=70000: must be between 0 and 65535'],
@@ -67,6 +73,9 @@ describe('loadGatewayConfig', () => {
     [{ PACTUM_MAX_FIELD_REPEATS: '0' }, 'PACTUM_MAX_FIELD_REPEATS=0: must be between 1 and 10000'],
     [{ PACTUM_MAX_DOCUMENT_BYTES: '1000' }, 'PACTUM_MAX_DOCUMENT_BYTES=1000: must be between 1024 and 16777216'],
     [{ PACTUM_SUPERGRAPH: 'nowhere.graphql' }, 'cannot be read'],
+    [{ PACTUM_SUBGRAPH_DEDUP: 'yes' }, 'PACTUM_SUBGRAPH_DEDUP=yes: must be on or off'],
+    [{ PACTUM_SUBGRAPH_DEDUP: '0' }, 'PACTUM_SUBGRAPH_DEDUP=0: must be on or off'],
+    [{ PACTUM_SUBGRAPH_DEDUP: 'OFF' }, 'PACTUM_SUBGRAPH_DEDUP=OFF: must be on or off'],
   ])('refuses %j naming the option', (env, message) => {
     expect(() => loadGatewayConfig(env)).toThrow(message);
   });
