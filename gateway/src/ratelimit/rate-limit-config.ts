@@ -9,14 +9,20 @@
  * | `PACTUM_RATE_LIMIT_AGENCY` | `6000/1m` | every authenticated request of one agency |
  * | `PACTUM_RATE_LIMIT_HIT_PRINCIPAL` | `60/1m` | requests of one principal that select a hit/no-hit field |
  * | `PACTUM_RATE_LIMIT_HIT_AGENCY` | `600/1m` | the same, per agency |
+ * | `PACTUM_RATE_LIMIT_AUTH_FAILURES` | `60/1m` | requests of one client address that fail authentication |
+ *
+ * The last is the one budget before verification: once an address has spent it, its requests are
+ * refused before their token is looked at. `PACTUM_TRUSTED_PROXIES` says whose `x-forwarded-for`
+ * names the client (`client-address.ts`); by default nobody's.
  *
  * `PACTUM_REDIS_URL` (`redis://…`) keeps the buckets in Redis so that replicas share them;
  * `PACTUM_REDIS_PREFIX` (default `pactum:rl:`) prefixes their keys.
  */
 import { ConfigError } from '../errors';
+import { parseTrustedProxies, type TrustedProxies } from './client-address';
 import type { BucketSpec } from './token-bucket';
 
-export type BudgetName = 'principal' | 'agency' | 'hitPrincipal' | 'hitAgency';
+export type BudgetName = 'principal' | 'agency' | 'hitPrincipal' | 'hitAgency' | 'authFailures';
 
 export interface RateLimitConfig {
   /** A budget left out (`off`) counts nothing. */
@@ -25,6 +31,8 @@ export interface RateLimitConfig {
   readonly redisUrl?: string;
   /** Key prefix in Redis (`PACTUM_REDIS_PREFIX`). */
   readonly redisPrefix: string;
+  /** Whose `x-forwarded-for` names the client (`PACTUM_TRUSTED_PROXIES`); absent: nobody's. */
+  readonly trustedProxies?: TrustedProxies;
 }
 
 const VARIABLES: Readonly<Record<BudgetName, readonly [string, string]>> = {
@@ -32,6 +40,7 @@ const VARIABLES: Readonly<Record<BudgetName, readonly [string, string]>> = {
   agency: ['PACTUM_RATE_LIMIT_AGENCY', '6000/1m'],
   hitPrincipal: ['PACTUM_RATE_LIMIT_HIT_PRINCIPAL', '60/1m'],
   hitAgency: ['PACTUM_RATE_LIMIT_HIT_AGENCY', '600/1m'],
+  authFailures: ['PACTUM_RATE_LIMIT_AUTH_FAILURES', '60/1m'],
 };
 
 const PERIOD_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000 };
@@ -68,5 +77,5 @@ export function rateLimitConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ra
   }
   const prefix = env.PACTUM_REDIS_PREFIX ?? 'pactum:rl:';
   if (!/^[\w:.-]{1,64}$/.test(prefix)) throw new ConfigError('bad_option', `PACTUM_REDIS_PREFIX=${prefix}: 1-64 letters, digits, '_', ':', '.', '-'`);
-  return { budgets, ...(redisUrl !== undefined ? { redisUrl } : {}), redisPrefix: prefix };
+  return { budgets, ...(redisUrl !== undefined ? { redisUrl } : {}), redisPrefix: prefix, trustedProxies: parseTrustedProxies(env.PACTUM_TRUSTED_PROXIES) };
 }

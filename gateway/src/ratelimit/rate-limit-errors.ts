@@ -2,13 +2,14 @@
 import { PactumError, WIRE_STATUS } from '../errors';
 
 /** Which budget ran out; the metrics' `scope` label and, with `hit_`, the reason. */
-export type RateLimitScope = 'principal' | 'agency' | 'hitPrincipal' | 'hitAgency';
+export type RateLimitScope = 'principal' | 'agency' | 'hitPrincipal' | 'hitAgency' | 'authFailures';
 
 const REASON: Readonly<Record<RateLimitScope, string>> = {
   principal: 'principal_budget',
   agency: 'agency_budget',
   hitPrincipal: 'hit_principal_budget',
   hitAgency: 'hit_agency_budget',
+  authFailures: 'auth_failure_budget',
 };
 
 const WHOSE: Readonly<Record<RateLimitScope, string>> = {
@@ -16,6 +17,7 @@ const WHOSE: Readonly<Record<RateLimitScope, string>> = {
   agency: "your agency's request budget",
   hitPrincipal: 'your hit/no-hit budget',
   hitAgency: "your agency's hit/no-hit budget",
+  authFailures: 'the failed-authentication budget of your address',
 };
 
 /** A budget is spent: 429 with `retry-after` (whole seconds, at least 1). */

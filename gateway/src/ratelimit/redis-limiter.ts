@@ -15,11 +15,13 @@ import Redis from 'ioredis';
 import type { RateLimiter } from './rate-limiter';
 import type { BucketClaim, TakeResult } from './token-bucket';
 
-// KEYS: the buckets. ARGV: capacity and refill per second of each, in KEYS order.
-// Returns {1} when taken, {0, index (0-based), wait ms} when refused.
+// KEYS: the buckets. ARGV: capacity and refill per second of each, in KEYS order, then the cost.
+// Returns {1, exhausted ms} when taken (0: every bucket still holds a token), {0, index (0-based),
+// wait ms} when refused.
 const TAKE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local cost = tonumber(ARGV[2 * #KEYS + 1]) or 1
 local tokens = {}
 local worst, wait = -1, 0
 for i = 1, #KEYS do
@@ -34,20 +36,27 @@ for i = 1, #KEYS do
     cur = math.min(cap, tk + elapsed * rate / 1000)
   end
   tokens[i] = cur
-  if cur < 1 then
-    local ms = math.ceil((1 - cur) * 1000 / rate)
+  if cur < cost then
+    local ms = math.ceil((cost - cur) * 1000 / rate)
     if ms < 1 then ms = 1 end
     if worst < 0 or ms > wait then worst, wait = i, ms end
   end
 end
 if worst >= 0 then return {0, worst - 1, wait} end
+local exhausted = 0
 for i = 1, #KEYS do
   local cap = tonumber(ARGV[2 * i - 1])
   local rate = tonumber(ARGV[2 * i])
-  redis.call('HSET', KEYS[i], 't', tostring(tokens[i] - 1), 'at', tostring(now))
+  local left = tokens[i] - cost
+  if left < 1 then
+    local ms = math.ceil((1 - left) * 1000 / rate)
+    if ms < 1 then ms = 1 end
+    if ms > exhausted then exhausted = ms end
+  end
+  redis.call('HSET', KEYS[i], 't', tostring(left), 'at', tostring(now))
   redis.call('PEXPIRE', KEYS[i], math.ceil(cap * 1000 / rate) + 1000)
 end
-return {1}
+return {1, exhausted}
 `;
 
 interface WithTake {
@@ -85,12 +94,16 @@ export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
   const take = redis as unknown as WithTake;
 
   return {
-    async take(claims: readonly BucketClaim[]): Promise<TakeResult> {
+    async take(claims: readonly BucketClaim[], cost = 1): Promise<TakeResult> {
       const args: (string | number)[] = claims.map((c) => options.prefix + c.key);
       for (const c of claims) args.push(c.spec.capacity, c.spec.refillPerSecond);
+      args.push(cost);
       const reply = await take.pactumTake(claims.length, ...args);
       if (!Array.isArray(reply) || (reply[0] !== 1 && reply[0] !== 0)) throw new Error('unexpected reply from the rate-limit script');
-      if (reply[0] === 1) return { allowed: true };
+      if (reply[0] === 1) {
+        const exhausted = Number(reply[1] ?? 0);
+        return exhausted > 0 ? { allowed: true, exhaustedForMs: exhausted } : { allowed: true };
+      }
       return { allowed: false, bucket: Number(reply[1]), retryAfterMs: Number(reply[2]) };
     },
     async connected(ms) {

@@ -1,8 +1,9 @@
 /**
  * The token bucket, as a pure function: a bucket holds up to `capacity` tokens, refills
- * continuously at `refillPerSecond`, and a request takes one token from every bucket it is
- * counted in — from all of them or from none (a request refused by its agency's budget does not
- * spend its principal's). The Redis limiter runs the same rule in Lua (`redis-limiter.ts`), where
+ * continuously at `refillPerSecond`, and a request takes `cost` tokens (one, unless it asks
+ * several hit/no-hit probes at once) from every bucket it is counted in — from all of them or
+ * from none (a request refused by its agency's budget does not spend its principal's). A cost
+ * above a bucket's capacity could never be taken: callers refuse such a request themselves. The Redis limiter runs the same rule in Lua (`redis-limiter.ts`), where
  * it must be atomic across replicas; the contract suite in `__tests__/limiters.test.ts` holds
  * both to the same answers.
  */
@@ -26,7 +27,12 @@ export interface BucketClaim {
 }
 
 export type TakeResult =
-  | { readonly allowed: true }
+  /**
+   * `exhaustedForMs`, present when the take left a bucket without a whole token: how long until
+   * every bucket holds one again (the failed-authentication budget blocks an address that long
+   * without asking the store again).
+   */
+  | { readonly allowed: true; readonly exhaustedForMs?: number }
   /** `bucket` is the index of the claim that ran out first (the longest wait); `retryAfterMs` > 0. */
   | { readonly allowed: false; readonly bucket: number; readonly retryAfterMs: number };
 
@@ -38,28 +44,35 @@ export function tokensAt(state: BucketState | undefined, spec: BucketSpec, now: 
 }
 
 /**
- * Takes one token from each bucket or from none. Returns the new states to write when allowed,
- * or which bucket refused and how long until it holds a token.
+ * Takes `cost` tokens from each bucket or from none. Returns the new states to write when
+ * allowed, or which bucket refused and how long until it holds `cost` tokens.
  */
 export function takeFromBuckets(
   states: readonly (BucketState | undefined)[],
   specs: readonly BucketSpec[],
   now: number,
+  cost = 1,
 ): { readonly result: TakeResult; readonly next?: readonly BucketState[] } {
   const tokens = specs.map((spec, i) => tokensAt(states[i], spec, now));
   let worst = -1;
   let wait = 0;
   tokens.forEach((t, i) => {
-    if (t >= 1) return;
+    if (t >= cost) return;
     const spec = specs[i] as BucketSpec;
-    const ms = Math.ceil(((1 - t) * 1000) / spec.refillPerSecond);
+    const ms = Math.ceil(((cost - t) * 1000) / spec.refillPerSecond);
     if (ms > wait || worst < 0) {
       wait = Math.max(ms, 1);
       worst = i;
     }
   });
   if (worst >= 0) return { result: { allowed: false, bucket: worst, retryAfterMs: wait } };
-  return { result: { allowed: true }, next: tokens.map((t) => ({ tokens: t - 1, at: now })) };
+  let exhausted = 0;
+  tokens.forEach((t, i) => {
+    const left = t - cost;
+    if (left < 1) exhausted = Math.max(exhausted, Math.ceil(((1 - left) * 1000) / (specs[i] as BucketSpec).refillPerSecond), 1);
+  });
+  const result: TakeResult = exhausted > 0 ? { allowed: true, exhaustedForMs: exhausted } : { allowed: true };
+  return { result, next: tokens.map((t) => ({ tokens: t - cost, at: now })) };
 }
 
 /** How long an untouched bucket takes to be full again: after that its state can be forgotten. */

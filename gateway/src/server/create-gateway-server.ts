@@ -155,8 +155,15 @@ export async function createGatewayServer(
       authenticate: (headers) => stages.authenticate(headers),
       limits: config.limits,
       rateLimit: stages.rateLimits
-        ? createRateLimitStage({ limits: stages.rateLimits, schema, metrics })
-        : { admit: async () => undefined, admitPrepared: async () => undefined },
+        ? createRateLimitStage({
+            limits: stages.rateLimits,
+            schema,
+            metrics,
+            ...(config.rateLimits?.trustedProxies ? { trustedProxies: config.rateLimits.trustedProxies } : {}),
+            onBlocked: (client, retryAfterSeconds) =>
+              log.warn({ event: 'auth_failures_blocked', client, retryAfterSeconds }, `client ${client} spent its failed-authentication budget: refused without verifying for ${retryAfterSeconds} s`),
+          })
+        : { authenticate: (_origin, authenticate) => authenticate(), admit: async () => undefined, admitPrepared: async () => undefined },
       trust: createTrustedOperations({
         mode: config.operations?.mode ?? 'any',
         manifest: config.operations?.manifest ?? { format: 'apollo-persisted-query-manifest', version: 1, operations: [] },

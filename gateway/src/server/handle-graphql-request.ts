@@ -4,12 +4,13 @@
  * refusal path, which audits with what the request had established so far.
  *
  *   0 begin          ids and the request's own time
- *   1 authenticate   bearer token → verified principal + declared purpose (401 / 400 / 403)
+ *   1 authenticate   bearer token → verified principal + declared purpose (401 / 400 / 403), under
+ *                    the client address's failed-authentication budget (429 before verifying)
  *     rate limit     the principal's and its agency's budgets (429)
  *   2 read           the GraphQL request out of GET / POST (CSRF, batching, body limit)
  *     trust          which documents may run: by manifest id / trusted text (PACTUM_OPERATIONS)
  *   3 prepare        parse, validate, limits, operation, variables coerced once
- *     hit budget     a document selecting a hit/no-hit field: the lower hit budgets (429 / 503)
+ *     hit budget     a document asking hit/no-hit probes: the lower hit budgets, a token per probe (429 / 503)
  *   4 authorize      the access profile (once, at the request's time) → rewritten operation
  *   5 execute        the REWRITTEN operation, planned and cached by its own hash
  *   6 post-process   rows withheld, denied fields nulled, introspection filtered, errors masked
@@ -27,7 +28,7 @@ import type { Executed } from './stages/execute-operation';
 import { failClosed } from './stages/fail-closed';
 import { markTransfer } from './stages/mark-transfer';
 import type { PreparedOperation } from './stages/prepare-operation';
-import type { RateLimitStage } from './stages/rate-limit';
+import { RefusedPrincipalRateLimitedError, type RateLimitStage } from './stages/rate-limit';
 import { readGraphQLRequest, type GraphQLRequest, type ReceivedRequest } from './stages/read-graphql-request';
 import type { Refuse } from './stages/refuse';
 import type { ReleasedAnswer } from './stages/release-response';
@@ -39,7 +40,7 @@ export interface GraphQLStages {
   readonly now: () => Date;
   readonly authenticate: (headers: IncomingMessage['headers']) => Promise<Authenticated>;
   readonly limits: { readonly maxBodyBytes: number };
-  /** Rate limits: after authentication, and again for a hit/no-hit document once it is parsed. */
+  /** Rate limits: around authentication (by client address), after it, and again for a hit/no-hit document once it is parsed. */
   readonly rateLimit: RateLimitStage;
   /** The document a request may run: the manifest's, by id or trusted text, or refused by the mode. */
   readonly trust: (received: ReceivedRequest) => GraphQLRequest;
@@ -59,7 +60,8 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
     let facts: RequestFacts = { start };
     let released: ReleasedAnswer;
     try {
-      const identity = await s.authenticate(req.headers);
+      const origin = { remoteAddress: req.socket.remoteAddress, forwardedFor: req.headers['x-forwarded-for'] };
+      const identity = await s.rateLimit.authenticate(origin, () => s.authenticate(req.headers));
       facts = { ...facts, identity };
       await s.rateLimit.admit(identity);
       const received = await readGraphQLRequest(req, s.limits);
@@ -88,7 +90,7 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
 
 /** What a refusal itself adds to the record: the principal it refused, the mutation's denials. */
 function withRefusal(facts: RequestFacts, error: unknown): RequestFacts {
-  if (error instanceof PrincipalRefusedError) return { ...facts, identity: error.identity };
+  if (error instanceof PrincipalRefusedError || error instanceof RefusedPrincipalRateLimitedError) return { ...facts, identity: error.identity };
   if (error instanceof UntrustedOperationError) return { ...facts, operation: error.attempted };
   if (error instanceof MutationRefusedError && facts.policyVersion) return { ...facts, enforcement: refusedMutationReport(error, facts.policyVersion) };
   return facts;

@@ -10,6 +10,8 @@ export function traceStages(s: GraphQLStages, t: GatewayTracing): GraphQLStages 
     ...s,
     authenticate: (headers) => t.stage('authenticate', () => s.authenticate(headers)),
     rateLimit: {
+      // The authentication inside keeps its own span (`authenticate` above); the screening costs no span.
+      authenticate: (origin, authenticate) => s.rateLimit.authenticate(origin, authenticate),
       admit: (identity) => t.stage('rate_limit', () => s.rateLimit.admit(identity)),
       admitPrepared: (identity, prepared) => t.stage('hit_budget', () => s.rateLimit.admitPrepared(identity, prepared)),
     },

@@ -5,6 +5,11 @@
  * budget however the hit field is reached; nothing a client writes in a header moves a request
  * to another bucket; with Redis cut, hit/no-hit requests are refused 503 and ordinary ones served,
  * and `/readyz` reports Redis down (and `pactum_rate_limit_store_up` 0) while staying ready.
+ * Before authentication: an address whose requests fail authentication (garbage, expired,
+ * unknown-issuer, unknown-key tokens) is refused before verification once its budget is spent,
+ * across both replicas; behind the trusted proxy (here: the test itself, on 127.0.0.1) the client
+ * is the address the proxy appended. A principal refused 403 spends its own budget; aliased
+ * hit/no-hit probes cost a token each; a batch is refused before anything is counted or run.
  */
 import path from 'node:path';
 import { assertRedisReachable, dropKeys, RedisFaultProxy, uniquePrefix } from '@pactum/gateway/src/ratelimit/__tests__/support/redis-harness';
@@ -43,6 +48,9 @@ beforeAll(async () => {
           PACTUM_RATE_LIMIT_AGENCY: '1000/1m',
           PACTUM_RATE_LIMIT_HIT_PRINCIPAL: '2/10m',
           PACTUM_RATE_LIMIT_HIT_AGENCY: '1000/1m',
+          PACTUM_RATE_LIMIT_AUTH_FAILURES: '4/10m',
+          // The test stands for the load balancer: it writes x-forwarded-for as a proxy would.
+          PACTUM_TRUSTED_PROXIES: '127.0.0.1',
         }),
       ),
     );
@@ -194,3 +202,82 @@ test('Redis cut mid-run: hit/no-hit requests are refused 503 and audited, ordina
   expect(reply?.status).toBe(200);
   expect((await readyWithStore(0, 'up')).status).toBe(200);
 }, 60_000);
+
+/** Tokens that fail verification, each in its own way, none of them cheap to tell apart from a real one without checking. */
+async function failingTokens(): Promise<string[]> {
+  const real = await freshToken();
+  const [header = '', payload = '', signature = ''] = real.split('.');
+  const json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const expired = await fleet.keys.token({ ...NL_INVESTIGATOR, sub: 'j.devries.expired', ttl: '1h', now: () => new Date(Date.now() - 3 * 3600_000) });
+  return [
+    `${header}.${payload}.${signature.slice(0, -4)}AAAA`,
+    expired,
+    `${header}.${encode({ ...json(payload), iss: 'https://idp.nowhere.example' })}.${signature}`,
+    `${encode({ ...json(header), kid: 'made-up-kid' })}.${payload}.${signature}`,
+  ];
+}
+
+test('an address failing authentication past its budget is refused 429 before verification, on both replicas; other addresses, and what a client writes left of the proxy, change nothing', async () => {
+  const client = '198.51.100.23';
+  const before = await refusals(1, 'auth_failures');
+  const reasons: (string | undefined)[] = [];
+  const [badSignature, expired, unknownIssuer, unknownKey] = await failingTokens();
+  for (const [replica, token] of [[0, badSignature], [1, expired], [0, unknownIssuer], [1, unknownKey]] as const) {
+    const reply = await ask(replica, token as string, ORDINARY, { 'x-forwarded-for': client });
+    expect(reply.status).toBe(401);
+    reasons.push(reply.body.errors?.[0]?.extensions?.reason);
+  }
+  expect(reasons).toEqual(['bad_signature', 'token_expired', 'unknown_issuer', 'unknown_key']);
+  // The fourth failure emptied the bucket: replica 1 refuses that address at once, whatever the client writes left of the proxy's entry.
+  const spoofed = await ask(1, badSignature as string, ORDINARY, { 'x-forwarded-for': `10.9.9.9, ${client}` });
+  expect(spoofed.status).toBe(429);
+  // The bucket is shared through Redis: replica 0 learns at the next failure it verifies, then refuses too —
+  // a valid token from that address included, since it is refused before its token is looked at.
+  expect((await ask(0, badSignature as string, ORDINARY, { 'x-forwarded-for': client })).status).toBe(401);
+  const refused = await ask(0, await freshToken(), ORDINARY, { 'x-forwarded-for': `203.0.113.1, ${client}` });
+  expect(refused.status).toBe(429);
+  expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED', reason: 'auth_failure_budget' });
+  // 4 per 10 minutes: a token every 150 s.
+  expect(Number(refused.retryAfter)).toBeGreaterThan(100);
+  expect(Number(refused.retryAfter)).toBeLessThanOrEqual(150);
+  const record = await recordOf(0, refused);
+  expect(record).toMatchObject({ outcome: 'refused', httpStatus: 429, refusal: { code: 'RATE_LIMITED', reason: 'auth_failure_budget' } });
+  expect(record.principal ?? null).toBeNull();
+  expect(await refusals(1, 'auth_failures')).toBe(before + 1);
+  // Another client behind the same proxy is served.
+  expect((await ask(1, await freshToken(), ORDINARY, { 'x-forwarded-for': '198.51.100.24' })).status).toBe(200);
+});
+
+test('a principal refused 403 for a purpose its token does not permit spends its own budget, then gets 429 recorded against it', async () => {
+  const token = await freshToken();
+  for (let i = 0; i < 4; i++) expect((await ask(0, token, ORDINARY, { 'x-purpose': 'money-laundering' })).status).toBe(403);
+  const refused = await ask(1, token, ORDINARY, { 'x-purpose': 'money-laundering' });
+  expect(refused.status).toBe(429);
+  expect(await recordOf(1, refused)).toMatchObject({ outcome: 'refused', httpStatus: 429, principal: { agency: 'NL-POLICE' }, refusal: { reason: 'principal_budget' } });
+  expect((await ask(0, token, ORDINARY)).status).toBe(429);
+});
+
+test('aliased hit/no-hit probes cost a token each: two containers in one request spend a budget of two; three are a 400', async () => {
+  const probes = (n: number) => `{ ${['MSCU1234566', 'MAEU8123457', 'HLXU7032104'].slice(0, n).map((c, i) => `p${i}: container(number: "${c}") { policeHit { hit } }`).join(' ')} }`;
+  const token = await freshToken();
+  const tooMany = await ask(0, token, probes(3));
+  expect(tooMany.status).toBe(400);
+  expect(tooMany.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'limit_hit_probes' });
+  expect((await ask(0, token, probes(2))).status).toBe(200);
+  expect((await ask(1, token, HIT_CHECK)).body.errors?.[0]?.extensions?.reason).toBe('hit_principal_budget');
+});
+
+test('a batch of hit checks is refused whole before anything runs, and spends no hit budget', async () => {
+  const token = await freshToken();
+  const res = await fetch((replicas[0] as RunningGateway).url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'drug-trafficking' },
+    body: JSON.stringify([0, 1, 2].map(() => ({ query: HIT_CHECK, variables: { number: 'MSCU1234566' } }))),
+  });
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as Reply['body']).errors?.[0]?.extensions?.reason).toBe('batch_not_supported');
+  // Both hit tokens are still there.
+  expect((await ask(0, token, HIT_CHECK)).status).toBe(200);
+  expect((await ask(1, token, HIT_CHECK)).status).toBe(200);
+});

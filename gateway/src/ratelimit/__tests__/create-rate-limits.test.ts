@@ -2,7 +2,9 @@
  * The gateway's rate limits over the real local Redis: per principal and per agency, hit/no-hit
  * budgets apart, keys from the principal only; and Redis going away mid-run — cut (connections
  * reset) and stalled (nothing answers) — hit/no-hit requests refused, ordinary ones limited by
- * the replica alone, both logged once, and shared buckets again once Redis is back.
+ * the replica alone, both logged once, and shared buckets again once Redis is back. Failed
+ * authentications by client address: the budget, the block remembered in process, shared by the
+ * replicas through Redis; hit/no-hit probes costing a token each.
  */
 import Redis from 'ioredis';
 import { createMemoryLimiter, createRateLimits, createRedisLimiter, parseBudget, RateLimitedError, RateLimitUnavailableError, type RateLimitConfig, type RateLimits } from '../index';
@@ -126,6 +128,102 @@ describe('budgets', () => {
     expect(await refusal(made.admit(JAN))).toBeInstanceOf(RateLimitedError);
     await made.admitHitCheck(JAN);
     expect(await refusal(made.admitHitCheck(JAN))).toBeInstanceOf(RateLimitedError);
+  });
+});
+
+describe('failed authentications by client address', () => {
+  it('in memory: the budget of failures, then the address is screened out until a token is back; other addresses and principals untouched', async () => {
+    let now = 0;
+    const made = createRateLimits(
+      { budgets: { authFailures: budget('3/1m'), principal: budget('100/1m') }, redisPrefix: 'x:' },
+      { local: createMemoryLimiter({ now: () => now }), localAddresses: createMemoryLimiter({ now: () => now }), now: () => now },
+    );
+    opened.push(made);
+    expect(() => made.screen('198.51.100.4')).not.toThrow();
+    expect(await made.countAuthFailure('198.51.100.4')).toBe(0);
+    expect(await made.countAuthFailure('198.51.100.4')).toBe(0);
+    // The third failure spends the budget: a token every 20 s.
+    expect(await made.countAuthFailure('198.51.100.4')).toBe(20_000);
+    let refused: unknown;
+    try {
+      made.screen('198.51.100.4');
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', httpStatus: 429, reason: 'auth_failure_budget', scope: 'authFailures', retryAfterSeconds: 20 });
+    expect(() => made.screen('198.51.100.5')).not.toThrow();
+    await expect(made.admit(JAN)).resolves.toBeUndefined();
+    now += 19_000;
+    expect(() => made.screen('198.51.100.4')).toThrow(expect.objectContaining({ retryAfterSeconds: 1 }));
+    now += 1_000;
+    expect(() => made.screen('198.51.100.4')).not.toThrow();
+    // One token back: one more failure is verified, and blocks again.
+    expect(await made.countAuthFailure('198.51.100.4')).toBe(20_000);
+    expect(() => made.screen('198.51.100.4')).toThrow(RateLimitedError);
+  });
+
+  it('the budget set off: failures never block', async () => {
+    const made = createRateLimits({ budgets: { principal: budget('1/1m') }, redisPrefix: 'x:' });
+    opened.push(made);
+    for (let i = 0; i < 20; i++) expect(await made.countAuthFailure('198.51.100.4')).toBe(0);
+    expect(() => made.screen('198.51.100.4')).not.toThrow();
+  });
+
+  it('with Redis the replicas fill one bucket: a replica that saw no failure blocks at the first one it sees; the key holds no address', async () => {
+    const prefix = uniquePrefix('auth-failures');
+    prefixes.push(prefix);
+    const made = [0, 1].map(() => createRateLimits(config(prefix, { authFailures: '3/1m' }), { shared: createRedisLimiter({ url: TEST_REDIS_URL, prefix }), log: () => undefined }));
+    opened.push(...made);
+    for (const m of made) expect(await m.connected(3000)).toBe(true);
+    const [a, b] = made as [RateLimits, RateLimits];
+    expect(await a.countAuthFailure('203.0.113.77')).toBe(0);
+    expect(await a.countAuthFailure('203.0.113.77')).toBe(0);
+    expect(await a.countAuthFailure('203.0.113.77')).toBeGreaterThan(15_000);
+    expect(() => a.screen('203.0.113.77')).toThrow(RateLimitedError);
+    // b has not seen the block yet: its next failure finds the shared bucket empty, and blocks.
+    expect(() => b.screen('203.0.113.77')).not.toThrow();
+    expect(await b.countAuthFailure('203.0.113.77')).toBeGreaterThan(15_000);
+    expect(() => b.screen('203.0.113.77')).toThrow(RateLimitedError);
+    const client = new Redis(TEST_REDIS_URL);
+    try {
+      const keys = (await client.keys(`${prefix}*`)).map((k) => k.slice(prefix.length));
+      expect(keys).toEqual([expect.stringMatching(/^f:[\w-]{32}$/)]);
+      expect(keys.join(' ')).not.toContain('203.0.113');
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('Redis unreachable: failures are counted by this replica alone, and still block', async () => {
+    const made = createRateLimits(config(uniquePrefix('auth-failures-down'), { authFailures: '2/1m' }), {
+      shared: createRedisLimiter({ url: 'redis://127.0.0.1:1', prefix: 'x:', commandTimeoutMs: 200 }),
+      log: () => undefined,
+    });
+    opened.push(made);
+    expect(await made.countAuthFailure('203.0.113.78')).toBe(0);
+    expect(await made.countAuthFailure('203.0.113.78')).toBeGreaterThan(0);
+    expect(() => made.screen('203.0.113.78')).toThrow(RateLimitedError);
+  });
+});
+
+describe('hit/no-hit probes', () => {
+  it('several probes in one request take a token each, from all hit buckets or none', async () => {
+    const { limits: l } = await limits({ hitPrincipal: '5/1m', hitAgency: '100/1m' });
+    await l.admitHitCheck(JAN, 3);
+    expect(await refusal(l.admitHitCheck(JAN, 3))).toMatchObject({ code: 'RATE_LIMITED', reason: 'hit_principal_budget' });
+    // The refused request took nothing: two are left.
+    await l.admitHitCheck(JAN, 2);
+    expect(await refusal(l.admitHitCheck(JAN))).toMatchObject({ reason: 'hit_principal_budget' });
+  });
+
+  it('more probes than a hit budget could ever hold: a bad request (400), not a retry', async () => {
+    const { limits: l } = await limits({ hitPrincipal: '5/1m', hitAgency: '100/1m' });
+    const refused = await refusal(l.admitHitCheck(JAN, 6));
+    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', httpStatus: 400, reason: 'limit_hit_probes' });
+    expect((refused as Error).message).toBe('the operation asks 6 hit/no-hit probes; at most 5 fit in one request (the hit/no-hit budget)');
+    // Nothing was taken.
+    await l.admitHitCheck(JAN, 5);
   });
 });
 

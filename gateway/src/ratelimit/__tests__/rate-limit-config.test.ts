@@ -2,16 +2,26 @@ import { ConfigError } from '../../errors';
 import { parseBudget, rateLimitConfigFromEnv } from '../index';
 
 describe('rate-limit configuration', () => {
-  it('defaults: 600/min per principal, 6000/min per agency, 60 and 600 for hit/no-hit, in memory', () => {
+  it('defaults: 600/min per principal, 6000/min per agency, 60 and 600 for hit/no-hit, 60 failed authentications a minute per address, no trusted proxy, in memory', () => {
     expect(rateLimitConfigFromEnv({})).toEqual({
       budgets: {
         principal: { capacity: 600, refillPerSecond: 10 },
         agency: { capacity: 6000, refillPerSecond: 100 },
         hitPrincipal: { capacity: 60, refillPerSecond: 1 },
         hitAgency: { capacity: 600, refillPerSecond: 10 },
+        authFailures: { capacity: 60, refillPerSecond: 1 },
       },
       redisPrefix: 'pactum:rl:',
+      trustedProxies: { kind: 'none' },
     });
+  });
+
+  it('the failed-authentication budget and the trusted proxies are configured like the rest', () => {
+    const config = rateLimitConfigFromEnv({ PACTUM_RATE_LIMIT_AUTH_FAILURES: '10/10s', PACTUM_TRUSTED_PROXIES: '2' });
+    expect(config.budgets.authFailures).toEqual({ capacity: 10, refillPerSecond: 1 });
+    expect(config.trustedProxies).toEqual({ kind: 'hops', hops: 2 });
+    expect(rateLimitConfigFromEnv({ PACTUM_RATE_LIMIT_AUTH_FAILURES: 'off' }).budgets.authFailures).toBeUndefined();
+    expect(() => rateLimitConfigFromEnv({ PACTUM_TRUSTED_PROXIES: '0.0.0.0/0' })).toThrow('PACTUM_TRUSTED_PROXIES');
   });
 
   it('budgets are <requests>/<period>, or off', () => {
@@ -33,6 +43,7 @@ describe('rate-limit configuration', () => {
     ['PACTUM_RATE_LIMIT_HIT_PRINCIPAL', '-1/1m'],
     ['PACTUM_RATE_LIMIT_HIT_AGENCY', '1.5/1m'],
     ['PACTUM_RATE_LIMIT_HIT_AGENCY', 'OFF'],
+    ['PACTUM_RATE_LIMIT_AUTH_FAILURES', '5'],
   ])('%s=%s is refused naming the variable', (name, value) => {
     expect(() => rateLimitConfigFromEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => rateLimitConfigFromEnv({ [name]: value })).toThrow(`${name}=${value}: must be <requests>/<period>`);

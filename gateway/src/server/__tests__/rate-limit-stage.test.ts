@@ -1,0 +1,191 @@
+/**
+ * The rate-limit stages as a client meets them, through the whole gateway server over two
+ * fixture subgraphs, with a stand-in authentication that counts how often it is asked (each ask
+ * stands for a token verification): an address failing authentication is refused before
+ * verification once its budget is spent, audited without the token and logged once; a client
+ * rotating `x-forwarded-for` gains nothing unless its proxy is trusted; a refused principal (403)
+ * spends its own budget; aliased hit/no-hit probes cost a token each.
+ */
+import type { AuditEvent } from '../../audit';
+import { principalOf } from '../../enforce/__tests__/fixtures/start-enforced-gateway';
+import { fakePolicy, fakeProfile } from '../../enforce/__tests__/fixtures/fake-policy';
+import { composeFixture, startFixtureSubgraphs, type RunningSubgraph } from '../../enforce/__tests__/fixtures/fixture-subgraphs';
+import { PrincipalRefusedError } from '../../auth';
+import type { GatewayConfig } from '../../config/gateway-config';
+import { UnauthenticatedError } from '../../errors';
+import { memoryLog } from '../../log';
+import { createRateLimits, parseBudget, parseTrustedProxies, type RateLimits } from '../../ratelimit';
+import { createGatewayServer, type RunningGateway } from '../create-gateway-server';
+
+const policy = fakePolicy({ 'NL-POLICE': fakeProfile({ key: 'full', allow: ['Query.*', 'Container.*', 'Hit.*', 'Investigation.*', 'Seizure.*', 'RecordLabel.*'] }) });
+const budget = (text: string) => parseBudget('T', text);
+
+let customs: RunningSubgraph;
+let police: RunningSubgraph;
+let supergraphSdl: string;
+const opened: { gateway: RunningGateway; limits: RateLimits }[] = [];
+
+beforeAll(async () => {
+  ({ customs, police } = await startFixtureSubgraphs());
+  ({ supergraphSdl } = composeFixture({ customs: customs.url, police: police.url }));
+}, 60_000);
+afterEach(async () => {
+  for (const { gateway, limits } of opened.splice(0)) {
+    await gateway.stop();
+    await limits.close();
+  }
+});
+afterAll(async () => {
+  await Promise.all([customs?.stop(), police?.stop()]);
+});
+
+interface Started {
+  url: string;
+  /** Authentications attempted (each would have verified a token). */
+  verifications: () => number;
+  records: Map<string, AuditEvent>;
+  log: ReturnType<typeof memoryLog>;
+  refusals: (scope: string) => Promise<number>;
+}
+
+/** A gateway whose authentication accepts `x-agency: NL-POLICE` and refuses anything else. */
+async function start(budgets: Record<string, string>, trustedProxies?: string): Promise<Started> {
+  let verifications = 0;
+  const records = new Map<string, AuditEvent>();
+  const log = memoryLog();
+  const rateLimitConfig = { budgets: Object.fromEntries(Object.entries(budgets).map(([k, v]) => [k, budget(v)])), redisPrefix: 'x:', trustedProxies: parseTrustedProxies(trustedProxies) };
+  const limits = createRateLimits(rateLimitConfig, { log: () => undefined });
+  const config: GatewayConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    supergraphFile: '(fixture)',
+    supergraphSdl,
+    subgraphs: [
+      { name: 'customs', url: customs.url },
+      { name: 'police', url: police.url },
+    ],
+    policyDir: '(fixture)',
+    stateDir: '(fixture)',
+    audit: {},
+    rateLimits: rateLimitConfig,
+    introspection: false,
+    subgraphTimeoutMs: 5000,
+    subgraphIdleMs: 1000,
+    limits: { maxBodyBytes: 64 * 1024, maxDocumentBytes: 16 * 1024, maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxSelections: 1000, maxDirectives: 50, maxFieldRepeats: 32 },
+  };
+  const gateway = await createGatewayServer(config, {
+    async authenticate(headers) {
+      verifications++;
+      const identity = { principal: principalOf('NL-POLICE'), purpose: { code: String(headers['x-purpose'] ?? 'drug-trafficking') } };
+      if (headers['x-agency'] !== 'NL-POLICE') throw new UnauthenticatedError('bad_signature', 'token signature is invalid');
+      if (headers['x-purpose'] === 'fishing') throw new PrincipalRefusedError('purpose_not_permitted', 'the token does not permit purpose fishing', identity);
+      return identity;
+    },
+    policy: () => policy,
+    audit: {
+      async append(event) {
+        records.set(event.id, event);
+      },
+    },
+    contextToken: async (_subgraph, caller) => ({ token: 'fixture', requestId: caller.requestId }),
+    scalars: {},
+    rateLimits: limits,
+    log,
+  });
+  opened.push({ gateway, limits });
+  return {
+    url: gateway.url,
+    verifications: () => verifications,
+    records,
+    log,
+    refusals: async (scope) => (await gateway.metrics.registry.getSingleMetric('pactum_rate_limit_refusals_total')?.get())?.values.find((v) => v.labels.scope === scope)?.value ?? 0,
+  };
+}
+
+interface Reply {
+  status: number;
+  retryAfter: string | null;
+  body: { data?: unknown; errors?: { message: string; extensions?: { code?: string; reason?: string } }[]; extensions?: { auditId?: string } };
+  record: AuditEvent | undefined;
+}
+
+async function ask(g: Started, headers: Record<string, string>, query = '{ container(number: "MSCU1234566") { number } }'): Promise<Reply> {
+  const res = await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer garbage.token.value', ...headers }, body: JSON.stringify({ query }) });
+  const body = (await res.json()) as Reply['body'];
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body, record: g.records.get(body.extensions?.auditId ?? '') };
+}
+
+test('an address failing authentication past its budget is refused 429 before any verification, audited without the token, logged once; a valid token from the same address waits too', async () => {
+  const g = await start({ authFailures: '3/10m', principal: '100/1m' });
+  for (let i = 0; i < 3; i++) expect((await ask(g, {})).status).toBe(401);
+  expect(g.verifications()).toBe(3);
+  const refused = await ask(g, {});
+  expect(refused.status).toBe(429);
+  expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED', reason: 'auth_failure_budget' });
+  // 3 per 10 minutes: a token every 200 s.
+  expect(Number(refused.retryAfter)).toBeGreaterThan(150);
+  expect(Number(refused.retryAfter)).toBeLessThanOrEqual(200);
+  // Not verified: the stand-in was not asked again, for a bad token or a good one.
+  for (let i = 0; i < 20; i++) await ask(g, {});
+  expect((await ask(g, { 'x-agency': 'NL-POLICE' })).status).toBe(429);
+  expect(g.verifications()).toBe(3);
+  expect(refused.record).toMatchObject({ outcome: 'refused', httpStatus: 429, refusal: { code: 'RATE_LIMITED', reason: 'auth_failure_budget' } });
+  expect(refused.record?.principal ?? null).toBeNull();
+  expect(JSON.stringify(refused.record)).not.toContain('garbage');
+  expect(await g.refusals('auth_failures')).toBe(22);
+  const blocked = g.log.lines.filter((l) => l.fields.event === 'auth_failures_blocked');
+  expect(blocked).toHaveLength(1);
+  expect(blocked[0]?.fields).toMatchObject({ client: '127.0.0.1', retryAfterSeconds: expect.any(Number) });
+  expect(JSON.stringify(g.log.lines)).not.toContain('garbage');
+});
+
+test('successful requests never spend the failed-authentication budget', async () => {
+  const g = await start({ authFailures: '1/10m', principal: '100/1m' });
+  for (let i = 0; i < 10; i++) expect((await ask(g, { 'x-agency': 'NL-POLICE' })).status).toBe(200);
+  expect((await ask(g, {})).status).toBe(401);
+});
+
+test('x-forwarded-for is ignored by default: a client rotating it is one address', async () => {
+  const g = await start({ authFailures: '2/10m', principal: '100/1m' });
+  const statuses: number[] = [];
+  for (let i = 0; i < 6; i++) statuses.push((await ask(g, { 'x-forwarded-for': `198.51.100.${i}` })).status);
+  expect(statuses).toEqual([401, 401, 429, 429, 429, 429]);
+  expect(g.verifications()).toBe(2);
+});
+
+test('behind a trusted proxy the address it appends is the client: one client blocked, another behind the same proxy served', async () => {
+  const g = await start({ authFailures: '2/10m', principal: '100/1m' }, '127.0.0.1');
+  for (let i = 0; i < 2; i++) expect((await ask(g, { 'x-forwarded-for': '6.6.6.6, 198.51.100.7' })).status).toBe(401);
+  // What the client wrote left of the proxy's entry changes nothing.
+  expect((await ask(g, { 'x-forwarded-for': '6.6.6.7, 198.51.100.7' })).status).toBe(429);
+  expect((await ask(g, { 'x-forwarded-for': '198.51.100.8', 'x-agency': 'NL-POLICE' })).status).toBe(200);
+  expect((await ask(g, { 'x-forwarded-for': '198.51.100.8' })).status).toBe(401);
+});
+
+test('a principal refused for what it declared (403) spends its own budget; then 429, recorded against it', async () => {
+  const g = await start({ principal: '3/10m', authFailures: '1/10m' });
+  for (let i = 0; i < 3; i++) expect((await ask(g, { 'x-agency': 'NL-POLICE', 'x-purpose': 'fishing' })).status).toBe(403);
+  const refused = await ask(g, { 'x-agency': 'NL-POLICE', 'x-purpose': 'fishing' });
+  expect(refused.status).toBe(429);
+  expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED', reason: 'principal_budget' });
+  expect(refused.record).toMatchObject({ outcome: 'refused', httpStatus: 429, principal: { agency: 'NL-POLICE', subject: 'user@NL-POLICE' } });
+  // Its ordinary requests share that budget; the address's failure budget was never touched.
+  expect((await ask(g, { 'x-agency': 'NL-POLICE' })).status).toBe(429);
+  expect((await ask(g, {})).status).toBe(401);
+  expect(await g.refusals('principal')).toBe(2);
+});
+
+test('aliased hit/no-hit probes cost a token each; more than the budget holds is a 400 that runs nothing', async () => {
+  const g = await start({ principal: '100/1m', hitPrincipal: '4/10m' });
+  const probes = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `c${i}: container(number: "MSCU123456${i}") { policeHit { hit } }`).join(' ')} }`;
+  expect((await ask(g, { 'x-agency': 'NL-POLICE' }, probes(3))).status).toBe(200);
+  const second = await ask(g, { 'x-agency': 'NL-POLICE' }, probes(2));
+  expect(second.status).toBe(429);
+  expect(second.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED', reason: 'hit_principal_budget' });
+  expect((await ask(g, { 'x-agency': 'NL-POLICE' }, probes(1))).status).toBe(200);
+  const tooMany = await ask(g, { 'x-agency': 'NL-POLICE' }, probes(5));
+  expect(tooMany.status).toBe(400);
+  expect(tooMany.body.data).toBeUndefined();
+  expect(tooMany.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'limit_hit_probes' });
+  expect(tooMany.record).toMatchObject({ outcome: 'refused', refusal: { code: 'BAD_USER_INPUT', reason: 'limit_hit_probes' } });
+});
