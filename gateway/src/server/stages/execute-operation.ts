@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewaySchemaHash } from '@apollo/server-gateway-interface';
 import { Kind, print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import type { Authorization, ExecutedOutput, FilteredIntrospection } from '../../enforce';
+import { reuseBuiltOperations } from '../reuse-built-operations';
 import type { SubgraphCaller } from '../subgraph-caller';
 import type { PreparedOperation } from './prepare-operation';
 
@@ -105,6 +106,7 @@ export function createOperationExecutor(
   schema: GraphQLSchema,
   introspection: FilteredIntrospection,
 ): (authorization: Authorization, prepared: PreparedOperation, caller: SubgraphCaller) => Promise<Executed> {
+  reuseBuiltOperations();
   const split = splitter();
   return async (authorization, prepared, caller) => {
     const { document, operation, source, hash } = authorization.rewrite;
