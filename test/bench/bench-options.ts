@@ -31,16 +31,22 @@ export interface BenchOptions {
 
 export const HELP = `usage: npm run bench -- [options]
 
-Starts the four subgraphs once, then the gateways (bare @apollo/gateway, pactum, pactum
-without audit) as child processes on free ports, and drives each with the same load,
-alternating the gateways round by round. Prints a table and writes JSON.
+Starts the subgraphs once, then the gateways (bare @apollo/gateway, the pactum variants, the
+peers hive, hive-rust and grafbase) as child processes on free ports, and drives each with the
+same load, alternating the gateways round by round. Prints a table and writes JSON. The peers
+are installed into test/bench/peers/ on first use (npm ci, ~800 MB).
 
   --duration <s>        measured seconds per window            (BENCH_DURATION, default 10)
   --warmup <s>          warm-up seconds before each window     (BENCH_WARMUP, default 2)
   --rounds <n>          repeats of every window                (BENCH_ROUNDS, default 2)
   --connections <list>  concurrency levels                     (BENCH_CONNECTIONS, default 1,10,50)
-  --workloads <list>    dossier-full,dossier-restricted,lookup (BENCH_WORKLOADS, default all)
-  --variants <list>     bare,pactum,pactum-no-audit,pactum-no-logs,pactum-no-rate-limits,pactum-tracing (BENCH_VARIANTS, default all; first = reference)
+  --workloads <list>    dossier-full,dossier-restricted,lookup,dossier-large,list-1,list-10,
+                        list-100,list-1000,principals-1,principals-100,principals-10000
+                                                               (BENCH_WORKLOADS, default all)
+  --variants <list>     bare,pactum,pactum-no-audit,pactum-no-logs,pactum-no-rate-limits,
+                        pactum-tracing,pactum-no-dedup,hive,hive-no-dedup,hive-rust,
+                        hive-rust-no-dedup,grafbase,grafbase-no-dedup
+                                                               (BENCH_VARIANTS, default all; first = reference)
   --quick               duration 3, warm-up 1, rounds 1
   --components          only the component micro-benchmarks
   --gateways            only the gateways side by side

@@ -1,6 +1,6 @@
 /**
- * One process the bench starts (a subgraph or a gateway): spawned with `node --import tsx`,
- * waited on until it answers, stopped with SIGTERM (then SIGKILL), its output kept so a
+ * One process the bench starts (a subgraph or a gateway): spawned with `node --import tsx` (or,
+ * for a peer shipped as a binary, that binary under `setpriv --pdeathsig`), waited on until it answers, stopped with SIGTERM (then SIGKILL), its output kept so a
  * failure to start explains itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +31,14 @@ export interface ChildServiceOptions {
   readonly args?: readonly string[];
   /** Node.js options before the script (e.g. the gateway's heap ceiling). */
   readonly nodeArgs?: readonly string[];
+  /** The Node.js binary to run the script with (a peer that wants a newer one); default: the bench's own. */
+  readonly nodeBinary?: string;
+  /**
+   * Run this binary with `args` instead of a script (`script` then only names it in messages).
+   * It cannot preload the orphan guard, so it runs under `setpriv --pdeathsig TERM`: the kernel
+   * stops it when the bench goes, and setpriv execs it, so the pid measured is the binary's own.
+   */
+  readonly executable?: string;
   /** Added to (and overriding) the parent's environment. */
   readonly env?: Readonly<Record<string, string>>;
   readonly ready: Readiness;
@@ -74,11 +82,14 @@ async function waitHttp(url: string, child: ChildProcess, deadline: number): Pro
 
 /** Starts the process and resolves once it is ready; on failure it is killed and the error carries its output. */
 export async function startChildService(options: ChildServiceOptions): Promise<ChildService> {
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), '--require', ORPHAN_GUARD, '--import', 'tsx', path.resolve(REPO_ROOT, options.script), ...(options.args ?? [])],
-    { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
-  );
+  const spawnOptions = { cwd: REPO_ROOT, env: { ...process.env, ...options.env } };
+  const child = options.executable
+    ? spawn('setpriv', ['--pdeathsig', 'TERM', '--', options.executable, ...(options.args ?? [])], { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(
+        options.nodeBinary ?? process.execPath,
+        [...(options.nodeArgs ?? []), '--require', ORPHAN_GUARD, '--import', 'tsx', path.resolve(REPO_ROOT, options.script), ...(options.args ?? [])],
+        { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+      );
   const lines: string[] = [];
   let announcedUrl: string | undefined;
   let matched = false;

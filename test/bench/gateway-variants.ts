@@ -1,19 +1,29 @@
 /**
  * The gateways the bench compares, each started as its own child process on a free loopback
  * port against the same subgraphs: `bare` (the reference), `pactum`, `pactum-no-audit`,
- * `pactum-no-logs`, `pactum-no-rate-limits`, `pactum-tracing`.
+ * `pactum-no-logs`, `pactum-no-rate-limits`, `pactum-tracing`, `pactum-no-dedup`, and the peers
+ * (`peer-variants.ts`): `hive`, `hive-rust`, `grafbase`, each also `-no-dedup`.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gatewayNodeArgs } from '@pactum/gateway/src/config/gateway-process';
-import { startChildService, type ChildService } from './child-service';
+import { startChildService, REPO_ROOT, type ChildService } from './child-service';
+import { isPeerVariant, PEER_VARIANTS, startPeerVariant, type PeerVariantName } from './peer-variants';
 import { freePort } from '../src/free-port';
 
-export type VariantName = 'bare' | 'pactum' | 'pactum-no-audit' | 'pactum-no-logs' | 'pactum-no-rate-limits' | 'pactum-tracing';
+export const PACTUM_VARIANTS = ['pactum', 'pactum-no-audit', 'pactum-no-logs', 'pactum-no-rate-limits', 'pactum-tracing', 'pactum-no-dedup'] as const;
+type PactumVariantName = (typeof PACTUM_VARIANTS)[number];
+export type VariantName = 'bare' | PactumVariantName | PeerVariantName;
 
 /** In table order; the first is the reference every ratio divides by. */
-export const VARIANT_NAMES: readonly VariantName[] = ['bare', 'pactum', 'pactum-no-audit', 'pactum-no-logs', 'pactum-no-rate-limits', 'pactum-tracing'];
+export const VARIANT_NAMES: readonly VariantName[] = ['bare', ...PACTUM_VARIANTS, ...PEER_VARIANTS];
+
+/** A peer gateway (not bare, not Pactum): one that cannot start fails the bench instead of being skipped. */
+export function isPeer(name: VariantName): name is PeerVariantName {
+  return isPeerVariant(name);
+}
 
 /**
  * Switch read by `gateway/src/main.ts` that swaps the audit sink for one that accepts and drops
@@ -29,7 +39,34 @@ export const AUDIT_OFF_BANNER = /AUDIT DISABLED/;
  * would be read; `pactum-no-logs` writes warnings only, so the difference is what the request
  * lines cost. Set explicitly, so an inherited PACTUM_LOG_LEVEL cannot change what is measured.
  */
-const LOG_LEVEL: Readonly<Record<Exclude<VariantName, 'bare'>, string>> = { pactum: 'info', 'pactum-no-audit': 'info', 'pactum-no-logs': 'warn', 'pactum-no-rate-limits': 'info', 'pactum-tracing': 'info' };
+const LOG_LEVEL: Readonly<Record<PactumVariantName, string>> = {
+  pactum: 'info',
+  'pactum-no-audit': 'info',
+  'pactum-no-logs': 'warn',
+  'pactum-no-rate-limits': 'info',
+  'pactum-tracing': 'info',
+  'pactum-no-dedup': 'info',
+};
+
+/**
+ * In-flight deduplication of identical subgraph requests (`PACTUM_SUBGRAPH_DEDUP`, default on):
+ * on in every Pactum variant but `pactum-no-dedup`, set explicitly so an inherited value cannot
+ * change what is measured. `pactum-no-dedup` beside `hive-no-dedup`, `hive-rust-no-dedup` and
+ * `grafbase-no-dedup` is the like-for-like comparison (the peers merge identical requests by default).
+ */
+export const DEDUP_ENV = 'PACTUM_SUBGRAPH_DEDUP';
+function dedupEnv(name: PactumVariantName): Record<string, string> {
+  return { [DEDUP_ENV]: name === 'pactum-no-dedup' ? 'off' : 'on' };
+}
+
+/**
+ * Whether the gateway's configuration reads {@link DEDUP_ENV} at all: without it `pactum-no-dedup`
+ * would be a second `pactum` row under another name, so the variant refuses to start instead.
+ */
+export function gatewayReadsDedupSwitch(root: string = REPO_ROOT): boolean {
+  const dir = path.join(root, 'gateway', 'src', 'config');
+  return fs.readdirSync(dir).some((f) => f.endsWith('.ts') && fs.readFileSync(path.join(dir, f), 'utf8').includes(DEDUP_ENV));
+}
 
 /**
  * Rate limits per Pactum variant. Every variant but `pactum-no-rate-limits` counts each request in
@@ -39,7 +76,7 @@ const LOG_LEVEL: Readonly<Record<Exclude<VariantName, 'bare'>, string>> = { pact
  * silently change what is measured.
  */
 const BUDGETS = ['PACTUM_RATE_LIMIT_PRINCIPAL', 'PACTUM_RATE_LIMIT_AGENCY', 'PACTUM_RATE_LIMIT_HIT_PRINCIPAL', 'PACTUM_RATE_LIMIT_HIT_AGENCY'];
-function rateLimitEnv(name: Exclude<VariantName, 'bare'>): Record<string, string> {
+function rateLimitEnv(name: PactumVariantName): Record<string, string> {
   const budget = name === 'pactum-no-rate-limits' ? 'off' : '999999999/1s';
   return { PACTUM_REDIS_URL: '', ...Object.fromEntries(BUDGETS.map((b) => [b, budget])) };
 }
@@ -105,6 +142,8 @@ export interface RunningVariant {
   readonly service: ChildService;
   /** `pactum-tracing`: OTLP export requests its sink received. */
   readonly otlpExports?: () => number;
+  /** Headers this variant needs on each request besides the workload's, read afresh for every window (`grafbase`: the context tokens). */
+  readonly headers?: () => Record<string, string>;
 }
 
 function subgraphEnv(env: GatewayEnvironment): Record<string, string> {
@@ -130,6 +169,10 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
     });
     return { name, url: service.announcedUrl ?? `http://127.0.0.1:${port}/`, service };
   }
+  if (isPeer(name)) return startPeerVariant(name, env, timeoutMs);
+  if (name === 'pactum-no-dedup' && !gatewayReadsDedupSwitch()) {
+    throw new Error(`pactum-no-dedup: gateway/src/config does not read ${DEDUP_ENV}, so the variant would measure dedup on; it waits for the switch`);
+  }
   const audit = name === 'pactum-no-audit' ? { [AUDIT_OFF_ENV]: '1' } : { [AUDIT_OFF_ENV]: '' };
   const sink = name === 'pactum-tracing' ? await startOtlpSink() : undefined;
   const tracing: Record<string, string> = sink ? { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.url, OTEL_SDK_DISABLED: '' } : { OTEL_TRACES_EXPORTER: 'none' };
@@ -138,7 +181,7 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
     script: 'gateway/src/cli/pactum.ts',
     args: ['gateway'],
     nodeArgs: gatewayArgs(),
-    env: { ...common, ...audit, ...tracing, ...rateLimitEnv(name), PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
+    env: { ...common, ...audit, ...tracing, ...rateLimitEnv(name), ...dedupEnv(name), PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
     ready: { httpGet: `http://127.0.0.1:${port}/readyz` },
     timeoutMs,
   });

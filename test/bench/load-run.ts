@@ -12,6 +12,11 @@ export interface LoadRequest {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /**
+   * `authorization` values the requests take in turn, one per request across all connections
+   * (many principals); absent: `headers` as they are.
+   */
+  readonly authorizations?: readonly string[];
 }
 
 export interface LoadRunOptions {
@@ -52,6 +57,20 @@ export interface LoadRunResult {
   readonly gatewayLifetimePeakRssBytes?: number;
 }
 
+/** A `setupRequest` that gives each request the next authorization in turn. */
+function rotation(request: LoadRequest): { setupRequest?: (req: autocannon.Request) => autocannon.Request } {
+  const values = request.authorizations;
+  if (values === undefined || values.length === 0) return {};
+  let next = 0;
+  return {
+    setupRequest: (req) => {
+      const authorization = values[next] as string;
+      next = (next + 1) % values.length;
+      return { ...req, headers: { ...req.headers, authorization } };
+    },
+  };
+}
+
 /** Drives one window; resolves when autocannon has finished. */
 export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const { request, connections, durationSec } = options;
@@ -75,7 +94,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     connections,
     duration: durationSec,
     timeout: options.timeoutSec ?? 10,
-    requests: [{ method: 'POST', headers: { ...request.headers }, body: request.body, onResponse }],
+    requests: [{ method: 'POST', headers: { ...request.headers }, body: request.body, onResponse, ...rotation(request) }],
   });
   const sample = sampler?.stop();
 

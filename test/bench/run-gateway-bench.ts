@@ -9,14 +9,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { checkTarget } from './bench-target';
 import path from 'node:path';
-import { ensureGatewayKeys, issueDevToken } from '../../gateway/src/auth';
+import { ensureGatewayKeys, issueDevToken, loadTrustRegistry } from '../../gateway/src/auth';
+import { seedBenchRows } from './bench-seed';
+import { ensurePeersInstalled } from './peers/peers-install';
+import { LEAST_TOKEN_LIFETIME_LEFT_SEC } from './context-tokens';
 import type { BenchOptions } from './bench-options';
 import { summarise, type BenchReport, type MeasuredRun, type ProbeResult } from './bench-results';
 import { REPO_ROOT } from './child-service';
-import { startVariant, type RunningVariant, type VariantName } from './gateway-variants';
+import { isPeer, startVariant, type RunningVariant, type VariantName } from './gateway-variants';
 import { runLoad, type LoadRequest } from './load-run';
 import { allocateSubgraphPorts, startSubgraphFleet, subgraphUrl, type SubgraphFleet } from './subgraph-fleet';
-import { requestOf, selectWorkloads, type Workload } from './workloads';
+import { principalsOf, requestOf, selectWorkloads, type Workload } from './workloads';
 
 /** Where progress lines go (stderr by default, so stdout carries only the table). */
 export type BenchLog = (line: string) => void;
@@ -48,19 +51,57 @@ async function probe(variant: RunningVariant, workload: Workload, request: LoadR
   return { workload: workload.name, variant: variant.name, status: res.status, bodyBytes: Buffer.byteLength(text), errorCodes, dataFields, dataHash };
 }
 
+/**
+ * The request a variant gets for a workload, built afresh for every window: the workload's bytes,
+ * plus what the variant itself needs sent (Grafbase: the subgraphs' context tokens, which must
+ * outlive the window), and the principals' tokens to cycle through.
+ */
+function loadRequestOf(variant: RunningVariant, workload: Workload, tokens: readonly string[]): LoadRequest {
+  const { headers, body } = requestOf(workload, tokens[0] ?? '');
+  return {
+    url: variant.url,
+    headers: { ...headers, ...variant.headers?.() },
+    body,
+    ...(tokens.length > 1 ? { authorizations: tokens.map((t) => `Bearer ${t}`) } : {}),
+  };
+}
+
+/** Agency tokens for each workload's principals, from the development identity providers (a day's lifetime outlasts any bench). */
+async function agencyTokens(workloads: readonly Workload[]): Promise<Map<string, string[]>> {
+  const registry = loadTrustRegistry(path.join(REPO_ROOT, 'policies', 'agencies.yaml'));
+  const tokens = new Map<string, string[]>();
+  for (const w of workloads) {
+    const mine: string[] = [];
+    for (const p of principalsOf(w)) mine.push(await issueDevToken({ ...p, ttl: '1d', registry }));
+    tokens.set(w.name, mine);
+  }
+  return tokens;
+}
+
 /** Runs the gateways side by side and returns the report (the caller prints and writes it). */
 export async function runGatewayBench(options: BenchOptions, log: BenchLog): Promise<BenchReport> {
   const startedAt = new Date();
   const loadAvgBefore = os.loadavg();
   const workloads = selectWorkloads(options.workloads);
+  // A peer whose context tokens the bench sends (Grafbase) reads them at the start of each window.
+  const window = options.warmupSec + options.durationSec;
+  if (options.variants.some((v) => v.startsWith('grafbase')) && window > LEAST_TOKEN_LIFETIME_LEFT_SEC - 5) {
+    throw new Error(`grafbase: warm-up + window of ${window} s would outlive the context tokens the bench sends it (at least ${LEAST_TOKEN_LIFETIME_LEFT_SEC} s left); keep them under ${LEAST_TOKEN_LIFETIME_LEFT_SEC - 5} s`);
+  }
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pactum-bench-'));
   const stateDir = path.join(workDir, 'state');
   const keys = ensureGatewayKeys(path.join(stateDir, 'keys'));
 
-  // Agency tokens from the development identity providers (the trust registry points at their
-  // JWKS files); a day's lifetime outlasts any bench.
-  const tokens = new Map<string, string>();
-  for (const w of workloads) tokens.set(w.name, await issueDevToken({ ...w.principal, ttl: '1d' }));
+  // Installed once, before the peers start side by side (each start only checks the install).
+  const peers = options.variants.filter(isPeer);
+  if (peers.length > 0) {
+    try {
+      ensurePeersInstalled(log);
+    } catch (err) {
+      throw new Error(`peers ${peers.join(', ')} cannot start: ${(err as Error).message}`);
+    }
+  }
+  const tokens = await agencyTokens(workloads);
 
   const running: RunningVariant[] = [];
   const skippedVariants: { variant: VariantName; reason: string }[] = [];
@@ -73,7 +114,8 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
   const subgraphUrls = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, subgraphUrl(port)]));
   const gatewayEnv = { subgraphUrls, stateDir, workDir };
   const t0 = Date.now();
-  const fleetStart = startSubgraphFleet({ dataDir: path.join(workDir, 'data'), publicKeyFile: keys.publicKeyFile, ports });
+  const dataDir = path.join(workDir, 'data');
+  const fleetStart = startSubgraphFleet({ dataDir, publicKeyFile: keys.publicKeyFile, ports });
   // Awaited below, after the gateways; marked handled now so an early failure does not crash the process.
   fleetStart.catch(() => undefined);
   const started = await Promise.allSettled(options.variants.map((name) => startVariant(name, gatewayEnv)));
@@ -88,6 +130,8 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
   }
   try {
     log(`bench: subgraphs ready (${Object.entries(fleet.urls).map(([n, u]) => `${n} ${u}`).join(', ')})`);
+    seedBenchRows(dataDir);
+    const failedPeers: string[] = [];
     started.forEach((outcome, i) => {
       const name = options.variants[i] as VariantName;
       if (outcome.status === 'fulfilled') {
@@ -96,20 +140,23 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
         return;
       }
       const message = (outcome.reason as Error).message;
+      // A peer that cannot start fails the run: a comparison without its row would read as complete.
+      if (isPeer(name)) {
+        failedPeers.push(`peer ${name} could not start: ${message}`);
+        return;
+      }
       skippedVariants.push({ variant: name, reason: message.split('\n')[0] ?? 'failed to start' });
       log(`bench: SKIPPING ${name}: ${message}`);
     });
+    if (failedPeers.length > 0) throw new Error(failedPeers.join('\n'));
     if (running[0]?.name !== options.variants[0]) {
       throw new Error(`the reference variant ${options.variants[0]} did not start: ${skippedVariants[0]?.reason}`);
     }
 
-    const requests = new Map<string, LoadRequest>();
+    const requestFor = (variant: RunningVariant, w: Workload): LoadRequest => loadRequestOf(variant, w, tokens.get(w.name) ?? []);
     for (const variant of running) {
       for (const w of workloads) {
-        const { headers, body } = requestOf(w, tokens.get(w.name) ?? '');
-        const request = { url: variant.url, headers, body };
-        requests.set(`${variant.name}/${w.name}`, request);
-        let p = await probe(variant, w, request);
+        let p = await probe(variant, w, requestFor(variant, w));
         const reference = probes.find((q) => q.workload === w.name && q.variant === running[0]?.name);
         if (reference && variant !== running[0]) p = { ...p, sameDataAsReference: p.dataHash === reference.dataHash };
         probes.push(p);
@@ -120,7 +167,7 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
     // Warm-up once per (variant, workload): JIT, query plans, rewrite caches, subgraph sockets.
     for (const variant of running) {
       for (const w of workloads) {
-        await runLoad({ request: requests.get(`${variant.name}/${w.name}`) as LoadRequest, connections: 10, durationSec: options.warmupSec * 2 });
+        await runLoad({ request: requestFor(variant, w), connections: 10, durationSec: options.warmupSec * 2 });
       }
     }
 
@@ -129,7 +176,7 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
         for (const connections of options.connections) {
           for (const variant of running) {
             if (!variant.service.alive()) throw new Error(`${variant.name} exited during the bench:\n${variant.service.outputTail()}`);
-            const request = requests.get(`${variant.name}/${w.name}`) as LoadRequest;
+            const request = requestFor(variant, w);
             // A short warm-up at this level re-opens the sockets an idle gap may have closed.
             await runLoad({ request, connections, durationSec: options.warmupSec });
             const result = await runLoad({ request, connections, durationSec: options.durationSec, pid: variant.service.pid });

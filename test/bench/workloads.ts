@@ -5,6 +5,7 @@
  */
 import { parse, print, visit, type FieldNode } from 'graphql';
 import { loadOperations } from '@pactum/schema';
+import { BENCH_PORTS, LARGE_DOSSIER, LARGE_DOSSIER_CONTAINER, ROWS_PER_PORT } from './bench-seed';
 
 /** The claims of the development token a workload is sent with. */
 export interface BenchPrincipal {
@@ -27,6 +28,38 @@ export interface Workload {
   readonly principal: BenchPrincipal;
   /** `x-purpose`, `x-justification`, `x-case-ref`. */
   readonly purpose: { readonly code: string; readonly justification?: string; readonly caseRef?: string };
+  /**
+   * Distinct principals the requests cycle through (default 1): the same claims under as many
+   * subjects (`<sub>.<n>`), one agency token each, so the per-principal caches are measured.
+   */
+  readonly principals?: number;
+}
+
+/** The list sizes of the `list-*` workloads. */
+export const LIST_SIZES = [1, 10, 100, 1000] as const;
+/** The principal counts of the `principals-*` workloads. */
+export const PRINCIPAL_COUNTS = [1, 100, 10_000] as const;
+
+/**
+ * `n` bench seizures (`bench-seed.ts`), each with its container and the police's interest in that
+ * container: Customs answers the list, then police resolves one Container entity per row, so the
+ * federation join grows with the list. Pages are capped at 100, so past 100 rows the list is
+ * split over the bench ports, 100 per aliased root field.
+ */
+export function seizureListQuery(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > BENCH_PORTS.length * ROWS_PER_PORT) {
+    throw new RangeError(`list size must be 1..${BENCH_PORTS.length * ROWS_PER_PORT}, got ${n}`);
+  }
+  const pages: string[] = [];
+  for (let left = n, p = 0; left > 0; left -= ROWS_PER_PORT, p++) {
+    pages.push(
+      `  p${p}: seizures(port: "${BENCH_PORTS[p]}", first: ${Math.min(left, ROWS_PER_PORT)}) {\n` +
+        '    id port seizedAt substance quantityKg\n' +
+        '    container { number ownerCode reefer policeHit { hit reference } }\n' +
+        '  }',
+    );
+  }
+  return `query SeizureList {\n${pages.join('\n')}\n}`;
 }
 
 /** A single-subgraph lookup of one entity: the floor of what a gateway adds to a request. */
@@ -105,6 +138,26 @@ const BE_OFFICER: BenchPrincipal = {
 /** Every workload the bench knows, in table order. */
 export function allWorkloads(): readonly Workload[] {
   const dossier = trustedOperation('ContainerDossier');
+  const onTheCase = { code: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456' } as const;
+  const lists: Workload[] = LIST_SIZES.map((n) => ({
+    name: `list-${n}`,
+    description: `${n} bench seizure(s) with their containers and the police's hit on each (one police entity per row), as an NL-POLICE investigator`,
+    operationName: 'SeizureList',
+    query: seizureListQuery(n),
+    variables: {},
+    principal: NL_INVESTIGATOR,
+    purpose: { ...onTheCase, justification: `bench: list of ${n}` },
+  }));
+  const principals: Workload[] = PRINCIPAL_COUNTS.map((n) => ({
+    name: `principals-${n}`,
+    description: `the lookup, by ${n} distinct NL-POLICE investigator(s) in turn (a token each): per-principal caches`,
+    operationName: 'ContainerLookup',
+    query: CONTAINER_LOOKUP,
+    variables: { number: 'MAEU8123457' },
+    principal: NL_INVESTIGATOR,
+    purpose: { ...onTheCase, justification: 'bench: lookup' },
+    principals: n,
+  }));
   return [
     {
       name: 'dossier-full',
@@ -133,7 +186,25 @@ export function allWorkloads(): readonly Workload[] {
       principal: NL_INVESTIGATOR,
       purpose: { code: 'drug-trafficking', justification: 'bench: lookup', caseRef: 'NL-ONB-2024-0456' },
     },
+    {
+      name: 'dossier-large',
+      description: `dossier-full on a bench container holding ${LARGE_DOSSIER.seizures} seizures, ${LARGE_DOSSIER.scans} scans and ${LARGE_DOSSIER.declarations} declarations, linked to the story investigation`,
+      operationName: 'ContainerDossier',
+      query: withoutSelections(dossier, NOT_GRANTED_TO_NL_POLICE),
+      variables: { number: LARGE_DOSSIER_CONTAINER },
+      principal: NL_INVESTIGATOR,
+      purpose: { code: 'drug-trafficking', justification: 'bench: large dossier review', caseRef: 'NL-ONB-2024-0456' },
+    },
+    ...lists,
+    ...principals,
   ];
+}
+
+/** The principals a workload's requests cycle through: its principal under {@link Workload.principals} subjects. */
+export function principalsOf(workload: Workload): BenchPrincipal[] {
+  const n = workload.principals ?? 1;
+  if (n === 1) return [workload.principal];
+  return Array.from({ length: n }, (_, i) => ({ ...workload.principal, sub: `${workload.principal.sub}.${String(i).padStart(5, '0')}` }));
 }
 
 /** The workloads named, in the order asked; an unknown name is an error listing the known ones. */

@@ -3,7 +3,7 @@ import { parseBenchOptions } from '../bench-options';
 describe('parseBenchOptions', () => {
   it('has defaults for a full run', () => {
     const o = parseBenchOptions([], {}, '/repo');
-    expect(o).toMatchObject({ durationSec: 10, warmupSec: 2, rounds: 2, connections: [1, 10, 50], workloads: undefined, variants: ['bare', 'pactum', 'pactum-no-audit', 'pactum-no-logs', 'pactum-no-rate-limits', 'pactum-tracing'] });
+    expect(o).toMatchObject({ durationSec: 10, warmupSec: 2, rounds: 2, connections: [1, 10, 50], workloads: undefined, variants: ['bare', 'pactum', 'pactum-no-audit', 'pactum-no-logs', 'pactum-no-rate-limits', 'pactum-tracing', 'pactum-no-dedup', 'hive', 'hive-no-dedup', 'hive-rust', 'hive-rust-no-dedup', 'grafbase', 'grafbase-no-dedup'] });
     expect(o?.parts).toEqual({ gateways: true, components: true });
     expect(o?.output).toBe('/repo/test/bench/results/latest.json');
   });

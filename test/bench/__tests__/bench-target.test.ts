@@ -58,4 +58,37 @@ describe('checkTarget', () => {
     const rows = summarise([run('bare', 1), run('pactum', 1, { non2xx: 5, gatewayCpuMsPerRequest: 9 })], probes, { ...order, connections: [1] });
     expect(checkTarget(rows, 'bare')).toEqual([]);
   });
+
+  it('checks pactum against the peers, by defaults and like for like, and the list sizes against half of bare', () => {
+    const variants: VariantName[] = ['bare', 'pactum', 'pactum-no-dedup', 'hive', 'hive-no-dedup', 'hive-rust-no-dedup'];
+    const at = (workload: string, connections: number, variant: VariantName, over: Partial<MeasuredRun> = {}): MeasuredRun =>
+      measuredRun(variant, { workload, connections, ...over });
+    const runs = [10, 50].flatMap((c) => [
+      at('list-10', c, 'bare', { gatewayCpuMsPerRequest: 4 }),
+      at('list-10', c, 'pactum', { gatewayCpuMsPerRequest: c === 10 ? 1.9 : 2.1, requestsPerSec: 120 }),
+      at('list-10', c, 'pactum-no-dedup', { requestsPerSec: 90, gatewayCpuMsPerRequest: 1.2 }),
+      at('list-10', c, 'hive', { requestsPerSec: 110, latencyMs: { p50: 10, p90: 15, p99: 25, max: 30, mean: 11 } }),
+      at('list-10', c, 'hive-no-dedup', { requestsPerSec: 100 }),
+      at('list-10', c, 'hive-rust-no-dedup', { gatewayCpuMsPerRequest: 1 }),
+    ]);
+    const probesOf = variants.map((variant) => ({ workload: 'list-10', variant, status: 200, bodyBytes: 98, errorCodes: [], dataFields: ['p0'], dataHash: 'h' }));
+    const rows = summarise(runs, probesOf, { workloads: ['list-10'], connections: [10, 50], variants });
+    const checks = checkTarget(rows, 'bare');
+    const byRule = (start: string) => checks.find((c) => c.rule.startsWith(start));
+    expect(byRule('CPU ms/req ≤ 0.50 × bare at every list size')?.misses).toEqual([{ workload: 'list-10', connections: 50, value: expect.closeTo(0.525, 5) }]);
+    expect(byRule("pactum req/s ≥ hive's at 10 and 50 connections")).toMatchObject({ rows: 2, misses: [] });
+    expect(byRule("pactum p99 ≤ hive's")).toMatchObject({ rows: 2, misses: [] });
+    expect(byRule("pactum-no-dedup req/s ≥ hive-no-dedup's")?.misses).toEqual([
+      { workload: 'list-10', connections: 10, value: 0.9 },
+      { workload: 'list-10', connections: 50, value: 0.9 },
+    ]);
+    expect(byRule("pactum-no-dedup CPU ms/req ≤ hive-rust-no-dedup's")?.misses.map((m) => m.value)).toEqual([expect.closeTo(1.2, 5), expect.closeTo(1.2, 5)]);
+    // hive-rust (defaults) was not run against pactum-no-dedup's pair: no rule names it.
+    expect(checks.some((c) => c.rule.includes("hive-rust's"))).toBe(false);
+  });
+
+  it('leaves out a peer rule whose peer was not run', () => {
+    const rows = summarise([run('bare', 50), run('pactum', 50)], probes, { ...order, connections: [50] });
+    expect(checkTarget(rows, 'bare').some((c) => c.rule.includes('hive'))).toBe(false);
+  });
 });

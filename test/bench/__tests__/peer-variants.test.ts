@@ -1,0 +1,63 @@
+/**
+ * The peers still start and answer through the bench's wiring: installed (once per lockfile) into
+ * test/bench/peers/, each default peer is started over real subgraphs and asked one lookup, which
+ * only succeeds if its context tokens reach the subgraph. No figure is measured. Grafbase's
+ * configuration is also checked for what each variant switches.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureGatewayKeys } from '../../../gateway/src/auth';
+import { grafbaseTokenHeader, startPeerVariant, writeGrafbaseConfig, type PeerVariantName } from '../peer-variants';
+import { ensurePeersInstalled } from '../peers/peers-install';
+import { allocateSubgraphPorts, startSubgraphFleet, subgraphUrl, type SubgraphFleet } from '../subgraph-fleet';
+
+const LOOKUP = JSON.stringify({ query: 'query ContainerLookup($number: ContainerNumber!) { container(number: $number) { number ownerCode reefer } }', variables: { number: 'MAEU8123457' } });
+
+let dir: string;
+let fleet: SubgraphFleet | undefined;
+let env: { subgraphUrls: Record<string, string>; stateDir: string; workDir: string };
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-peers-'));
+  // The first install downloads the peers (~1 min); later runs only compare the lockfile's hash.
+  ensurePeersInstalled();
+  const stateDir = path.join(dir, 'state');
+  const keys = ensureGatewayKeys(path.join(stateDir, 'keys'));
+  const ports = await allocateSubgraphPorts();
+  fleet = await startSubgraphFleet({ dataDir: path.join(dir, 'data'), publicKeyFile: keys.publicKeyFile, ports });
+  env = { subgraphUrls: Object.fromEntries(Object.entries(ports).map(([n, p]) => [n, subgraphUrl(p)])), stateDir, workDir: dir };
+}, 420_000);
+
+afterAll(async () => {
+  await fleet?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test.each<PeerVariantName>(['hive', 'hive-rust', 'grafbase'])('%s starts and answers a lookup through the subgraphs', async (name) => {
+  const variant = await startPeerVariant(name, env, 60_000);
+  let body: unknown;
+  let status: number;
+  try {
+    const res = await fetch(variant.url, { method: 'POST', headers: { 'content-type': 'application/json', ...variant.headers?.() }, body: LOOKUP });
+    status = res.status;
+    body = await res.json();
+  } finally {
+    await variant.service.stop();
+  }
+  expect(status).toBe(200);
+  expect(body).toEqual({ data: { container: { number: 'MAEU8123457', ownerCode: 'MAE', reefer: expect.any(Boolean) } } });
+}, 90_000);
+
+test('grafbase: dedup on or off as the variant says, and each subgraph takes its own token header as authorization', () => {
+  const urls = env.subgraphUrls;
+  const on = fs.readFileSync(writeGrafbaseConfig(path.join(dir, 'gb-on'), urls, true), 'utf8');
+  const off = fs.readFileSync(writeGrafbaseConfig(path.join(dir, 'gb-off'), urls, false), 'utf8');
+  expect(on).toContain('inflight_deduplication = true');
+  expect(off).toContain('inflight_deduplication = false');
+  for (const name of Object.keys(urls)) {
+    expect(on).toContain(`[subgraphs.${name}]\nurl = "${urls[name]}"`);
+    expect(on).toContain(`name = "${grafbaseTokenHeader(name)}"\nrename = "authorization"`);
+  }
+  expect(() => writeGrafbaseConfig(path.join(dir, 'gb-missing'), {}, true)).toThrow(/grafbase: no URL for subgraph/);
+});
