@@ -16,6 +16,10 @@
  * the next failure it sees. Only failures count: a shared address (an agency's office behind one
  * NAT) is not throttled for its colleagues' successful requests, which their own budgets bound.
  *
+ * One instance per process (`main.ts`), handed to every supergraph the gateway serves: a swap
+ * (`PACTUM_SUPERGRAPH_WATCH`) builds new stages around the same buckets, so waiting for a swap
+ * buys no fresh budget.
+ *
  * A request asking several hit/no-hit probes at once costs one hit token per probe. A request
  * asking more probes than a hit budget holds could never pass: it is refused as a bad request
  * rather than told to retry.

@@ -2,7 +2,8 @@
  * The dev loop in a running stack (`pactum dev` runs the gateway with PACTUM_SUPERGRAPH_WATCH=1):
  * a recomposed supergraph is swapped in without restarting the gateway, its own caches with it; a
  * broken one, or one the policy is invalid against, is refused and the last good one keeps serving.
- * `/readyz` follows the swap: it reports the subgraphs of the supergraph served now.
+ * `/readyz` follows the swap: it reports the subgraphs of the supergraph served now. Rate-limit
+ * buckets outlive a swap: waiting for one does not buy a fresh budget.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -50,7 +51,8 @@ async function publish(sdl: string, event: 'supergraph_swapped' | 'supergraph_sw
 
 beforeAll(async () => {
   fs.writeFileSync(file, original);
-  stack = await startStack({ env: { PACTUM_SUPERGRAPH: file, PACTUM_SUPERGRAPH_WATCH: '1' }, log });
+  // A hit budget of one, for the test that a swap resets no bucket (no other test here asks a hit).
+  stack = await startStack({ env: { PACTUM_SUPERGRAPH: file, PACTUM_SUPERGRAPH_WATCH: '1', PACTUM_RATE_LIMIT_HIT_PRINCIPAL: '1/10m' }, log });
   token = await stack.keys.token(NL_INVESTIGATOR);
 }, 120_000);
 
@@ -118,5 +120,21 @@ test('/readyz reports the subgraphs of the supergraph served now: one a swap add
     expect(await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text()).not.toContain('subgraph="coastguard"');
   } finally {
     await new Promise<void>((r) => coastguard.close(() => r()));
+  }
+});
+
+test('a swap resets no rate-limit bucket: a principal that spent its hit budget is still refused on the new supergraph', async () => {
+  const prober = await stack.keys.token({ ...NL_INVESTIGATOR, sub: 'j.devries.swap-prober' });
+  const hitCheck = (): Promise<GraphQLReply> =>
+    ask(stack.gatewayUrl, { token: prober, purpose: 'drug-trafficking', operation: 'ContainerHitCheck', variables: { number: 'MSCU1234566' } });
+  expect((await hitCheck()).status).toBe(200);
+  expect((await hitCheck()).body.errors?.[0]?.extensions?.reason).toBe('hit_principal_budget');
+  await publish(withMaoc((s) => s.replace(/\n\s*"The asset that boarded \(ship, aircraft, unit\)\."\n\s*actingAsset: String/, '')), 'supergraph_swapped');
+  try {
+    const after = await hitCheck();
+    expect(after.status).toBe(429);
+    expect(after.body.errors?.[0]?.extensions?.reason).toBe('hit_principal_budget');
+  } finally {
+    await publish(original, 'supergraph_swapped');
   }
 });

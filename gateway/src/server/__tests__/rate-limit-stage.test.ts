@@ -4,7 +4,8 @@
  * stands for a token verification): an address failing authentication is refused before
  * verification once its budget is spent, audited without the token and logged once; a client
  * rotating `x-forwarded-for` gains nothing unless its proxy is trusted; a refused principal (403)
- * spends its own budget; aliased hit/no-hit probes cost a token each.
+ * spends its own budget; aliased hit/no-hit probes cost a token each; every bucket and block
+ * outlives a supergraph swap.
  */
 import type { AuditEvent } from '../../audit';
 import { principalOf } from '../../enforce/__tests__/fixtures/start-enforced-gateway';
@@ -40,6 +41,7 @@ afterAll(async () => {
 });
 
 interface Started {
+  gateway: RunningGateway;
   url: string;
   /** Authentications attempted (each would have verified a token). */
   verifications: () => number;
@@ -94,6 +96,7 @@ async function start(budgets: Record<string, string>, trustedProxies?: string): 
   });
   opened.push({ gateway, limits });
   return {
+    gateway,
     url: gateway.url,
     verifications: () => verifications,
     records,
@@ -188,4 +191,20 @@ test('aliased hit/no-hit probes cost a token each; more than the budget holds is
   expect(tooMany.body.data).toBeUndefined();
   expect(tooMany.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'limit_hit_probes' });
   expect(tooMany.record).toMatchObject({ outcome: 'refused', refusal: { code: 'BAD_USER_INPUT', reason: 'limit_hit_probes' } });
+});
+
+test('a supergraph swap resets no budget: a spent principal, hit and failed-authentication budget stay spent on the new supergraph', async () => {
+  const g = await start({ principal: '4/10m', hitPrincipal: '1/10m', authFailures: '1/10m' }, '127.0.0.1');
+  const hit = '{ container(number: "MSCU1234566") { policeHit { hit } } }';
+  const prober = { 'x-forwarded-for': '198.51.100.9' };
+  expect((await ask(g, { 'x-agency': 'NL-POLICE' }, hit)).status).toBe(200);
+  expect((await ask(g, { 'x-agency': 'NL-POLICE' })).status).toBe(200);
+  expect((await ask(g, { 'x-agency': 'NL-POLICE' })).status).toBe(200);
+  expect((await ask(g, prober)).status).toBe(401);
+  await g.gateway.swapSupergraph(`${supergraphSdl}\n# recomposed\n`);
+  // The new supergraph serves (its own caches), with the same buckets: one principal token left, no hit token.
+  expect((await ask(g, { 'x-agency': 'NL-POLICE' }, hit)).body.errors?.[0]?.extensions?.reason).toBe('hit_principal_budget');
+  expect((await ask(g, { 'x-agency': 'NL-POLICE' })).body.errors?.[0]?.extensions?.reason).toBe('principal_budget');
+  expect((await ask(g, prober)).body.errors?.[0]?.extensions?.reason).toBe('auth_failure_budget');
+  expect(g.verifications()).toBe(6);
 });
