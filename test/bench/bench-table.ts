@@ -18,7 +18,7 @@ function withSpread(s: Spread, digits: number, showSpread: boolean): string {
 const COLUMNS = [
   ['workload', 18, 'left'],
   ['conns', 5, 'right'],
-  ['variant', 15, 'left'],
+  ['variant', 18, 'left'],
   ['req/s (min–max)', 24, 'right'],
   ['p50 ms', 7, 'right'],
   ['p99 ms (min–max)', 22, 'right'],

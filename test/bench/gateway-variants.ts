@@ -70,12 +70,12 @@ export function gatewayReadsDedupSwitch(root: string = REPO_ROOT): boolean {
 
 /**
  * Rate limits per Pactum variant. Every variant but `pactum-no-rate-limits` counts each request in
- * memory against all four budgets (the production default store), with budgets no bench load can
+ * memory against all five budgets (the production default store), with budgets no bench load can
  * spend — the cost of counting, never a refusal; `pactum-no-rate-limits` turns them off, so the
  * difference is what the rate limits cost. PACTUM_REDIS_URL cleared: an inherited one would
  * silently change what is measured.
  */
-const BUDGETS = ['PACTUM_RATE_LIMIT_PRINCIPAL', 'PACTUM_RATE_LIMIT_AGENCY', 'PACTUM_RATE_LIMIT_HIT_PRINCIPAL', 'PACTUM_RATE_LIMIT_HIT_AGENCY'];
+const BUDGETS = ['PACTUM_RATE_LIMIT_PRINCIPAL', 'PACTUM_RATE_LIMIT_AGENCY', 'PACTUM_RATE_LIMIT_HIT_PRINCIPAL', 'PACTUM_RATE_LIMIT_HIT_AGENCY', 'PACTUM_RATE_LIMIT_AUTH_FAILURES'];
 function rateLimitEnv(name: PactumVariantName): Record<string, string> {
   const budget = name === 'pactum-no-rate-limits' ? 'off' : '999999999/1s';
   return { PACTUM_REDIS_URL: '', ...Object.fromEntries(BUDGETS.map((b) => [b, budget])) };

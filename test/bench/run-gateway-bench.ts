@@ -108,6 +108,8 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
   const runs: MeasuredRun[] = [];
   const probes: ProbeResult[] = [];
   log(`bench: scratch folder ${workDir}`);
+  const windows = options.rounds * workloads.length * options.connections.length * options.variants.length;
+  log(`bench: ${windows} measured windows of ${options.warmupSec} + ${options.durationSec} s: about ${Math.ceil((windows * window) / 60)} min of load after start-up`);
   // Subgraphs and gateways start together: the gateways plan from the static supergraph and only
   // need the subgraphs' URLs, which are fixed by choosing the ports first.
   const ports = await allocateSubgraphPorts();

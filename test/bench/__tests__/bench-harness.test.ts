@@ -71,7 +71,7 @@ describe('npm run bench (smoke)', () => {
     const pactumLine = lines.find((l) => /^\s+pactum\s/.test(l));
     // req/s, p50, p99, CPU, RSS, three ratios: eight numbers on Pactum's line.
     expect(pactumLine?.match(/\d+(\.\d+)?/g)?.length).toBeGreaterThanOrEqual(8);
-    expect(stdout).toMatch(/^target \(pactum against the reference/m);
+    expect(stdout).toMatch(/^targets \(pactum against the reference/m);
 
     // The run is kept beside the output, and two results files compare row by row.
     const kept = fs.readdirSync(dir).filter((f) => /^run-\d{8}T\d{6}Z-[0-9a-z]+\.json$/.test(f));
