@@ -12,7 +12,7 @@ import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { SubgraphErrorKind } from './metrics';
 import { callerOf, type SubgraphCaller } from './subgraph-caller';
-import { dedupKey, InFlightCalls, isMergeable, OperationTypes, type InFlightCall, type RawSubgraphOutcome } from './subgraph-dedup';
+import { InFlightCalls, isMergeable, OperationTypes, type DedupIdentity, type InFlightCall, type RawSubgraphOutcome } from './subgraph-dedup';
 
 /** What a subgraph call carries of the request it serves. */
 export interface SubgraphCallCredentials {
@@ -103,22 +103,11 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
 
     // Only a verified caller's query is ever merged; anything else goes out on its own.
-    const key =
+    const identity: DedupIdentity | undefined =
       this.inFlight && caller && credentials && isMergeable(this.operationTypes.of(request.query, request.operationName))
-        ? dedupKey(
-            {
-              subgraph: this.options.name,
-              path: this.path,
-              token: credentials.token,
-              agency: caller.principal.agency,
-              subject: caller.principal.subject,
-              purpose: caller.purpose.code,
-              caseRef: caller.purpose.caseRef,
-            },
-            body,
-          )
+        ? { token: credentials.token, agency: caller.principal.agency, subject: caller.principal.subject, purpose: caller.purpose.code, caseRef: caller.purpose.caseRef }
         : undefined;
-    const joined = key !== undefined ? this.inFlight?.find(key) : undefined;
+    const joined = identity ? this.inFlight?.find(identity, body) : undefined;
     if (joined) return this.follow(joined);
 
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
@@ -133,7 +122,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       endSpan?.(error);
     };
     const sent = this.send(headers, body);
-    const outcome = key !== undefined && this.inFlight ? this.inFlight.lead(key, credentials?.requestId, sent) : sent;
+    const outcome = identity && this.inFlight ? this.inFlight.lead(identity, body, credentials?.requestId, sent) : sent;
     return this.answer(await outcome, observe);
   }
 

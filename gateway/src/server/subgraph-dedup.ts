@@ -5,10 +5,10 @@
  * distinct fetch, as they do behind Hive Gateway or Grafbase.
  *
  * What makes it safe for need-to-know: a subgraph may answer differently per caller (it reads the
- * context token), so the key holds everything the subgraph sees that could change its answer —
- * the subgraph, the path, the exact body, the context token itself and, beside it, the identity
- * the token vouches for (agency, subject, purpose, case). Two callers differing in any of these
- * never share a call. Only queries are merged (the operation type is parsed, never guessed from a
+ * context token), so a call is joined only when everything the subgraph sees that could change
+ * its answer is the same — the subgraph and path (one table per data source), the exact body, the
+ * context token itself and, beside it, the identity the token vouches for (agency, subject,
+ * purpose, case). Two callers differing in any of these never share a call. Only queries are merged (the operation type is parsed, never guessed from a
  * prefix), and only while in flight: the entry leaves the table the moment the answer (or the
  * failure) is in, so nothing is ever served from it afterwards.
  *
@@ -31,11 +31,8 @@ export interface InFlightCall {
   readonly requestId: string | undefined;
 }
 
-/** Who a subgraph call is for, as far as its answer can depend on it. */
+/** Who a subgraph call is for, as far as its answer can depend on it. One table per subgraph and path. */
 export interface DedupIdentity {
-  readonly subgraph: string;
-  /** Path and query string of the subgraph endpoint. */
-  readonly path: string;
   /** The context token the call carries (`authorization: Bearer`). */
   readonly token: string;
   readonly agency: string;
@@ -44,40 +41,73 @@ export interface DedupIdentity {
   readonly caseRef: string | undefined;
 }
 
-/**
- * The key of a call. The identity is a JSON array, which ends unambiguously, so the body can
- * follow it as it is (no second escaping of a large entity fetch).
- */
-export function dedupKey(identity: DedupIdentity, body: string): string {
-  const { subgraph, path, token, agency, subject, purpose, caseRef } = identity;
-  return JSON.stringify([subgraph, path, token, agency, subject, purpose, caseRef ?? null]) + body;
+interface Entry {
+  readonly identity: DedupIdentity;
+  readonly body: string;
+  readonly call: InFlightCall;
 }
 
-/** Calls in flight by key; one table per subgraph data source. */
+function sameCall(entry: Entry, identity: DedupIdentity, body: string): boolean {
+  const a = entry.identity;
+  return (
+    a.token === identity.token &&
+    a.agency === identity.agency &&
+    a.subject === identity.subject &&
+    a.purpose === identity.purpose &&
+    a.caseRef === identity.caseRef &&
+    entry.body === body
+  );
+}
+
+/**
+ * Calls in flight to one subgraph endpoint (one table per data source). Calls are found by a
+ * short bucket key — the identity and the body's length, never the body or the token itself: a
+ * Map hashes its whole key, and hashing a fresh entity fetch of several kB on every call cost
+ * more than a parse — then matched exactly, token and body included, against the bucket's few
+ * entries.
+ */
 export class InFlightCalls {
-  private readonly calls = new Map<string, InFlightCall>();
+  private readonly buckets = new Map<string, Entry[]>();
+  private count = 0;
 
   /** Calls in flight now. */
   get size(): number {
-    return this.calls.size;
+    return this.count;
   }
 
-  /** The call in flight under `key`, if any. */
-  find(key: string): InFlightCall | undefined {
-    return this.calls.get(key);
+  private static bucketOf(identity: DedupIdentity, body: string): string {
+    // A JSON array: unambiguous whatever the strings hold.
+    return JSON.stringify([identity.agency, identity.subject, identity.purpose, identity.caseRef ?? null, identity.token.length, body.length]);
+  }
+
+  /** The call in flight for exactly this identity and body, if any. */
+  find(identity: DedupIdentity, body: string): InFlightCall | undefined {
+    if (this.count === 0) return undefined;
+    return this.buckets.get(InFlightCalls.bucketOf(identity, body))?.find((e) => sameCall(e, identity, body))?.call;
   }
 
   /**
-   * Makes `outcome` the call in flight under `key` until it settles. The entry is removed before
-   * anyone awaiting the returned promise resumes, so a call made once the answer is in is sent anew.
+   * Makes `outcome` the call in flight for this identity and body until it settles. The entry is
+   * removed before anyone awaiting the returned promise resumes, so a call made once the answer
+   * is in is sent anew.
    */
-  lead(key: string, requestId: string | undefined, outcome: Promise<RawSubgraphOutcome>): Promise<RawSubgraphOutcome> {
+  lead(identity: DedupIdentity, body: string, requestId: string | undefined, outcome: Promise<RawSubgraphOutcome>): Promise<RawSubgraphOutcome> {
+    const bucket = InFlightCalls.bucketOf(identity, body);
     const settled = outcome.then((raw) => {
-      if (this.calls.get(key) === call) this.calls.delete(key);
+      const entries = this.buckets.get(bucket);
+      const at = entries ? entries.indexOf(entry) : -1;
+      if (entries && at >= 0) {
+        entries.splice(at, 1);
+        this.count -= 1;
+        if (entries.length === 0) this.buckets.delete(bucket);
+      }
       return raw;
     });
-    const call: InFlightCall = { outcome: settled, requestId };
-    this.calls.set(key, call);
+    const entry: Entry = { identity, body, call: { outcome: settled, requestId } };
+    const entries = this.buckets.get(bucket);
+    if (entries) entries.push(entry);
+    else this.buckets.set(bucket, [entry]);
+    this.count += 1;
     return settled;
   }
 }
@@ -87,15 +117,17 @@ const OPERATION_TYPE_MEMO_BYTES = 256 * 1024;
 
 /**
  * Remembers the operation type of subgraph operation texts. The planner produces the same few
- * texts over and over (they are part of cached plans), and parsing one costs ~15 µs: the memo
- * keeps that off the hot path. Its bound is small and fixed (a text of up to 32 kB is kept, and
- * 256 kB of them at most per subgraph, ~2 bytes per character), outside the cache budget.
+ * texts over and over (they are part of cached plans), and parsing one costs several µs: the memo
+ * keeps that off the hot path. It is keyed by the text alone, the very string of the cached plan
+ * (whose hash V8 keeps, so a lookup does not read the text again). Its bound is small and fixed
+ * (a text of up to 32 kB is kept, and 256 kB of them at most per subgraph, ~2 bytes per
+ * character), outside the cache budget.
  */
 export class OperationTypes {
-  private readonly memo = new ByteLruCache<string, OperationTypeNode | null>({
+  private readonly memo = new ByteLruCache<string, { readonly operationName: string | null; readonly type: OperationTypeNode | null }>({
     maxBytes: OPERATION_TYPE_MEMO_BYTES,
     maxEntryBytes: 64 * 1024,
-    sizeOf: (_value, key) => 2 * key.length + 64,
+    sizeOf: (_value, key) => 2 * key.length + 96,
   });
 
   /**
@@ -104,12 +136,12 @@ export class OperationTypes {
    * Undefined is never merged.
    */
   of(query: string, operationName: string | null | undefined): OperationTypeNode | undefined {
-    const memoKey = `${operationName ?? ''}\u0000${query}`;
-    const known = this.memo.get(memoKey);
-    if (known !== undefined) return known ?? undefined;
-    const found = operationTypeOf(query, operationName);
-    this.memo.set(memoKey, found ?? null);
-    return found;
+    const name = operationName ?? null;
+    const known = this.memo.get(query);
+    if (known !== undefined && known.operationName === name) return known.type ?? undefined;
+    const type = operationTypeOf(query, operationName);
+    this.memo.set(query, { operationName: name, type: type ?? null });
+    return type;
   }
 }
 

@@ -14,7 +14,7 @@ import type { DeclaredPurpose, Principal } from '../../auth';
 import { createContextTokenSigner } from '../../auth/context-token-signer';
 import { SubgraphCaller } from '../subgraph-caller';
 import { SubgraphDataSource, type DeduplicatedCall, type SubgraphDataSourceOptions } from '../subgraph-data-source';
-import { operationTypeOf } from '../subgraph-dedup';
+import { InFlightCalls, operationTypeOf, type DedupIdentity, type RawSubgraphOutcome } from '../subgraph-dedup';
 
 interface Received {
   readonly body: { query: string; variables?: Record<string, unknown>; operationName?: string };
@@ -372,5 +372,42 @@ describe('operationTypeOf', () => {
     ['not graphql', undefined, undefined],
   ])('%j (operation %s): %s', (text, name, expected) => {
     expect(operationTypeOf(text, name)).toBe(expected);
+  });
+});
+
+describe('InFlightCalls', () => {
+  const identity: DedupIdentity = { token: 'aaaa.bbbb.cccc', agency: 'NL-POLICE', subject: 'j.devries', purpose: 'drug-trafficking', caseRef: 'NL-ONB-2024-0456' };
+  const body = '{"query":"{ a }","variables":{"n":"MSCU1234566"}}';
+
+  test('found only for exactly the same identity and body, also where they agree in every length (one bucket)', () => {
+    const calls = new InFlightCalls();
+    let settle: (raw: RawSubgraphOutcome) => void = () => undefined;
+    void calls.lead(identity, body, 'req-1', new Promise((resolve) => (settle = resolve)));
+    expect(calls.find({ ...identity }, `${body}`)?.requestId).toBe('req-1');
+    // Same lengths, different content: the same bucket, never the same call.
+    expect(calls.find({ ...identity, token: 'aaaa.bbbb.cccd' }, body)).toBeUndefined();
+    expect(calls.find(identity, body.replace('MSCU1234566', 'MSCU1234567'))).toBeUndefined();
+    expect(calls.find({ ...identity, subject: 'j.devriez' }, body)).toBeUndefined();
+    expect(calls.find({ ...identity, caseRef: undefined }, body)).toBeUndefined();
+    expect(calls.size).toBe(1);
+    settle({ ok: true, statusCode: 200, text: '{}' });
+  });
+
+  test('two calls in one bucket are told apart, and each leaves the table when it settles', async () => {
+    const calls = new InFlightCalls();
+    const other = { ...identity, token: 'aaaa.bbbb.cccd' };
+    const settles: ((raw: RawSubgraphOutcome) => void)[] = [];
+    const first = calls.lead(identity, body, 'req-1', new Promise((resolve) => settles.push(resolve)));
+    const second = calls.lead(other, body, 'req-2', new Promise((resolve) => settles.push(resolve)));
+    expect(calls.find(identity, body)?.requestId).toBe('req-1');
+    expect(calls.find(other, body)?.requestId).toBe('req-2');
+    settles[0]?.({ ok: false, detail: 'gone' });
+    await first;
+    expect(calls.find(identity, body)).toBeUndefined();
+    expect(calls.find(other, body)?.requestId).toBe('req-2');
+    settles[1]?.({ ok: true, statusCode: 200, text: '{}' });
+    await second;
+    expect(calls.size).toBe(0);
+    expect(calls.find(other, body)).toBeUndefined();
   });
 });
