@@ -120,7 +120,9 @@ export function createOperationExecutor(
     const mixed = split(document, operation);
     const run = mixed ?? { document, operation, source, hash };
     const requestContext: GatewayGraphQLRequestContext = {
-      request: { query: run.source, variables: { ...prepared.variables }, ...(prepared.operationName !== null ? { operationName: prepared.operationName } : {}) },
+      // No operationName: the rewritten document holds that one operation alone, and with a name
+      // @apollo/gateway would hash (queryHash, name) into its plan-cache key on every request.
+      request: { query: run.source, variables: { ...prepared.variables } },
       document: run.document,
       operation: run.operation,
       operationName: operation.name?.value ?? null,
