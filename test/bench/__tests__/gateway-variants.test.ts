@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startVariant, type VariantName } from '../gateway-variants';
+import { DEDUP_ENV, gatewayReadsDedupSwitch, startVariant, type VariantName } from '../gateway-variants';
 
 let dir: string;
 beforeAll(() => {
@@ -52,3 +52,11 @@ test('pactum-tracing exports its spans over OTLP to the sink; the other variants
   expect(plain.otlpExports).toBeUndefined();
   await plain.service.stop();
 }, 120_000);
+
+test(`pactum-no-dedup runs only where the gateway reads ${DEDUP_ENV}`, () => {
+  expect(gatewayReadsDedupSwitch()).toBe(true);
+  const tree = path.join(dir, 'tree-without-switch');
+  fs.mkdirSync(path.join(tree, 'gateway', 'src', 'config'), { recursive: true });
+  fs.writeFileSync(path.join(tree, 'gateway', 'src', 'config', 'gateway-config.ts'), 'export const x = 1;\n');
+  expect(gatewayReadsDedupSwitch(tree)).toBe(false);
+});

@@ -2,12 +2,15 @@
  * The peers still start and answer through the bench's wiring: installed (once per lockfile) into
  * test/bench/peers/, each default peer is started over real subgraphs and asked one lookup, which
  * only succeeds if its context tokens reach the subgraph. No figure is measured. Grafbase's
- * configuration is also checked for what each variant switches.
+ * configuration is also checked for what each variant switches, and the bench's extra rows
+ * (`bench-seed.ts`) against the same seeded stores.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { ensureGatewayKeys } from '../../../gateway/src/auth';
+import { BENCH_PORTS, LARGE_DOSSIER, LARGE_DOSSIER_CONTAINER, listContainer, seedBenchRows } from '../bench-seed';
 import { grafbaseTokenHeader, startPeerVariant, writeGrafbaseConfig, type PeerVariantName } from '../peer-variants';
 import { ensurePeersInstalled } from '../peers/peers-install';
 import { allocateSubgraphPorts, startSubgraphFleet, subgraphUrl, type SubgraphFleet } from '../subgraph-fleet';
@@ -48,6 +51,26 @@ test.each<PeerVariantName>(['hive', 'hive-rust', 'grafbase'])('%s starts and ans
   expect(status).toBe(200);
   expect(body).toEqual({ data: { container: { number: 'MAEU8123457', ownerCode: 'MAE', reefer: expect.any(Boolean) } } });
 }, 90_000);
+
+test('the bench rows go into the seeded stores once, labelled like the story container, and a second seeding is refused', () => {
+  const dataDir = path.join(dir, 'data');
+  seedBenchRows(dataDir);
+  const customs = new Database(path.join(dataDir, 'customs.sqlite'), { readonly: true });
+  try {
+    const perPort = customs.prepare(`SELECT port, count(DISTINCT container_number) AS n FROM seizures WHERE port IN (${BENCH_PORTS.map(() => '?').join(',')}) GROUP BY port`).all(...BENCH_PORTS);
+    expect(perPort).toHaveLength(BENCH_PORTS.length);
+    expect(perPort.every((r) => (r as { n: number }).n === 100)).toBe(true);
+    const label = 'owner, handling, handling_note, releasable_to, case_refs, europol_support, label_origin';
+    const story = customs.prepare(`SELECT ${label} FROM containers WHERE number = 'MSCU1234566'`).get();
+    expect(customs.prepare(`SELECT ${label} FROM containers WHERE number = ?`).get(listContainer(999))).toEqual(story);
+    const count = (table: string): number => (customs.prepare(`SELECT count(*) AS n FROM ${table} WHERE container_number = ?`).get(LARGE_DOSSIER_CONTAINER) as { n: number }).n;
+    expect([count('seizures'), count('scans'), count('declarations')]).toEqual([LARGE_DOSSIER.seizures, LARGE_DOSSIER.scans, LARGE_DOSSIER.declarations]);
+  } finally {
+    customs.close();
+  }
+  expect(() => seedBenchRows(dataDir)).toThrow(/bench rows already in/);
+  expect(() => seedBenchRows(path.join(dir, 'nowhere'))).toThrow();
+});
 
 test('grafbase: dedup on or off as the variant says, and each subgraph takes its own token header as authorization', () => {
   const urls = env.subgraphUrls;
