@@ -8,6 +8,7 @@ import { AuditUnavailableError } from '../errors';
 import type { AuditEvent, AuditReceipt, AuditRecord } from './audit-event';
 import { checkFilter, type AuditFilter, type AuditStats, type AuditStatsFilter } from './audit-filter';
 import { contentHashOf } from './chain/chain-hash';
+import { shapeTextOf } from './chain/content-codec';
 import { decodeContent, deriveIndexRows, encodeContent } from './chain/record-content';
 import type { VerifyOptions, VerifyReport } from './chain/verify-chain';
 import type { CheckpointKind, CheckpointSigner, SignedCheckpoint } from './chain/checkpoint-statement';
@@ -29,7 +30,7 @@ export interface AuditTrail {
   append(event: AuditEvent): Promise<AuditReceipt>;
   /** Walks the hash chains and names the first bad record. */
   verify(options?: VerifyOptions): Promise<VerifyReport>;
-  /** Records matching `filter`, ordered by time then id, read page by page. */
+  /** Records matching `filter`, ordered by time, then by position in the trail, read page by page. */
   query(filter?: AuditFilter): AsyncIterable<AuditRecord>;
   /** Requests, releases and denials per agency and reason. */
   stats(filter?: AuditStatsFilter): Promise<AuditStats>;
@@ -145,7 +146,7 @@ export function createAuditTrail(store: AuditStore, options: AuditTrailOptions):
       } catch (error) {
         throw new AuditUnavailableError('invalid_event', `audit event ${valid.id}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      return queue.submit({ id: valid.id, content, contentHash: contentHashOf(content), index: deriveIndexRows(valid) });
+      return queue.submit({ id: valid.id, content, contentHash: contentHashOf(content), shape: shapeTextOf(valid), index: deriveIndexRows(valid) });
     },
 
     verify: (verifyOptions = {}) => verifyWithCheckpoints(store, verifyOptions, verifyKeys),
@@ -189,16 +190,17 @@ export function createAuditTrail(store: AuditStore, options: AuditTrailOptions):
 async function* readAll(store: AuditStore, filter: AuditFilter): AsyncIterable<AuditRecord> {
   const pageSize = 500;
   let left = filter.limit ?? Number.POSITIVE_INFINITY;
-  let after: { timeMs: number; id: string } | null = null;
+  let after: { timeMs: number; pos: number } | null = null;
   while (left > 0) {
     const page = await store.queryPage(filter, after, Math.min(pageSize, left));
     for (const row of page) {
-      yield { id: row.id, chain: row.chain, seq: row.seq, hash: row.hash, prevHash: row.prevHash, contentHash: row.contentHash, event: decodeContent(row.content) };
+      if (row.unreadable !== undefined) throw new AuditUnavailableError('store_unavailable', `audit record ${row.id}: ${row.unreadable}; run pactum audit verify`);
+      yield { id: row.id, chain: row.chain, seq: row.seq, hash: row.hash, prevHash: row.prevHash, contentHash: contentHashOf(row.content), event: decodeContent(row.content) };
     }
     left -= page.length;
     const last = page[page.length - 1];
     if (!last || page.length < Math.min(pageSize, left + page.length)) return;
-    after = { timeMs: Number(last.columns[0]), id: last.id };
+    after = { timeMs: Number(last.columns[0]), pos: last.pos };
   }
 }
 

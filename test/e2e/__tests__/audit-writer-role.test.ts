@@ -100,14 +100,15 @@ describe('what the writer role may not do', () => {
     ['delete a record', `DELETE FROM "${schema}".audit_record`],
     ['truncate the records', `TRUNCATE "${schema}".audit_record`],
     ['change an entity row', `UPDATE "${schema}".audit_entity SET owner = 'X'`],
-    ['delete a denial row', `DELETE FROM "${schema}".audit_denial`],
+    ['delete an entity link', `DELETE FROM "${schema}".audit_entity_link`],
+    ['delete an aggregate', `DELETE FROM "${schema}".audit_stat_hour`],
     ['delete a chain head', `DELETE FROM "${schema}".audit_head`],
     ['change a checkpoint', `UPDATE "${schema}".audit_checkpoint SET jws = 'x'`],
     ['delete a checkpoint', `DELETE FROM "${schema}".audit_checkpoint`],
     ['drop a table', `DROP TABLE "${schema}".audit_record`],
     ['create a table in the schema', `CREATE TABLE "${schema}".shadow (id int)`],
     ['create an index', `CREATE INDEX shadow_idx ON "${schema}".audit_record (agency)`],
-    ['read the entities (not needed to write)', `SELECT * FROM "${schema}".audit_entity`],
+    ['read the entity links (not needed to write)', `SELECT * FROM "${schema}".audit_entity_link`],
   ])('%s: permission denied', async (_what, sql) => {
     await expect(writer.query(sql)).rejects.toMatchObject({ code: expect.stringMatching(/^(42501)$/) });
   });

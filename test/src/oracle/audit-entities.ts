@@ -14,12 +14,14 @@ export interface AuditEntities {
 /** Opens the audit trail of a stack's state folder, read-only. */
 export function openAuditEntities(stateDir: string): AuditEntities {
   const db = new Database(path.join(stateDir, 'audit', 'audit.sqlite'), { readonly: true, fileMustExist: true });
-  const record = db.prepare('SELECT 1 FROM audit_record WHERE id = ?');
-  const entities = db.prepare('SELECT type, key FROM audit_entity WHERE record_id = ?');
+  // Layout 2: records and entities meet in the link table through the record's pos.
+  const record = db.prepare('SELECT pos FROM audit_record WHERE id = ?').pluck();
+  const entities = db.prepare('SELECT e.type, e.key FROM audit_entity_link l JOIN audit_entity e ON e.eid = l.eid WHERE l.pos = ?');
   return {
     of(auditId) {
-      if (record.get(auditId) === undefined) return undefined;
-      return new Set((entities.all(auditId) as { type: string; key: string }[]).map((e) => `${e.type}:${e.key}`));
+      const pos = record.get(auditId);
+      if (pos === undefined) return undefined;
+      return new Set((entities.all(pos) as { type: string; key: string }[]).map((e) => `${e.type}:${e.key}`));
     },
     close: () => db.close(),
   };

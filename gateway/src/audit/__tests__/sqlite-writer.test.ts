@@ -18,6 +18,7 @@ import { AuditUnavailableError } from '../../errors';
 import type { AuditEvent } from '../audit-event';
 import { createAuditTrail, type AuditTrail } from '../audit-trail';
 import { contentHashOf } from '../chain/chain-hash';
+import { shapeTextOf } from '../chain/content-codec';
 import { deriveIndexRows, encodeContent } from '../chain/record-content';
 import type { AuditStore, PreparedRecord } from '../stores/audit-store';
 import { openSqliteStore, type SqliteAuditStore, type SqliteStoreOptions } from '../stores/sqlite-store';
@@ -177,7 +178,7 @@ test('the writer thread dies with a batch posted to it: the batch fails with AUD
 function prepare(event: AuditEvent): PreparedRecord {
   const valid = validateAuditEvent(event);
   const content = encodeContent(valid);
-  return { id: valid.id, content, contentHash: contentHashOf(content), index: deriveIndexRows(valid) };
+  return { id: valid.id, content, contentHash: contentHashOf(content), shape: shapeTextOf(valid), index: deriveIndexRows(valid) };
 }
 
 test('the writer thread dies while idle: the next append starts a fresh thread and continues the chain', async () => {

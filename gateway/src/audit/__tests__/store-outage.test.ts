@@ -91,7 +91,7 @@ describe('PostgreSQL outages', () => {
       await trail.append(releasedEvent(1));
       await admin.query(`SET search_path TO "${String(h.config.schema)}"`);
       await admin.query('BEGIN');
-      await admin.query(`SELECT * FROM audit_head WHERE chain = 'gw-1' FOR UPDATE`);
+      await admin.query(`SELECT * FROM audit_head WHERE chain_no = (SELECT chain_no FROM audit_chain WHERE chain = 'gw-1') FOR UPDATE`);
       await expect(trail.append(releasedEvent(2))).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
       await admin.query('ROLLBACK');
       expect((await trail.append(releasedEvent(3))).seq).toBe(2);

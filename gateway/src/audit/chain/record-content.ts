@@ -80,17 +80,6 @@ export function deriveIndexRows(event: AuditEvent): IndexRows {
   };
 }
 
-/** A stable fingerprint of index rows, for comparing what is stored with what the content implies. */
-export function indexFingerprint(rows: {
-  readonly columns: readonly unknown[];
-  readonly entities: readonly EntityRow[];
-  readonly denials: readonly DenialRow[];
-}): string {
-  const ents = rows.entities.map((e) => JSON.stringify([e.type, e.key, e.owner])).sort();
-  const dens = rows.denials.map((d) => JSON.stringify([d.kind, d.reason, d.path])).sort();
-  return JSON.stringify([rows.columns, ents, dens]);
-}
-
 /** The scalar index columns in a fixed order (what `indexFingerprint` compares). */
 export function indexColumns(rows: IndexRows): unknown[] {
   return [rows.timeMs, rows.agency, rows.subject, rows.purpose, rows.caseRef, rows.outcome, rows.httpStatus, rows.hasDenial];

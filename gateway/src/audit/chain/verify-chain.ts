@@ -1,16 +1,20 @@
 /**
  * Walks every chain of a store and names the first record that breaks it.
  *
- * Per record, in seq order: the seq follows the previous one (else `removed`); the
- * stored content hashes to `contentHash` and decodes to a record with the same id (else
- * `changed`); `prevHash` is the previous record's hash (else `reordered` when that hash
- * belongs to another record of the chain, `changed` naming the predecessor when this
- * record is self-consistent — the predecessor was rewritten and re-hashed — or `removed`
- * otherwise); `hash = sha256(prevHash || contentHash || seq)` (else `changed`); the index
- * columns, entity rows and denial rows equal what the content implies (else `changed`:
- * an edited index could hide a release from `query`). Finally the chain's last record
- * must be its anchor (the head row written in the same transaction): a shorter chain is
- * `truncated`, a missing or different anchor is `anchor-mismatch`.
+ * Per record, in seq order: the seq follows the previous one (else `removed`); the stored
+ * content unpacks (else `changed`); `prevHash` is the previous record's hash (else `reordered`
+ * when that hash belongs to another record of the chain, `changed` naming the predecessor
+ * when this record is self-consistent — the predecessor was rewritten and re-hashed — or
+ * `removed` otherwise); `hash = sha256(prevHash || sha256(content) || seq)` (else `changed`:
+ * the content or the hash was edited); the content decodes to a record with the same id, and
+ * the index columns and entity rows equal what it implies (else `changed`: an edited index
+ * could hide a release from `query`). Finally the chain's last record must be its anchor (the
+ * head row written in the same transaction): a shorter chain is `truncated`, a missing or
+ * different anchor is `anchor-mismatch`.
+ *
+ * When every chain is walked, the hour and minute aggregates `stats` reads are re-tallied from
+ * the records' content and compared row by row (`aggregates` in the report): they are derived
+ * data, so a difference fails the verification without naming a record.
  *
  * Limit: someone who can write the database can rewrite a whole chain and its anchor
  * consistently. `expectHeads` (an anchor copied elsewhere earlier, e.g. printed by
@@ -18,7 +22,8 @@
  */
 import type { AuditStore, ChainHead, StoredRow } from '../stores/audit-store';
 import { contentHashOf, GENESIS_HASH, linkHash } from './chain-hash';
-import { decodeContent, deriveIndexRows, indexColumns, indexFingerprint } from './record-content';
+import { decodeContent, deriveIndexRows, indexColumns, type EntityRow, type IndexRows } from './record-content';
+import { HOUR_MS, MINUTE_MS, statKey, StatTally } from './stat-rows';
 
 /** What kind of break was found. */
 export type VerifyProblem = 'changed' | 'removed' | 'reordered' | 'truncated' | 'anchor-mismatch' | 'bad-signature';
@@ -63,6 +68,16 @@ export interface ChainStart {
   readonly before?: string;
 }
 
+/** What the aggregate check found. */
+export interface AggregateCheck {
+  /** False when not checked: only one chain was walked, or a chain is broken. */
+  readonly checked: boolean;
+  /** Rows compared (hour and minute tables). */
+  readonly rows: number;
+  /** The first difference, when they do not agree with the records. */
+  readonly problem?: string;
+}
+
 /** The result of `verify`. */
 export interface VerifyReport {
   readonly ok: boolean;
@@ -71,6 +86,8 @@ export interface VerifyReport {
   readonly chains: readonly ChainSummary[];
   /** The first problem found (chains in name order). */
   readonly firstBad?: VerifyFinding;
+  /** Whether the aggregates `stats` reads agree with the records. */
+  readonly aggregates: AggregateCheck;
 }
 
 /** Options of `verify`. */
@@ -109,6 +126,7 @@ export async function verifyChains(
   const names = new Set([...(await store.chains()), ...extraChains]);
   for (const e of expected) names.add(e.chain);
   const chains: ChainSummary[] = [];
+  const tally = options.chain === undefined ? { hours: new StatTally(HOUR_MS), minutes: new StatTally(MINUTE_MS) } : null;
   for (const chain of [...names].sort()) {
     if (options.chain !== undefined && chain !== options.chain) continue;
     const head = heads.get(chain);
@@ -117,10 +135,32 @@ export async function verifyChains(
       ...expected.filter((e) => e.chain === chain).map((e) => ({ seq: e.seq, hash: e.hash, source: 'the anchor noted earlier' })),
       ...cps.expectations,
     ];
-    chains.push(await verifyOne(store, chain, head, expectations, cps, options.pageSize ?? 1000));
+    chains.push(await verifyOne(store, chain, head, expectations, cps, options.pageSize ?? 1000, tally));
   }
   const firstBad = chains.find((c) => c.problem)?.problem;
-  return { ok: !firstBad, checked: chains.reduce((s, c) => s + c.checked, 0), chains, ...(firstBad ? { firstBad } : {}) };
+  const aggregates = tally && !firstBad ? await compareAggregates(store, tally) : { checked: false, rows: 0 };
+  return { ok: !firstBad && aggregates.problem === undefined, checked: chains.reduce((s, c) => s + c.checked, 0), chains, ...(firstBad ? { firstBad } : {}), aggregates };
+}
+
+async function compareAggregates(store: AuditStore, tally: { hours: StatTally; minutes: StatTally }): Promise<AggregateCheck> {
+  let rows = 0;
+  for (const [table, t] of [['hour', tally.hours], ['minute', tally.minutes]] as const) {
+    const want = new Map([...t.rows].filter(([, r]) => r.n !== 0));
+    for (const r of await store.aggregates(table)) {
+      rows += 1;
+      const key = statKey(r);
+      const w = want.get(key);
+      const what = `${table} ${new Date(r.bucket * (table === 'hour' ? HOUR_MS : MINUTE_MS)).toISOString()} agency ${r.agency || '(none)'} purpose ${r.purpose || '(none)'} ${r.kind ? `${r.kind} denial ${r.reason}` : `outcome ${r.outcome}`}`;
+      if (!w) return { checked: true, rows, problem: `the ${what} aggregate counts ${r.n} but no record adds to it` };
+      if (w.n !== r.n || w.entities !== r.entities || w.fieldDenials !== r.fieldDenials || w.rowDenials !== r.rowDenials) {
+        return { checked: true, rows, problem: `the ${what} aggregate says ${r.n} (${r.entities} entities, ${r.fieldDenials}/${r.rowDenials} field/row denials), the records say ${w.n} (${w.entities}, ${w.fieldDenials}/${w.rowDenials})` };
+      }
+      want.delete(key);
+    }
+    const [, missing] = [...want][0] ?? [];
+    if (missing) return { checked: true, rows, problem: `the records add ${missing.n} to the ${table} aggregate ${[missing.agency || '(none)', missing.purpose || '(none)', missing.outcome || `${missing.kind} denial ${missing.reason}`].join(' / ')}, which is missing` };
+  }
+  return { checked: true, rows };
 }
 
 async function verifyOne(
@@ -130,6 +170,7 @@ async function verifyOne(
   expectations: readonly ChainExpectation[],
   cps: ChainCheckpoints,
   pageSize: number,
+  tally: { hours: StatTally; minutes: StatTally } | null,
 ): Promise<ChainSummary> {
   const start = cps.start;
   let prev = start ? { seq: start.seq, hash: start.hash, id: start.id as string | null } : { seq: 0, hash: GENESIS_HASH, id: null as string | null };
@@ -156,8 +197,12 @@ async function verifyOne(
   for (;;) {
     const page = await store.readChain(chain, prev.seq, pageSize);
     for (const row of page) {
-      const problem = await checkRow(store, row, prev);
-      if (problem) return bad(problem.problem, problem.seq, problem.id, problem.detail);
+      const checkedRow = await checkRow(store, row, prev);
+      if ('problem' in checkedRow) return bad(checkedRow.problem, checkedRow.seq, checkedRow.id, checkedRow.detail);
+      if (tally) {
+        tally.hours.add(checkedRow);
+        tally.minutes.add(checkedRow);
+      }
       for (const e of bySeq.get(row.seq) ?? []) {
         if (row.hash !== e.hash) return bad('changed', row.seq, row.id, `record ${row.seq} has hash ${row.hash}, ${e.source} says ${e.hash}: the chain was rewritten`);
       }
@@ -187,7 +232,7 @@ async function checkRow(
   store: AuditStore,
   row: StoredRow,
   prev: { seq: number; hash: string; id: string | null },
-): Promise<{ problem: VerifyProblem; seq: number; id: string | null; detail: string } | null> {
+): Promise<{ problem: VerifyProblem; seq: number; id: string | null; detail: string } | IndexRows> {
   const at = `record ${row.seq} (${row.id})`;
   if (row.seq !== prev.seq + 1) {
     const missing = row.seq - prev.seq - 1;
@@ -198,23 +243,22 @@ async function checkRow(
       detail: `${missing} record(s) missing at seq ${prev.seq + 1}${missing > 1 ? `..${row.seq - 1}` : ''}, between ${prev.id ?? 'the start'} and ${row.id}`,
     };
   }
-  if (contentHashOf(row.content) !== row.contentHash) {
-    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: content does not match its content hash` };
-  }
+  if (row.unreadable !== undefined) return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: content is unreadable (${row.unreadable})` };
+  const contentHash = contentHashOf(row.content);
   if (row.prevHash !== prev.hash) {
     const owner = await store.seqOfHash(row.chain, row.prevHash);
     if (owner !== null) {
       return { problem: 'reordered', seq: row.seq, id: row.id, detail: `${at} was chained after record ${owner}, not after record ${prev.seq}` };
     }
-    if (linkHash(row.prevHash, row.contentHash, row.seq) === row.hash && prev.id !== null) {
+    if (linkHash(row.prevHash, contentHash, row.seq) === row.hash && prev.id !== null) {
       return { problem: 'changed', seq: prev.seq, id: prev.id, detail: `record ${prev.seq} (${prev.id}) was rewritten: its successor was chained to a different hash` };
     }
     return { problem: 'removed', seq: row.seq, id: null, detail: `the record ${row.id} was chained after is missing (chain renumbered at seq ${row.seq})` };
   }
-  if (linkHash(row.prevHash, row.contentHash, row.seq) !== row.hash) {
-    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: hash does not match sha256(prevHash || contentHash || seq)` };
+  if (linkHash(row.prevHash, contentHash, row.seq) !== row.hash) {
+    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: content or hash edited: hash does not match sha256(prevHash || sha256(content) || seq)` };
   }
-  let derived;
+  let derived: IndexRows;
   try {
     const event = decodeContent(row.content);
     if (event.id !== row.id) return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: id column differs from the hashed content (${event.id})` };
@@ -222,10 +266,20 @@ async function checkRow(
   } catch (error) {
     return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: content is unreadable (${error instanceof Error ? error.message : String(error)})` };
   }
-  const want = indexFingerprint({ columns: indexColumns(derived), entities: derived.entities, denials: derived.denials });
-  const have = indexFingerprint(row);
-  if (want !== have) {
-    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: searchable index (columns, entities or denials) differs from the hashed content` };
+  const want = indexColumns(derived);
+  const columnsDiffer = want.length !== row.columns.length || want.some((v, i) => v !== row.columns[i]);
+  if (columnsDiffer || !sameEntities(derived.entities, row.entities)) {
+    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: searchable index (${columnsDiffer ? 'columns' : 'entity rows'}) differs from the hashed content` };
   }
-  return null;
+  return derived;
+}
+
+/** Whether two entity lists hold the same (type, key, owner) triples, in any order. */
+function sameEntities(a: readonly EntityRow[], b: readonly EntityRow[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (e: EntityRow) => `${e.type}\u0000${e.key}\u0000${e.owner}`;
+  if (a.length === 1) return key(a[0] as EntityRow) === key(b[0] as EntityRow);
+  const want = a.map(key).sort();
+  const have = b.map(key).sort();
+  return want.every((k, i) => k === have[i]);
 }

@@ -6,30 +6,39 @@
  */
 import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
-import type { DenialRow, EntityRow, IndexRows } from '../chain/record-content';
+import type { EntityRow, IndexRows } from '../chain/record-content';
+import type { StatRow } from '../chain/stat-rows';
 
-/** A record ready to be chained: canonical content, its hash, its index projection. */
+/** A record ready to be chained: canonical content, its hash, its operation shape, its index projection. */
 export interface PreparedRecord {
   readonly id: string;
   readonly content: string;
   readonly contentHash: string;
+  /** `shapeTextOf(event)`: the dictionary tail the content is compressed with. */
+  readonly shape: string;
   readonly index: IndexRows;
 }
 
-/** A record as stored, with its index rows (what `verify` checks). */
+/** A record as stored, content unpacked, with its entity rows (what `verify` checks). */
 export interface StoredRow {
+  /** The record's row number: chain number × 2^40 + seq (its identity in the link tables, and the query cursor). */
+  readonly pos: number;
   readonly id: string;
   readonly chain: string;
   readonly seq: number;
   readonly prevHash: string;
-  readonly contentHash: string;
   readonly hash: string;
+  /** The canonical text (what the content hash covers); empty when `unreadable`. */
   readonly content: string;
+  /** Why the stored content could not be unpacked, if it could not. */
+  readonly unreadable?: string;
   /** Index columns in `indexColumns` order. */
   readonly columns: readonly unknown[];
   readonly entities: readonly EntityRow[];
-  readonly denials: readonly DenialRow[];
 }
+
+/** Which aggregate table. */
+export type StatTable = 'hour' | 'minute';
 
 /** The anchor written in the same transaction as a chain's newest record. */
 export interface ChainHead {
@@ -71,9 +80,12 @@ export interface AuditStore {
   readChain(chain: string, afterSeq: number, limit: number): Promise<StoredRow[]>;
   /** Seq of the record of `chain` whose link hash is `hash`, if any. */
   seqOfHash(chain: string, hash: string): Promise<number | null>;
-  /** A page of records matching `filter`, ordered by (time, id), strictly after `after`. */
-  queryPage(filter: AuditFilter, after: { timeMs: number; id: string } | null, limit: number): Promise<StoredRow[]>;
+  /** A page of records matching `filter`, ordered by (time, pos), strictly after `after`. */
+  queryPage(filter: AuditFilter, after: { timeMs: number; pos: number } | null, limit: number): Promise<StoredRow[]>;
+  /** Exact counts over the filter, from the aggregate tables (plus the records of partial minutes). */
   stats(filter: AuditStatsFilter): Promise<AuditStats>;
+  /** Every row of an aggregate table (for `verify`, which re-tallies them from the records). */
+  aggregates(table: StatTable): Promise<StatRow[]>;
   /** Every stored checkpoint, by chain then seq. */
   checkpoints(): Promise<StoredCheckpoint[]>;
   /** Stores a signed checkpoint. */

@@ -1,30 +1,27 @@
 /**
- * The PostgreSQL layout of the trail, created on first open. Several replicas may start
- * at once, and concurrent `CREATE TABLE IF NOT EXISTS` can still collide in the catalog,
- * so creation runs under a transaction-scoped advisory lock. When every object of the layout
- * already exists nothing is created, so the gateway can run as a writer role that may only
- * insert (docs/operating.md, "A least-privilege audit writer"): such a role may not run DDL,
- * not even `CREATE … IF NOT EXISTS` on what exists.
+ * The PostgreSQL layout of the trail (layout 2, the same tables as SQLite's, see
+ * `sqlite-schema.ts`), created on first open. Several replicas may start at once, and
+ * concurrent `CREATE TABLE IF NOT EXISTS` can still collide in the catalog, so creation runs
+ * under a transaction-scoped advisory lock. When every object of the layout already exists
+ * nothing is created, so the gateway can run as a writer role that may only insert
+ * (docs/operating.md, "A least-privilege audit writer"): such a role may not run DDL, not even
+ * `CREATE … IF NOT EXISTS` on what exists. A schema holding layout 1 (an `audit_record` table
+ * without `audit_chain`) is refused by name, not extended.
  */
-import type { AuditTables } from './filter-sql';
+import { layoutTables, type AuditTables } from './filter-sql';
 
 /** Schema names: lower-case identifiers, so they never need escaping beyond quotes. */
 export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Schema-qualified table names. */
 export function tablesIn(schema: string): AuditTables {
-  return {
-    record: `"${schema}".audit_record`,
-    entity: `"${schema}".audit_entity`,
-    denial: `"${schema}".audit_denial`,
-    head: `"${schema}".audit_head`,
-  };
+  return layoutTables(`"${schema}".`);
 }
 
 /** Every table and index of the layout, schema-qualified (for `to_regclass`). */
 export function layoutObjects(schema: string): string[] {
-  const tables = ['audit_record', 'audit_entity', 'audit_denial', 'audit_head', 'audit_checkpoint'];
-  const indexes = ['audit_record_time', 'audit_record_agency', 'audit_record_subject', 'audit_record_hash', 'audit_entity_key', 'audit_denial_record', 'audit_checkpoint_chain'];
+  const tables = ['audit_chain', 'audit_record', 'audit_shape', 'audit_entity', 'audit_entity_link', 'audit_stat_hour', 'audit_stat_minute', 'audit_head', 'audit_checkpoint'];
+  const indexes = ['audit_record_time', 'audit_entity_link_eid', 'audit_checkpoint_chain'];
   return [...tables, ...indexes].map((name) => `"${schema}".${name}`);
 }
 
@@ -33,39 +30,39 @@ export function checkpointTable(schema: string): string {
   return `"${schema}".audit_checkpoint`;
 }
 
+const STAT_COLUMNS = `bucket BIGINT NOT NULL, agency TEXT NOT NULL, purpose TEXT NOT NULL, outcome TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,
+      n BIGINT NOT NULL, entities BIGINT NOT NULL, field_denials BIGINT NOT NULL, row_denials BIGINT NOT NULL,
+      PRIMARY KEY (bucket, agency, purpose, outcome, kind, reason)`;
+
 /** The statements that create the layout in `schema` (idempotent). */
 export function schemaStatements(schema: string): string[] {
   const t = tablesIn(schema);
   return [
     `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+    `CREATE TABLE IF NOT EXISTS ${t.chain} (chain_no INTEGER PRIMARY KEY, chain TEXT NOT NULL UNIQUE)`,
     `CREATE TABLE IF NOT EXISTS ${t.record} (
-      pos BIGSERIAL PRIMARY KEY,
+      pos BIGINT PRIMARY KEY,
       id TEXT NOT NULL UNIQUE,
-      chain TEXT NOT NULL,
-      seq BIGINT NOT NULL,
-      prev_hash TEXT NOT NULL,
-      content_hash TEXT NOT NULL,
-      hash TEXT NOT NULL,
       time_ms BIGINT NOT NULL,
+      prev_hash BYTEA NOT NULL,
+      hash BYTEA NOT NULL,
       agency TEXT, subject TEXT, purpose TEXT, case_ref TEXT,
       outcome TEXT NOT NULL,
-      http_status INTEGER NOT NULL,
+      http_status SMALLINT NOT NULL,
       has_denial SMALLINT NOT NULL,
-      content TEXT NOT NULL,
-      UNIQUE (chain, seq)
+      shape INTEGER NOT NULL,
+      content BYTEA NOT NULL
     )`,
-    `CREATE INDEX IF NOT EXISTS audit_record_time ON ${t.record} (time_ms, id)`,
-    `CREATE INDEX IF NOT EXISTS audit_record_agency ON ${t.record} (agency, time_ms)`,
-    `CREATE INDEX IF NOT EXISTS audit_record_subject ON ${t.record} (subject, time_ms)`,
-    `CREATE INDEX IF NOT EXISTS audit_record_hash ON ${t.record} (chain, hash)`,
-    `CREATE TABLE IF NOT EXISTS ${t.entity} (
-      record_id TEXT NOT NULL, type TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL,
-      PRIMARY KEY (record_id, type, key, owner)
-    )`,
-    `CREATE INDEX IF NOT EXISTS audit_entity_key ON ${t.entity} (type, key)`,
-    `CREATE TABLE IF NOT EXISTS ${t.denial} (record_id TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, path TEXT NOT NULL)`,
-    `CREATE INDEX IF NOT EXISTS audit_denial_record ON ${t.denial} (record_id)`,
-    `CREATE TABLE IF NOT EXISTS ${t.head} (chain TEXT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL)`,
+    // The deflated content is already small: no TOAST compression attempt on it.
+    `ALTER TABLE ${t.record} ALTER COLUMN content SET STORAGE EXTERNAL`,
+    `CREATE INDEX IF NOT EXISTS audit_record_time ON ${t.record} (time_ms, pos)`,
+    `CREATE TABLE IF NOT EXISTS ${t.shape} (shape SERIAL PRIMARY KEY, digest TEXT NOT NULL UNIQUE, text TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${t.entity} (eid BIGSERIAL PRIMARY KEY, type TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL, UNIQUE (type, key, owner))`,
+    `CREATE TABLE IF NOT EXISTS ${t.link} (pos BIGINT NOT NULL, eid BIGINT NOT NULL REFERENCES ${t.entity} (eid), PRIMARY KEY (pos, eid))`,
+    `CREATE INDEX IF NOT EXISTS audit_entity_link_eid ON ${t.link} (eid, pos)`,
+    `CREATE TABLE IF NOT EXISTS ${t.statHour} (${STAT_COLUMNS})`,
+    `CREATE TABLE IF NOT EXISTS ${t.statMinute} (${STAT_COLUMNS})`,
+    `CREATE TABLE IF NOT EXISTS ${t.head} (chain_no INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${checkpointTable(schema)} (
       pos BIGSERIAL PRIMARY KEY,
       chain TEXT NOT NULL, seq BIGINT NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL,

@@ -13,11 +13,17 @@ import { Pool, type PoolClient } from 'pg';
 import { AuditUnavailableError } from '../../errors';
 import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
+import { createHash } from 'node:crypto';
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
-import type { AuditStore, ChainHead, PreparedRecord, StoredCheckpoint, StoredRow } from './audit-store';
+import { dictionaryFor, packContent } from '../chain/content-codec';
+import { decodeContent, deriveIndexRows, type EntityRow } from '../chain/record-content';
+import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
+import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { foldStats, groupIndexRows, queryPageSql, RECORD_COLUMNS, rowToStored, statsSql, type Bind } from './filter-sql';
+import { edgeRecordsSql, groupEntities, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type AuditTables, type Bind } from './filter-sql';
+import { computeStats, ShapeBook, toStoredRow } from './layout-rows';
 import { checkpointTable, layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, tablesIn } from './postgres-schema';
+import { POS_STRIDE } from './sqlite-schema';
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -58,9 +64,25 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const store = new PostgresStore(pool, schema, redact(options.url));
   try {
     await store.transaction(async (c) => {
-      const present = await c.query('SELECT bool_and(to_regclass(o) IS NOT NULL) AS complete FROM unnest($1::text[]) AS o', [layoutObjects(schema)]);
-      if ((present.rows[0] as { complete: boolean | null }).complete === true) return;
+      const present = async () => {
+        const r = await c.query('SELECT bool_and(to_regclass(o) IS NOT NULL) AS complete, to_regclass($2) IS NOT NULL AS old, to_regclass($3) IS NOT NULL AS new FROM unnest($1::text[]) AS o', [
+          layoutObjects(schema),
+          `"${schema}".audit_record`,
+          `"${schema}".audit_chain`,
+        ]);
+        return r.rows[0] as { complete: boolean | null; old: boolean; new: boolean };
+      };
+      const before = await present();
+      if (before.complete === true) return;
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pactum-audit-schema:${schema}`]);
+      const locked = await present();
+      if (locked.old && !locked.new) {
+        throw new AuditUnavailableError(
+          'trail_layout',
+          `audit schema "${schema}" holds trail layout 1; this gateway reads layout 2. Copy it with \`pactum audit migrate --from-url <url> --from-schema ${schema} --url <url> --schema <new schema>\` (hashes, chains and checkpoints are kept) and point PACTUM_AUDIT_SCHEMA at the new schema`,
+        );
+      }
+      if (locked.complete === true) return;
       for (const sql of schemaStatements(schema)) await c.query(sql);
     }, 'create schema');
   } catch (error) {
@@ -72,8 +94,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
 class PostgresStore implements AuditStore {
   readonly kind = 'postgres';
-  private readonly t;
+  private readonly t: AuditTables;
   private readonly cp: string;
+  private names: Map<number, string> | null = null;
+  /** Shapes this process wrote (committed): text → id and dictionary. */
+  private readonly writeShapes = new Map<string, { id: number; dictionary: Buffer }>();
+  private shapeRows: readonly Record<string, unknown>[] = [];
+  private readonly shapes = new ShapeBook(() => this.shapeRows);
 
   constructor(
     private readonly pool: Pool,
@@ -121,95 +148,179 @@ class PostgresStore implements AuditStore {
 
   async appendBatch(chain: string, records: readonly PreparedRecord[]): Promise<Array<AuditReceipt | Error>> {
     const t = this.t;
-    return this.transaction(async (c) => {
+    const learnt: Array<[string, { id: number; dictionary: Buffer }]> = [];
+    const out = await this.transaction(async (c) => {
       await c.query('SET LOCAL synchronous_commit = on');
-      await c.query(`INSERT INTO ${t.head} (chain, seq, hash, id) VALUES ($1, 0, $2, '') ON CONFLICT (chain) DO NOTHING`, [chain, GENESIS_HASH]);
-      const head = (await c.query(`SELECT seq, hash FROM ${t.head} WHERE chain = $1 FOR UPDATE`, [chain])).rows[0] as
-        | { seq: string; hash: string }
-        | undefined;
+      const no = await this.chainNoForWrite(c, chain);
+      await c.query(`INSERT INTO ${t.head} (chain_no, seq, hash, id) VALUES ($1, 0, $2, '') ON CONFLICT (chain_no) DO NOTHING`, [no, GENESIS_HASH]);
+      const head = (await c.query(`SELECT seq, hash FROM ${t.head} WHERE chain_no = $1 FOR UPDATE`, [no])).rows[0] as { seq: string; hash: string } | undefined;
       if (!head) throw new Error(`head of chain ${chain} vanished`);
       const existing = new Set(
         (await c.query(`SELECT id FROM ${t.record} WHERE id = ANY($1::text[])`, [records.map((r) => r.id)])).rows.map((r: { id: string }) => r.id),
       );
       let seq = Number(head.seq);
       let prev = head.hash;
-      const out: Array<AuditReceipt | Error> = [];
-      const cols: unknown[][] = Array.from({ length: 15 }, () => []);
-      const ents: unknown[][] = [[], [], [], []];
-      const dens: unknown[][] = [[], [], [], []];
+      const result: Array<AuditReceipt | Error> = [];
+      const kept: Array<{ r: PreparedRecord; seq: number; prev: string; hash: string }> = [];
       for (const r of records) {
         if (existing.has(r.id)) {
-          out.push(duplicate(r.id));
+          result.push(duplicate(r.id));
           continue;
         }
         existing.add(r.id);
         seq += 1;
         const hash = linkHash(prev, r.contentHash, seq);
-        const x = r.index;
-        [r.id, chain, seq, prev, r.contentHash, hash, x.timeMs, x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial, r.content].forEach(
-          (v, i) => cols[i]?.push(v),
-        );
-        for (const e of x.entities) [r.id, e.type, e.key, e.owner].forEach((v, i) => ents[i]?.push(v));
-        for (const d of x.denials) [r.id, d.kind, d.reason, d.path].forEach((v, i) => dens[i]?.push(v));
+        kept.push({ r, seq, prev, hash });
         prev = hash;
-        out.push({ id: r.id, chain, seq, hash });
+        result.push({ id: r.id, chain, seq, hash });
       }
-      if (seq === Number(head.seq)) return out;
+      if (kept.length === 0) return result;
+      const shapes = await this.shapeIds(c, [...new Set(kept.map((k) => k.r.shape))], learnt);
+      const eids = await this.entityIds(c, kept.flatMap((k) => k.r.index.entities));
+      const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+      const links: unknown[][] = [[], []];
+      const hours = new StatTally(HOUR_MS);
+      const minutes = new StatTally(MINUTE_MS);
+      for (const { r, seq: s, prev: p, hash } of kept) {
+        const x = r.index;
+        const shape = shapes.get(r.shape);
+        if (!shape) throw new Error('shape id missing');
+        const pos = no * POS_STRIDE + s;
+        const row = [pos, r.id, x.timeMs, Buffer.from(p, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial, shape.id, packContent(r.content, shape.dictionary)];
+        row.forEach((v, i) => cols[i]?.push(v));
+        for (const e of x.entities) {
+          links[0]?.push(pos);
+          links[1]?.push(eids.get(entityKey(e)));
+        }
+        hours.add(x);
+        minutes.add(x);
+      }
       await c.query(
-        `INSERT INTO ${t.record} (id, chain, seq, prev_hash, content_hash, hash, time_ms, agency, subject, purpose, case_ref, outcome, http_status, has_denial, content)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::smallint[], $15::text[])`,
+        `INSERT INTO ${t.record} (pos, id, time_ms, prev_hash, hash, agency, subject, purpose, case_ref, outcome, http_status, has_denial, shape, content)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::smallint[], $12::smallint[], $13::int[], $14::bytea[])`,
         cols,
       );
-      if (ents[0]?.length) {
-        await c.query(`INSERT INTO ${t.entity} (record_id, type, key, owner) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`, ents);
-      }
-      if (dens[0]?.length) {
-        await c.query(`INSERT INTO ${t.denial} (record_id, kind, reason, path) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`, dens);
-      }
-      const lastId = String(cols[0]?.[cols[0].length - 1]);
-      await c.query(`UPDATE ${t.head} SET seq = $2, hash = $3, id = $4 WHERE chain = $1`, [chain, seq, prev, lastId]);
-      return out;
+      if (links[0]?.length) await c.query(`INSERT INTO ${t.link} (pos, eid) SELECT * FROM unnest($1::bigint[], $2::bigint[])`, links);
+      await upsertStats(c, t.statHour, [...hours.rows.values()]);
+      await upsertStats(c, t.statMinute, [...minutes.rows.values()]);
+      const last = kept[kept.length - 1];
+      await c.query(`UPDATE ${t.head} SET seq = $2, hash = $3, id = $4 WHERE chain_no = $1`, [no, last?.seq, last?.hash, last?.r.id]);
+      return result;
     }, 'append');
+    for (const [text, entry] of learnt) this.writeShapes.set(text, entry);
+    return out;
+  }
+
+  /** This chain's number, registering the chain (under an advisory lock: numbers are max + 1) the first time. */
+  private async chainNoForWrite(c: PoolClient, chain: string): Promise<number> {
+    const find = async () => (await c.query(`SELECT chain_no FROM ${this.t.chain} WHERE chain = $1`, [chain])).rows[0] as { chain_no: number } | undefined;
+    const found = await find();
+    if (found) return Number(found.chain_no);
+    await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pactum-audit-chain:${this.t.chain}`]);
+    await c.query(`INSERT INTO ${this.t.chain} (chain_no, chain) SELECT COALESCE(MAX(chain_no), 0) + 1, $1 FROM ${this.t.chain} ON CONFLICT (chain) DO NOTHING`, [chain]);
+    const made = await find();
+    if (!made) throw new Error(`cannot register chain ${chain}`);
+    if (!Number.isSafeInteger(Number(made.chain_no) * POS_STRIDE)) throw new Error(`too many chains (chain ${chain} would be number ${made.chain_no})`);
+    return Number(made.chain_no);
+  }
+
+  /** Shape text → id and dictionary; new shapes are inserted and reported in `learnt` (cached once committed). */
+  private async shapeIds(c: PoolClient, texts: string[], learnt: Array<[string, { id: number; dictionary: Buffer }]>): Promise<Map<string, { id: number; dictionary: Buffer }>> {
+    const out = new Map<string, { id: number; dictionary: Buffer }>();
+    for (const text of texts) {
+      const known = this.writeShapes.get(text);
+      if (known) {
+        out.set(text, known);
+        continue;
+      }
+      const digest = createHash('sha256').update(text, 'utf8').digest('hex');
+      await c.query(`INSERT INTO ${this.t.shape} (digest, text) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [digest, text]);
+      const row = (await c.query(`SELECT shape, text FROM ${this.t.shape} WHERE digest = $1`, [digest])).rows[0] as { shape: number; text: string } | undefined;
+      if (!row || row.text !== text) throw new Error('shape table does not hold the shape just stored');
+      const entry = { id: Number(row.shape), dictionary: dictionaryFor(text) };
+      out.set(text, entry);
+      learnt.push([text, entry]);
+    }
+    return out;
+  }
+
+  /** Entity → eid for every entity of the batch, inserting those not yet known. */
+  private async entityIds(c: PoolClient, entities: readonly EntityRow[]): Promise<Map<string, number>> {
+    const unique = new Map(entities.map((e) => [entityKey(e), e]));
+    const out = new Map<string, number>();
+    if (unique.size === 0) return out;
+    const cols = [[...unique.values()].map((e) => e.type), [...unique.values()].map((e) => e.key), [...unique.values()].map((e) => e.owner)];
+    await c.query(`INSERT INTO ${this.t.entity} (type, key, owner) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ORDER BY 1, 2, 3 ON CONFLICT (type, key, owner) DO NOTHING`, cols);
+    const rows = (
+      await c.query(
+        `SELECT e.eid, e.type, e.key, e.owner FROM ${this.t.entity} e JOIN unnest($1::text[], $2::text[], $3::text[]) AS w (type, key, owner) ON e.type = w.type AND e.key = w.key AND e.owner = w.owner`,
+        cols,
+      )
+    ).rows as Array<{ eid: string; type: string; key: string; owner: string }>;
+    for (const r of rows) out.set(entityKey(r), Number(r.eid));
+    if (out.size !== unique.size) throw new Error('entity dictionary lost an entity being linked');
+    return out;
   }
 
   async heads(): Promise<ChainHead[]> {
-    const rows = await this.read(`SELECT chain, seq, hash, id FROM ${this.t.head} ORDER BY chain`, [], 'read heads');
+    const rows = await this.read(`SELECT c.chain, h.seq, h.hash, h.id FROM ${this.t.head} h JOIN ${this.t.chain} c ON c.chain_no = h.chain_no ORDER BY c.chain`, [], 'read heads');
     return rows.map((r) => ({ chain: String(r.chain), seq: Number(r.seq), hash: String(r.hash), id: String(r.id) }));
   }
 
   async chains(): Promise<string[]> {
-    const rows = await this.read(`SELECT chain FROM ${this.t.head} UNION SELECT DISTINCT chain FROM ${this.t.record} ORDER BY 1`, [], 'read chains');
-    return rows.map((r) => String(r.chain));
+    const names = await this.chainNames(true);
+    const out = new Set(names.values());
+    for (let at = POS_STRIDE; ; ) {
+      const [row] = await this.read(`SELECT MIN(pos) AS pos FROM ${this.t.record} WHERE pos >= $1`, [at], 'read chains');
+      if (row?.pos === null || row?.pos === undefined) break;
+      const no = Math.floor(Number(row.pos) / POS_STRIDE);
+      out.add(names.get(no) ?? `#${no}`);
+      at = (no + 1) * POS_STRIDE;
+    }
+    return [...out].sort();
   }
 
   async readChain(chain: string, afterSeq: number, limit: number): Promise<StoredRow[]> {
-    const rows = await this.read(
-      `SELECT ${RECORD_COLUMNS} FROM ${this.t.record} r WHERE r.chain = $1 AND r.seq > $2 ORDER BY r.seq LIMIT $3`,
-      [chain, afterSeq, limit],
-      'read chain',
-    );
-    return this.attachIndex(rows);
+    const no = await this.chainNo(chain);
+    if (no === null) return [];
+    const base = no * POS_STRIDE;
+    const rows = await this.read(`SELECT ${RECORD_COLUMNS} FROM ${this.t.record} r WHERE r.pos > $1 AND r.pos < $2 ORDER BY r.pos LIMIT $3`, [base + afterSeq, base + POS_STRIDE, limit], 'read chain');
+    return this.toStored(rows);
   }
 
   async seqOfHash(chain: string, hash: string): Promise<number | null> {
-    const rows = await this.read(`SELECT seq FROM ${this.t.record} WHERE chain = $1 AND hash = $2 LIMIT 1`, [chain, hash], 'find hash');
-    return rows[0] ? Number(rows[0].seq) : null;
+    const no = await this.chainNo(chain);
+    if (no === null || !/^[0-9a-f]{64}$/.test(hash)) return null;
+    const rows = await this.read(`SELECT pos FROM ${this.t.record} WHERE pos > $1 AND pos < $2 AND hash = $3 LIMIT 1`, [no * POS_STRIDE, (no + 1) * POS_STRIDE, Buffer.from(hash, 'hex')], 'find hash');
+    return rows[0] ? Number(rows[0].pos) - no * POS_STRIDE : null;
   }
 
-  async queryPage(filter: AuditFilter, after: { timeMs: number; id: string } | null, limit: number): Promise<StoredRow[]> {
+  async queryPage(filter: AuditFilter, after: { timeMs: number; pos: number } | null, limit: number): Promise<StoredRow[]> {
     const { bind, params } = numbered();
     const sql = queryPageSql(filter, after, limit, bind, this.t);
-    return this.attachIndex(await this.read(sql, params, 'query'));
+    return this.toStored(await this.read(sql, params, 'query'));
   }
 
   async stats(filter: AuditStatsFilter): Promise<AuditStats> {
-    const q = statsSql(filter, numbered, this.t);
-    const [a, e, d] = await Promise.all([
-      this.read(q.perAgency.sql, q.perAgency.params, 'stats'),
-      this.read(q.entities.sql, q.entities.params, 'stats'),
-      this.read(q.denials.sql, q.denials.params, 'stats'),
-    ]);
-    return foldStats(filter, a, e, d);
+    try {
+      return await computeStats(filter, {
+        sums: async (table, range) => {
+          const { bind, params } = numbered();
+          return this.read(statSumSql(table === 'hour' ? this.t.statHour : this.t.statMinute, range, filter, bind), params, 'stats');
+        },
+        records: async (range) => {
+          const { bind, params } = numbered();
+          return this.toStored(await this.read(edgeRecordsSql(range, filter, bind, this.t), params, 'stats'), false);
+        },
+      });
+    } catch (error) {
+      if (error instanceof AuditUnavailableError) throw error;
+      throw unavailable(`audit database ${this.location}: stats failed`, error);
+    }
+  }
+
+  async aggregates(table: StatTable): Promise<StatRow[]> {
+    return (await this.read(`SELECT * FROM ${table === 'hour' ? this.t.statHour : this.t.statMinute}`, [], 'read aggregates')).map(toStatRow);
   }
 
   async checkpoints(): Promise<StoredCheckpoint[]> {
@@ -223,19 +334,49 @@ class PostgresStore implements AuditStore {
   }
 
   async prunableThrough(chain: string, cutoffMs: number): Promise<number> {
-    const young = await this.read(`SELECT MIN(seq) AS seq FROM ${this.t.record} WHERE chain = $1 AND time_ms >= $2`, [chain, cutoffMs], 'find prunable records');
-    if (young[0]?.seq !== null && young[0]?.seq !== undefined) return Number(young[0].seq) - 1;
-    const last = await this.read(`SELECT MAX(seq) AS seq FROM ${this.t.record} WHERE chain = $1`, [chain], 'find prunable records');
-    return last[0]?.seq === null || last[0]?.seq === undefined ? 0 : Number(last[0].seq);
+    const no = await this.chainNo(chain);
+    if (no === null) return 0;
+    const lo = no * POS_STRIDE;
+    const hi = lo + POS_STRIDE;
+    const young = await this.read(`SELECT MIN(pos) AS pos FROM ${this.t.record} WHERE pos > $1 AND pos < $2 AND time_ms >= $3`, [lo, hi, cutoffMs], 'find prunable records');
+    if (young[0]?.pos !== null && young[0]?.pos !== undefined) return Number(young[0].pos) - lo - 1;
+    const last = await this.read(`SELECT MAX(pos) AS pos FROM ${this.t.record} WHERE pos > $1 AND pos < $2`, [lo, hi], 'find prunable records');
+    return last[0]?.pos === null || last[0]?.pos === undefined ? 0 : Number(last[0].pos) - lo;
   }
 
   async prune(chain: string, throughSeq: number, cp: StoredCheckpoint): Promise<number> {
     const t = this.t;
+    const no = await this.chainNo(chain);
+    if (no === null) throw unavailable(`audit database ${this.location}: prune failed`, new Error(`no chain ${chain}`));
+    const lo = no * POS_STRIDE;
+    const hi = lo + throughSeq;
+    await this.loadShapes();
     return this.transaction(async (c) => {
-      const ids = `SELECT id FROM ${t.record} WHERE chain = $1 AND seq <= $2`;
-      await c.query(`DELETE FROM ${t.entity} WHERE record_id IN (${ids})`, [chain, throughSeq]);
-      await c.query(`DELETE FROM ${t.denial} WHERE record_id IN (${ids})`, [chain, throughSeq]);
-      const deleted = await c.query(`DELETE FROM ${t.record} WHERE chain = $1 AND seq <= $2`, [chain, throughSeq]);
+      // The aggregates lose what the deleted records added, tallied from their hashed content.
+      const hours = new StatTally(HOUR_MS);
+      const minutes = new StatTally(MINUTE_MS);
+      for (let at = lo; ; ) {
+        const rows = this.toStoredWith((await c.query(`SELECT ${RECORD_COLUMNS} FROM ${t.record} r WHERE r.pos > $1 AND r.pos <= $2 ORDER BY r.pos LIMIT 1000`, [at, hi])).rows, new Map(), await this.chainNames());
+        for (const row of rows) {
+          if (row.unreadable !== undefined) throw new Error(`record ${row.id}: ${row.unreadable}`);
+          const x = deriveIndexRows(decodeContent(row.content));
+          hours.add(x, -1);
+          minutes.add(x, -1);
+        }
+        const last = rows[rows.length - 1];
+        if (!last) break;
+        at = last.pos;
+      }
+      await upsertStats(c, t.statHour, [...hours.rows.values()]);
+      await upsertStats(c, t.statMinute, [...minutes.rows.values()]);
+      await c.query(`DELETE FROM ${t.statHour} WHERE n <= 0`);
+      await c.query(`DELETE FROM ${t.statMinute} WHERE n <= 0`);
+      // Entity keys are personal data too: one no longer linked to any record goes with the last record that named it.
+      const eids = (await c.query(`DELETE FROM ${t.link} WHERE pos > $1 AND pos <= $2 RETURNING eid`, [lo, hi])).rows.map((r: { eid: string }) => r.eid);
+      if (eids.length) {
+        await c.query(`DELETE FROM ${t.entity} e WHERE e.eid = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM ${t.link} l WHERE l.eid = e.eid)`, [[...new Set(eids)]]);
+      }
+      const deleted = await c.query(`DELETE FROM ${t.record} WHERE pos > $1 AND pos <= $2`, [lo, hi]);
       await c.query(`INSERT INTO ${this.cp} (${CHECKPOINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, checkpointParams(cp));
       return deleted.rowCount ?? 0;
     }, 'prune');
@@ -249,16 +390,73 @@ class PostgresStore implements AuditStore {
     await this.pool.end();
   }
 
-  private async attachIndex(rows: Record<string, unknown>[]): Promise<StoredRow[]> {
-    if (rows.length === 0) return [];
-    const ids = rows.map((r) => String(r.id));
-    const [entities, denials] = await Promise.all([
-      this.read(`SELECT record_id, type, key, owner FROM ${this.t.entity} WHERE record_id = ANY($1::text[])`, [ids], 'read index'),
-      this.read(`SELECT record_id, kind, reason, path FROM ${this.t.denial} WHERE record_id = ANY($1::text[])`, [ids], 'read index'),
-    ]);
-    const grouped = groupIndexRows(entities, denials);
-    return rows.map((r) => rowToStored(r, grouped.entities.get(String(r.id)) ?? [], grouped.denials.get(String(r.id)) ?? []));
+  /** Chain number → name (reloaded when `fresh`). */
+  private async chainNames(fresh = false): Promise<Map<number, string>> {
+    if (fresh || !this.names) {
+      const rows = await this.read(`SELECT chain_no, chain FROM ${this.t.chain}`, [], 'read chains');
+      this.names = new Map(rows.map((r) => [Number(r.chain_no), String(r.chain)]));
+    }
+    return this.names;
   }
+
+  private async chainNo(chain: string): Promise<number | null> {
+    const unnamed = /^#([1-9]\d{0,3})$/.exec(chain);
+    if (unnamed) return Number(unnamed[1]);
+    for (const fresh of [false, true]) {
+      for (const [no, name] of await this.chainNames(fresh)) if (name === chain) return no;
+    }
+    return null;
+  }
+
+  /** Record rows as stored rows: chain named, content unpacked, entity rows attached (unless `withEntities` is false). */
+  private async toStored(rows: Record<string, unknown>[], withEntities = true): Promise<StoredRow[]> {
+    if (rows.length === 0) return [];
+    let entities = new Map<number, EntityRow[]>();
+    if (withEntities) {
+      const found = await this.read(
+        `SELECT l.pos, e.type, e.key, e.owner FROM ${this.t.link} l JOIN ${this.t.entity} e ON e.eid = l.eid WHERE l.pos = ANY($1::bigint[])`,
+        [rows.map((r) => Number(r.pos))],
+        'read index',
+      );
+      entities = groupEntities(found);
+    }
+    let names = await this.chainNames();
+    if (rows.some((r) => !names.has(Math.floor(Number(r.pos) / POS_STRIDE)))) names = await this.chainNames(true);
+    if (rows.some((r) => this.shapes.dictionary(Number(r.shape)) === undefined)) await this.loadShapes();
+    return this.toStoredWith(rows, entities, names);
+  }
+
+  private toStoredWith(rows: Record<string, unknown>[], entities: Map<number, EntityRow[]>, names: Map<number, string>): StoredRow[] {
+    return rows.map((r) => {
+      const pos = Number(r.pos);
+      const no = Math.floor(pos / POS_STRIDE);
+      return toStoredRow(r, names.get(no) ?? `#${no}`, pos - no * POS_STRIDE, entities.get(pos) ?? [], this.shapes.dictionary(Number(r.shape)));
+    });
+  }
+
+  private async loadShapes(): Promise<void> {
+    this.shapeRows = await this.read(`SELECT shape, text FROM ${this.t.shape}`, [], 'read shapes');
+    this.shapes.clear();
+  }
+}
+
+function entityKey(e: { type: string; key: string; owner: string }): string {
+  return `${e.type}\u0000${e.key}\u0000${e.owner}`;
+}
+
+async function upsertStats(c: PoolClient, table: string, rows: readonly StatRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = [
+    rows.map((r) => r.bucket), rows.map((r) => r.agency), rows.map((r) => r.purpose), rows.map((r) => r.outcome), rows.map((r) => r.kind), rows.map((r) => r.reason),
+    rows.map((r) => r.n), rows.map((r) => r.entities), rows.map((r) => r.fieldDenials), rows.map((r) => r.rowDenials),
+  ];
+  await c.query(
+    `INSERT INTO ${table} AS s (bucket, agency, purpose, outcome, kind, reason, n, entities, field_denials, row_denials)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[]) ORDER BY 1, 2, 3, 4, 5, 6
+     ON CONFLICT (bucket, agency, purpose, outcome, kind, reason) DO UPDATE SET n = s.n + excluded.n, entities = s.entities + excluded.entities,
+       field_denials = s.field_denials + excluded.field_denials, row_denials = s.row_denials + excluded.row_denials`,
+    cols,
+  );
 }
 
 function numbered(): { bind: Bind; params: unknown[] } {

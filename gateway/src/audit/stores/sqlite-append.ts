@@ -3,56 +3,97 @@
  * the writer thread (`sqlite-writer-thread.ts`). Under `BEGIN IMMEDIATE` (the write lock
  * is taken before the head is read, so a second process writing the same file cannot
  * read the same head and fork the chain) it reads the chain head, links each record to
- * its predecessor, inserts the record with its entity and denial rows, saves the head,
+ * its predecessor, inserts the record (content deflated here, off the event loop) with its
+ * entity links, adds the batch's counts to the hour and minute aggregates, saves the head,
  * and commits; with `synchronous=FULL` the commit returns after the fsync.
  *
- * Statements and the transaction function are prepared once per connection (a WeakMap
- * keyed by the connection), not per batch.
+ * Statements are prepared once per connection (a WeakMap keyed by the connection). Shape ids
+ * are cached per connection once committed (shapes are never deleted); entity ids are looked
+ * up in the transaction every time, since retention deletes entities no record links to.
  */
 import type Database from 'better-sqlite3';
 import type { AuditReceipt } from '../audit-event';
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
+import { dictionaryFor, packContent } from '../chain/content-codec';
+import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { PreparedRecord } from './audit-store';
+import { POS_STRIDE } from './sqlite-schema';
 
 /** Per record: its receipt, or the id that is already in the trail (nothing written for it). */
 export type SqliteAppendOutcome = AuditReceipt | { readonly duplicate: string };
 
 type AppendFn = (chain: string, records: readonly PreparedRecord[]) => SqliteAppendOutcome[];
 
-const prepared = new WeakMap<Database.Database, Database.Transaction<AppendFn>>();
+
+const prepared = new WeakMap<Database.Database, AppendFn>();
 
 /**
  * Appends `records` to `chain` in one IMMEDIATE transaction on `db` and returns once it
  * is committed. Throws (nothing written) on any database error.
  */
 export function appendToSqliteChain(db: Database.Database, chain: string, records: readonly PreparedRecord[]): SqliteAppendOutcome[] {
-  let txn = prepared.get(db);
-  if (!txn) {
-    txn = prepareAppend(db);
-    prepared.set(db, txn);
+  let p = prepared.get(db);
+  if (!p) {
+    p = prepareAppend(db);
+    prepared.set(db, p);
   }
-  return txn.immediate(chain, records);
+  return p(chain, records);
 }
 
-function prepareAppend(db: Database.Database): Database.Transaction<AppendFn> {
+/** SQL adding a tally to an aggregate table (`n` etc. summed on conflict). */
+export function upsertStatSql(table: string): string {
+  return `INSERT INTO ${table} (bucket, agency, purpose, outcome, kind, reason, n, entities, field_denials, row_denials) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (bucket, agency, purpose, outcome, kind, reason) DO UPDATE SET n = n + excluded.n, entities = entities + excluded.entities,
+    field_denials = field_denials + excluded.field_denials, row_denials = row_denials + excluded.row_denials`;
+}
+
+/** Parameters of `upsertStatSql` for one row. */
+export function statParams(r: StatRow): unknown[] {
+  return [r.bucket, r.agency, r.purpose, r.outcome, r.kind, r.reason, r.n, r.entities, r.fieldDenials, r.rowDenials];
+}
+
+function prepareAppend(db: Database.Database): AppendFn {
   const insertRecord = db.prepare(
-    `INSERT INTO audit_record (id, chain, seq, prev_hash, content_hash, hash, time_ms, agency, subject, purpose, case_ref, outcome, http_status, has_denial, content)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO audit_record (pos, id, time_ms, prev_hash, hash, agency, subject, purpose, case_ref, outcome, http_status, has_denial, shape, content)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertEntity = db.prepare('INSERT INTO audit_entity (record_id, type, key, owner) VALUES (?, ?, ?, ?)');
-  const insertDenial = db.prepare('INSERT INTO audit_denial (record_id, kind, reason, path) VALUES (?, ?, ?, ?)');
+  const chainNo = db.prepare('SELECT chain_no FROM audit_chain WHERE chain = ?').pluck();
+  const addChain = db.prepare('INSERT INTO audit_chain (chain_no, chain) VALUES ((SELECT COALESCE(MAX(chain_no), 0) + 1 FROM audit_chain), ?) RETURNING chain_no').pluck();
+  const findEntity = db.prepare('SELECT eid FROM audit_entity WHERE type = ? AND key = ? AND owner = ?').pluck();
+  const addEntity = db.prepare('INSERT INTO audit_entity (type, key, owner) VALUES (?, ?, ?) RETURNING eid').pluck();
+  const link = db.prepare('INSERT INTO audit_entity_link (pos, eid) VALUES (?, ?)');
+  const findShape = db.prepare('SELECT shape FROM audit_shape WHERE text = ?').pluck();
+  const addShape = db.prepare('INSERT INTO audit_shape (text) VALUES (?) RETURNING shape').pluck();
   const exists = db.prepare('SELECT 1 FROM audit_record WHERE id = ?').pluck();
-  const head = db.prepare('SELECT seq, hash FROM audit_head WHERE chain = ?');
+  const head = db.prepare('SELECT seq, hash FROM audit_head WHERE chain_no = ?');
   const saveHead = db.prepare(
-    'INSERT INTO audit_head (chain, seq, hash, id) VALUES (?, ?, ?, ?) ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, id = excluded.id',
+    'INSERT INTO audit_head (chain_no, seq, hash, id) VALUES (?, ?, ?, ?) ON CONFLICT (chain_no) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, id = excluded.id',
   );
-  return db.transaction((chain: string, records: readonly PreparedRecord[]) => {
-    const h = head.get(chain) as { seq: number; hash: string } | undefined;
+  const hourly = db.prepare(upsertStatSql('audit_stat_hour'));
+  const minutely = db.prepare(upsertStatSql('audit_stat_minute'));
+  const shapes = new Map<string, { id: number; dictionary: Buffer }>();
+  let fresh: Array<[string, { id: number; dictionary: Buffer }]> = [];
+
+  const shapeOf = (text: string): { id: number; dictionary: Buffer } => {
+    const known = shapes.get(text) ?? fresh.find(([t]) => t === text)?.[1];
+    if (known) return known;
+    const id = Number(findShape.get(text) ?? addShape.get(text));
+    const entry = { id, dictionary: dictionaryFor(text) };
+    fresh.push([text, entry]);
+    return entry;
+  };
+
+  const txn = db.transaction((chain: string, records: readonly PreparedRecord[]) => {
+    const no = Number(chainNo.get(chain) ?? addChain.get(chain));
+    if (!Number.isSafeInteger(no * POS_STRIDE)) throw new Error(`too many chains in one audit file (chain ${chain} would be number ${no})`);
+    const h = head.get(no) as { seq: number; hash: string } | undefined;
     let seq = h?.seq ?? 0;
     let prev = h?.hash ?? GENESIS_HASH;
     let last: AuditReceipt | null = null;
     const seen = new Set<string>();
     const out: SqliteAppendOutcome[] = [];
+    const hours = new StatTally(HOUR_MS);
+    const minutes = new StatTally(MINUTE_MS);
     for (const r of records) {
       if (seen.has(r.id) || exists.get(r.id) !== undefined) {
         out.push({ duplicate: r.id });
@@ -60,16 +101,34 @@ function prepareAppend(db: Database.Database): Database.Transaction<AppendFn> {
       }
       seen.add(r.id);
       seq += 1;
+      if (seq >= POS_STRIDE) throw new Error(`chain ${chain} is full (${POS_STRIDE - 1} records)`);
       const hash = linkHash(prev, r.contentHash, seq);
       const x = r.index;
-      insertRecord.run(r.id, chain, seq, prev, r.contentHash, hash, x.timeMs, x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial, r.content);
-      for (const e of x.entities) insertEntity.run(r.id, e.type, e.key, e.owner);
-      for (const d of x.denials) insertDenial.run(r.id, d.kind, d.reason, d.path);
+      const shape = shapeOf(r.shape);
+      const pos = no * POS_STRIDE + seq;
+      insertRecord.run(
+        pos, r.id, x.timeMs, Buffer.from(prev, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial,
+        shape.id, packContent(r.content, shape.dictionary),
+      );
+      for (const e of x.entities) link.run(pos, Number(findEntity.get(e.type, e.key, e.owner) ?? addEntity.get(e.type, e.key, e.owner)));
+      hours.add(x);
+      minutes.add(x);
       prev = hash;
       last = { id: r.id, chain, seq, hash };
       out.push(last);
     }
-    if (last) saveHead.run(chain, last.seq, last.hash, last.id);
+    for (const row of hours.rows.values()) hourly.run(...statParams(row));
+    for (const row of minutes.rows.values()) minutely.run(...statParams(row));
+    if (last) saveHead.run(no, last.seq, last.hash, last.id);
     return out;
   });
+
+  // Shapes learnt in a transaction are kept only once it committed.
+  return (chain, records) => {
+    fresh = [];
+    const out = txn.immediate(chain, records);
+    for (const [text, entry] of fresh) shapes.set(text, entry);
+    fresh = [];
+    return out;
+  };
 }

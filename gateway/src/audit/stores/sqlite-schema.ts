@@ -2,47 +2,57 @@
  * The SQLite trail's tables and how a connection to them is opened. Two connections use
  * this: the main thread's (reads: verify, query, stats) and the writer thread's (appends,
  * see `sqlite-writer.ts`). Both open the file the same way so either may create it.
+ *
+ * Layout 2 (`PRAGMA user_version = 2`) is built for a single-record commit to touch few pages
+ * and for a record to be small: the record's row number (`pos` = chain number × 2^40 + seq) is
+ * its primary key, so neither a (chain, seq) index nor the 26-character id is repeated in the
+ * link table; entities are a dictionary (`audit_entity`) plus a WITHOUT ROWID link table; the
+ * content is deflated against a per-operation dictionary (`chain/content-codec.ts`); hashes are
+ * 32-byte blobs; and `stats` reads hour/minute aggregates kept in the same transaction. The only
+ * secondary indexes are the id (duplicates, `--id`), time (every query's order) and the entity
+ * link's (entity, pos) for `--entity`. A file of layout 1 is refused by name: `pactum audit
+ * migrate` copies it into this layout, hashes unchanged.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditTables } from './filter-sql';
 
-/** Table names, for the SQL shared with PostgreSQL (`filter-sql.ts`). */
-export const SQLITE_TABLES: AuditTables = { record: 'audit_record', entity: 'audit_entity', denial: 'audit_denial', head: 'audit_head' };
+/** The layout this code reads and writes. */
+export const SQLITE_LAYOUT = 2;
+
+/** The first chain's number is 1; a record's pos is `chainNo * POS_STRIDE + seq`. */
+export const POS_STRIDE = 2 ** 40;
+
+const STAT_COLUMNS = `bucket INTEGER NOT NULL, agency TEXT NOT NULL, purpose TEXT NOT NULL, outcome TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,
+  n INTEGER NOT NULL, entities INTEGER NOT NULL, field_denials INTEGER NOT NULL, row_denials INTEGER NOT NULL,
+  PRIMARY KEY (bucket, agency, purpose, outcome, kind, reason)`;
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS audit_chain (chain_no INTEGER PRIMARY KEY, chain TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS audit_record (
-  pos INTEGER PRIMARY KEY AUTOINCREMENT,
+  pos INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
-  chain TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  prev_hash TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  hash TEXT NOT NULL,
   time_ms INTEGER NOT NULL,
+  prev_hash BLOB NOT NULL,
+  hash BLOB NOT NULL,
   agency TEXT, subject TEXT, purpose TEXT, case_ref TEXT,
   outcome TEXT NOT NULL,
   http_status INTEGER NOT NULL,
   has_denial INTEGER NOT NULL,
-  content TEXT NOT NULL,
-  UNIQUE (chain, seq)
+  shape INTEGER NOT NULL,
+  content BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS audit_record_time ON audit_record (time_ms, id);
-CREATE INDEX IF NOT EXISTS audit_record_agency ON audit_record (agency, time_ms);
-CREATE INDEX IF NOT EXISTS audit_record_subject ON audit_record (subject, time_ms);
-CREATE INDEX IF NOT EXISTS audit_record_hash ON audit_record (chain, hash);
+CREATE INDEX IF NOT EXISTS audit_record_time ON audit_record (time_ms);
+CREATE TABLE IF NOT EXISTS audit_shape (shape INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS audit_entity (
-  record_id TEXT NOT NULL, type TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL,
-  PRIMARY KEY (record_id, type, key, owner)
+  eid INTEGER PRIMARY KEY, type TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL, UNIQUE (type, key, owner)
 );
-CREATE INDEX IF NOT EXISTS audit_entity_key ON audit_entity (type, key);
-CREATE TABLE IF NOT EXISTS audit_denial (
-  record_id TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, path TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_denial_record ON audit_denial (record_id);
+CREATE TABLE IF NOT EXISTS audit_entity_link (pos INTEGER NOT NULL, eid INTEGER NOT NULL, PRIMARY KEY (pos, eid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS audit_entity_link_eid ON audit_entity_link (eid, pos);
+CREATE TABLE IF NOT EXISTS audit_stat_hour (${STAT_COLUMNS}) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit_stat_minute (${STAT_COLUMNS}) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit_head (
-  chain TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL
+  chain_no INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS audit_checkpoint (
   pos INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -51,21 +61,50 @@ CREATE TABLE IF NOT EXISTS audit_checkpoint (
   kid TEXT NOT NULL, jws TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_checkpoint_chain ON audit_checkpoint (chain, seq);
+PRAGMA user_version = ${SQLITE_LAYOUT};
 `;
+
+/** Thrown for a file of another layout: the message names what to run. */
+export class TrailLayoutError extends Error {
+  constructor(
+    readonly file: string,
+    readonly found: number,
+  ) {
+    super(
+      found < SQLITE_LAYOUT
+        ? `audit database ${file} uses trail layout ${found}; this gateway reads layout ${SQLITE_LAYOUT}. Copy it with \`pactum audit migrate --from ${file} --file <new file>\` (hashes, chains and checkpoints are kept) and point PACTUM_AUDIT_FILE at the new file`
+        : `audit database ${file} uses trail layout ${found}, newer than this gateway's ${SQLITE_LAYOUT}: upgrade the gateway`,
+    );
+    this.name = 'TrailLayoutError';
+  }
+}
+
+/** The layout of an open database: its user_version, or 1 for a file made before layouts were numbered (0 when empty). */
+export function layoutOf(db: Database.Database): number {
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version !== 0) return version;
+  const tables = db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'audit_record'").get() as { n: number };
+  return tables.n > 0 ? 1 : 0;
+}
 
 /**
  * Opens `file` (creating its directory and the tables if missing) in WAL mode with
  * `synchronous=FULL`: a commit returns only after the WAL is fsynced. `busyTimeoutMs`
- * bounds the wait for another connection's write lock. Throws what SQLite throws.
+ * bounds the wait for another connection's write lock. Throws `TrailLayoutError` for a file
+ * of another layout (nothing in it is changed), otherwise what SQLite throws.
  */
 export function openSqliteDatabase(file: string, busyTimeoutMs: number): Database.Database {
   mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file, { timeout: busyTimeoutMs });
   try {
+    // Before anything that writes (even switching to WAL rewrites the header): a file of another layout stays as it was.
+    const layout = layoutOf(db);
+    if (layout !== 0 && layout !== SQLITE_LAYOUT) throw new TrailLayoutError(file, layout);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.exec(SCHEMA);
+    if (layout === 0) db.exec(`BEGIN IMMEDIATE; ${SCHEMA} COMMIT;`);
   } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
     db.close();
     throw error;
   }

@@ -30,12 +30,18 @@ import type Database from 'better-sqlite3';
 import { AuditUnavailableError } from '../../errors';
 import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
-import type { AuditStore, ChainHead, PreparedRecord, StoredCheckpoint, StoredRow } from './audit-store';
+import { decodeContent, deriveIndexRows, type EntityRow } from '../chain/record-content';
+import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
+import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { foldStats, groupIndexRows, queryPageSql, RECORD_COLUMNS, rowToStored, statsSql, type Bind } from './filter-sql';
-import { describeFailure, openSqliteDatabase, SQLITE_TABLES as T } from './sqlite-schema';
+import { edgeRecordsSql, groupEntities, layoutTables, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type Bind } from './filter-sql';
+import { computeStats, ShapeBook, toStoredRow } from './layout-rows';
+import { statParams, upsertStatSql } from './sqlite-append';
+import { describeFailure, openSqliteDatabase, POS_STRIDE, TrailLayoutError } from './sqlite-schema';
 import { SqliteWriter } from './sqlite-writer';
 import { pinTrailFiles, TrailFaultError, TrailFiles, unwritableBeforeOpen } from './trail-files';
+
+const T = layoutTables();
 
 /** Most distinct read statements kept prepared per connection (query SQL varies with the filter). */
 const STATEMENT_CACHE_SIZE = 200;
@@ -66,6 +72,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   try {
     db = openSqliteDatabase(file, busyTimeoutMs);
   } catch (error) {
+    if (error instanceof TrailLayoutError) throw new AuditUnavailableError('trail_layout', error.message, { cause: error });
     throw unavailable(`cannot open audit database ${file}`, error);
   }
   let files: TrailFiles;
@@ -82,6 +89,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
 class SqliteStore implements SqliteAuditStore {
   readonly kind = 'sqlite';
   private statements = new Map<string, Database.Statement>();
+  private names: Map<number, string> | null = null;
+  private readonly shapes = new ShapeBook(() => this.stmt(this.connection(), `SELECT shape, text FROM ${T.shape}`).all() as Record<string, unknown>[]);
 
   constructor(
     readonly location: string,
@@ -140,6 +149,8 @@ class SqliteStore implements SqliteAuditStore {
     }
     this.db = null;
     this.statements = new Map();
+    this.names = null;
+    this.shapes.clear();
   }
 
   async appendBatch(chain: string, records: readonly PreparedRecord[]): Promise<Array<AuditReceipt | Error>> {
@@ -153,47 +164,80 @@ class SqliteStore implements SqliteAuditStore {
   }
 
   async heads(): Promise<ChainHead[]> {
-    return this.run('read heads', (db) => this.stmt(db, 'SELECT chain, seq, hash, id FROM audit_head ORDER BY chain').all() as ChainHead[]);
+    return this.run('read heads', (db) =>
+      this.stmt(db, `SELECT c.chain, h.seq, h.hash, h.id FROM ${T.head} h JOIN ${T.chain} c ON c.chain_no = h.chain_no ORDER BY c.chain`).all() as ChainHead[],
+    );
   }
 
   async chains(): Promise<string[]> {
     return this.run('read chains', (db) => {
-      const rows = this.stmt(db, 'SELECT chain FROM audit_head UNION SELECT DISTINCT chain FROM audit_record ORDER BY 1').all() as Array<{ chain: string }>;
-      return rows.map((r) => r.chain);
+      const names = this.chainNames(db, true);
+      // Records of a chain number with no name left (its chain row deleted) are still walked, under `#n`.
+      const next = this.stmt(db, `SELECT MIN(pos) FROM ${T.record} WHERE pos >= ?`).pluck();
+      const out = new Set(names.values());
+      for (let at = POS_STRIDE; ; ) {
+        const pos = next.get(at) as number | null;
+        if (pos === null || pos === undefined) break;
+        const no = Math.floor(pos / POS_STRIDE);
+        out.add(names.get(no) ?? `#${no}`);
+        at = (no + 1) * POS_STRIDE;
+      }
+      return [...out].sort();
     });
   }
 
   async readChain(chain: string, afterSeq: number, limit: number): Promise<StoredRow[]> {
     return this.run('read chain', (db) => {
-      const rows = this.stmt(db, `SELECT ${RECORD_COLUMNS} FROM audit_record r WHERE r.chain = ? AND r.seq > ? ORDER BY r.seq LIMIT ?`).all(chain, afterSeq, limit) as Record<
+      const no = this.chainNo(db, chain);
+      if (no === null) return [];
+      const base = no * POS_STRIDE;
+      const rows = this.stmt(db, `SELECT ${RECORD_COLUMNS} FROM ${T.record} r WHERE r.pos > ? AND r.pos < ? ORDER BY r.pos LIMIT ?`).all(base + afterSeq, base + POS_STRIDE, limit) as Record<
         string,
         unknown
       >[];
-      return this.attachIndex(db, rows);
+      return this.toStored(db, rows);
     });
   }
 
   async seqOfHash(chain: string, hash: string): Promise<number | null> {
     return this.run('find hash', (db) => {
-      const row = this.stmt(db, 'SELECT seq FROM audit_record WHERE chain = ? AND hash = ? LIMIT 1').get(chain, hash) as { seq: unknown } | undefined;
-      return typeof row?.seq === 'number' ? row.seq : null;
+      const no = this.chainNo(db, chain);
+      if (no === null || !/^[0-9a-f]{64}$/.test(hash)) return null;
+      const pos = this.stmt(db, `SELECT pos FROM ${T.record} WHERE pos > ? AND pos < ? AND hash = ? LIMIT 1`).pluck().get(no * POS_STRIDE, (no + 1) * POS_STRIDE, Buffer.from(hash, 'hex'));
+      return typeof pos === 'number' ? pos - no * POS_STRIDE : null;
     });
   }
 
-  async queryPage(filter: AuditFilter, after: { timeMs: number; id: string } | null, limit: number): Promise<StoredRow[]> {
+  async queryPage(filter: AuditFilter, after: { timeMs: number; pos: number } | null, limit: number): Promise<StoredRow[]> {
     return this.run('query', (db) => {
       const { bind, params } = positional();
       const sql = queryPageSql(filter, after, limit, bind, T);
-      return this.attachIndex(db, this.stmt(db, sql).all(...params) as Record<string, unknown>[]);
+      return this.toStored(db, this.stmt(db, sql).all(...params) as Record<string, unknown>[]);
     });
   }
 
   async stats(filter: AuditStatsFilter): Promise<AuditStats> {
-    return this.run('stats', (db) => {
-      const q = statsSql(filter, positional, T);
-      const all = (x: { sql: string; params: unknown[] }) => this.stmt(db, x.sql).all(...x.params) as Record<string, unknown>[];
-      return foldStats(filter, all(q.perAgency), all(q.entities), all(q.denials));
-    });
+    try {
+      return await computeStats(filter, {
+        sums: async (table, range) =>
+          this.run('stats', (db) => {
+            const { bind, params } = positional();
+            return this.stmt(db, statSumSql(table === 'hour' ? T.statHour : T.statMinute, range, filter, bind)).all(...params) as Record<string, unknown>[];
+          }),
+        records: async (range) =>
+          this.run('stats', (db) => {
+            const { bind, params } = positional();
+            return this.toStored(db, this.stmt(db, edgeRecordsSql(range, filter, bind, T)).all(...params) as Record<string, unknown>[], false);
+          }),
+      });
+    } catch (error) {
+      if (error instanceof AuditUnavailableError) throw error;
+      throw unavailable(`audit database ${this.location}: stats failed`, error);
+    }
+  }
+
+  async aggregates(table: StatTable): Promise<StatRow[]> {
+    return this.run('read aggregates', (db) => (this.stmt(db, `SELECT * FROM ${table === 'hour' ? T.statHour : T.statMinute}`).all() as Record<string, unknown>[]).map(toStatRow));
   }
 
   async checkpoints(): Promise<StoredCheckpoint[]> {
@@ -210,10 +254,14 @@ class SqliteStore implements SqliteAuditStore {
 
   async prunableThrough(chain: string, cutoffMs: number): Promise<number> {
     return this.run('find prunable records', (db) => {
-      const young = this.stmt(db, 'SELECT MIN(seq) AS seq FROM audit_record WHERE chain = ? AND time_ms >= ?').get(chain, cutoffMs) as { seq: number | null };
-      if (young.seq !== null) return young.seq - 1;
-      const last = this.stmt(db, 'SELECT MAX(seq) AS seq FROM audit_record WHERE chain = ?').get(chain) as { seq: number | null };
-      return last.seq ?? 0;
+      const no = this.chainNo(db, chain);
+      if (no === null) return 0;
+      const lo = no * POS_STRIDE;
+      const hi = lo + POS_STRIDE;
+      const young = this.stmt(db, `SELECT MIN(pos) FROM ${T.record} WHERE pos > ? AND pos < ? AND time_ms >= ?`).pluck().get(lo, hi, cutoffMs) as number | null;
+      if (young !== null) return young - lo - 1;
+      const last = this.stmt(db, `SELECT MAX(pos) FROM ${T.record} WHERE pos > ? AND pos < ?`).pluck().get(lo, hi) as number | null;
+      return last === null ? 0 : last - lo;
     });
   }
 
@@ -221,10 +269,37 @@ class SqliteStore implements SqliteAuditStore {
     return this.run('prune', (db) =>
       db
         .transaction(() => {
-          const ids = `SELECT id FROM audit_record WHERE chain = ? AND seq <= ?`;
-          this.stmt(db, `DELETE FROM audit_entity WHERE record_id IN (${ids})`).run(chain, throughSeq);
-          this.stmt(db, `DELETE FROM audit_denial WHERE record_id IN (${ids})`).run(chain, throughSeq);
-          const deleted = this.stmt(db, 'DELETE FROM audit_record WHERE chain = ? AND seq <= ?').run(chain, throughSeq).changes;
+          const no = this.chainNo(db, chain);
+          if (no === null) throw new Error(`no chain ${chain}`);
+          const lo = no * POS_STRIDE;
+          const hi = lo + throughSeq;
+          // The aggregates lose what the deleted records added, tallied from their hashed content.
+          const hours = new StatTally(HOUR_MS);
+          const minutes = new StatTally(MINUTE_MS);
+          const page = this.stmt(db, `SELECT ${RECORD_COLUMNS} FROM ${T.record} r WHERE r.pos > ? AND r.pos <= ? ORDER BY r.pos LIMIT 1000`);
+          for (let at = lo; ; ) {
+            const rows = this.toStored(db, page.all(at, hi) as Record<string, unknown>[], false);
+            for (const row of rows) {
+              if (row.unreadable !== undefined) throw new Error(`record ${row.id}: ${row.unreadable}`);
+              const x = deriveIndexRows(decodeContent(row.content));
+              hours.add(x, -1);
+              minutes.add(x, -1);
+            }
+            const last = rows[rows.length - 1];
+            if (!last) break;
+            at = last.pos;
+          }
+          for (const [tally, table] of [[hours, T.statHour], [minutes, T.statMinute]] as const) {
+            const upsert = this.stmt(db, upsertStatSql(table));
+            for (const row of tally.rows.values()) upsert.run(...statParams(row));
+            this.stmt(db, `DELETE FROM ${table} WHERE n <= 0`).run();
+          }
+          // Entity keys are personal data too: one no longer linked to any record goes with the last record that named it.
+          const eids = this.stmt(db, `SELECT DISTINCT eid FROM ${T.link} WHERE pos > ? AND pos <= ?`).pluck().all(lo, hi) as number[];
+          this.stmt(db, `DELETE FROM ${T.link} WHERE pos > ? AND pos <= ?`).run(lo, hi);
+          const orphan = this.stmt(db, `DELETE FROM ${T.entity} WHERE eid = ? AND NOT EXISTS (SELECT 1 FROM ${T.link} WHERE eid = ?)`);
+          for (const eid of eids) orphan.run(eid, eid);
+          const deleted = this.stmt(db, `DELETE FROM ${T.record} WHERE pos > ? AND pos <= ?`).run(lo, hi).changes;
           this.stmt(db, INSERT_CHECKPOINT).run(...checkpointParams(cp));
           return deleted;
         })
@@ -239,15 +314,43 @@ class SqliteStore implements SqliteAuditStore {
     this.files.close();
   }
 
-  private attachIndex(db: Database.Database, rows: Record<string, unknown>[]): StoredRow[] {
+  /** Chain number → name (reloaded when `fresh` or on a miss). */
+  private chainNames(db: Database.Database, fresh = false): Map<number, string> {
+    if (fresh || !this.names) {
+      const rows = this.stmt(db, `SELECT chain_no, chain FROM ${T.chain}`).all() as Array<{ chain_no: number; chain: string }>;
+      this.names = new Map(rows.map((r) => [r.chain_no, r.chain]));
+    }
+    return this.names;
+  }
+
+  private chainNo(db: Database.Database, chain: string): number | null {
+    const unnamed = /^#([1-9]\d{0,3})$/.exec(chain);
+    if (unnamed) return Number(unnamed[1]);
+    for (const fresh of [false, true]) {
+      for (const [no, name] of this.chainNames(db, fresh)) if (name === chain) return no;
+    }
+    return null;
+  }
+
+  /** Record rows as stored rows: chain named, content unpacked, entity rows attached (unless `withEntities` is false). */
+  private toStored(db: Database.Database, rows: Record<string, unknown>[], withEntities = true): StoredRow[] {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => String(r.id));
-    const marks = ids.map(() => '?').join(',');
-    const grouped = groupIndexRows(
-      this.stmt(db, `SELECT record_id, type, key, owner FROM audit_entity WHERE record_id IN (${marks})`).all(...ids) as Record<string, unknown>[],
-      this.stmt(db, `SELECT record_id, kind, reason, path FROM audit_denial WHERE record_id IN (${marks})`).all(...ids) as Record<string, unknown>[],
-    );
-    return rows.map((r) => rowToStored(r, grouped.entities.get(String(r.id)) ?? [], grouped.denials.get(String(r.id)) ?? []));
+    let entities = new Map<number, EntityRow[]>();
+    if (withEntities) {
+      const positions = rows.map((r) => Number(r.pos));
+      const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0));
+      const found = sorted
+        ? this.stmt(db, `SELECT l.pos, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`).all(positions[0], positions[positions.length - 1])
+        : this.stmt(db, `SELECT l.pos, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`).all(...positions);
+      entities = groupEntities(found as Record<string, unknown>[]);
+    }
+    let names = this.chainNames(db);
+    return rows.map((r) => {
+      const pos = Number(r.pos);
+      const no = Math.floor(pos / POS_STRIDE);
+      if (!names.has(no)) names = this.chainNames(db, true);
+      return toStoredRow(r, names.get(no) ?? `#${no}`, pos - no * POS_STRIDE, entities.get(pos) ?? [], this.shapes.dictionary(Number(r.shape)));
+    });
   }
 }
 

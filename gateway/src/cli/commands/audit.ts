@@ -289,6 +289,10 @@ function describeVerify(location: string, report: VerifyReport): string {
     if (c.signedHead) lines.push(`    newest signed checkpoint: seq ${c.signedHead.seq} (${c.signedHead.kind}, ${c.signedHead.at}, kid ${c.signedHead.kid})`);
     if (c.problem) lines.push(`    ${c.problem.problem.toUpperCase()} at seq ${c.problem.seq}${c.problem.id ? ` (record ${c.problem.id})` : ''}: ${c.problem.detail}`);
   }
+  const a = report.aggregates;
+  if (a.problem !== undefined) lines.push(`  AGGREGATES differ from the records: ${a.problem} (they are derived: \`pactum audit migrate\` rebuilds them)`);
+  else if (a.checked) lines.push(`  aggregates: ${a.rows} row(s) agree with the records`);
+  else lines.push(`  aggregates: not compared (${report.firstBad ? 'a chain is broken' : 'only one chain was walked'})`);
   return lines.join('\n');
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ensureGatewayKeys } from '../../../auth';
 import { newAuditId } from '../../../audit/audit-id';
 import { releasedEvent } from '../../../audit/__tests__/support/events';
+import { seqIs } from '../../../audit/__tests__/support/tamper';
 import { createHarness, type StoreHarness } from '../../../audit/__tests__/support/store-harness';
 import { runAudit, storeOptions } from './support/run-audit-command';
 
@@ -54,7 +55,7 @@ describe.each(['sqlite', 'postgres'] as const)('pactum audit checkpoint / prune 
     expect(ok.out).toContain('records 1..8 pruned by retention (older than 2025-01-09T06:00:00.000Z): verified from the signed checkpoint of record 8');
     expect(ok.out).toMatch(/newest signed checkpoint: seq 10 \(export/);
 
-    await h.sql("UPDATE audit_record SET purpose = 'terrorism' WHERE chain = 'gw-1' AND seq = 10");
+    await h.sql(`UPDATE audit_record SET purpose = 'terrorism' WHERE ${seqIs(10)}`);
     const bad = await run(['verify']);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('CHANGED at seq 10');

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { runAudit, storeOptions } from './support/run-audit-command';
 import { belgianEvent, refusedEvent, releasedEvent } from '../../../audit/__tests__/support/events';
 import { createHarness, type StoreHarness } from '../../../audit/__tests__/support/store-harness';
+import { seqIs } from '../../../audit/__tests__/support/tamper';
 import type { AuditEvent, PeriodReport } from '../../../audit';
 
 const NOW = new Date(Date.UTC(2025, 0, 10, 12, 0, 0));
@@ -91,11 +92,17 @@ describe.each(['sqlite', 'postgres'] as const)('pactum audit on %s', (kind) => {
     expect(anchor).toMatch(/^gw-1:4:[0-9a-f]{64}$/);
     expect((await run(['verify', '--expect-head', String(anchor), ...store])).code).toBe(0);
 
-    await h.sql(`UPDATE audit_record SET subject = 'someone-else' WHERE seq = 2`);
+    expect(ok.out).toMatch(/aggregates: \d+ row\(s\) agree with the records/);
+    await h.sql(`UPDATE audit_record SET subject = 'someone-else' WHERE ${seqIs(2)}`);
     const bad = await run(['verify', ...store]);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain(`CHANGED at seq 2 (record ${events[1]?.id})`);
-    await h.sql(`UPDATE audit_record SET subject = 'be-analyst-3' WHERE seq = 2`);
+    await h.sql(`UPDATE audit_record SET subject = 'be-analyst-3' WHERE ${seqIs(2)}`);
+    await h.sql("UPDATE audit_stat_minute SET entities = entities + 1 WHERE kind = ''");
+    const skewed = await run(['verify', ...store]);
+    expect(skewed.code).toBe(1);
+    expect(skewed.out).toMatch(/AGGREGATES differ from the records: the minute .* aggregate says/);
+    await h.sql("UPDATE audit_stat_minute SET entities = entities - 1 WHERE kind = ''");
   });
 
   test('stats per agency and reason over a period', async () => {

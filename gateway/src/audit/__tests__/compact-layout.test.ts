@@ -1,0 +1,166 @@
+/**
+ * What layout 2 adds, on both stores: `stats` from the aggregates is exactly what counting the
+ * records gives, for any period (whole hours, minutes, and the milliseconds at the edges);
+ * `verify` fails when the aggregates are edited; retention also removes entity keys no remaining
+ * record names; and (SQLite) a file of the old layout is refused by name, untouched.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createCheckpointSigner } from '../chain/checkpoint-statement';
+import { collect, openAuditTrail, type AuditEvent, type AuditStats, type AuditTrail } from '../index';
+import { RecordGenerator } from '../bench/generate-records';
+import { createHarness, type StoreHarness } from './support/store-harness';
+import { generateKeyPairSync } from 'node:crypto';
+import { publicJwkOf } from '../../auth/ensure-gateway-keys';
+
+/** Counts the plain way, from the events themselves. */
+function countByHand(events: readonly AuditEvent[]): Pick<AuditStats, 'requests' | 'byAgency' | 'denials'> {
+  const agencies = new Map<string | null, Record<string, number>>();
+  const denials = new Map<string, { agency: string | null; kind: string; reason: string; count: number }>();
+  const deny = (agency: string | null, kind: string, reason: string) => {
+    const k = `${agency}|${kind}|${reason}`;
+    const d = denials.get(k) ?? { agency, kind, reason, count: 0 };
+    d.count += 1;
+    denials.set(k, d);
+  };
+  for (const e of events) {
+    const agency = e.principal?.agency ?? null;
+    const a = agencies.get(agency) ?? { requests: 0, released: 0, partial: 0, denied: 0, refused: 0, errors: 0, entitiesReleased: 0, fieldDenials: 0, rowDenials: 0 };
+    a.requests = (a.requests ?? 0) + 1;
+    const outcome = e.outcome === 'error' ? 'errors' : e.outcome;
+    a[outcome] = (a[outcome] ?? 0) + 1;
+    a.entitiesReleased = (a.entitiesReleased ?? 0) + new Set((e.enforcement?.released ?? []).map((x) => `${x.type}|${x.key}|${x.owner}`)).size;
+    a.fieldDenials = (a.fieldDenials ?? 0) + (e.enforcement?.fieldDenials.length ?? 0);
+    a.rowDenials = (a.rowDenials ?? 0) + (e.enforcement?.rowDenials.length ?? 0);
+    agencies.set(agency, a);
+    for (const d of e.enforcement?.fieldDenials ?? []) deny(agency, 'field', d.reason);
+    for (const d of e.enforcement?.rowDenials ?? []) deny(agency, 'row', d.reason);
+    if (e.refusal) deny(agency, 'refusal', e.refusal.reason);
+  }
+  const byAgency = [...agencies].map(([agency, a]) => ({ agency, ...a })).sort((x, y) => (x.agency === null ? 1 : y.agency === null ? -1 : x.agency < y.agency ? -1 : 1));
+  return {
+    requests: events.length,
+    byAgency: byAgency as unknown as AuditStats['byAgency'],
+    denials: [...denials.values()] as AuditStats['denials'],
+  };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('layout 2 on %s', (kind) => {
+  let h: StoreHarness;
+  let trail: AuditTrail;
+  const events: AuditEvent[] = [];
+
+  beforeAll(async () => {
+    h = await createHarness(kind);
+    trail = await h.open();
+    // ~400 records over ~9 hours, so periods cut hours and minutes.
+    const gen = new RecordGenerator({ start: new Date(Date.UTC(2026, 0, 5, 7, 41, 13, 517)), intervalMs: 80_000, entities: 50, seed: 7 });
+    for (let i = 0; i < 400; i++) events.push(gen.next());
+    await Promise.all(events.map((e) => trail.append(e)));
+  }, 60_000);
+
+  afterAll(async () => {
+    await trail.close();
+    await h.cleanup();
+  });
+
+  const at = (iso: string) => new Date(iso);
+  test.each([
+    ['the whole trail', undefined, undefined],
+    ['whole hours', at('2026-01-05T09:00:00Z'), at('2026-01-05T13:00:00Z')],
+    ['minutes around hours', at('2026-01-05T08:37:00Z'), at('2026-01-05T14:06:00Z')],
+    ['milliseconds around minutes and hours', at('2026-01-05T08:37:41.123Z'), at('2026-01-05T14:06:02.999Z')],
+    ['inside one minute', at('2026-01-05T10:15:03.250Z'), at('2026-01-05T10:15:59.001Z')],
+    ['inside one hour', at('2026-01-05T10:15:03.250Z'), at('2026-01-05T10:47:00.000Z')],
+    ['open start', undefined, at('2026-01-05T11:30:30.500Z')],
+    ['open end', at('2026-01-05T11:30:30.500Z'), undefined],
+  ])('stats over %s equal counting the records', async (_what, since, until) => {
+    const inPeriod = events.filter((e) => (!since || e.time >= since) && (!until || e.time < until));
+    const stats = await trail.stats({ ...(since ? { since } : {}), ...(until ? { until } : {}) });
+    const want = countByHand(inPeriod);
+    expect(stats.requests).toBe(want.requests);
+    expect(stats.byAgency).toEqual(want.byAgency);
+    expect([...stats.denials].sort((a, b) => `${a.agency}${a.kind}${a.reason}`.localeCompare(`${b.agency}${b.kind}${b.reason}`))).toEqual(
+      [...want.denials].sort((a, b) => `${a.agency}${a.kind}${a.reason}`.localeCompare(`${b.agency}${b.kind}${b.reason}`)),
+    );
+    expect(want.requests).toBeGreaterThan(0);
+  });
+
+  test('stats by agency and purpose equal counting the records', async () => {
+    const since = at('2026-01-05T08:12:30.400Z');
+    const inPeriod = events.filter((e) => e.time >= since && e.principal?.agency === 'NL-POLICE' && e.purpose?.code === 'drug-trafficking');
+    const stats = await trail.stats({ since, agency: 'NL-POLICE', purpose: 'drug-trafficking' });
+    expect(stats.byAgency).toEqual(countByHand(inPeriod).byAgency);
+    expect(inPeriod.length).toBeGreaterThan(0);
+  });
+
+  test('query --entity finds exactly the records that released it', async () => {
+    const key = events.find((e) => e.enforcement?.released[0]?.type === 'Container')?.enforcement?.released[0]?.key ?? '';
+    const want = events.filter((e) => e.enforcement?.released.some((x) => x.type === 'Container' && x.key === key)).map((e) => e.id);
+    const got = (await collect(trail.query({ entity: { type: 'Container', key } }))).map((r) => r.id);
+    expect(got.sort()).toEqual(want.sort());
+    expect(want.length).toBeGreaterThan(1);
+  });
+
+  test('the whole trail verifies with its aggregates; an edited aggregate fails verify, and is named', async () => {
+    const ok = await trail.verify();
+    expect(ok).toMatchObject({ ok: true, checked: 400, aggregates: { checked: true } });
+    expect(ok.aggregates.rows).toBeGreaterThan(0);
+    const [row] = await h.sql("SELECT bucket, agency, purpose, outcome FROM audit_stat_hour WHERE kind = '' ORDER BY bucket LIMIT 1");
+    const where = `bucket = ${Number(row?.bucket)} AND agency = '${String(row?.agency)}' AND purpose = '${String(row?.purpose)}' AND outcome = '${String(row?.outcome)}' AND kind = ''`;
+    await h.sql(`UPDATE audit_stat_hour SET n = n + 1 WHERE ${where}`);
+    const bad = await trail.verify();
+    expect(bad.ok).toBe(false);
+    expect(bad.firstBad).toBeUndefined();
+    expect(bad.aggregates.problem).toContain(`agency ${String(row?.agency)}`);
+    await h.sql(`UPDATE audit_stat_hour SET n = n - 1 WHERE ${where}`);
+    await h.sql(`DELETE FROM audit_stat_minute WHERE bucket = (SELECT MIN(bucket) FROM audit_stat_minute)`);
+    expect((await trail.verify()).aggregates.problem).toContain('missing');
+    // One chain only: the aggregates (over every chain) are not compared, and the report says so.
+    expect((await trail.verify({ chain: 'gw-1' })).aggregates).toEqual({ checked: false, rows: 0 });
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('retention on layout 2 (%s)', (kind) => {
+  test('prune removes the entity keys no remaining record names, and the aggregates of what it deleted', async () => {
+    const h = await createHarness(kind);
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const jwk = publicJwkOf(privateKey);
+    const signer = createCheckpointSigner(privateKey, jwk.kid ?? '');
+    const trail = await openAuditTrail(h.config, { signer, verifyKeys: [jwk] });
+    try {
+      const gen = new RecordGenerator({ start: new Date(Date.UTC(2025, 0, 1)), intervalMs: 3_600_000, entities: 500, seed: 3 });
+      const events = Array.from({ length: 60 }, () => gen.next());
+      for (const e of events) await trail.append(e);
+      const cutoff = events[40]?.time as Date;
+      const kept = events.filter((e) => e.time >= cutoff);
+      await trail.prune(cutoff, new Date(Date.UTC(2025, 6, 1)));
+      const keys = (await h.sql('SELECT key FROM audit_entity')).map((r) => String(r.key)).sort();
+      expect(keys).toEqual([...new Set(kept.flatMap((e) => (e.enforcement?.released ?? []).map((x) => x.key)))].sort());
+      expect((await trail.stats({})).requests).toBe(kept.length);
+      expect(await trail.verify()).toMatchObject({ ok: true, checked: kept.length, aggregates: { checked: true } });
+    } finally {
+      await trail.close();
+      await h.cleanup();
+    }
+  });
+});
+
+test('a SQLite file of layout 1 is refused, naming the migration, and left as it was', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pactum-audit-v1-'));
+  const file = path.join(dir, 'audit.sqlite');
+  try {
+    const old = new Database(file);
+    old.exec('CREATE TABLE audit_record (pos INTEGER PRIMARY KEY, id TEXT, chain TEXT, seq INTEGER, content TEXT); CREATE TABLE audit_entity (record_id TEXT)');
+    old.close();
+    const before = readFileSync(file);
+    const attempt = openAuditTrail({ file, replicaId: 'gw-1' });
+    await expect(attempt).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE', reason: 'trail_layout' });
+    await expect(attempt).rejects.toThrow(/uses trail layout 1.*pactum audit migrate --from/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

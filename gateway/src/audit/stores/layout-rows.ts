@@ -1,0 +1,107 @@
+/**
+ * Turning layout-2 rows back into what the trail works with, the same for both stores: a stored
+ * row with its content unpacked (against its shape's dictionary), and a stats answer assembled
+ * from the aggregate tables and the records of the period's partial minutes.
+ */
+import type { AuditStats, AuditStatsFilter } from '../audit-filter';
+import { dictionaryFor, unpackContent } from '../chain/content-codec';
+import { decodeContent, deriveIndexRows, type EntityRow } from '../chain/record-content';
+import { planStats, StatTally, statsFromRows, type StatRow } from '../chain/stat-rows';
+import type { StatTable, StoredRow } from './audit-store';
+import { recordColumns } from './filter-sql';
+
+/** Shape id → dictionary, filled from the shape table on a miss. */
+export class ShapeBook {
+  private readonly dictionaries = new Map<number, Buffer>();
+
+  constructor(private readonly load: () => readonly Record<string, unknown>[]) {}
+
+  dictionary(shape: number): Buffer | undefined {
+    let d = this.dictionaries.get(shape);
+    if (d) return d;
+    for (const row of this.load()) this.dictionaries.set(Number(row.shape), dictionaryFor(String(row.text)));
+    d = this.dictionaries.get(shape);
+    return d;
+  }
+
+  /** Forgets every dictionary (after a connection was dropped, or shapes were read from another source). */
+  clear(): void {
+    this.dictionaries.clear();
+  }
+}
+
+/** Hex of a hash column (a blob in layout 2). */
+export function hex(value: unknown): string {
+  return Buffer.isBuffer(value) || value instanceof Uint8Array ? Buffer.from(value).toString('hex') : String(value);
+}
+
+/** A record row as a `StoredRow`; a content that cannot be unpacked is reported, not thrown. */
+export function toStoredRow(row: Record<string, unknown>, chain: string, seq: number, entities: readonly EntityRow[], dictionary: Buffer | undefined): StoredRow {
+  let content = '';
+  let unreadable: string | undefined;
+  if (!dictionary) unreadable = `its shape ${String(row.shape)} is not in the shape table`;
+  else {
+    try {
+      content = unpackContent(row.content as Uint8Array, dictionary);
+    } catch (error) {
+      unreadable = `its stored content does not unpack (${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+  return {
+    pos: Number(row.pos),
+    id: String(row.id),
+    chain,
+    seq,
+    prevHash: hex(row.prev_hash),
+    hash: hex(row.hash),
+    content,
+    ...(unreadable !== undefined ? { unreadable } : {}),
+    columns: recordColumns(row),
+    entities,
+  };
+}
+
+/** What a store gives `computeStats`. */
+export interface StatSources {
+  /** Summed rows of `table` over bucket range [from, to) and the filter's agency / purpose. */
+  sums(table: StatTable, range: readonly [number, number]): Promise<readonly Record<string, unknown>[]>;
+  /** The records (unpacked) of ms range [from, to) matching the filter's agency / purpose. */
+  records(range: readonly [number, number]): Promise<readonly StoredRow[]>;
+}
+
+/**
+ * Exact statistics over `filter`: whole hours and minutes from the aggregates, the partial
+ * minutes at each end of the period tallied from their records. A record whose content cannot
+ * be read fails the call (a count that silently skipped it would not be exact).
+ */
+export async function computeStats(filter: AuditStatsFilter, src: StatSources): Promise<AuditStats> {
+  const plan = planStats(filter.since?.getTime(), filter.until?.getTime());
+  const rows: Array<Omit<StatRow, 'bucket'>> = [];
+  const reads: Array<Promise<readonly Record<string, unknown>[]>> = [];
+  if (plan.hours) reads.push(src.sums('hour', plan.hours));
+  for (const m of plan.minutes) reads.push(src.sums('minute', m));
+  for (const batch of await Promise.all(reads)) for (const r of batch) rows.push({ ...sumRow(r) });
+  const tally = new StatTally(1);
+  for (const range of plan.records) {
+    for (const row of await src.records(range)) {
+      if (row.unreadable !== undefined) throw new Error(`record ${row.id}: ${row.unreadable}; run pactum audit verify`);
+      tally.add(deriveIndexRows(decodeContent(row.content)));
+    }
+  }
+  rows.push(...tally.rows.values());
+  return statsFromRows(filter, rows);
+}
+
+function sumRow(r: Record<string, unknown>): Omit<StatRow, 'bucket'> {
+  return {
+    agency: String(r.agency),
+    purpose: '',
+    outcome: String(r.outcome),
+    kind: String(r.kind),
+    reason: String(r.reason),
+    n: Number(r.n),
+    entities: Number(r.entities),
+    fieldDenials: Number(r.field_denials),
+    rowDenials: Number(r.row_denials),
+  };
+}
