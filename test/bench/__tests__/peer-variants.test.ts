@@ -2,10 +2,13 @@
  * The peers still start and answer through the bench's wiring: installed (once per lockfile) into
  * test/bench/peers/, each default peer is started over real subgraphs and asked one lookup, which
  * only succeeds if its context tokens reach the subgraph. No figure is measured. Grafbase's
- * configuration is also checked for what each variant switches, and the bench's extra rows
- * (`bench-seed.ts`) against the same seeded stores.
+ * configuration is also checked for what each variant switches, the dedup switches against a
+ * counting stand-in subgraph, and the bench's extra rows (`bench-seed.ts`) against the same
+ * seeded stores.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -71,6 +74,50 @@ test('the bench rows go into the seeded stores once, labelled like the story con
   expect(() => seedBenchRows(dataDir)).toThrow(/bench rows already in/);
   expect(() => seedBenchRows(path.join(dir, 'nowhere'))).toThrow();
 });
+
+/** A stand-in for every subgraph that answers the lookup after a pause, counting the calls it got. */
+async function slowCountingSubgraph(): Promise<{ url: string; calls: () => number; reset: () => void; close: () => Promise<void> }> {
+  let calls = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      calls++;
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"container":{"number":"MAEU8123457","ownerCode":"MAE","reefer":true}}}'), 400);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    calls: () => calls,
+    reset: () => {
+      calls = 0;
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+test.each<[PeerVariantName, boolean]>([
+  ['hive', true],
+  ['hive-no-dedup', false],
+  ['grafbase', true],
+  ['grafbase-no-dedup', false],
+])('%s: identical lookups in flight merged into one subgraph call: %s', async (name, merged) => {
+  const stub = await slowCountingSubgraph();
+  const variant = await startPeerVariant(name, { ...env, subgraphUrls: Object.fromEntries(Object.keys(env.subgraphUrls).map((n) => [n, stub.url])) }, 60_000);
+  try {
+    // One request first, so nothing the gateway does once (connections, plans) is in the count.
+    const ask = () => fetch(variant.url, { method: 'POST', headers: { 'content-type': 'application/json', ...variant.headers?.() }, body: LOOKUP }).then((r) => r.json());
+    await ask();
+    stub.reset();
+    const answers = await Promise.all(Array.from({ length: 8 }, ask));
+    expect(answers.every((a) => (a as { data?: { container?: { number?: string } } }).data?.container?.number === 'MAEU8123457')).toBe(true);
+    if (merged) expect(stub.calls()).toBeLessThan(8);
+    else expect(stub.calls()).toBe(8);
+  } finally {
+    await variant.service.stop();
+    await stub.close();
+  }
+}, 90_000);
 
 test('grafbase: dedup on or off as the variant says, and each subgraph takes its own token header as authorization', () => {
   const urls = env.subgraphUrls;
