@@ -14,6 +14,7 @@ import {
   watchGatewayKeys,
   loadPurposes,
   loadTrustRegistry,
+  presentedToken,
   type TrustRegistry,
 } from './auth';
 import { EXAMPLE_PRINCIPAL } from './cli/commands/dev-environment';
@@ -115,6 +116,10 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
       rateLimits,
       ...(config.devGraphiQL ? { devGraphiQL: devGraphiQL(registry, config.stateDir) } : {}),
       authenticate: (headers) => authenticateRequest(headers, { verifier, purposes }),
+      wasVerified: (headers) => {
+        const token = presentedToken(headers);
+        return token !== undefined && verifier.wasVerified(token);
+      },
       policy: () => watcher.current(),
       audit: auditDroppedForBench ? { append: async () => undefined } : audit,
       scalars: identifierScalars,

@@ -98,6 +98,13 @@ export async function authenticateRequest(headers: RequestHeaders, deps: Authent
   return identity;
 }
 
+/** The bearer token a request presents, without judging it (undefined when there is none, or not one). */
+export function presentedToken(headers: RequestHeaders): string | undefined {
+  const value = Object.hasOwn(headers, 'authorization') ? headers.authorization : undefined;
+  if (typeof value !== 'string') return undefined;
+  return BEARER.exec(value)?.[1];
+}
+
 function bearerToken(headers: RequestHeaders): string {
   const value = single(headers, 'authorization');
   if (value === undefined || value.trim() === '') throw new UnauthenticatedError('missing_token', 'no bearer token (authorization: Bearer <token>)');

@@ -13,7 +13,7 @@ export { isTransferRecipient, standingOfCountry, type AgencyStanding } from './a
 export { loadPurposes, type Purpose, type PurposeRegistry } from './purposes';
 export { JWKS_DEFAULTS, type JwksOptions, type JwksState } from './jwks-source';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './verify-token';
-export { authenticateRequest, PrincipalRefusedError, type AuthenticateDeps, type Authenticated, type RequestHeaders } from './authenticate-request';
+export { authenticateRequest, presentedToken, PrincipalRefusedError, type AuthenticateDeps, type Authenticated, type RequestHeaders } from './authenticate-request';
 export { hasControlCharacters, headerText } from './text-rules';
 export {
   CONTEXT_TOKEN_ISSUER,

@@ -51,6 +51,14 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
   /** Each agency's identity provider and the state of its keys (for `/readyz` and metrics). */
   identityProviders(): { readonly agency: string; readonly issuer: string; readonly state: JwksState }[];
+  /**
+   * Whether this exact token text passed verification here and is still remembered (the
+   * verified-token cache, however old the entry): a token nobody could have made without the
+   * issuer's key. The failed-authentication budget lets such a token through an address it has
+   * blocked, so one client sending bad tokens from behind a shared proxy does not lock out the
+   * others already signed in. Says nothing about whether the token is still valid.
+   */
+  wasVerified(token: string): boolean;
 }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -147,6 +155,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         if (until > t) verified.set(token, { principal, until });
       }
       return principal;
+    },
+    wasVerified(token) {
+      return verified?.has(token) ?? false;
     },
     identityProviders() {
       return options.registry.agencies.map((a) => ({

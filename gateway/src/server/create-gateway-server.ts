@@ -40,6 +40,8 @@ import { traceStages } from './traced-stages';
 export interface GatewayStages {
   /** Who is asking and why; throws a PactumError (401 / 400 / 403) to refuse before any parsing. */
   authenticate(headers: http.IncomingMessage['headers']): Promise<Authenticated>;
+  /** Whether the request's bearer token passed `authenticate` before (lets it through an address blocked for failed authentications). */
+  wasVerified?(headers: http.IncomingMessage['headers']): boolean;
   /** The policy in force; read once per request, so a reload applies from the next request on. */
   policy(): CompiledPolicy;
   /** The audit trail; `append` resolves once durable. */
@@ -160,6 +162,7 @@ export async function createGatewayServer(
             schema,
             metrics,
             ...(config.rateLimits?.trustedProxies ? { trustedProxies: config.rateLimits.trustedProxies } : {}),
+            ...(stages.wasVerified ? { wasVerified: (headers: http.IncomingMessage['headers']) => stages.wasVerified?.(headers) ?? false } : {}),
             onBlocked: (client, retryAfterSeconds) =>
               log.warn({ event: 'auth_failures_blocked', client, retryAfterSeconds }, `client ${client} spent its failed-authentication budget: refused without verifying for ${retryAfterSeconds} s`),
           })

@@ -60,8 +60,7 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
     let facts: RequestFacts = { start };
     let released: ReleasedAnswer;
     try {
-      const origin = { remoteAddress: req.socket.remoteAddress, forwardedFor: req.headers['x-forwarded-for'] };
-      const identity = await s.rateLimit.authenticate(origin, () => s.authenticate(req.headers));
+      const identity = await s.rateLimit.authenticate({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, () => s.authenticate(req.headers));
       facts = { ...facts, identity };
       await s.rateLimit.admit(identity);
       const received = await readGraphQLRequest(req, s.limits);

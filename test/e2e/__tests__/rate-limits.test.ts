@@ -218,9 +218,12 @@ async function failingTokens(): Promise<string[]> {
   ];
 }
 
-test('an address failing authentication past its budget is refused 429 before verification, on both replicas; other addresses, and what a client writes left of the proxy, change nothing', async () => {
+test('an address failing authentication past its budget is refused 429 before verification, on both replicas (a token already verified there excepted); other addresses, and what a client writes left of the proxy, change nothing', async () => {
   const client = '198.51.100.23';
   const before = await refusals(1, 'auth_failures');
+  // A colleague behind the same address, signed in on replica 0 before the trouble starts.
+  const colleague = await freshToken();
+  expect((await ask(0, colleague, ORDINARY, { 'x-forwarded-for': client })).status).toBe(200);
   const reasons: (string | undefined)[] = [];
   const [badSignature, expired, unknownIssuer, unknownKey] = await failingTokens();
   for (const [replica, token] of [[0, badSignature], [1, expired], [0, unknownIssuer], [1, unknownKey]] as const) {
@@ -245,6 +248,8 @@ test('an address failing authentication past its budget is refused 429 before ve
   expect(record).toMatchObject({ outcome: 'refused', httpStatus: 429, refusal: { code: 'RATE_LIMITED', reason: 'auth_failure_budget' } });
   expect(record.principal ?? null).toBeNull();
   expect(await refusals(1, 'auth_failures')).toBe(before + 1);
+  // The colleague's token, verified by replica 0 before, still passes there; a token never verified does not.
+  expect((await ask(0, colleague, ORDINARY, { 'x-forwarded-for': client })).status).toBe(200);
   // Another client behind the same proxy is served.
   expect((await ask(1, await freshToken(), ORDINARY, { 'x-forwarded-for': '198.51.100.24' })).status).toBe(200);
 });

@@ -43,6 +43,7 @@ beforeAll(async () => {
         return verifier.verify(t);
       },
       identityProviders: () => verifier.identityProviders(),
+      wasVerified: (t) => verifier.wasVerified(t),
     },
     purposes: loadPurposes(path.join(repoRoot(), 'policies', 'purposes.yaml')),
   };

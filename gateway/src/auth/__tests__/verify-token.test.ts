@@ -74,6 +74,27 @@ describe('createTokenVerifier: accepted tokens', () => {
   });
 });
 
+describe('wasVerified (lets a signed-in token through an address blocked for failed authentications)', () => {
+  it('true only for the exact text of a token that passed; never for one that failed, or for a cache of 0', async () => {
+    const good = await sign(nlKey, claims({ jti: 'tok-seen' }));
+    expect(verifier.wasVerified(good)).toBe(false);
+    await verifier.verify(good);
+    expect(verifier.wasVerified(good)).toBe(true);
+    expect(verifier.wasVerified(`${good.slice(0, -4)}AAAA`)).toBe(false);
+    const expired = await sign(nlKey, claims({ exp: NOW_SEC - 31 }));
+    await expectRefused(expired, 'token_expired');
+    expect(verifier.wasVerified(expired)).toBe(false);
+    const fixture = writeTestRegistry();
+    try {
+      const uncached = createTokenVerifier({ registry: fixture.registry, now: () => NOW, cacheSize: 0 });
+      await uncached.verify(good);
+      expect(uncached.wasVerified(good)).toBe(false);
+    } finally {
+      rmSync(fixture.dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('createTokenVerifier: refused tokens (code UNAUTHENTICATED + reason)', () => {
   it('no token', () => expectRefused('', 'missing_token'));
   it('garbage', () => expectRefused('not-a-jwt', 'malformed_token'));

@@ -5,7 +5,7 @@
  * verification once its budget is spent, audited without the token and logged once; a client
  * rotating `x-forwarded-for` gains nothing unless its proxy is trusted; a refused principal (403)
  * spends its own budget; aliased hit/no-hit probes cost a token each; every bucket and block
- * outlives a supergraph swap.
+ * outlives a supergraph swap; a token verified before passes a blocked address.
  */
 import type { AuditEvent } from '../../audit';
 import { principalOf } from '../../enforce/__tests__/fixtures/start-enforced-gateway';
@@ -53,6 +53,7 @@ interface Started {
 /** A gateway whose authentication accepts `x-agency: NL-POLICE` and refuses anything else. */
 async function start(budgets: Record<string, string>, trustedProxies?: string): Promise<Started> {
   let verifications = 0;
+  const verified = new Set<string>();
   const records = new Map<string, AuditEvent>();
   const log = memoryLog();
   const rateLimitConfig = { budgets: Object.fromEntries(Object.entries(budgets).map(([k, v]) => [k, budget(v)])), redisPrefix: 'x:', trustedProxies: parseTrustedProxies(trustedProxies) };
@@ -80,9 +81,11 @@ async function start(budgets: Record<string, string>, trustedProxies?: string): 
       verifications++;
       const identity = { principal: principalOf('NL-POLICE'), purpose: { code: String(headers['x-purpose'] ?? 'drug-trafficking') } };
       if (headers['x-agency'] !== 'NL-POLICE') throw new UnauthenticatedError('bad_signature', 'token signature is invalid');
+      verified.add(String(headers.authorization));
       if (headers['x-purpose'] === 'fishing') throw new PrincipalRefusedError('purpose_not_permitted', 'the token does not permit purpose fishing', identity);
       return identity;
     },
+    wasVerified: (headers) => verified.has(String(headers.authorization)),
     policy: () => policy,
     audit: {
       async append(event) {
@@ -113,7 +116,9 @@ interface Reply {
 }
 
 async function ask(g: Started, headers: Record<string, string>, query = '{ container(number: "MSCU1234566") { number } }'): Promise<Reply> {
-  const res = await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer garbage.token.value', ...headers }, body: JSON.stringify({ query }) });
+  // A signed-in principal presents its own token; anything else a garbage one.
+  const authorization = `Bearer ${headers['x-agency'] === 'NL-POLICE' ? 'valid.nl-police.token' : 'garbage.token.value'}`;
+  const res = await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization, ...headers }, body: JSON.stringify({ query }) });
   const body = (await res.json()) as Reply['body'];
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body, record: g.records.get(body.extensions?.auditId ?? '') };
 }
@@ -140,6 +145,18 @@ test('an address failing authentication past its budget is refused 429 before an
   expect(blocked).toHaveLength(1);
   expect(blocked[0]?.fields).toMatchObject({ client: '127.0.0.1', retryAfterSeconds: expect.any(Number) });
   expect(JSON.stringify(g.log.lines)).not.toContain('garbage');
+});
+
+test('behind one address, a client already signed in keeps working while another sends bad tokens; a token never verified is refused unverified', async () => {
+  const g = await start({ authFailures: '2/10m', principal: '100/1m' });
+  const colleague = { 'x-agency': 'NL-POLICE', authorization: 'Bearer colleague.signed.in' };
+  expect((await ask(g, colleague)).status).toBe(200);
+  for (let i = 0; i < 2; i++) expect((await ask(g, {})).status).toBe(401);
+  expect((await ask(g, {})).status).toBe(429);
+  expect((await ask(g, colleague)).status).toBe(200);
+  expect((await ask(g, { 'x-agency': 'NL-POLICE', authorization: 'Bearer newcomer.token' })).status).toBe(429);
+  // The stand-in was asked for the colleague twice and the two failures, nothing else.
+  expect(g.verifications()).toBe(4);
 });
 
 test('successful requests never spend the failed-authentication budget', async () => {

@@ -3,7 +3,9 @@
  *
  * 1a, around authentication: a client address that has spent its failed-authentication budget is
  * refused before its token is looked at (no signature check, no issuer key lookup); a request
- * that fails authentication spends that budget. A verified principal refused for what it declared
+ * that fails authentication spends that budget. A token this gateway has verified before (still in
+ * its verified-token cache) passes a blocked address: nobody can make one without the issuer's key,
+ * so colleagues signed in behind the same proxy as a client sending bad tokens keep working. A verified principal refused for what it declared
  * (403: purpose, justification, case) spends its own budgets instead, like any request it makes,
  * so a principal cannot send unlimited requests by declaring what it may not.
  *
@@ -16,17 +18,17 @@
  * one request costs thirty. Buckets are keyed by the verified principal only.
  */
 import type { GraphQLSchema } from 'graphql';
-import { PrincipalRefusedError, type Authenticated } from '../../auth';
+import { PrincipalRefusedError, type Authenticated, type RequestHeaders } from '../../auth';
 import { PactumError } from '../../errors';
 import { clientAddress, RateLimitedError, RateLimitUnavailableError, type RateLimits, type RateLimitScope, type TrustedProxies } from '../../ratelimit';
 import type { GatewayMetrics } from '../metrics';
 import { countHitProbes } from './hit-probes';
 import type { PreparedOperation } from './prepare-operation';
 
-/** Where a request came from, as the socket and the proxies in front say. */
+/** Where a request came from (the socket, and `x-forwarded-for` of trusted proxies) and what it presents. */
 export interface ClientOrigin {
   readonly remoteAddress: string | undefined;
-  readonly forwardedFor: string | readonly string[] | undefined;
+  readonly headers: RequestHeaders;
 }
 
 export interface RateLimitStage {
@@ -72,6 +74,8 @@ export interface RateLimitStageDeps {
   readonly trustedProxies?: TrustedProxies;
   /** Told once each time an address spends its failed-authentication budget (the operator's log). */
   readonly onBlocked?: (address: string, retryAfterSeconds: number) => void;
+  /** Whether the request's bearer token passed verification here before (see the file comment); default never. */
+  readonly wasVerified?: (headers: RequestHeaders) => boolean;
 }
 
 export function createRateLimitStage(deps: RateLimitStageDeps): RateLimitStage {
@@ -98,8 +102,12 @@ export function createRateLimitStage(deps: RateLimitStageDeps): RateLimitStage {
 
   return {
     async authenticate(origin, authenticate) {
-      const address = clientAddress(origin.remoteAddress, origin.forwardedFor, trusted);
-      await counted(() => limits.screen(address));
+      const address = clientAddress(origin.remoteAddress, origin.headers['x-forwarded-for'], trusted);
+      try {
+        limits.screen(address);
+      } catch (error) {
+        if (!(error instanceof RateLimitedError) || !deps.wasVerified?.(origin.headers)) throw counting(error);
+      }
       try {
         return await authenticate();
       } catch (error) {
