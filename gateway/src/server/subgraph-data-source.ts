@@ -107,7 +107,8 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       this.inFlight && caller && credentials && isMergeable(this.operationTypes.of(request.query, request.operationName))
         ? { token: credentials.token, agency: caller.principal.agency, subject: caller.principal.subject, purpose: caller.purpose.code, caseRef: caller.purpose.caseRef }
         : undefined;
-    const joined = identity ? this.inFlight?.find(identity, body) : undefined;
+    // A call in flight longer than the timeout is not joined: its own call might fare better.
+    const joined = identity ? this.inFlight?.find(identity, body, this.options.timeoutMs) : undefined;
     if (joined) return this.follow(joined);
 
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };

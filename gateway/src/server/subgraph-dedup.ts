@@ -45,6 +45,8 @@ interface Entry {
   readonly identity: DedupIdentity;
   readonly body: string;
   readonly call: InFlightCall;
+  /** When the call was sent (`performance.now()`). */
+  readonly sentAt: number;
 }
 
 function sameCall(entry: Entry, identity: DedupIdentity, body: string): boolean {
@@ -80,10 +82,21 @@ export class InFlightCalls {
     return JSON.stringify([identity.agency, identity.subject, identity.purpose, identity.caseRef ?? null, identity.token.length, body.length]);
   }
 
-  /** The call in flight for exactly this identity and body, if any. */
-  find(identity: DedupIdentity, body: string): InFlightCall | undefined {
+  /**
+   * The call in flight for exactly this identity and body, sent less than `maxAgeMs` ago, if any.
+   * An older one is not joined (a call whose headers are late, or whose body trickles in, is
+   * not one to wait for): the caller sends its own, which later identical calls then join.
+   */
+  find(identity: DedupIdentity, body: string, maxAgeMs: number = Infinity): InFlightCall | undefined {
     if (this.count === 0) return undefined;
-    return this.buckets.get(InFlightCalls.bucketOf(identity, body))?.find((e) => sameCall(e, identity, body))?.call;
+    const entries = this.buckets.get(InFlightCalls.bucketOf(identity, body));
+    if (!entries) return undefined;
+    const now = performance.now();
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i] as Entry;
+      if (now - e.sentAt < maxAgeMs && sameCall(e, identity, body)) return e.call;
+    }
+    return undefined;
   }
 
   /**
@@ -103,7 +116,7 @@ export class InFlightCalls {
       }
       return raw;
     });
-    const entry: Entry = { identity, body, call: { outcome: settled, requestId } };
+    const entry: Entry = { identity, body, call: { outcome: settled, requestId }, sentAt: performance.now() };
     const entries = this.buckets.get(bucket);
     if (entries) entries.push(entry);
     else this.buckets.set(bucket, [entry]);

@@ -356,6 +356,32 @@ describe('a failed call fails every waiter, each with its own error, and leaves 
     await expect(leader).resolves.toEqual({ data: { echo: null } });
     expect(subgraph.received).toHaveLength(1);
   });
+
+  test('a call in flight for longer than the timeout is not joined: the next identical call is sent, and later ones join that one', async () => {
+    const source = dataSource({ timeoutMs: 150 });
+    let trickle: NodeJS.Timeout | undefined;
+    const responses: http.ServerResponse[] = [];
+    subgraph.release((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"data":');
+      responses.push(res);
+      trickle ??= setInterval(() => responses.forEach((r) => r.write(' ')), 30);
+    });
+    const c = caller();
+    const old = call(source, c);
+    await until('the first call is sent', () => subgraph.received.length === 1);
+    const sentAt = Date.now();
+    // Past the timeout (the guard only keeps the test from hanging): a fresh call of its own.
+    await until('the first call is older than the timeout', () => Date.now() - sentAt > 200);
+    const fresh = [call(source, c), call(source, c)];
+    await until('a second call is sent', () => subgraph.received.length === 2);
+    expect(deduplicated).toBe(1);
+    clearInterval(trickle);
+    for (const r of responses) r.end('{"echo":1}}');
+    await expect(old).resolves.toEqual({ data: { echo: 1 } });
+    await expect(Promise.all(fresh)).resolves.toEqual([{ data: { echo: 1 } }, { data: { echo: 1 } }]);
+    expect(subgraph.received).toHaveLength(2);
+  });
 });
 
 describe('operationTypeOf', () => {
