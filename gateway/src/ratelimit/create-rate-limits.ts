@@ -62,6 +62,13 @@ export interface RateLimits {
    */
   screen(address: string): void;
   /**
+   * Marks one verification of `address` as running and returns its end: at most the
+   * failed-authentication budget's capacity run at once per address in this process, so a burst
+   * of simultaneous bad tokens (all screened before the first has failed) cannot outrun the
+   * budget. Throws {@link RateLimitedError} (`authFailures`, retry after 1 s) past that.
+   */
+  beginVerification(address: string): () => void;
+  /**
    * Counts one failed authentication of `address`. Resolves the block (ms) when this spent the
    * budget — the address is refused by {@link screen} that long — or 0. Never rejects.
    */
@@ -105,6 +112,8 @@ export function createRateLimits(config: RateLimitConfig, options: RateLimitsOpt
   const now = options.now ?? (() => performance.now());
   /** Address → until when it is refused before verification (insertion order: oldest block first). */
   const blocked = new Map<string, number>();
+  /** Address → verifications running now (entries removed at zero: bounded by the requests in flight). */
+  const verifying = new Map<string, number>();
   const shared = options.shared ?? (config.redisUrl !== undefined ? createRedisLimiter({ url: config.redisUrl, prefix: config.redisPrefix }) : undefined);
   const { budgets } = config;
   let sharedDown = false;
@@ -189,6 +198,22 @@ export function createRateLimits(config: RateLimitConfig, options: RateLimitsOpt
     }
   }
 
+  function beginVerification(address: string): () => void {
+    const spec = budgets.authFailures;
+    if (!spec) return () => undefined;
+    const running = verifying.get(address) ?? 0;
+    if (running >= spec.capacity) throw new RateLimitedError('authFailures', 1000);
+    verifying.set(address, running + 1);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      const left = (verifying.get(address) ?? 1) - 1;
+      if (left > 0) verifying.set(address, left);
+      else verifying.delete(address);
+    };
+  }
+
   async function countAuthFailure(address: string): Promise<number> {
     const spec = budgets.authFailures;
     if (!spec) return 0;
@@ -205,6 +230,7 @@ export function createRateLimits(config: RateLimitConfig, options: RateLimitsOpt
     // Fail closed: an unlimited prober is what the hit budgets exist to stop.
     admitHitCheck: (who, probes = 1) => take(who, ['hitPrincipal', 'hitAgency'], 'hit:', 'refuse', probes),
     screen,
+    beginVerification,
     countAuthFailure,
     async storeState() {
       if (!shared) return 'up';

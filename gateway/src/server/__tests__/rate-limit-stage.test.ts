@@ -50,8 +50,8 @@ interface Started {
   refusals: (scope: string) => Promise<number>;
 }
 
-/** A gateway whose authentication accepts `x-agency: NL-POLICE` and refuses anything else. */
-async function start(budgets: Record<string, string>, trustedProxies?: string): Promise<Started> {
+/** A gateway whose authentication accepts `x-agency: NL-POLICE` and refuses anything else (once `gate` resolves, when given). */
+async function start(budgets: Record<string, string>, trustedProxies?: string, gate?: Promise<void>): Promise<Started> {
   let verifications = 0;
   const verified = new Set<string>();
   const records = new Map<string, AuditEvent>();
@@ -79,6 +79,7 @@ async function start(budgets: Record<string, string>, trustedProxies?: string): 
   const gateway = await createGatewayServer(config, {
     async authenticate(headers) {
       verifications++;
+      await gate;
       const identity = { principal: principalOf('NL-POLICE'), purpose: { code: String(headers['x-purpose'] ?? 'drug-trafficking') } };
       if (headers['x-agency'] !== 'NL-POLICE') throw new UnauthenticatedError('bad_signature', 'token signature is invalid');
       verified.add(String(headers.authorization));
@@ -224,4 +225,20 @@ test('a supergraph swap resets no budget: a spent principal, hit and failed-auth
   expect((await ask(g, { 'x-agency': 'NL-POLICE' })).body.errors?.[0]?.extensions?.reason).toBe('principal_budget');
   expect((await ask(g, prober)).body.errors?.[0]?.extensions?.reason).toBe('auth_failure_budget');
   expect(g.verifications()).toBe(6);
+});
+
+test('a burst of bad tokens sent at once cannot outrun the budget: no more verifications of one address run together than it holds', async () => {
+  let open = (): void => undefined;
+  const gate = new Promise<void>((r) => (open = r));
+  const g = await start({ authFailures: '3/10m', principal: '100/1m' }, undefined, gate);
+  const burst = Array.from({ length: 12 }, () => ask(g, {}));
+  // The three that got a verification slot are waiting inside it; the rest were refused without one.
+  while (g.verifications() < 3) await new Promise((r) => setTimeout(r, 10));
+  open();
+  const statuses = (await Promise.all(burst)).map((r) => r.status).sort();
+  expect(statuses).toEqual([401, 401, 401, ...Array.from({ length: 9 }, () => 429)]);
+  expect(g.verifications()).toBe(3);
+  // And the budget is spent: the next one is refused before verification too.
+  expect((await ask(g, {})).body.errors?.[0]?.extensions?.reason).toBe('auth_failure_budget');
+  expect(g.verifications()).toBe(3);
 });

@@ -3,7 +3,9 @@
  *
  * 1a, around authentication: a client address that has spent its failed-authentication budget is
  * refused before its token is looked at (no signature check, no issuer key lookup); a request
- * that fails authentication spends that budget. A token this gateway has verified before (still in
+ * that fails authentication spends that budget, and no more verifications of one address run at
+ * once than the budget holds (a burst sent together is not screened by failures not yet counted).
+ * A token this gateway has verified before (still in
  * its verified-token cache) passes a blocked address: nobody can make one without the issuer's key,
  * so colleagues signed in behind the same proxy as a client sending bad tokens keep working. A verified principal refused for what it declared
  * (403: purpose, justification, case) spends its own budgets instead, like any request it makes,
@@ -103,10 +105,14 @@ export function createRateLimitStage(deps: RateLimitStageDeps): RateLimitStage {
   return {
     async authenticate(origin, authenticate) {
       const address = clientAddress(origin.remoteAddress, origin.headers['x-forwarded-for'], trusted);
+      const known = deps.wasVerified?.(origin.headers) ?? false;
+      let end = (): void => undefined;
       try {
         limits.screen(address);
+        // A token verified before costs nothing to check again; any other takes one of the address's concurrent verifications.
+        if (!known) end = limits.beginVerification(address);
       } catch (error) {
-        if (!(error instanceof RateLimitedError) || !deps.wasVerified?.(origin.headers)) throw counting(error);
+        if (!(error instanceof RateLimitedError) || !known) throw counting(error);
       }
       try {
         return await authenticate();
@@ -124,6 +130,8 @@ export function createRateLimitStage(deps: RateLimitStageDeps): RateLimitStage {
           if (blockedMs > 0) deps.onBlocked?.(address, Math.max(1, Math.ceil(blockedMs / 1000)));
         }
         throw error;
+      } finally {
+        end();
       }
     },
     admit: (identity) => counted(() => limits.admit(who(identity))),
