@@ -31,6 +31,8 @@ export interface RowFailures {
   readonly unexpectedGraphqlErrors: number;
   /** Windows in which not one request completed (the gateway stalled, or the window was far too short). */
   readonly emptyWindows: number;
+  /** 1 when the variant's probe answered other data than the reference's for the same request, unexpectedly: its figures are for other work. */
+  readonly differentData: number;
 }
 
 /** One line of the table. */
@@ -68,6 +70,8 @@ export interface ProbeResult {
   readonly dataHash: string;
   /** Whether `data` equals the reference variant's for the same workload (absent on the reference). */
   readonly sameDataAsReference?: boolean;
+  /** The workload means this variant's data to differ from the reference's (Pactum, a restricted principal). */
+  readonly differenceExpected?: boolean;
 }
 
 /** The JSON file (`test/bench/results/latest.json`). */
@@ -133,6 +137,7 @@ export function summarise(
           timeouts: mine.reduce((n, r) => n + r.timeouts, 0),
           unexpectedGraphqlErrors: mine.reduce((n, r) => n + unexpectedErrors(r, probe), 0),
           emptyWindows: mine.filter((r) => r.requests === 0).length,
+          differentData: probe?.sameDataAsReference === false && probe.differenceExpected !== true ? 1 : 0,
         };
         const row: SummaryRow = {
           workload,

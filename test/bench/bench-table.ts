@@ -88,7 +88,7 @@ export function formatTable(report: Pick<BenchReport, 'rows' | 'settings' | 'ski
     for (const r of flagged) {
       const f = r.failures;
       out.push(
-        `   ${r.workload} ${r.connections} ${r.variant}: non-2xx ${f.non2xx}, socket errors ${f.errors}, timeouts ${f.timeouts}, unexpected GraphQL-error responses ${f.unexpectedGraphqlErrors}, windows without a completed request ${f.emptyWindows}`,
+        `   ${r.workload} ${r.connections} ${r.variant}: non-2xx ${f.non2xx}, socket errors ${f.errors}, timeouts ${f.timeouts}, unexpected GraphQL-error responses ${f.unexpectedGraphqlErrors}, windows without a completed request ${f.emptyWindows}${f.differentData ? ', probe data differs from the reference' : ''}`,
       );
     }
   }

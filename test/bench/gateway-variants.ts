@@ -20,6 +20,11 @@ export type VariantName = 'bare' | PactumVariantName | PeerVariantName;
 /** In table order; the first is the reference every ratio divides by. */
 export const VARIANT_NAMES: readonly VariantName[] = ['bare', ...PACTUM_VARIANTS, ...PEER_VARIANTS];
 
+/** One of the Pactum variants. */
+export function isPactum(name: VariantName): name is PactumVariantName {
+  return (PACTUM_VARIANTS as readonly string[]).includes(name);
+}
+
 /** A peer gateway (not bare, not Pactum): one that cannot start fails the bench instead of being skipped. */
 export function isPeer(name: VariantName): name is PeerVariantName {
   return isPeerVariant(name);

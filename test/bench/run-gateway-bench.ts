@@ -16,7 +16,7 @@ import { LEAST_TOKEN_LIFETIME_LEFT_SEC } from './context-tokens';
 import type { BenchOptions } from './bench-options';
 import { summarise, type BenchReport, type MeasuredRun, type ProbeResult } from './bench-results';
 import { REPO_ROOT } from './child-service';
-import { isPeer, startVariant, type RunningVariant, type VariantName } from './gateway-variants';
+import { isPactum, isPeer, startVariant, type RunningVariant, type VariantName } from './gateway-variants';
 import { runLoad, type LoadRequest } from './load-run';
 import { allocateSubgraphPorts, startSubgraphFleet, subgraphUrl, type SubgraphFleet } from './subgraph-fleet';
 import { principalsOf, requestOf, selectWorkloads, type Workload } from './workloads';
@@ -160,9 +160,11 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
       for (const w of workloads) {
         let p = await probe(variant, w, requestFor(variant, w));
         const reference = probes.find((q) => q.workload === w.name && q.variant === running[0]?.name);
-        if (reference && variant !== running[0]) p = { ...p, sameDataAsReference: p.dataHash === reference.dataHash };
+        if (reference && variant !== running[0]) {
+          p = { ...p, sameDataAsReference: p.dataHash === reference.dataHash, ...(w.pactumDiffers !== undefined && isPactum(variant.name) ? { differenceExpected: true } : {}) };
+        }
         probes.push(p);
-        const same = p.sameDataAsReference === undefined ? '' : `, same data as ${running[0]?.name}: ${p.sameDataAsReference ? 'yes' : 'NO'}`;
+        const same = p.sameDataAsReference === undefined ? '' : `, same data as ${running[0]?.name}: ${p.sameDataAsReference ? 'yes' : p.differenceExpected ? `no (expected: ${w.pactumDiffers})` : 'NO'}`;
         log(`bench: probe ${variant.name} ${w.name}: HTTP ${p.status}, ${p.bodyBytes} B, data [${p.dataFields.join(',')}], errors [${p.errorCodes.join(', ')}]${same}`);
       }
     }

@@ -33,6 +33,11 @@ export interface Workload {
    * subjects (`<sub>.<n>`), one agency token each, so the per-principal caches are measured.
    */
   readonly principals?: number;
+  /**
+   * Why Pactum's answer is meant to differ from bare's (a principal the policies restrict): the
+   * probe's data mismatch is then expected of the Pactum variants, and of them only.
+   */
+  readonly pactumDiffers?: string;
 }
 
 /** The list sizes of the `list-*` workloads. */
@@ -176,6 +181,7 @@ export function allWorkloads(): readonly Workload[] {
       variables: { number: 'MSCU1234566' },
       principal: BE_OFFICER,
       purpose: { code: 'drug-trafficking', justification: 'bench: joint statement check' },
+      pactumDiffers: 'a BE-POLICE officer outside any JIT is released far less than bare returns',
     },
     {
       name: 'lookup',

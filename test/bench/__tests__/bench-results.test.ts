@@ -75,4 +75,19 @@ describe('summarise', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.ratio).toBeUndefined();
   });
+
+  it('flags a row whose probe answered other data than the reference', () => {
+    const rows = summarise([run('bare', 1), run('pactum', 1)], [probe('bare'), { ...probe('pactum'), dataHash: 'other', sameDataAsReference: false }], order);
+    expect(rows[0]?.flagged).toBe(false);
+    expect(rows[1]?.failures.differentData).toBe(1);
+    expect(rows[1]?.flagged).toBe(true);
+    const table = formatTable({ rows, settings: { durationSec: 10, warmupSec: 2, rounds: 1, connections: [10], workloads: ['lookup'], variants: ['bare', 'pactum'] }, skippedVariants: [] });
+    expect(table).toContain('lookup 10 pactum: non-2xx 0, socket errors 0, timeouts 0, unexpected GraphQL-error responses 0, windows without a completed request 0, probe data differs from the reference');
+  });
+
+  it('does not flag a difference the workload expects of the variant', () => {
+    const rows = summarise([run('bare', 1), run('pactum', 1)], [probe('bare'), { ...probe('pactum'), dataHash: 'other', sameDataAsReference: false, differenceExpected: true }], order);
+    expect(rows[1]?.failures.differentData).toBe(0);
+    expect(rows[1]?.flagged).toBe(false);
+  });
 });
