@@ -20,3 +20,4 @@ export { statsToTable } from './report/format-stats';
 export { buildPeriodReport, periodReportToText, type PeriodReport, type PeriodCounts, type RefusalLine } from './report/period-report';
 export { checkTransferFilter, listTransfers, transferEntryOf, type TransferEntry, type TransferFilter } from './transfers';
 export { transferCsvHeader, transferToCsvLine, transferToJsonLine, transfersToTable } from './report/format-transfers';
+export { migrateLayout, type MigrateConfig, type MigrationResult, type MigratedChain } from './migrate-layout';

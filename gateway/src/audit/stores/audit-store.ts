@@ -98,6 +98,12 @@ export interface AuditStore {
    * Resolves with the number of records deleted.
    */
   prune(chain: string, throughSeq: number, checkpoint: StoredCheckpoint): Promise<number>;
+  /**
+   * Starts `chain` after record `seq` whose hash is `hash` (id `id`): the head a chain copied from
+   * another trail has when retention had pruned its first records (`pactum audit migrate`).
+   * Refuses a chain that already has a head or records.
+   */
+  adoptChainStart(chain: string, seq: number, hash: string, id: string): Promise<void>;
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

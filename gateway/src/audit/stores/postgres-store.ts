@@ -382,6 +382,16 @@ class PostgresStore implements AuditStore {
     }, 'prune');
   }
 
+  async adoptChainStart(chain: string, seq: number, hash: string, id: string): Promise<void> {
+    await this.transaction(async (c) => {
+      const taken = await c.query(`SELECT 1 FROM ${this.t.chain} WHERE chain = $1`, [chain]);
+      if (taken.rows.length > 0) throw new Error(`chain ${chain} already exists`);
+      const no = await this.chainNoForWrite(c, chain);
+      await c.query(`INSERT INTO ${this.t.head} (chain_no, seq, hash, id) VALUES ($1, $2, $3, $4)`, [no, seq, hash, id]);
+    }, 'start chain');
+    this.names = null;
+  }
+
   async ping(): Promise<void> {
     await this.read(`SELECT 1 FROM ${this.t.head} LIMIT 1`, [], 'ping');
   }

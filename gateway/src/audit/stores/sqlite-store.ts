@@ -307,6 +307,19 @@ class SqliteStore implements SqliteAuditStore {
     );
   }
 
+  async adoptChainStart(chain: string, seq: number, hash: string, id: string): Promise<void> {
+    this.run('start chain', (db) =>
+      db
+        .transaction(() => {
+          if (this.chainNo(db, chain) !== null) throw new Error(`chain ${chain} already exists`);
+          const no = Number(this.stmt(db, `INSERT INTO ${T.chain} (chain_no, chain) VALUES ((SELECT COALESCE(MAX(chain_no), 0) + 1 FROM ${T.chain}), ?) RETURNING chain_no`).pluck().get(chain));
+          this.stmt(db, `INSERT INTO ${T.head} (chain_no, seq, hash, id) VALUES (?, ?, ?, ?)`).run(no, seq, hash, id);
+          this.names = null;
+        })
+        .immediate(),
+    );
+  }
+
   async close(): Promise<void> {
     // Writer first: while the read connection is open, the writer's is never the last.
     await this.writer.close();

@@ -1,5 +1,6 @@
 /**
- * `pactum audit query|verify|stats|transfers`: the compliance officer's view of the trail.
+ * `pactum audit query|verify|stats|transfers|…`: the compliance officer's view of the trail
+ * (and `migrate`, which copies a trail of the old layout into the current one).
  * Store: `--url` / PACTUM_AUDIT_URL (PostgreSQL), else `--file` / PACTUM_AUDIT_FILE,
  * else `<state dir>/audit/audit.sqlite` (the gateway's default). Exit codes: 0 done, 1 trail unavailable or verify
  * found tampering, 2 bad arguments.
@@ -35,6 +36,7 @@ import {
   type VerifyReport,
 } from '../../audit';
 import { stateDir } from '../../config/paths';
+import { planMigrate } from './audit-migrate';
 import { describeCheckpoints, signingFor } from './audit-signing';
 import { periodReportToHtml } from '../policy-reports/audit-html';
 import { PactumError } from '../../errors';
@@ -56,6 +58,8 @@ const USAGE = `usage:
   pactum audit checkpoint [--all] [--json] [store]   sign the chain heads with the gateway key (publish the JWS)
   pactum audit prune  --retention <3y|18mo|26w|400d> [--json] [store]   delete older records behind a signed checkpoint
   pactum audit transfers --since <t> --until <t> [--country <CC>] [--format table|jsonl|csv] [store]
+  pactum audit migrate --from <old file> --file <new file>   copy a trail of layout 1 into layout 2 (hashes kept)
+  pactum audit migrate --from-url <url> [--from-schema <old>] --url <url> --schema <new>
                       personal data released to third countries (LED art. 37(3), 38(3) documentation)
 
 filters: --agency <id>  --subject <sub>  --purpose <code>  --case-ref <ref>  --id <auditId>
@@ -89,6 +93,9 @@ const OPTIONS = {
   url: { type: 'string' },
   file: { type: 'string' },
   schema: { type: 'string' },
+  from: { type: 'string' },
+  'from-url': { type: 'string' },
+  'from-schema': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -103,6 +110,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   prune: ['retention', 'json', 'key'],
   stats: ['since', 'until', 'agency', 'purpose', 'json'],
   transfers: ['since', 'until', 'country', 'format'],
+  migrate: ['from', 'from-url', 'from-schema', 'json'],
 };
 
 class UsageError extends Error {}
@@ -130,6 +138,7 @@ export async function runAuditCommand(argv: string[], io: AuditCommandIo = proce
     return 2;
   }
 
+  if (sub === 'migrate') return runMigrate(values, io);
   let trail: AuditTrail | undefined;
   try {
     // Plan everything before touching the store, so bad arguments exit 2 without side effects.
@@ -143,6 +152,23 @@ export async function runAuditCommand(argv: string[], io: AuditCommandIo = proce
     return bad ? 2 : 1;
   } finally {
     await trail?.close().catch(() => undefined);
+  }
+}
+
+/** `audit migrate`: its own store handling (the target must be new, the source is of the old layout). */
+async function runMigrate(values: Values, io: AuditCommandIo): Promise<number> {
+  let run: (out: (text: string) => void) => Promise<number>;
+  try {
+    run = planMigrate(values);
+  } catch (error) {
+    io.stderr(`pactum audit migrate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  try {
+    return await run(io.stdout);
+  } catch (error) {
+    io.stderr(`pactum audit migrate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
   }
 }
 
