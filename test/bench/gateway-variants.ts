@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { gatewayNodeArgs } from '@pactum/gateway/src/config/gateway-process';
 import { startChildService, REPO_ROOT, type ChildService } from './child-service';
+import { gatewayArgs } from './gateway-node-args';
 import { isPeerVariant, PEER_VARIANTS, startPeerVariant, type PeerVariantName } from './peer-variants';
 import { freePort } from '../src/free-port';
 
@@ -117,16 +117,6 @@ export function startOtlpSink(): Promise<OtlpSink> {
       }),
     ),
   );
-}
-
-/**
- * `BENCH_GATEWAY_CPU_PROF=<dir>`: every gateway variant writes a V8 CPU profile there when it
- * stops (`--cpu-prof`), to see where a variant's CPU per request goes. Profiling slows the
- * gateways, so the figures of such a run are for reading the profile only.
- */
-function gatewayArgs(): string[] {
-  const dir = process.env.BENCH_GATEWAY_CPU_PROF;
-  return dir ? [...gatewayNodeArgs(), '--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : gatewayNodeArgs();
 }
 
 /** Where everything a gateway needs lives. */

@@ -18,10 +18,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { print } from 'graphql';
-import { gatewayNodeArgs } from '@pactum/gateway/src/config/gateway-process';
 import { agencySubgraphs } from '@pactum/schema';
 import { startChildService } from './child-service';
 import { ContextTokens } from './context-tokens';
+import { gatewayArgs } from './gateway-node-args';
 import type { GatewayEnvironment, RunningVariant } from './gateway-variants';
 import { freePort } from '../src/free-port';
 import { ensurePeersInstalled } from './peers/peers-install';
@@ -93,8 +93,8 @@ export async function startPeerVariant(name: PeerVariantName, env: GatewayEnviro
       name: `gateway:${name}`,
       script: 'test/bench/peers/hive-gateway.ts',
       nodeBinary: install.node22,
-      // The same heap ceiling as bare's and Pactum's: every Node.js gateway runs under the same options.
-      nodeArgs: gatewayNodeArgs(),
+      // The same Node.js options as bare's and Pactum's (heap ceiling, CPU profile when asked).
+      nodeArgs: gatewayArgs(),
       env: { ...gatewayEnvVars(env, port), BENCH_HIVE_PLANNER: name.startsWith('hive-rust') ? 'rust' : 'js', BENCH_HIVE_DEDUP: dedup ? 'on' : 'off' },
       ready: { stdoutLine: /^hive gateway ready at (\S+)/ },
       timeoutMs,
