@@ -28,9 +28,10 @@
  * asked (down, unreachable, too slow):
  * - hit/no-hit requests are refused, 503 `RATE_LIMIT_UNAVAILABLE` (fail closed: an unlimited
  *   prober is what the budget exists to stop);
- * - ordinary requests (and failed authentications) are limited by this replica's own buckets with the same budgets, so each
- *   replica still bounds a principal (n replicas: at most n times the budget) and one cache
- *   outage does not take the whole service down. The switch and the return are logged once each.
+ * - ordinary requests (and failed authentications) are limited by this replica's own buckets
+ *   with the same budgets, so each replica still bounds a principal (n replicas: at most n times
+ *   the budget) and one cache outage does not take the whole service down. The switch and the
+ *   return are logged once each.
  */
 import { createHash } from 'node:crypto';
 import { BadUserInputError } from '../errors';
