@@ -12,6 +12,7 @@ import type { JWK } from 'jose';
 import { AuditUnavailableError } from '../errors';
 import { verifyCheckpointJws, type CheckpointKind, type CheckpointSigner, type CheckpointStatement, type SignedCheckpoint } from './chain/checkpoint-statement';
 import { verifyChains, type ChainCheckpoints, type VerifyOptions, type VerifyReport } from './chain/verify-chain';
+import { defaultVerifyWorkers, parallelVerifier } from './chain/verify-workers';
 import type { AuditStore, StoredCheckpoint } from './stores/audit-store';
 
 /** What the stored checkpoints mean for verification, per chain. */
@@ -69,7 +70,9 @@ export async function planCheckpoints(store: AuditStore, keys: readonly JWK[] | 
 /** `verify` with the stored checkpoints taken into account. */
 export async function verifyWithCheckpoints(store: AuditStore, options: VerifyOptions, keys: readonly JWK[] | undefined): Promise<VerifyReport> {
   const plan = await planCheckpoints(store, options.checkpointKeys ?? keys);
-  return verifyChains(store, options, (chain) => plan.of(chain), plan.chains);
+  const workers = options.workers ?? defaultVerifyWorkers();
+  const parallel = workers > 1 ? parallelVerifier(store.reopen, workers, options.parallelMinRecords ?? 100_000) : undefined;
+  return verifyChains(store, options, (chain) => plan.of(chain), plan.chains, parallel);
 }
 
 function toStored(signed: SignedCheckpoint): StoredCheckpoint {

@@ -12,6 +12,7 @@ import { createCheckpointSigner } from '../chain/checkpoint-statement';
 import { collect, openAuditTrail, type AuditEvent, type AuditStats, type AuditTrail } from '../index';
 import { RecordGenerator } from '../bench/generate-records';
 import { createHarness, type StoreHarness } from './support/store-harness';
+import { editContent } from './support/tamper';
 import { generateKeyPairSync } from 'node:crypto';
 import { publicJwkOf } from '../../auth/ensure-gateway-keys';
 
@@ -103,6 +104,22 @@ describe.each(['sqlite', 'postgres'] as const)('layout 2 on %s', (kind) => {
     expect(got.sort()).toEqual(want.sort());
     expect(want.length).toBeGreaterThan(1);
   });
+
+  test('verify on worker threads: the same report, and the same record named after tampering', async () => {
+    const alone = await trail.verify({ workers: 1 });
+    expect(alone).toMatchObject({ ok: true, checked: 400, ranges: 0 });
+    const split = await trail.verify({ workers: 2, parallelMinRecords: 100 });
+    expect(split).toEqual({ ...alone, ranges: 2 });
+    await editContent(h, 300, (t) => t.replace('"req-', '"rex-'));
+    try {
+      const bad = await trail.verify({ workers: 1 });
+      expect(bad.firstBad).toMatchObject({ problem: 'changed', seq: 300 });
+      expect((await trail.verify({ workers: 2, parallelMinRecords: 100 })).firstBad).toEqual(bad.firstBad);
+    } finally {
+      await editContent(h, 300, (t) => t.replace('"rex-', '"req-'));
+    }
+    expect((await trail.verify({ workers: 2, parallelMinRecords: 100 })).ok).toBe(true);
+  }, 60_000);
 
   test('the whole trail verifies with its aggregates; an edited aggregate fails verify, and is named', async () => {
     const ok = await trail.verify();

@@ -46,6 +46,8 @@ async function fill(store: AuditStore, records: number): Promise<{ perSecond: nu
   const gen = new RecordGenerator({ entities: Math.max(1000, Math.round(records / 2000)) });
   const counts = new Map<string, number>();
   const t0 = process.hrtime.bigint();
+  // One batch in flight while the next is prepared: the writer commits as the main thread generates.
+  let inFlight: Promise<unknown> = Promise.resolve();
   for (let done = 0; done < records; ) {
     const n = Math.min(BATCH, records - done);
     const batch = [];
@@ -55,12 +57,15 @@ async function fill(store: AuditStore, records: number): Promise<{ perSecond: nu
       if (c && done + i < 200_000) counts.set(c.key, (counts.get(c.key) ?? 0) + 1);
       batch.push(prepareRecord(e));
     }
-    const out = await store.appendBatch('bench', batch);
-    const failed = out.find((o) => o instanceof Error);
-    if (failed) throw failed;
+    await inFlight;
+    inFlight = store.appendBatch('bench', batch).then((out) => {
+      const failed = out.find((o) => o instanceof Error);
+      if (failed) throw failed;
+    });
     done += n;
     if (done % 1_000_000 === 0) process.stdout.write(`  … ${done} records\n`);
   }
+  await inFlight;
   const perSecond = records / seconds(t0);
   const ranked = [...counts].sort((a, b) => b[1] - a[1]);
   return { perSecond, hot: ranked[0]?.[0] ?? '', rare: ranked[ranked.length - 1]?.[0] ?? '' };

@@ -49,6 +49,11 @@ export class StatTally {
     this.bump(bucket, agency, purpose, x.outcome, '', '', sign, sign * x.entities.length, sign * field, sign * row);
   }
 
+  /** Adds a row of another tally (of the same bucket size). */
+  merge(r: StatRow): void {
+    this.bump(r.bucket, r.agency, r.purpose, r.outcome, r.kind, r.reason, r.n, r.entities, r.fieldDenials, r.rowDenials);
+  }
+
   private bump(bucket: number, agency: string, purpose: string, outcome: string, kind: string, reason: string, n: number, entities: number, fieldDenials: number, rowDenials: number): void {
     const key = `${bucket}\u0000${agency}\u0000${purpose}\u0000${outcome}\u0000${kind}\u0000${reason}`;
     const r = this.rows.get(key);

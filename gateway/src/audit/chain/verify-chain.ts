@@ -23,7 +23,7 @@
 import type { AuditStore, ChainHead, StoredRow } from '../stores/audit-store';
 import { contentHashOf, GENESIS_HASH, linkHash } from './chain-hash';
 import { decodeContent, deriveIndexRows, indexColumns, type EntityRow, type IndexRows } from './record-content';
-import { HOUR_MS, MINUTE_MS, statKey, StatTally } from './stat-rows';
+import { HOUR_MS, MINUTE_MS, statKey, StatTally, type StatRow } from './stat-rows';
 
 /** What kind of break was found. */
 export type VerifyProblem = 'changed' | 'removed' | 'reordered' | 'truncated' | 'anchor-mismatch' | 'bad-signature';
@@ -88,6 +88,8 @@ export interface VerifyReport {
   readonly firstBad?: VerifyFinding;
   /** Whether the aggregates `stats` reads agree with the records. */
   readonly aggregates: AggregateCheck;
+  /** Seq ranges checked on worker threads (0: every chain was walked on this thread). */
+  readonly ranges: number;
 }
 
 /** Options of `verify`. */
@@ -100,6 +102,10 @@ export interface VerifyOptions {
   readonly pageSize?: number;
   /** Public keys (JWK, with `kid`) the signed checkpoints are checked with; see `checkpoints.ts`. */
   readonly checkpointKeys?: readonly import('jose').JWK[];
+  /** Worker threads for long chains (default: the machine's cores, at most 4; 1: none). */
+  readonly workers?: number;
+  /** A chain is split among workers only in ranges of at least this many records (default 100000). */
+  readonly parallelMinRecords?: number;
 }
 
 /** What the signed checkpoints add to one chain's walk (computed by `checkpoints.ts`). */
@@ -120,13 +126,15 @@ export async function verifyChains(
   options: VerifyOptions = {},
   checkpointsOf: (chain: string) => ChainCheckpoints = () => ({ expectations: [] }),
   extraChains: readonly string[] = [],
+  parallel?: ParallelVerify,
 ): Promise<VerifyReport> {
   const heads = new Map<string, ChainHead>((await store.heads()).map((h) => [h.chain, h]));
   const expected = options.expectHeads ?? [];
   const names = new Set([...(await store.chains()), ...extraChains]);
   for (const e of expected) names.add(e.chain);
   const chains: ChainSummary[] = [];
-  const tally = options.chain === undefined ? { hours: new StatTally(HOUR_MS), minutes: new StatTally(MINUTE_MS) } : null;
+  // Minutes only while walking; the hour rows are their roll-up (one tally per record, not two).
+  const tally = options.chain === undefined ? new StatTally(MINUTE_MS) : null;
   for (const chain of [...names].sort()) {
     if (options.chain !== undefined && chain !== options.chain) continue;
     const head = heads.get(chain);
@@ -135,17 +143,29 @@ export async function verifyChains(
       ...expected.filter((e) => e.chain === chain).map((e) => ({ seq: e.seq, hash: e.hash, source: 'the anchor noted earlier' })),
       ...cps.expectations,
     ];
-    chains.push(await verifyOne(store, chain, head, expectations, cps, options.pageSize ?? 1000, tally));
+    chains.push(await verifyOne(store, chain, head, expectations, cps, options.pageSize ?? 1000, tally, parallel));
   }
   const firstBad = chains.find((c) => c.problem)?.problem;
   const aggregates = tally && !firstBad ? await compareAggregates(store, tally) : { checked: false, rows: 0 };
-  return { ok: !firstBad && aggregates.problem === undefined, checked: chains.reduce((s, c) => s + c.checked, 0), chains, ...(firstBad ? { firstBad } : {}), aggregates };
+  return { ok: !firstBad && aggregates.problem === undefined, checked: chains.reduce((s, c) => s + c.checked, 0), chains, ...(firstBad ? { firstBad } : {}), aggregates, ranges: parallel?.used ?? 0 };
 }
 
-async function compareAggregates(store: AuditStore, tally: { hours: StatTally; minutes: StatTally }): Promise<AggregateCheck> {
+async function compareAggregates(store: AuditStore, minutes: StatTally): Promise<AggregateCheck> {
+  const hours = new Map<string, StatRow>();
+  for (const m of minutes.rows.values()) {
+    const h = { ...m, bucket: Math.floor((m.bucket * MINUTE_MS) / HOUR_MS) };
+    const key = statKey(h);
+    const sum = hours.get(key);
+    if (sum) {
+      sum.n += h.n;
+      sum.entities += h.entities;
+      sum.fieldDenials += h.fieldDenials;
+      sum.rowDenials += h.rowDenials;
+    } else hours.set(key, h);
+  }
   let rows = 0;
-  for (const [table, t] of [['hour', tally.hours], ['minute', tally.minutes]] as const) {
-    const want = new Map([...t.rows].filter(([, r]) => r.n !== 0));
+  for (const [table, t] of [['hour', hours], ['minute', minutes.rows]] as const) {
+    const want = new Map([...t].filter(([, r]) => r.n !== 0));
     for (const r of await store.aggregates(table)) {
       rows += 1;
       const key = statKey(r);
@@ -170,7 +190,8 @@ async function verifyOne(
   expectations: readonly ChainExpectation[],
   cps: ChainCheckpoints,
   pageSize: number,
-  tally: { hours: StatTally; minutes: StatTally } | null,
+  tally: StatTally | null,
+  parallel: ParallelVerify | undefined,
 ): Promise<ChainSummary> {
   const start = cps.start;
   let prev = start ? { seq: start.seq, hash: start.hash, id: start.id as string | null } : { seq: 0, hash: GENESIS_HASH, id: null as string | null };
@@ -194,23 +215,15 @@ async function verifyOne(
     bySeq.set(e.seq, [...(bySeq.get(e.seq) ?? []), e]);
   }
 
-  for (;;) {
-    const page = await store.readChain(chain, prev.seq, pageSize);
-    for (const row of page) {
-      const checkedRow = await checkRow(store, row, prev);
-      if ('problem' in checkedRow) return bad(checkedRow.problem, checkedRow.seq, checkedRow.id, checkedRow.detail);
-      if (tally) {
-        tally.hours.add(checkedRow);
-        tally.minutes.add(checkedRow);
-      }
-      for (const e of bySeq.get(row.seq) ?? []) {
-        if (row.hash !== e.hash) return bad('changed', row.seq, row.id, `record ${row.seq} has hash ${row.hash}, ${e.source} says ${e.hash}: the chain was rewritten`);
-      }
-      prev = { seq: row.seq, hash: row.hash, id: row.id };
-      checked += 1;
-    }
-    if (page.length < pageSize) break;
+  let walked: WalkResult | null = null;
+  if (parallel && (head?.seq ?? 0) - prev.seq >= parallel.minRecords * 2) {
+    walked = await walkInParallel(parallel, chain, prev, head?.seq ?? 0, bySeq, pageSize, tally);
   }
+  // Sequential: the whole chain, or (after the workers) whatever lies beyond the anchor.
+  walked = walked ? await walkChain(store, chain, walked.prev, bySeq, pageSize, tally, walked.checked) : await walkChain(store, chain, prev, bySeq, pageSize, tally, 0);
+  checked = walked.checked;
+  prev = walked.prev;
+  if (walked.problem) return bad(walked.problem.problem, walked.problem.seq, walked.problem.id, walked.problem.detail);
   const furthest = [...bySeq.values()].flat().sort((a, b) => b.seq - a.seq)[0];
   if (furthest && prev.seq < furthest.seq) {
     return bad('truncated', prev.seq + 1, null, `chain ends at seq ${prev.seq}, ${furthest.source} says ${furthest.seq}: records were removed${furthest.source.startsWith('the signed') ? ' (and the anchor moved back)' : ''}`);
@@ -228,11 +241,140 @@ async function verifyOne(
   return summary();
 }
 
-async function checkRow(
+/** A finding about one record. */
+type RowProblem = { problem: VerifyProblem; seq: number; id: string | null; detail: string };
+
+/** Where a walk got to. */
+export interface WalkResult {
+  readonly prev: { seq: number; hash: string; id: string | null };
+  readonly checked: number;
+  readonly problem?: RowProblem;
+}
+
+/**
+ * Checks the records of `chain` after `prev` in seq order, up to `untilSeq` (default: the end),
+ * against `prev` and the expectations; with `entry` the first record's predecessor is taken as
+ * read (a worker's range: the caller checks that boundary).
+ */
+export async function walkChain(
   store: AuditStore,
-  row: StoredRow,
-  prev: { seq: number; hash: string; id: string | null },
-): Promise<{ problem: VerifyProblem; seq: number; id: string | null; detail: string } | IndexRows> {
+  chain: string,
+  start: { seq: number; hash: string; id: string | null },
+  bySeq: ReadonlyMap<number, readonly ChainExpectation[]>,
+  pageSize: number,
+  tally: StatTally | null,
+  checkedBefore: number,
+  untilSeq = Number.POSITIVE_INFINITY,
+  entry?: (row: StoredRow) => void,
+): Promise<WalkResult> {
+  let prev = start;
+  let checked = checkedBefore;
+  let first = entry !== undefined;
+  for (;;) {
+    const want = Math.min(pageSize, untilSeq - prev.seq);
+    if (want <= 0) break;
+    const page = await store.readChain(chain, prev.seq, want);
+    for (const row of page) {
+      if (first) {
+        entry?.(row);
+        prev = { seq: row.seq - 1, hash: row.prevHash, id: null };
+        first = false;
+      }
+      const checkedRow = await checkRow(store, row, prev);
+      if ('problem' in checkedRow) return { prev, checked, problem: checkedRow };
+      tally?.add(checkedRow);
+      for (const e of bySeq.get(row.seq) ?? []) {
+        if (row.hash !== e.hash) return { prev, checked, problem: { problem: 'changed', seq: row.seq, id: row.id, detail: `record ${row.seq} has hash ${row.hash}, ${e.source} says ${e.hash}: the chain was rewritten` } };
+      }
+      prev = { seq: row.seq, hash: row.hash, id: row.id };
+      checked += 1;
+    }
+    if (page.length < want) break;
+  }
+  return { prev, checked };
+}
+
+/**
+ * The chain's records up to the anchor, split in seq ranges checked by worker threads at once
+ * (`verify-worker.ts`), each on its own connection. Stitched in order: each range must start
+ * right after the previous one's last record and be chained to its hash. Any problem or seam
+ * that does not hold returns null: the caller then walks the chain alone, from the start, so
+ * what it names is exactly what the sequential walk names.
+ */
+async function walkInParallel(
+  parallel: ParallelVerify,
+  chain: string,
+  start: { seq: number; hash: string; id: string | null },
+  headSeq: number,
+  bySeq: ReadonlyMap<number, readonly ChainExpectation[]>,
+  pageSize: number,
+  tally: StatTally | null,
+): Promise<WalkResult | null> {
+  const total = headSeq - start.seq;
+  const parts = Math.max(1, Math.min(parallel.workers, Math.floor(total / parallel.minRecords)));
+  const ranges: Array<[number, number]> = [];
+  for (let i = 0; i < parts; i++) ranges.push([start.seq + Math.floor((total * i) / parts), start.seq + Math.floor((total * (i + 1)) / parts)]);
+  const expectations = [...bySeq.entries()].flatMap(([, list]) => list);
+  const results = await Promise.all(
+    ranges.map(([after, until]) => parallel.run({ chain, afterSeq: after, untilSeq: until, expectations, pageSize, tally: tally !== null })),
+  );
+  let prev = start;
+  let checked = 0;
+  for (const [i, r] of results.entries()) {
+    const [after] = ranges[i] as [number, number];
+    if (r.problem || !r.entry || r.entry.seq !== after + 1 || r.entry.prevHash !== prev.hash || !r.last) return null;
+    prev = r.last;
+    checked += r.checked;
+  }
+  for (const r of results) for (const row of r.minutes) tally?.merge(row);
+  parallel.used += results.length;
+  return { prev, checked };
+}
+
+/** How `verify` runs ranges of a chain on worker threads (see `verify-worker.ts`). */
+export interface ParallelVerify {
+  readonly workers: number;
+  /** Ranges used so far (counted for the report). */
+  used: number;
+  /** Ranges are at least this many records (smaller chains are walked alone). */
+  readonly minRecords: number;
+  run(range: VerifyRange): Promise<RangeResult>;
+}
+
+/** One worker's job. */
+export interface VerifyRange {
+  readonly chain: string;
+  readonly afterSeq: number;
+  readonly untilSeq: number;
+  readonly expectations: readonly ChainExpectation[];
+  readonly pageSize: number;
+  readonly tally: boolean;
+}
+
+/** What a worker found in its range. */
+export interface RangeResult {
+  readonly checked: number;
+  /** The first record's seq and the hash it is chained to (the seam with the range before). */
+  readonly entry: { readonly seq: number; readonly prevHash: string } | null;
+  readonly last: { readonly seq: number; readonly hash: string; readonly id: string } | null;
+  readonly problem: RowProblem | null;
+  readonly minutes: readonly StatRow[];
+}
+
+/** Checks one range (what a worker runs). */
+export async function verifyRange(store: AuditStore, range: VerifyRange): Promise<RangeResult> {
+  const bySeq = new Map<number, ChainExpectation[]>();
+  for (const e of range.expectations) bySeq.set(e.seq, [...(bySeq.get(e.seq) ?? []), e]);
+  const tally = range.tally ? new StatTally(MINUTE_MS) : null;
+  let entry: RangeResult['entry'] = null;
+  const r = await walkChain(store, range.chain, { seq: range.afterSeq, hash: '', id: null }, bySeq, range.pageSize, tally, 0, range.untilSeq, (row) => {
+    entry = { seq: row.seq, prevHash: row.prevHash };
+  });
+  const last = r.checked > 0 && r.prev.id !== null ? { seq: r.prev.seq, hash: r.prev.hash, id: r.prev.id } : null;
+  return { checked: r.checked, entry, last, problem: r.problem ?? null, minutes: tally ? [...tally.rows.values()] : [] };
+}
+
+async function checkRow(store: AuditStore, row: StoredRow, prev: { seq: number; hash: string; id: string | null }): Promise<RowProblem | IndexRows> {
   const at = `record ${row.seq} (${row.id})`;
   if (row.seq !== prev.seq + 1) {
     const missing = row.seq - prev.seq - 1;

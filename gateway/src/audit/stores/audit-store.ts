@@ -37,6 +37,11 @@ export interface StoredRow {
   readonly entities: readonly EntityRow[];
 }
 
+/** Where a store is, as plain data another thread can open it from. */
+export type StoreLocation =
+  | { readonly kind: 'sqlite'; readonly file: string; readonly busyTimeoutMs: number }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema: string; readonly connectTimeoutMs: number; readonly queryTimeoutMs: number };
+
 /** Which aggregate table. */
 export type StatTable = 'hour' | 'minute';
 
@@ -66,6 +71,8 @@ export interface AuditStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Where the trail lives, for messages (file path or URL without password). */
   readonly location: string;
+  /** How another thread opens the same store (for verify's workers). */
+  readonly reopen: StoreLocation;
   /**
    * Appends `records` to `chain` in ONE transaction and resolves once it is committed
    * durably. Per item: its receipt, or an Error when that id is already stored (the

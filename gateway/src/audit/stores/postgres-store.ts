@@ -18,7 +18,7 @@ import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
 import { dictionaryFor, packContent } from '../chain/content-codec';
 import { decodeContent, deriveIndexRows, type EntityRow } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
-import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoredCheckpoint, StoredRow } from './audit-store';
+import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
 import { edgeRecordsSql, groupEntities, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type AuditTables, type Bind } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow } from './layout-rows';
@@ -61,7 +61,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // An idle client whose server went away emits 'error'; the pool drops it. Without a
   // listener that event would crash the gateway.
   pool.on('error', () => undefined);
-  const store = new PostgresStore(pool, schema, redact(options.url));
+  const store = new PostgresStore(pool, schema, redact(options.url), {
+    kind: 'postgres',
+    url: options.url,
+    schema,
+    connectTimeoutMs: options.connectTimeoutMs ?? 2000,
+    queryTimeoutMs: queryTimeout,
+  });
   try {
     await store.transaction(async (c) => {
       const present = async () => {
@@ -106,6 +112,7 @@ class PostgresStore implements AuditStore {
     private readonly pool: Pool,
     schema: string,
     readonly location: string,
+    readonly reopen: StoreLocation,
   ) {
     this.t = tablesIn(schema);
     this.cp = checkpointTable(schema);

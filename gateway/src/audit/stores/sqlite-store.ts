@@ -32,7 +32,7 @@ import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
 import { decodeContent, deriveIndexRows, type EntityRow } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
-import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoredCheckpoint, StoredRow } from './audit-store';
+import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
 import { edgeRecordsSql, groupEntities, layoutTables, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type Bind } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow } from './layout-rows';
@@ -88,6 +88,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
 
 class SqliteStore implements SqliteAuditStore {
   readonly kind = 'sqlite';
+  readonly reopen: StoreLocation;
   private statements = new Map<string, Database.Statement>();
   private names: Map<number, string> | null = null;
   private readonly shapes = new ShapeBook(() => this.stmt(this.connection(), `SELECT shape, text FROM ${T.shape}`).all() as Record<string, unknown>[]);
@@ -98,7 +99,9 @@ class SqliteStore implements SqliteAuditStore {
     readonly writer: SqliteWriter,
     private readonly files: TrailFiles,
     private db: Database.Database | null,
-  ) {}
+  ) {
+    this.reopen = { kind: 'sqlite', file: location, busyTimeoutMs };
+  }
 
   /** The main thread's (read) connection, reopening after a failure. */
   private connection(): Database.Database {
