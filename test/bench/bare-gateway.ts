@@ -38,6 +38,8 @@ async function main(): Promise<void> {
   await tokens.start();
   const urls = new Map(config.subgraphs.map((s) => [s.name, s.url]));
 
+  // Like Pactum's gateway: no usage reports to Apollo, no cloud metadata probes (docs/operating.md).
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
     buildService: ({ name }) => {

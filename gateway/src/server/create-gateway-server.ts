@@ -33,6 +33,7 @@ import { createRefusal, refusalAnswer } from './stages/refuse';
 import { createResponseRelease } from './stages/release-response';
 import { createRateLimitStage } from './stages/rate-limit';
 import { createTrustedOperations } from './stages/trusted-operations';
+import { disableVendorTelemetry } from './no-vendor-telemetry';
 import { SubgraphDataSource, type ContextTokenProvider } from './subgraph-data-source';
 import { traceStages } from './traced-stages';
 
@@ -97,6 +98,7 @@ function endpointsOf(config: GatewayConfig, supergraphSdl: string): SubgraphEndp
 /** Starts @apollo/gateway on one supergraph: its API schema (with identifier parsers) and executor. */
 async function loadGateway(config: GatewayConfig, supergraphSdl: string, stages: GatewayStages, dataSources: SubgraphDataSource[], metrics: GatewayMetrics) {
   const urls = new Map(endpointsOf(config, supergraphSdl).map((s) => [s.name, s.url]));
+  disableVendorTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl,
     // Apollo's own caches, bounded in bytes from the heap like Pactum's (cache/apollo-caches.ts).

@@ -76,6 +76,8 @@ class SignedDataSource extends RemoteGraphQLDataSource<{ caller?: Caller }> {
 export async function startBareGateway(options: BareGatewayOptions): Promise<BareGateway> {
   const keys = ensureGatewayKeys(path.join(options.stateDir, 'keys'));
   const signer = createContextTokenSigner({ privateKey: keys.privateKey, kid: keys.kid });
+  // Like Pactum's gateway: no usage reports to Apollo, no cloud metadata probes (docs/operating.md).
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
