@@ -121,6 +121,24 @@ describe.each(['sqlite', 'postgres'] as const)('layout 2 on %s', (kind) => {
     expect((await trail.verify({ workers: 2, parallelMinRecords: 100 })).ok).toBe(true);
   }, 60_000);
 
+  test('query --entity of a key released under two owners: each record once, in time order', async () => {
+    const h2 = await createHarness(kind);
+    const t2 = await h2.open();
+    try {
+      const gen = new RecordGenerator({ seed: 11 });
+      const base = gen.next();
+      const both = { ...base, id: 'dup-both', enforcement: { ...(base.enforcement ?? releasedFallback()), released: [{ type: 'Container', key: 'DUPU1', owner: 'NL-CUSTOMS' }, { type: 'Container', key: 'DUPU1', owner: 'BE-CUSTOMS' }] } };
+      const later = { ...both, id: 'dup-one', time: new Date(both.time.getTime() + 1000), enforcement: { ...both.enforcement, released: [{ type: 'Container', key: 'DUPU1', owner: 'BE-CUSTOMS' }] } };
+      await t2.append(later);
+      await t2.append(both);
+      expect((await collect(t2.query({ entity: { type: 'Container', key: 'DUPU1' } }))).map((r) => r.id)).toEqual(['dup-both', 'dup-one']);
+      expect(await collect(t2.query({ entity: { type: 'Container', key: 'NOPE' } }))).toEqual([]);
+    } finally {
+      await t2.close();
+      await h2.cleanup();
+    }
+  });
+
   test('the whole trail verifies with its aggregates; an edited aggregate fails verify, and is named', async () => {
     const ok = await trail.verify();
     expect(ok).toMatchObject({ ok: true, checked: 400, aggregates: { checked: true } });
@@ -181,3 +199,7 @@ test('a SQLite file of layout 1 is refused, naming the migration, and left as it
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+function releasedFallback(): NonNullable<AuditEvent['enforcement']> {
+  return { policyVersion: 'p', fieldsRequested: [], fieldDenials: [], rowDenials: [], released: [], grants: [] };
+}

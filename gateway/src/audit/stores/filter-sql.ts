@@ -71,30 +71,60 @@ export function filterConditions(filter: AuditFilter, bind: Bind): string[] {
   return out;
 }
 
-/**
- * The SELECT for one page of `queryPage`, keyset-paginated on (time_ms, pos). An entity filter
- * starts from the entity (a materialised set of its records' positions, found through the
- * link table's (eid, pos) index), never from a scan of the records.
- */
-export function queryPageSql(filter: AuditFilter, after: { timeMs: number; pos: number } | null, limit: number, bind: Bind, t: AuditTables): string {
-  let hit = '';
-  let from = `${t.record} r`;
-  if (filter.entity !== undefined) {
-    hit = `WITH hit AS MATERIALIZED (SELECT DISTINCT l.pos FROM ${t.entity} e JOIN ${t.link} l ON l.eid = e.eid WHERE e.type = ${bind(filter.entity.type)} AND e.key = ${bind(filter.entity.key)}) `;
-    from = `hit JOIN ${t.record} r ON r.pos = hit.pos`;
-  }
-  const where = filterConditions(filter, bind);
-  if (after) where.push(`(r.time_ms > ${bind(after.timeMs)} OR (r.time_ms = ${bind(after.timeMs)} AND r.pos > ${bind(after.pos)}))`);
-  return `${hit}SELECT ${RECORD_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.time_ms, r.pos LIMIT ${bind(limit)}`;
+/** The entity ids of a type and key (one per owner; usually one). */
+export function entityIdsSql(type: string, key: string, bind: Bind, t: AuditTables): string {
+  return `SELECT eid FROM ${t.entity} WHERE type = ${bind(type)} AND key = ${bind(key)} ORDER BY eid`;
 }
 
-/** Groups entity rows (`pos, type, key, owner`) by record position. */
-export function groupEntities(rows: readonly Record<string, unknown>[]): Map<number, EntityRow[]> {
-  const out = new Map<number, EntityRow[]>();
+/**
+ * The SELECT for one page of `queryPage`, keyset-paginated on (time_ms, pos). An entity filter
+ * comes with the entity's ids (`entityIdsSql`): with one id the link table's (eid, time_ms, pos)
+ * index is walked from the entity, already in that order, and each record joined by its primary
+ * key — a page costs its own rows, whatever the entity's count. With several ids (one key under
+ * several owners) their links are merged and sorted, and a record linked under two of them is
+ * returned once, from its first link.
+ */
+export function queryPageSql(
+  filter: AuditFilter,
+  after: { timeMs: number; pos: number } | null,
+  limit: number,
+  bind: Bind,
+  t: AuditTables,
+  entityIds: readonly number[] = [],
+): string {
+  if (filter.entity === undefined) {
+    const where = filterConditions(filter, bind);
+    if (after) where.push(`(r.time_ms > ${bind(after.timeMs)} OR (r.time_ms = ${bind(after.timeMs)} AND r.pos > ${bind(after.pos)}))`);
+    return `SELECT ${RECORD_COLUMNS} FROM ${t.record} r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.time_ms, r.pos LIMIT ${bind(limit)}`;
+  }
+  if (entityIds.length === 0) throw new Error('queryPageSql: an entity filter needs the entity ids (none: no record)');
+  const where =
+    entityIds.length === 1
+      ? [`l.eid = ${bind(entityIds[0])}`]
+      : [
+          `l.eid IN (${entityIds.map((id) => bind(id)).join(', ')})`,
+          `NOT EXISTS (SELECT 1 FROM ${t.link} l2 WHERE l2.pos = l.pos AND l2.eid < l.eid AND l2.eid IN (${entityIds.map((id) => bind(id)).join(', ')}))`,
+        ];
+  where.push('r.pos = l.pos', ...filterConditions({ ...filter, since: undefined, until: undefined }, bind));
+  if (filter.since !== undefined) where.push(`l.time_ms >= ${bind(filter.since.getTime())}`);
+  if (filter.until !== undefined) where.push(`l.time_ms < ${bind(filter.until.getTime())}`);
+  if (after) where.push(`(l.time_ms > ${bind(after.timeMs)} OR (l.time_ms = ${bind(after.timeMs)} AND l.pos > ${bind(after.pos)}))`);
+  // CROSS JOIN: SQLite keeps this join order (the links in index order, then the record); PostgreSQL plans it freely.
+  return `SELECT ${RECORD_COLUMNS} FROM ${t.link} l CROSS JOIN ${t.record} r WHERE ${where.join(' AND ')} ORDER BY l.time_ms, l.pos LIMIT ${bind(limit)}`;
+}
+
+/** An entity row as read from the link table: the entity and the record time repeated in the link. */
+export interface LinkedEntity extends EntityRow {
+  readonly linkTimeMs: number;
+}
+
+/** Groups entity rows (`pos, time_ms, type, key, owner`) by record position. */
+export function groupEntities(rows: readonly Record<string, unknown>[]): Map<number, LinkedEntity[]> {
+  const out = new Map<number, LinkedEntity[]>();
   for (const e of rows) {
     const pos = Number(e.pos);
     const list = out.get(pos);
-    const row = { type: String(e.type), key: String(e.key), owner: String(e.owner) };
+    const row = { type: String(e.type), key: String(e.key), owner: String(e.owner), linkTimeMs: Number(e.time_ms) };
     if (list) list.push(row);
     else out.set(pos, [row]);
   }

@@ -5,10 +5,10 @@
  */
 import type { AuditStats, AuditStatsFilter } from '../audit-filter';
 import { dictionaryFor, unpackContent } from '../chain/content-codec';
-import { decodeContent, deriveIndexRows, type EntityRow } from '../chain/record-content';
+import { decodeContent, deriveIndexRows } from '../chain/record-content';
 import { planStats, StatTally, statsFromRows, type StatRow } from '../chain/stat-rows';
 import type { StatTable, StoredRow } from './audit-store';
-import { recordColumns } from './filter-sql';
+import { recordColumns, type LinkedEntity } from './filter-sql';
 
 /** Shape id → dictionary, filled from the shape table on a miss. */
 export class ShapeBook {
@@ -36,7 +36,7 @@ export function hex(value: unknown): string {
 }
 
 /** A record row as a `StoredRow`; a content that cannot be unpacked is reported, not thrown. */
-export function toStoredRow(row: Record<string, unknown>, chain: string, seq: number, entities: readonly EntityRow[], dictionary: Buffer | undefined): StoredRow {
+export function toStoredRow(row: Record<string, unknown>, chain: string, seq: number, entities: readonly LinkedEntity[], dictionary: Buffer | undefined): StoredRow {
   let content = '';
   let unreadable: string | undefined;
   if (!dictionary) unreadable = `its shape ${String(row.shape)} is not in the shape table`;
@@ -57,7 +57,8 @@ export function toStoredRow(row: Record<string, unknown>, chain: string, seq: nu
     content,
     ...(unreadable !== undefined ? { unreadable } : {}),
     columns: recordColumns(row),
-    entities,
+    entities: entities.map((e) => ({ type: e.type, key: e.key, owner: e.owner })),
+    ...(entities.some((e) => e.linkTimeMs !== Number(row.time_ms)) ? { linkTimeDiffers: true } : {}),
   };
 }
 

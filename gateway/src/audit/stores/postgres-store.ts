@@ -20,7 +20,7 @@ import { decodeContent, deriveIndexRows, type EntityRow } from '../chain/record-
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, groupEntities, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type AuditTables, type Bind } from './filter-sql';
+import { edgeRecordsSql, entityIdsSql, groupEntities, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow } from './layout-rows';
 import { checkpointTable, layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, tablesIn } from './postgres-schema';
 import { POS_STRIDE } from './sqlite-schema';
@@ -185,7 +185,7 @@ class PostgresStore implements AuditStore {
       const shapes = await this.shapeIds(c, [...new Set(kept.map((k) => k.r.shape))], learnt);
       const eids = await this.entityIds(c, kept.flatMap((k) => k.r.index.entities));
       const cols: unknown[][] = Array.from({ length: 14 }, () => []);
-      const links: unknown[][] = [[], []];
+      const links: unknown[][] = [[], [], []];
       const hours = new StatTally(HOUR_MS);
       const minutes = new StatTally(MINUTE_MS);
       for (const { r, seq: s, prev: p, hash } of kept) {
@@ -198,6 +198,7 @@ class PostgresStore implements AuditStore {
         for (const e of x.entities) {
           links[0]?.push(pos);
           links[1]?.push(eids.get(entityKey(e)));
+          links[2]?.push(x.timeMs);
         }
         hours.add(x);
         minutes.add(x);
@@ -207,7 +208,7 @@ class PostgresStore implements AuditStore {
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::smallint[], $12::smallint[], $13::int[], $14::bytea[])`,
         cols,
       );
-      if (links[0]?.length) await c.query(`INSERT INTO ${t.link} (pos, eid) SELECT * FROM unnest($1::bigint[], $2::bigint[])`, links);
+      if (links[0]?.length) await c.query(`INSERT INTO ${t.link} (pos, eid, time_ms) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[])`, links);
       await upsertStats(c, t.statHour, [...hours.rows.values()]);
       await upsertStats(c, t.statMinute, [...minutes.rows.values()]);
       const last = kept[kept.length - 1];
@@ -303,8 +304,14 @@ class PostgresStore implements AuditStore {
   }
 
   async queryPage(filter: AuditFilter, after: { timeMs: number; pos: number } | null, limit: number): Promise<StoredRow[]> {
+    let ids: number[] = [];
+    if (filter.entity !== undefined) {
+      const q = numbered();
+      ids = (await this.read(entityIdsSql(filter.entity.type, filter.entity.key, q.bind, this.t), q.params, 'query')).map((r) => Number(r.eid));
+      if (ids.length === 0) return [];
+    }
     const { bind, params } = numbered();
-    const sql = queryPageSql(filter, after, limit, bind, this.t);
+    const sql = queryPageSql(filter, after, limit, bind, this.t, ids);
     return this.toStored(await this.read(sql, params, 'query'));
   }
 
@@ -428,10 +435,10 @@ class PostgresStore implements AuditStore {
   /** Record rows as stored rows: chain named, content unpacked, entity rows attached (unless `withEntities` is false). */
   private async toStored(rows: Record<string, unknown>[], withEntities = true): Promise<StoredRow[]> {
     if (rows.length === 0) return [];
-    let entities = new Map<number, EntityRow[]>();
+    let entities = new Map<number, LinkedEntity[]>();
     if (withEntities) {
       const found = await this.read(
-        `SELECT l.pos, e.type, e.key, e.owner FROM ${this.t.link} l JOIN ${this.t.entity} e ON e.eid = l.eid WHERE l.pos = ANY($1::bigint[])`,
+        `SELECT l.pos, l.time_ms, e.type, e.key, e.owner FROM ${this.t.link} l JOIN ${this.t.entity} e ON e.eid = l.eid WHERE l.pos = ANY($1::bigint[])`,
         [rows.map((r) => Number(r.pos))],
         'read index',
       );
@@ -443,7 +450,7 @@ class PostgresStore implements AuditStore {
     return this.toStoredWith(rows, entities, names);
   }
 
-  private toStoredWith(rows: Record<string, unknown>[], entities: Map<number, EntityRow[]>, names: Map<number, string>): StoredRow[] {
+  private toStoredWith(rows: Record<string, unknown>[], entities: Map<number, LinkedEntity[]>, names: Map<number, string>): StoredRow[] {
     return rows.map((r) => {
       const pos = Number(r.pos);
       const no = Math.floor(pos / POS_STRIDE);

@@ -61,7 +61,7 @@ function prepareAppend(db: Database.Database): AppendFn {
   const addChain = db.prepare('INSERT INTO audit_chain (chain_no, chain) VALUES ((SELECT COALESCE(MAX(chain_no), 0) + 1 FROM audit_chain), ?) RETURNING chain_no').pluck();
   const findEntity = db.prepare('SELECT eid FROM audit_entity WHERE type = ? AND key = ? AND owner = ?').pluck();
   const addEntity = db.prepare('INSERT INTO audit_entity (type, key, owner) VALUES (?, ?, ?) RETURNING eid').pluck();
-  const link = db.prepare('INSERT INTO audit_entity_link (pos, eid) VALUES (?, ?)');
+  const link = db.prepare('INSERT INTO audit_entity_link (pos, eid, time_ms) VALUES (?, ?, ?)');
   const findShape = db.prepare('SELECT shape FROM audit_shape WHERE text = ?').pluck();
   const addShape = db.prepare('INSERT INTO audit_shape (text) VALUES (?) RETURNING shape').pluck();
   const exists = db.prepare('SELECT 1 FROM audit_record WHERE id = ?').pluck();
@@ -110,7 +110,7 @@ function prepareAppend(db: Database.Database): AppendFn {
         pos, r.id, x.timeMs, Buffer.from(prev, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial,
         shape.id, packContent(r.content, shape.dictionary),
       );
-      for (const e of x.entities) link.run(pos, Number(findEntity.get(e.type, e.key, e.owner) ?? addEntity.get(e.type, e.key, e.owner)));
+      for (const e of x.entities) link.run(pos, Number(findEntity.get(e.type, e.key, e.owner) ?? addEntity.get(e.type, e.key, e.owner)), x.timeMs);
       hours.add(x);
       minutes.add(x);
       prev = hash;

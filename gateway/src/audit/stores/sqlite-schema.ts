@@ -10,7 +10,8 @@
  * content is deflated against a per-operation dictionary (`chain/content-codec.ts`); hashes are
  * 32-byte blobs; and `stats` reads hour/minute aggregates kept in the same transaction. The only
  * secondary indexes are the id (duplicates, `--id`), time (every query's order) and the entity
- * link's (entity, pos) for `--entity`. A file of layout 1 is refused by name: `pactum audit
+ * link's (entity, time, pos) for `--entity` (the record's time is repeated in its links so that an
+ * entity's records come out of that index already in query order, a page at a time). A file of layout 1 is refused by name: `pactum audit
  * migrate` copies it into this layout, hashes unchanged.
  */
 import { mkdirSync } from 'node:fs';
@@ -47,8 +48,8 @@ CREATE TABLE IF NOT EXISTS audit_shape (shape INTEGER PRIMARY KEY, text TEXT NOT
 CREATE TABLE IF NOT EXISTS audit_entity (
   eid INTEGER PRIMARY KEY, type TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL, UNIQUE (type, key, owner)
 );
-CREATE TABLE IF NOT EXISTS audit_entity_link (pos INTEGER NOT NULL, eid INTEGER NOT NULL, PRIMARY KEY (pos, eid)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS audit_entity_link_eid ON audit_entity_link (eid, pos);
+CREATE TABLE IF NOT EXISTS audit_entity_link (pos INTEGER NOT NULL, eid INTEGER NOT NULL, time_ms INTEGER NOT NULL, PRIMARY KEY (pos, eid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS audit_entity_link_eid ON audit_entity_link (eid, time_ms, pos);
 CREATE TABLE IF NOT EXISTS audit_stat_hour (${STAT_COLUMNS}) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit_stat_minute (${STAT_COLUMNS}) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit_head (

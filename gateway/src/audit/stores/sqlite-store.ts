@@ -30,11 +30,11 @@ import type Database from 'better-sqlite3';
 import { AuditUnavailableError } from '../../errors';
 import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
-import { decodeContent, deriveIndexRows, type EntityRow } from '../chain/record-content';
+import { decodeContent, deriveIndexRows } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, groupEntities, layoutTables, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type Bind } from './filter-sql';
+import { edgeRecordsSql, entityIdsSql, groupEntities, layoutTables, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow } from './layout-rows';
 import { statParams, upsertStatSql } from './sqlite-append';
 import { describeFailure, openSqliteDatabase, POS_STRIDE, TrailLayoutError } from './sqlite-schema';
@@ -213,8 +213,14 @@ class SqliteStore implements SqliteAuditStore {
 
   async queryPage(filter: AuditFilter, after: { timeMs: number; pos: number } | null, limit: number): Promise<StoredRow[]> {
     return this.run('query', (db) => {
+      let ids: number[] = [];
+      if (filter.entity !== undefined) {
+        const q = positional();
+        ids = this.stmt(db, entityIdsSql(filter.entity.type, filter.entity.key, q.bind, T)).pluck().all(...q.params) as number[];
+        if (ids.length === 0) return [];
+      }
       const { bind, params } = positional();
-      const sql = queryPageSql(filter, after, limit, bind, T);
+      const sql = queryPageSql(filter, after, limit, bind, T, ids);
       return this.toStored(db, this.stmt(db, sql).all(...params) as Record<string, unknown>[]);
     });
   }
@@ -351,13 +357,13 @@ class SqliteStore implements SqliteAuditStore {
   /** Record rows as stored rows: chain named, content unpacked, entity rows attached (unless `withEntities` is false). */
   private toStored(db: Database.Database, rows: Record<string, unknown>[], withEntities = true): StoredRow[] {
     if (rows.length === 0) return [];
-    let entities = new Map<number, EntityRow[]>();
+    let entities = new Map<number, LinkedEntity[]>();
     if (withEntities) {
       const positions = rows.map((r) => Number(r.pos));
       const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0));
       const found = sorted
-        ? this.stmt(db, `SELECT l.pos, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`).all(positions[0], positions[positions.length - 1])
-        : this.stmt(db, `SELECT l.pos, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`).all(...positions);
+        ? this.stmt(db, `SELECT l.pos, l.time_ms, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`).all(positions[0], positions[positions.length - 1])
+        : this.stmt(db, `SELECT l.pos, l.time_ms, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`).all(...positions);
       entities = groupEntities(found as Record<string, unknown>[]);
     }
     let names = this.chainNames(db);
