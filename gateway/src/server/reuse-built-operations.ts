@@ -26,6 +26,14 @@ interface OperationsModule {
 
 let installed = false;
 
+/** The definition each memoised `Operation` was built from (for the fast response shaping). */
+const sources = new WeakMap<object, OperationDefinitionNode>();
+
+/** The operation definition a memoised `Operation` was built from, if it came from the memo. */
+export function builtOperationSource(operation: object): OperationDefinitionNode | undefined {
+  return sources.get(operation);
+}
+
 /** Installs the memo once per process; later calls do nothing. Returns whether the wrapper is in place. */
 export function reuseBuiltOperations(): boolean {
   if (installed) return true;
@@ -50,7 +58,10 @@ export function reuseBuiltOperations(): boolean {
     let memo = bySchema.get(schema);
     if (!memo) bySchema.set(schema, (memo = new WeakMap()));
     let built = memo.get(only);
-    if (!built) memo.set(only, (built = original(schema, document, options)));
+    if (!built) {
+      memo.set(only, (built = original(schema, document, options)));
+      sources.set(built, only);
+    }
     return built;
   };
   operations.operationFromDocument = Object.assign(wrapped, { pactumReusesBuilt: true as const });

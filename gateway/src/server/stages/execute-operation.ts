@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewaySchemaHash } from '@apollo/server-gateway-interface';
 import { Kind, print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import type { Authorization, ExecutedOutput, FilteredIntrospection } from '../../enforce';
-import { reuseBuiltOperations } from '../reuse-built-operations';
+import { installFastShaping, shapeQuickly } from '../shape-response';
 import type { SubgraphCaller } from '../subgraph-caller';
 import type { PreparedOperation } from './prepare-operation';
 
@@ -106,7 +106,8 @@ export function createOperationExecutor(
   schema: GraphQLSchema,
   introspection: FilteredIntrospection,
 ): (authorization: Authorization, prepared: PreparedOperation, caller: SubgraphCaller) => Promise<Executed> {
-  reuseBuiltOperations();
+  // Also memoises built operations (reuse-built-operations.ts), which the fast shaping keys on.
+  installFastShaping();
   const split = splitter();
   return async (authorization, prepared, caller) => {
     const { document, operation, source, hash } = authorization.rewrite;
@@ -136,6 +137,7 @@ export function createOperationExecutor(
       metrics: {},
       overallCachePolicy: {},
     };
+    shapeQuickly(run.operation);
     const executed = await gateway(requestContext);
     if (!mixed) return { ...executed, answeredBy: 'gateway' };
     const introspected = introspection.answer(introspectionRequest, mixed.introspection);

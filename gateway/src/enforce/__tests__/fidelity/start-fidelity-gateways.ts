@@ -14,6 +14,7 @@ import { getVariableValues, parse } from 'graphql';
 import type { Principal } from '../../../auth/principal';
 import type { CompiledPolicy } from '../../../policy/types';
 import { createEnforcement } from '../../create-enforcement';
+import { installFastShaping, shapeQuickly } from '../../../server/shape-response';
 import { FIDELITY_PURPOSE, loadGrantAllPolicy } from './grant-all-policy';
 import { READER_AGENCY, type FidelityQuery, type FidelitySuite } from './fidelity-suite';
 
@@ -60,6 +61,9 @@ async function execute(server: ApolloServer, q: FidelityQuery): Promise<ClientBo
  */
 function enforcingExecutor(inner: GatewayExecutor, policy: CompiledPolicy): GatewayExecutor {
   const enforcement = createEnforcement();
+  // The server's response shaping (server/shape-response.ts), so the bare gateway beside it —
+  // which keeps @apollo/gateway's own — checks it too.
+  if (!installFastShaping()) throw new Error('fast response shaping could not be installed');
   return async (rc: GatewayGraphQLRequestContext) => {
     const profile = policy.profileFor(reader, { code: FIDELITY_PURPOSE }, new Date());
     const authorization = enforcement.authorize({
@@ -71,6 +75,7 @@ function enforcingExecutor(inner: GatewayExecutor, policy: CompiledPolicy): Gate
       facts: policy.facts,
     });
     const { rewrite } = authorization;
+    if (rewrite.operation) shapeQuickly(rewrite.operation);
     const output =
       rewrite.document && rewrite.operation && rewrite.source && rewrite.hash
         ? await inner({

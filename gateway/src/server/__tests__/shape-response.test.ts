@@ -1,0 +1,147 @@
+import { buildSchema, operationFromDocument, type Operation } from '@apollo/federation-internals';
+import * as federationInternals from '@apollo/federation-internals';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { installFastShaping, shapeFast, shapeQuickly } from '../shape-response';
+
+// The very module object @apollo/gateway's executor reads computeResponse from.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const shaping = require(require.resolve('@apollo/gateway/dist/resultShaping', { paths: [require.resolve('@apollo/gateway')] })) as {
+  computeResponse: (args: { operation: Operation; variables: Record<string, unknown> | undefined; input: Record<string, unknown>; introspectionHandling: () => unknown }) => {
+    data: unknown;
+    errors: { message: string; path?: readonly (string | number)[] }[];
+  };
+};
+const original = shaping.computeResponse;
+
+const schema = buildSchema(`
+  type Query {
+    items: [Item!]!
+    node(id: ID!): Node
+    things: [Thing]
+    maybe: Item
+    count: Int
+    ratio: Float
+    flag: Boolean
+    kind: Kind
+    stamp: DateTime
+    ids: [ID]
+  }
+  scalar DateTime
+  enum Kind { A B }
+  interface Node { id: ID! }
+  type Item implements Node { id: ID! name: String tags: [String!] child: Item nn: Item! }
+  type Other implements Node { id: ID! code: Int }
+  union Thing = Item | Other
+`);
+
+const op = (text: string): Operation => operationFromDocument(schema, parse(text), { validate: false });
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+const shapeOriginal = (operation: Operation, input: Record<string, unknown>, variables?: Record<string, unknown>) =>
+  original({ operation, variables, input, introspectionHandling: () => null });
+
+/** Inputs as the merged subgraph answers look: extra keys (what the plan fetched for joins) included. */
+const cases: { name: string; query: string; input: Record<string, unknown>; variables?: Record<string, unknown> }[] = [
+  {
+    name: 'aliases, nested lists, a field selected twice (merged), extra keys dropped',
+    query: '{ items { id name a: name child { id } ... on Item { child { name } tags } } }',
+    input: {
+      items: [
+        { id: '1', name: 'x', a: 'x', child: { id: '2', name: 'y', extra: 1 }, tags: ['t'], __typename: 'Item' },
+        { id: 3, name: null, a: null, child: null, tags: null },
+      ],
+      unrelated: true,
+    },
+  },
+  {
+    name: 'abstract types: type conditions by __typename, aliased __typename, unknown member skipped',
+    query: '{ node(id: "1") { __typename id ... on Item { name } ... on Other { code } } things { ... on Other { code } t: __typename ... on Node { id } } }',
+    input: {
+      node: { __typename: 'Other', id: '9', code: 4 },
+      things: [{ __typename: 'Item', id: '1' }, null, { __typename: 'Other', id: '2', code: 7 }],
+    },
+  },
+  {
+    name: '@skip / @include with variables, defaults and literals',
+    query: 'query Q($s: Boolean = true, $i: Boolean!) { items { id @skip(if: $s) name @include(if: $i) } count @include(if: false) flag @skip(if: false) }',
+    input: { items: [{ id: '1', name: 'n' }], count: 3, flag: true },
+    variables: { i: true },
+  },
+  {
+    name: 'leaves of every kind, nulls where allowed',
+    query: '{ count ratio flag kind stamp ids maybe { id } }',
+    input: { count: -42, ratio: 1.5, flag: false, kind: 'B', stamp: { any: ['thing'] }, ids: ['a', 7, null], maybe: null },
+  },
+];
+
+describe('shapeFast', () => {
+  it.each(cases)('shapes like @apollo/gateway: $name', ({ query, input, variables }) => {
+    const operation = op(query);
+    const expected = shapeOriginal(operation, input, variables);
+    expect(expected.errors).toEqual([]);
+    const fast = shapeFast(operation, variables, input, federationInternals);
+    expect(fast).toBeDefined();
+    expect(plain(fast)).toEqual(plain(expected.data));
+    // Repeated (compiled program and type-condition memo reused): the same.
+    expect(plain(shapeFast(operation, variables, input, federationInternals))).toEqual(plain(expected.data));
+  });
+
+  const left: { name: string; query: string; input: Record<string, unknown>; variables?: Record<string, unknown> }[] = [
+    { name: 'null in a non-null position', query: '{ items { id nn { id } } }', input: { items: [{ id: '1', nn: null }] } },
+    { name: 'a value outside its enum', query: '{ kind }', input: { kind: 'C' } },
+    { name: 'a non-integer Int', query: '{ count }', input: { count: 1.5 } },
+    { name: 'a string where a Boolean is due', query: '{ flag }', input: { flag: 'yes' } },
+    { name: 'an unknown __typename', query: '{ maybe { id } }', input: { maybe: { __typename: 'Nope', id: '1' } } },
+    { name: 'a non-Boolean @skip variable', query: 'query Q($s: Boolean) { count @skip(if: $s) }', input: { count: 1 }, variables: { s: 'no' } },
+  ];
+  it.each(left)('leaves to the original what it reports an error for: $name', ({ query, input, variables }) => {
+    const operation = op(query);
+    expect(shapeFast(operation, variables, input, federationInternals)).toBeUndefined();
+  });
+
+  it('leaves malformed answers to the original (which refuses them)', () => {
+    const operation = op('{ items { id } }');
+    const input = { items: { id: '1' } };
+    expect(shapeFast(operation, undefined, input, federationInternals)).toBeUndefined();
+    expect(() => shapeOriginal(operation, input)).toThrow();
+  });
+
+  it('never compiles introspection or a response name an inherited property answers', () => {
+    expect(shapeFast(op('{ count __schema { queryType { name } } }'), undefined, { count: 1 }, federationInternals)).toBeUndefined();
+    expect(shapeFast(op('{ constructor: count }'), undefined, { constructor: 1 }, federationInternals)).toBeUndefined();
+    expect(shapeFast(op('{ toString: count }'), undefined, { toString: 1 }, federationInternals)).toBeUndefined();
+  });
+});
+
+describe('installFastShaping', () => {
+  beforeAll(() => {
+    expect(installFastShaping()).toBe(true);
+    expect(installFastShaping()).toBe(true); // idempotent
+  });
+
+  // As executeQueryPlan builds it: through the memo of reuse-built-operations, validation off.
+  const built = (node: OperationDefinitionNode): Operation =>
+    federationInternals.operationFromDocument(schema, { kind: Kind.DOCUMENT, definitions: [node] }, { validate: false });
+  const definition = (text: string): OperationDefinitionNode => parse(text).definitions[0] as OperationDefinitionNode;
+  const input = { items: [{ id: '1', name: 'n' }] };
+
+  it("takes the fast walk only for operations Pactum's executor marked", () => {
+    const marked = definition('{ items { id name } }');
+    shapeQuickly(marked);
+    const fast = shaping.computeResponse({ operation: built(marked), variables: {}, input, introspectionHandling: () => null });
+    expect(Object.getPrototypeOf(fast.data)).toBe(Object.prototype);
+    expect(plain(fast.data)).toEqual(input);
+
+    const unmarked = definition('{ items { id name } }');
+    const kept = shaping.computeResponse({ operation: built(unmarked), variables: {}, input, introspectionHandling: () => null });
+    expect(Object.getPrototypeOf(kept.data)).toBeNull(); // the original's own objects
+    expect(plain(kept.data)).toEqual(input);
+  });
+
+  it('falls back to the original for a marked operation whose answer it reports an error for', () => {
+    const marked = definition('{ items { id nn { id } } }');
+    shapeQuickly(marked);
+    const r = shaping.computeResponse({ operation: built(marked), variables: {}, input: { items: [{ id: '1', nn: null }] }, introspectionHandling: () => null });
+    expect(r.data).toBeNull();
+    expect(r.errors.map((e) => e.message)).toEqual(['Cannot return null for non-nullable field Item.nn.']);
+  });
+});

@@ -1,0 +1,332 @@
+/**
+ * @apollo/gateway shapes every response from the merged subgraph answers with `computeResponse`
+ * (its `resultShaping` module): a generic walk of federation-internals' `Operation` that, per
+ * value, re-reads the selection's directives, goes through the package's re-export getters and
+ * allocates a result record and a path entry. On a list of 1,000 rows that walk was about a third
+ * of Pactum's main thread (bench list-1000, CPU profile), more than the enforcement itself.
+ *
+ * Here the walk is compiled once per operation into plain steps (response name, wrappers, leaf
+ * check, child steps, type conditions, `@skip`/`@include`) and run without those costs. It is
+ * our own code written from the behaviour of @apollo/gateway 2.x, not a copy, and it only takes
+ * the common case: a value that is null where the schema forbids it, a leaf that fails its type,
+ * an unknown `__typename`, a malformed answer, a variable that is not a Boolean — anything that
+ * would make the original report an error or bubble a null — abandons the fast walk and the
+ * original `computeResponse` shapes the same (unmodified) input, so those cases keep the
+ * original's results exactly. Operations with introspection fields, directives other than
+ * `@skip`/`@include` or a response name `Object.prototype` answers (`constructor`, `__proto__`)
+ * are always left to the original.
+ *
+ * Only operations Pactum's executor marked ({@link shapeQuickly}) take the fast walk; any other
+ * @apollo/gateway in the process (the tests' bare reference gateways) keeps the original.
+ * Installed like {@link reuseBuiltOperations}: the one exported function @apollo/gateway's
+ * executor reads from the module's exports on each call is wrapped.
+ */
+import type { CompositeType, NamedType, Operation, Schema, SelectionSet, Type } from '@apollo/federation-internals';
+import type { OperationDefinitionNode } from 'graphql';
+import { builtOperationSource, reuseBuiltOperations } from './reuse-built-operations';
+
+interface ShapeInput {
+  readonly operation: Operation;
+  readonly variables: Record<string, unknown> | undefined;
+  readonly input: Record<string, unknown> | null | undefined;
+  readonly introspectionHandling: unknown;
+}
+interface ShapeOutput {
+  readonly data: Record<string, unknown> | null | undefined;
+  readonly errors: unknown[];
+}
+type ComputeResponse = ((args: ShapeInput) => ShapeOutput) & { readonly pactumShapesQuickly?: true };
+
+/** `@skip(if:)` / `@include(if:)`: a literal, or a variable name. */
+interface Condition {
+  readonly include: boolean;
+  readonly value: boolean | string;
+}
+
+/** How a value of one (wrapped) type is shaped. */
+interface Shape {
+  readonly nonNull: boolean;
+  readonly hasSelection: boolean;
+  readonly item?: Shape;
+  readonly steps?: readonly Step[];
+  readonly named?: NamedType;
+  readonly leaf?: (v: unknown) => boolean;
+}
+
+interface FieldStep {
+  readonly field: true;
+  readonly responseName: string;
+  readonly typename: boolean;
+  readonly shape: Shape;
+  readonly conditions: readonly Condition[] | undefined;
+}
+interface FragmentStep {
+  readonly field: false;
+  readonly condition: CompositeType | undefined;
+  readonly steps: readonly Step[];
+  readonly conditions: readonly Condition[] | undefined;
+  /** Whether the condition applies, by runtime type name. */
+  readonly applies: Map<string, boolean>;
+}
+type Step = FieldStep | FragmentStep;
+
+interface Program {
+  readonly root: readonly Step[];
+  readonly rootType: NamedType;
+  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly hasConditions: boolean;
+}
+
+/** Thrown inside the fast walk for anything the original must handle. */
+class LeaveToOriginal extends Error {}
+const LEAVE = new LeaveToOriginal('left to the original computeResponse');
+
+class Unsupported extends Error {}
+
+interface Internals {
+  isSubtype(type: Type, maybeSubType: Type): boolean;
+}
+
+const SAFE_ID = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+function leafCheck(type: NamedType): (v: unknown) => boolean {
+  if (type.kind === 'EnumType') return (v) => typeof v === 'string' && type.value(v) !== undefined;
+  switch (type.name) {
+    case 'Boolean':
+      return (v) => typeof v === 'boolean';
+    case 'String':
+      return (v) => typeof v === 'string';
+    case 'Float':
+      return (v) => typeof v === 'number' && Number.isFinite(v);
+    // Stricter than the original (which accepts any integer-looking number): a value refused
+    // here is left to it, never refused by us.
+    case 'Int':
+      return (v) => Number.isSafeInteger(v);
+    case 'ID':
+      return (v) => typeof v === 'string' || Number.isSafeInteger(v);
+    default:
+      return () => true; // custom scalars: the original accepts any value
+  }
+}
+
+function conditionsOf(element: { readonly appliedDirectives: readonly { readonly name: string; arguments(): Record<string, unknown> }[] }): Condition[] | undefined {
+  let out: Condition[] | undefined;
+  for (const d of element.appliedDirectives) {
+    if (d.name !== 'skip' && d.name !== 'include') throw new Unsupported(`directive @${d.name}`);
+    const arg = d.arguments()['if'];
+    let value: boolean | string;
+    if (typeof arg === 'boolean') value = arg;
+    else if (typeof arg === 'object' && arg !== null && 'name' in arg && typeof arg.name === 'string') value = arg.name;
+    else throw new Unsupported(`@${d.name} without a Boolean or a variable`);
+    (out ??= []).push({ include: d.name === 'include', value });
+  }
+  return out;
+}
+
+function compileShape(type: Type, selectionSet: SelectionSet | undefined, state: { conditions: boolean }): Shape {
+  if (type.kind === 'NonNullType') return { ...compileShape(type.ofType, selectionSet, state), nonNull: true };
+  const hasSelection = selectionSet !== undefined;
+  if (type.kind === 'ListType') return { nonNull: false, hasSelection, item: compileShape(type.ofType, selectionSet, state) };
+  if (type.kind === 'ObjectType' || type.kind === 'InterfaceType' || type.kind === 'UnionType') {
+    if (!selectionSet) throw new Unsupported(`composite ${type.name} without a selection`);
+    return { nonNull: false, hasSelection, named: type, steps: compileSteps(selectionSet, state) };
+  }
+  if (selectionSet) throw new Unsupported(`leaf ${type.name} with a selection`);
+  return { nonNull: false, hasSelection, named: type, leaf: leafCheck(type) };
+}
+
+function compileSteps(selectionSet: SelectionSet, state: { conditions: boolean }): Step[] {
+  const steps: Step[] = [];
+  for (const selection of selectionSet.selections()) {
+    const conditions = conditionsOf(selection.element);
+    if (conditions) state.conditions = true;
+    if (selection.kind === 'FieldSelection') {
+      const field = selection.element;
+      if (field.definition.isSchemaIntrospectionField()) throw new Unsupported('introspection');
+      const responseName = field.responseName();
+      // Objects here are plain ones (faster to build, read and serialise than the original's
+      // prototype-less ones): a response name an inherited property answers is left to it.
+      if (!SAFE_ID.test(responseName) || responseName in Object.prototype) throw new Unsupported(`response name ${responseName}`);
+      const typename = field.name === '__typename';
+      const type = field.definition.type;
+      if (!typename && !type) throw new Unsupported(`field ${responseName} without a type`);
+      steps.push({
+        field: true,
+        responseName,
+        typename,
+        shape: typename || !type ? { nonNull: true, hasSelection: false } : compileShape(type, selection.selectionSet, state),
+        conditions,
+      });
+    } else {
+      steps.push({ field: false, condition: selection.element.typeCondition, steps: compileSteps(selection.selectionSet, state), conditions, applies: new Map() });
+    }
+  }
+  return steps;
+}
+
+function compile(operation: Operation): Program | null {
+  try {
+    const state = { conditions: false };
+    const root = compileSteps(operation.selectionSet, state);
+    const rootType = operation.schema().schemaDefinition.rootType(operation.rootKind);
+    if (!rootType) return null;
+    return { root, rootType, defaults: operation.collectDefaultedVariableValues() as Record<string, unknown>, hasConditions: state.conditions };
+  } catch (err) {
+    if (err instanceof Unsupported) return null;
+    throw err;
+  }
+}
+
+class FastWalk {
+  constructor(
+    readonly schema: Schema,
+    readonly internals: Internals,
+    readonly variables: Readonly<Record<string, unknown>> | undefined,
+  ) {}
+
+  skipped(conditions: readonly Condition[]): boolean {
+    for (const c of conditions) {
+      let v = c.value;
+      if (typeof v === 'string') {
+        const x = this.variables?.[v];
+        if (typeof x !== 'boolean') throw LEAVE;
+        v = x;
+      }
+      if (v !== c.include) return true;
+    }
+    return false;
+  }
+
+  set(input: Record<string, unknown>, steps: readonly Step[], output: Record<string, unknown>, parentType: NamedType): void {
+    for (const step of steps) {
+      if (step.conditions && this.skipped(step.conditions)) continue;
+      if (step.field) {
+        const name = step.responseName;
+        if (step.typename) {
+          if (output[name] !== undefined) continue;
+          let v = Object.hasOwn(input, name) ? (input[name] ?? null) : null;
+          if (v === null && name !== '__typename') v = input['__typename'] ?? null;
+          const type = typeof v === 'string' ? (this.schema.type(v) ?? parentType) : parentType;
+          if (type.kind !== 'ObjectType') throw LEAVE;
+          output[name] = type.name;
+          continue;
+        }
+        output[name] = this.value(output[name], step.shape, Object.hasOwn(input, name) ? (input[name] ?? null) : null);
+        continue;
+      }
+      const typename = input['__typename'];
+      if (typename !== undefined && typename !== null && typeof typename !== 'string') throw LEAVE;
+      if (step.condition) {
+        let runtime: NamedType = parentType;
+        if (typename) {
+          const t = this.schema.type(typename);
+          if (!t) continue;
+          runtime = t;
+        }
+        let applies = step.applies.get(runtime.name);
+        if (applies === undefined) step.applies.set(runtime.name, (applies = this.internals.isSubtype(step.condition, runtime)));
+        if (!applies) continue;
+        this.set(input, step.steps, output, step.condition);
+      } else {
+        this.set(input, step.steps, output, parentType);
+      }
+    }
+  }
+
+  value(output: unknown, shape: Shape, input: unknown): unknown {
+    if (input === undefined) throw LEAVE;
+    if (output === null || (output !== undefined && !shape.hasSelection)) return output;
+    if (input === null) {
+      if (shape.nonNull) throw LEAVE; // the original reports it and bubbles the null
+      return null;
+    }
+    if (shape.item) {
+      if (!Array.isArray(input)) throw LEAVE;
+      if (output !== undefined && (!Array.isArray(output) || output.length !== input.length)) throw LEAVE;
+      const previous = output as unknown[] | undefined;
+      const out = new Array<unknown>(input.length);
+      for (let i = 0; i < input.length; i++) out[i] = this.value(previous?.[i], shape.item, input[i]);
+      return out;
+    }
+    if (shape.steps) {
+      if (typeof input !== 'object' || Array.isArray(input)) throw LEAVE;
+      if (output !== undefined && (typeof output !== 'object' || Array.isArray(output))) throw LEAVE;
+      const obj = input as Record<string, unknown>;
+      const typename = obj['__typename'];
+      let type = shape.named as NamedType;
+      if (typename !== undefined) {
+        if (typeof typename !== 'string') throw LEAVE;
+        if (typename !== '') {
+          const t = this.schema.type(typename);
+          if (!t || (t.kind !== 'ObjectType' && t.kind !== 'InterfaceType' && t.kind !== 'UnionType')) throw LEAVE;
+          type = t;
+        }
+      }
+      const out = (output as Record<string, unknown> | undefined) ?? {};
+      this.set(obj, shape.steps, out, type);
+      return out;
+    }
+    if (!shape.leaf?.(input)) throw LEAVE;
+    return input;
+  }
+}
+
+/** Operation definitions Pactum's executor runs, whose responses take the fast walk. */
+const marked = new WeakSet<OperationDefinitionNode>();
+/** Compiled programs by built operation; `null`: left to the original. */
+const programs = new WeakMap<Operation, Program | null>();
+
+/** Marks an operation definition (the rewrite's, executed by Pactum) for the fast walk. */
+export function shapeQuickly(operation: OperationDefinitionNode): void {
+  marked.add(operation);
+}
+
+/**
+ * Shapes `input` for `operation` without the original, or returns undefined when the original
+ * must (an unsupported operation, or an answer that would make it report an error).
+ */
+export function shapeFast(operation: Operation, variables: Record<string, unknown> | undefined, input: Record<string, unknown>, internals: Internals): Record<string, unknown> | undefined {
+  let program = programs.get(operation);
+  if (program === undefined) programs.set(operation, (program = compile(operation)));
+  if (!program) return undefined;
+  const vars = program.hasConditions ? { ...program.defaults, ...variables } : undefined;
+  const walk = new FastWalk(operation.schema(), internals, vars);
+  const data: Record<string, unknown> = {};
+  try {
+    walk.set(input, program.root, data, program.rootType);
+  } catch (err) {
+    if (err === LEAVE) return undefined;
+    throw err;
+  }
+  return data;
+}
+
+let installed = false;
+
+/** Installs the fast walk once per process (with {@link reuseBuiltOperations}, which it needs). */
+export function installFastShaping(): boolean {
+  if (installed) return true;
+  if (!reuseBuiltOperations()) return false;
+  const gatewayEntry = require.resolve('@apollo/gateway');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const shaping = require(require.resolve('@apollo/gateway/dist/resultShaping', { paths: [gatewayEntry] })) as { computeResponse: ComputeResponse };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const internals = require(require.resolve('@apollo/federation-internals', { paths: [gatewayEntry] })) as Internals;
+  const original = shaping.computeResponse;
+  if (typeof original !== 'function' || typeof internals.isSubtype !== 'function') return false;
+  if (original.pactumShapesQuickly) {
+    installed = true;
+    return true;
+  }
+  const wrapped = (args: ShapeInput): ShapeOutput => {
+    const source = args.input ? builtOperationSource(args.operation) : undefined;
+    if (source && marked.has(source) && args.input) {
+      const data = shapeFast(args.operation, args.variables, args.input, internals);
+      if (data) return { data, errors: [] };
+    }
+    return original(args);
+  };
+  shaping.computeResponse = Object.assign(wrapped, { pactumShapesQuickly: true as const });
+  installed = true;
+  return true;
+}
