@@ -176,6 +176,13 @@ describe.each(['sqlite', 'postgres'] as const)('retention on layout 2 (%s)', (ki
       expect(keys).toEqual([...new Set(kept.flatMap((e) => (e.enforcement?.released ?? []).map((x) => x.key)))].sort());
       expect((await trail.stats({})).requests).toBe(kept.length);
       expect(await trail.verify()).toMatchObject({ ok: true, checked: kept.length, aggregates: { checked: true } });
+      // The writer had the deleted entities' ids cached: a record naming one again gets it anew.
+      const gone = events.slice(0, 40).flatMap((e) => e.enforcement?.released ?? []).find((x) => !keys.includes(x.key));
+      expect(gone).toBeDefined();
+      const again = { ...(kept[0] as AuditEvent), id: 'again-1', time: new Date(Date.UTC(2025, 6, 2)), enforcement: { ...releasedFallback(), released: [gone as { type: string; key: string; owner: string }] } };
+      await trail.append(again);
+      expect((await collect(trail.query({ entity: { type: String(gone?.type), key: String(gone?.key) } }))).map((r) => r.id)).toEqual(['again-1']);
+      expect(await trail.verify()).toMatchObject({ ok: true, checked: kept.length + 1 });
     } finally {
       await trail.close();
       await h.cleanup();

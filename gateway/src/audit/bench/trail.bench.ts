@@ -75,7 +75,8 @@ async function measure(kind: 'sqlite' | 'postgres', records: number): Promise<Ca
   const dir = mkdtempSync(path.join(process.env.PACTUM_BENCH_DIR ?? os.tmpdir(), 'pactum-trail-bench-'));
   const file = path.join(dir, 'audit.sqlite');
   const schema = `audit_trail_bench_${process.pid}`;
-  const open = () => (kind === 'sqlite' ? openSqliteStore({ file }) : openPostgresStore({ url: PG_URL, schema, queryTimeoutMs: 600_000 }));
+  // Long deadlines: a 5,000-record batch on a loaded machine (and its WAL checkpoint) can take seconds.
+  const open = () => (kind === 'sqlite' ? openSqliteStore({ file, writeTimeoutMs: 600_000 }) : openPostgresStore({ url: PG_URL, schema, queryTimeoutMs: 600_000 }));
   const admin = kind === 'postgres' ? new Client({ connectionString: PG_URL }) : null;
   await admin?.connect();
   try {

@@ -8,8 +8,9 @@
  * and commits; with `synchronous=FULL` the commit returns after the fsync.
  *
  * Statements are prepared once per connection (a WeakMap keyed by the connection). Shape ids
- * are cached per connection once committed (shapes are never deleted); entity ids are looked
- * up in the transaction every time, since retention deletes entities no record links to.
+ * are cached per connection once committed (shapes are never deleted); chain numbers and entity
+ * ids too, but only while no other connection has committed since (`PRAGMA data_version`):
+ * retention, on the main connection, deletes entities no record links to.
  */
 import type Database from 'better-sqlite3';
 import type { AuditReceipt } from '../audit-event';
@@ -73,6 +74,22 @@ function prepareAppend(db: Database.Database): AppendFn {
   const minutely = db.prepare(upsertStatSql('audit_stat_minute'));
   const shapes = new Map<string, { id: number; dictionary: Buffer }>();
   let fresh: Array<[string, { id: number; dictionary: Buffer }]> = [];
+  // Chain numbers and entity ids seen in committed transactions, valid while no other
+  // connection committed (PRAGMA data_version moves then: prune may have deleted entities).
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let seenVersion: unknown = null;
+  const chainNos = new Map<string, number>();
+  const eids = new Map<string, number>();
+  let freshEids: Array<[string, number]> = [];
+  let freshChain: [string, number] | null = null;
+  const eidOf = (e: { type: string; key: string; owner: string }): number => {
+    const k = `${e.type}\u0000${e.key}\u0000${e.owner}`;
+    const known = eids.get(k);
+    if (known !== undefined) return known;
+    const eid = Number(findEntity.get(e.type, e.key, e.owner) ?? addEntity.get(e.type, e.key, e.owner));
+    freshEids.push([k, eid]);
+    return eid;
+  };
 
   const shapeOf = (text: string): { id: number; dictionary: Buffer } => {
     const known = shapes.get(text) ?? fresh.find(([t]) => t === text)?.[1];
@@ -84,7 +101,14 @@ function prepareAppend(db: Database.Database): AppendFn {
   };
 
   const txn = db.transaction((chain: string, records: readonly PreparedRecord[]) => {
-    const no = Number(chainNo.get(chain) ?? addChain.get(chain));
+    const version = dataVersion.get();
+    if (version !== seenVersion) {
+      chainNos.clear();
+      eids.clear();
+      seenVersion = version;
+    }
+    const no = chainNos.get(chain) ?? Number(chainNo.get(chain) ?? addChain.get(chain));
+    freshChain = [chain, no];
     if (!Number.isSafeInteger(no * POS_STRIDE)) throw new Error(`too many chains in one audit file (chain ${chain} would be number ${no})`);
     const h = head.get(no) as { seq: number; hash: string } | undefined;
     let seq = h?.seq ?? 0;
@@ -110,7 +134,7 @@ function prepareAppend(db: Database.Database): AppendFn {
         pos, r.id, x.timeMs, Buffer.from(prev, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial,
         shape.id, packContent(r.content, shape.dictionary),
       );
-      for (const e of x.entities) link.run(pos, Number(findEntity.get(e.type, e.key, e.owner) ?? addEntity.get(e.type, e.key, e.owner)), x.timeMs);
+      for (const e of x.entities) link.run(pos, eidOf(e), x.timeMs);
       hours.add(x);
       minutes.add(x);
       prev = hash;
@@ -126,9 +150,23 @@ function prepareAppend(db: Database.Database): AppendFn {
   // Shapes learnt in a transaction are kept only once it committed.
   return (chain, records) => {
     fresh = [];
-    const out = txn.immediate(chain, records);
+    freshEids = [];
+    freshChain = null;
+    let out: SqliteAppendOutcome[];
+    try {
+      out = txn.immediate(chain, records);
+    } catch (error) {
+      seenVersion = null; // rolled back: what this transaction learnt is not in the file
+      throw error;
+    }
     for (const [text, entry] of fresh) shapes.set(text, entry);
+    if (eids.size > 100_000) eids.clear();
+    for (const [k, eid] of freshEids) eids.set(k, eid);
+    // (Set by the transaction function: TypeScript cannot see that call.)
+    const learnt = freshChain as [string, number] | null;
+    if (learnt) chainNos.set(learnt[0], learnt[1]);
     fresh = [];
+    freshEids = [];
     return out;
   };
 }
