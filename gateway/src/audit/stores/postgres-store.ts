@@ -437,12 +437,19 @@ class PostgresStore implements AuditStore {
     if (rows.length === 0) return [];
     let entities = new Map<number, LinkedEntity[]>();
     if (withEntities) {
-      const found = await this.read(
-        `SELECT l.pos, l.time_ms, e.type, e.key, e.owner FROM ${this.t.link} l JOIN ${this.t.entity} e ON e.eid = l.eid WHERE l.pos = ANY($1::bigint[])`,
-        [rows.map((r) => Number(r.pos))],
-        'read index',
+      // Links first, then their entities by id: a join would let the planner hash the whole
+      // entity dictionary for every page.
+      const positions = rows.map((r) => Number(r.pos));
+      const sorted = positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0));
+      const links = sorted
+        ? await this.read(`SELECT pos, eid, time_ms FROM ${this.t.link} WHERE pos >= $1 AND pos <= $2`, [positions[0], positions[positions.length - 1]], 'read index')
+        : await this.read(`SELECT pos, eid, time_ms FROM ${this.t.link} WHERE pos = ANY($1::bigint[])`, [positions], 'read index');
+      const ids = [...new Set(links.map((l) => String(l.eid)))];
+      const known = new Map(
+        (ids.length ? await this.read(`SELECT eid, type, key, owner FROM ${this.t.entity} WHERE eid = ANY($1::bigint[])`, [ids], 'read index') : []).map((e) => [String(e.eid), e]),
       );
-      entities = groupEntities(found);
+      // A link to an entity that is gone shows as an entity without a key: verify names its record.
+      entities = groupEntities(links.map((l) => ({ ...(known.get(String(l.eid)) ?? { type: '', key: '', owner: '' }), pos: l.pos, time_ms: l.time_ms })));
     }
     let names = await this.chainNames();
     if (rows.some((r) => !names.has(Math.floor(Number(r.pos) / POS_STRIDE)))) names = await this.chainNames(true);
