@@ -6,8 +6,9 @@
  * line, and each goes through libuv's thread pool and back — in a CPU profile under load that
  * was about 4 % of the gateway's main thread, for lines nobody reads within the millisecond.
  * They are written once 8 KiB have gathered, and at the latest every 100 ms. Every other line
- * (start-up, reloads, warnings, the drain) flushes what is buffered and itself at once, so an
- * operator or a supervisor waiting for `ready` never waits for a timer, and the buffer is flushed
+ * (start-up, reloads, warnings, the drain) takes what is gathered along and is handed to the
+ * destination at once, so an operator or a supervisor waiting for `ready` never waits for a
+ * timer and the order is kept; what is gathered is written
  * synchronously when the process exits. A SIGKILL loses at most the last 100 ms of request lines
  * — never an audit record, which is durable before its answer is sent.
  */
@@ -36,7 +37,7 @@ export interface LoggerOptions {
 }
 
 /** Request lines gathered before a write (see the file comment). */
-const REQUEST_LINE_BUFFER_BYTES = 8 * 1024; // below sonic-boom's 16 KiB maxWrite
+const REQUEST_LINE_BUFFER_BYTES = 8 * 1024;
 /** Longest a request line waits in the buffer. */
 const REQUEST_LINE_FLUSH_MS = 100;
 
@@ -46,30 +47,35 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   // `msg` stays pino's key; time as ISO text so a reader needs no converter.
   const settings = { level, base, timestamp: pino.stdTimeFunctions.isoTime };
   if (options.destination) return pino(settings, options.destination);
-  // pino registers an exit hook for a destination it builds (sync: false): the buffer is written
-  // synchronously when the process exits.
-  const stdout = pino.destination({ dest: 1, sync: false, minLength: REQUEST_LINE_BUFFER_BYTES });
-  let pending = false;
-  setInterval(() => {
-    if (!pending) return;
-    pending = false;
-    stdout.flush();
-  }, REQUEST_LINE_FLUSH_MS).unref();
-  return pino(
-    {
-      ...settings,
-      hooks: {
-        logMethod(args, write) {
-          write.apply(this, args);
-          const fields: unknown = args[0];
-          if (typeof fields === 'object' && fields !== null && (fields as { event?: unknown }).event === 'request') pending = true;
-          else {
-            pending = false;
-            stdout.flush();
-          }
-        },
-      },
+  // pino's own asynchronous stdout destination (minLength 0: it writes whatever it is handed as
+  // soon as its previous write is done; pino writes what it holds synchronously on exit). Request
+  // lines are gathered here and handed over in one piece; any other line takes them along.
+  const stdout = pino.destination({ dest: 1, sync: false });
+  let gathered = '';
+  const handOver = (): void => {
+    if (gathered === '') return;
+    const text = gathered;
+    gathered = '';
+    stdout.write(text);
+  };
+  setInterval(handOver, REQUEST_LINE_FLUSH_MS).unref();
+  // Registered after pino's own exit hook, so it runs after it: hand over, then write synchronously.
+  process.on('exit', () => {
+    handOver();
+    stdout.flushSync();
+  });
+  const destination = {
+    write(line: string): void {
+      if (line.includes('"event":"request"')) {
+        gathered += line;
+        if (gathered.length >= REQUEST_LINE_BUFFER_BYTES) handOver();
+        return;
+      }
+      gathered += line;
+      handOver();
     },
-    stdout,
-  );
+  };
+  // Not pino's `hooks.logMethod`: there the line is not yet written, so a flush asked for there
+  // could only flush the line before it.
+  return pino(settings, destination);
 }

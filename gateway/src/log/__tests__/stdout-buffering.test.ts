@@ -51,6 +51,18 @@ describe('the default log destination', () => {
     await c.exited;
   });
 
+  it('delivers an operator line logged while a write of request lines is still in progress', async () => {
+    // 300 request lines pass the buffer's size, so a write is under way when the operator line comes.
+    const c = child(`
+      for (let i = 0; i < 300; i++) log.info({ event: 'request', n: i }, 'request');
+      log.info({ event: 'supergraph_swapped' }, 'swapped');
+      process.stdin.resume();`);
+    const seen = await c.until((l) => l.some((x) => x.event === 'supergraph_swapped'));
+    expect(seen.filter((x) => x.event === 'request')).toHaveLength(300);
+    c.proc.kill();
+    await c.exited;
+  });
+
   it('delivers a lone request line without any other line or exit (the periodic flush)', async () => {
     const c = child(`log.info({ event: 'request', n: 1 }, 'request'); process.stdin.resume();`);
     const seen = await c.until((l) => l.length > 0);
