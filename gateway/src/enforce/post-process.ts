@@ -62,9 +62,12 @@ class Walk {
   readonly errors: GraphQLError[] = [];
   readonly fieldDenials: FieldDenial[] = [];
   readonly rowDenials: RowDenial[] = [];
-  readonly released = new Map<string, ReleasedEntity>();
+  /** Released entities in the order met; deduplicated by type, then key (no per-row key string to build). */
+  readonly released: ReleasedEntity[] = [];
+  readonly releasedKeys = new Map<string, Set<string>>();
   readonly grantFields = new Set<FieldPlan>();
-  readonly rowGrants = new Map<string, GrantRef>();
+  /** Grants of row-conditional fields by identity (row rules hand out one object per grant); merged by name in {@link grants}. */
+  readonly rowGrants = new Set<GrantRef>();
 
   constructor(
     readonly variables: Readonly<Record<string, unknown>> | undefined,
@@ -93,8 +96,10 @@ class Walk {
       return new Withheld(verdict.reason, verdict.secret);
     }
     for (const alias of tp.injected) {
-      const n = errNode?.children?.get(alias);
-      if (n) this.errIndex?.drop(n);
+      if (errNode) {
+        const n = errNode.children?.get(alias);
+        if (n) this.errIndex?.drop(n);
+      }
       // Set to undefined rather than deleted: JSON serialisation leaves such keys out, while a
       // `delete` turns every object of the response into a slow dictionary (post-processing
       // measured twice as slow, and the server's JSON.stringify pays again).
@@ -120,7 +125,7 @@ class Walk {
           if (f.type instanceof GraphQLNonNull) nullSelf = true;
           continue;
         }
-        this.rowGrants.set(`${fv.grant.agreement}\u0000${fv.grant.grant}`, fv.grant);
+        this.rowGrants.add(fv.grant);
       } else if (f.grant) {
         this.grantFields.add(f);
       }
@@ -141,8 +146,12 @@ class Walk {
       nullSelf ||= r.nullSelf;
     }
     if (released && key !== undefined) {
-      const id = `${tp.typeName}\u0000${key}`;
-      if (!this.released.has(id)) this.released.set(id, { type: tp.typeName, key, owner });
+      let keys = this.releasedKeys.get(tp.typeName);
+      if (!keys) this.releasedKeys.set(tp.typeName, (keys = new Set()));
+      if (!keys.has(key)) {
+        keys.add(key);
+        this.released.push({ type: tp.typeName, key, owner });
+      }
     }
     return nullSelf ? NULLED : out;
   }
@@ -205,7 +214,8 @@ class Walk {
   }
 
   grants(): GrantRef[] {
-    const out = new Map(this.rowGrants);
+    const out = new Map<string, GrantRef>();
+    for (const g of this.rowGrants) out.set(`${g.agreement}\u0000${g.grant}`, g);
     for (const f of this.grantFields) if (f.grant) out.set(`${f.grant.agreement}\u0000${f.grant.grant}`, f.grant);
     return [...out.values()];
   }
@@ -253,7 +263,7 @@ export function postProcess(
     errors: [...passed, ...walk.errors],
     fieldDenials: walk.fieldDenials,
     rowDenials: walk.rowDenials,
-    released: [...walk.released.values()],
+    released: walk.released,
     grants: walk.grants(),
   };
 }
