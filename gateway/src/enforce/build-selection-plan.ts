@@ -7,7 +7,7 @@
 import type { RowRules, SupergraphFacts } from '../policy';
 import type { Condition, DeniedFieldPlan, FieldPlan, SelectionPlan, TypePlan } from './enforcement-plan';
 import { TYPENAME_ALIAS, keyAlias, labelAlias } from './injected-aliases';
-import { injectableKeyFields, needsLabel } from './injections';
+import { clientKeyField, injectableKeyFields, keptFor, needsLabel } from './injections';
 import type { RawOutcome, RawSelection } from './raw-selection';
 import { GraphQLObjectType, getNamedType, isAbstractType, type GraphQLSchema } from 'graphql';
 
@@ -95,9 +95,18 @@ function typePlan(raws: readonly RawSelection[], t: GraphQLObjectType, abstract:
   const keyAliases: (readonly [string, string])[] = [];
   if (injected && fields.length > 0) {
     for (const k of injectableKeyFields(ctx.facts, t) ?? []) {
+      // Read from the client's own selection where one always carries the key (then the raws
+      // that have it injected nothing); the alias is stripped wherever another kept raw injected it.
       const alias = keyAlias(t.name, k);
-      keyAliases.push([alias, k]);
-      injectedAliases.push(alias);
+      let client: string | undefined;
+      let aliased = false;
+      for (const r of raws) {
+        const own = clientKeyField(r, t.name, k);
+        if (own !== undefined) client ??= own;
+        else if (keptFor(r, t.name).kept) aliased = true;
+      }
+      keyAliases.push([client ?? alias, k]);
+      if (aliased || client === undefined) injectedAliases.push(alias);
     }
   }
   return {

@@ -53,7 +53,7 @@ export function covariantInjections(
     if (!named || named === staticNamed) continue;
     const holds = new Set((named instanceof GraphQLObjectType ? [named] : isAbstractType(named) ? schema.getPossibleTypes(named) : []).map((t) => t.name));
     const narrowed: RawSelection = { abstract: isAbstractType(named), runtime: child.runtime.filter((t) => holds.has(t.name)), entries: child.entries };
-    const selections: SelectionNode[] = injectionsFor(facts, rowRules, narrowed);
+    const selections: SelectionNode[] = injectionsFor(facts, rowRules, narrowed, false);
     if (selections.length === 0 || (narrowed.abstract && selections.length === 1)) continue; // nothing but a typename
     out.push({
       kind: Kind.INLINE_FRAGMENT,

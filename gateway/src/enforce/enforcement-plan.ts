@@ -64,7 +64,7 @@ export interface TypePlan {
   /** Client response keys in query order, used to put denied fields back in their place. */
   readonly order: readonly string[];
   readonly row?: RowPlan;
-  /** Injected key aliases and the key field each holds, in key order. */
+  /** Response keys holding the key fields (an injected alias, or the client's own selection of it) and the field each holds, in key order. */
   readonly keyAliases: readonly (readonly [alias: string, field: string])[];
   /** Every injected alias to strip from objects of this type (typename, label, keys). */
   readonly injected: readonly string[];

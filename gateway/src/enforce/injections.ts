@@ -51,6 +51,21 @@ export function injectableKeyFields(facts: SupergraphFacts, type: GraphQLObjectT
   return keys;
 }
 
+/**
+ * The response key of the client's own selection of key field `field` on objects of `typeName`,
+ * when it always carries the key: kept, asked for without `@skip`/`@include` (here or above), in
+ * an object-typed selection set (under an abstract one @apollo/gateway may drop a concrete type's
+ * selections, see covariant-injections.ts). The key is then read from it and not injected again:
+ * one value less per row to fetch, merge, shape and strip.
+ */
+export function clientKeyField(raw: RawSelection, typeName: string, field: string): string | undefined {
+  if (raw.abstract) return undefined;
+  for (const e of raw.entries) {
+    if (e.fieldName === field && e.conditions.length === 0 && e.perType.get(typeName)?.kept) return e.key;
+  }
+  return undefined;
+}
+
 /** Whether any selection kept for `typeName` is released only on rows that pass. */
 export function keptFor(raw: RawSelection, typeName: string): { kept: boolean; rowConditional: boolean } {
   let kept = false;
@@ -100,6 +115,8 @@ export function injectionsFor(
   facts: SupergraphFacts,
   rowRules: (typeName: string) => RowRules | undefined,
   raw: RawSelection,
+  /** False where the client's selections may be dropped (the covariant repetitions): keys are then always injected. */
+  reuseClientKeys = true,
 ): SelectionNode[] {
   const out: SelectionNode[] = [];
   if (raw.abstract) out.push(typenameSelection());
@@ -108,7 +125,11 @@ export function injectionsFor(
     const rules = rowRules(t.name);
     const perType: SelectionNode[] = [];
     if (needsLabel(rules, rowConditional, t.name)) perType.push(labelSelection(t, rules, labelAlias(t.name)));
-    if (kept) for (const k of injectableKeyFields(facts, t) ?? []) perType.push(aliasedField(keyAlias(t.name, k), k));
+    if (kept) {
+      for (const k of injectableKeyFields(facts, t) ?? []) {
+        if (!reuseClientKeys || !clientKeyField(raw, t.name, k)) perType.push(aliasedField(keyAlias(t.name, k), k));
+      }
+    }
     if (perType.length === 0) continue;
     if (raw.abstract) {
       out.push({

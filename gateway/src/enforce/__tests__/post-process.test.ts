@@ -21,15 +21,15 @@ const lbl = (handling: string[], releasable = ['BE-POLICE']) => ({ owner: 'NL-CU
 
 describe('postProcess', () => {
   it('drops errors under withheld rows and injected selections, re-indexes the others', () => {
-    const p = plan('{ container(number: "X") { number seizures { id substance } } }');
+    // Container.number is not selected, so its key is injected; Seizure.id is, so the key is read from it.
+    const p = plan('{ container(number: "X") { seizures { id substance } } }');
     const data = {
       container: {
-        number: 'X',
         __pactum_key_Container_number: 'X',
         seizures: [
-          { id: 'S0', substance: null, __pactum_label_Seizure: lbl(['H2']), __pactum_key_Seizure_id: 'S0' },
-          { id: 'S1', substance: null, __pactum_label_Seizure: null, __pactum_key_Seizure_id: 'S1' },
-          { id: 'S2', substance: null, __pactum_label_Seizure: lbl(['H0']), __pactum_key_Seizure_id: 'S2' },
+          { id: 'S0', substance: null, __pactum_label_Seizure: lbl(['H2']) },
+          { id: 'S1', substance: null, __pactum_label_Seizure: null },
+          { id: 'S2', substance: null, __pactum_label_Seizure: lbl(['H0']) },
         ],
       },
     };
@@ -41,7 +41,7 @@ describe('postProcess', () => {
       new GraphQLError('no path'),
     ];
     const r = postProcess({ data, errors }, p);
-    expect(JSON.stringify(r.data)).toBe(JSON.stringify({ container: { number: 'X', seizures: [{ id: 'S2', substance: null }] } }));
+    expect(JSON.stringify(r.data)).toBe(JSON.stringify({ container: { seizures: [{ id: 'S2', substance: null }] } }));
     expect(r.errors.map((e) => [e.message, e.path])).toEqual([
       ['kept row', ['container', 'seizures', 0, 'substance']],
       ['no path', undefined],
@@ -70,8 +70,8 @@ describe('postProcess', () => {
     const p = plan('query($own: Boolean!) { containers { number ... @include(if: $own) { ownerCode } portCalls { port } } }');
     const data = () => ({
       containers: [
-        { number: 'A', portCalls: [], __pactum_key_Container_number: 'A' },
-        { number: 'B', portCalls: [], __pactum_key_Container_number: 'B' },
+        { number: 'A', portCalls: [] },
+        { number: 'B', portCalls: [] },
       ],
     });
     const asked = postProcess({ data: data() }, p, { own: true });
@@ -84,6 +84,8 @@ describe('postProcess', () => {
       ['containers', 0, 'ownerCode'],
       ['containers', 1, 'ownerCode'],
     ]);
+    // The key is read from the client's own `number` (nothing injected for it).
+    expect(asked.released.map((e) => e.key)).toEqual(['A', 'B']);
     const notAsked = postProcess({ data: data() }, p, { own: false });
     expect(notAsked.errors).toEqual([]);
     expect(notAsked.data).toEqual({ containers: [{ number: 'A', portCalls: [] }, { number: 'B', portCalls: [] }] });

@@ -57,7 +57,7 @@ describe('rewriteOperation', () => {
       `query Q($n: String!, $withIds: Boolean!) {
         c: container(number: $n) {
           ... on Container { no: number ... on Container @include(if: $withIds) { seizures { id __pactum_key_Seizure_id: id } } }
-          __pactum_key_Container_number: number
+          __pactum_typename: __typename
         }
       }`,
     );
@@ -70,6 +70,22 @@ describe('rewriteOperation', () => {
       'Query.container', 'Container.number', 'Container.seizures', 'Seizure.id', 'Seizure.label', 'RecordLabel.owner',
       'Container.investigations', 'Investigation.codeName',
     ]);
+  });
+
+  it("reads an entity's key from the client's own selection where it always carries it, and injects it elsewhere", () => {
+    const r = rewrite('query($x: Boolean!) { container(number: "X") { n: number seizures { id @include(if: $x) quantityKg } } }');
+    expectSource(
+      r.source,
+      `query($x: Boolean!) { container(number: "X") {
+          n: number
+          seizures { id @include(if: $x) quantityKg __pactum_key_Seizure_id: id }
+      } }`,
+    );
+    const container = r.plan.root.single?.fields[0]?.child?.single;
+    expect(container?.keyAliases).toEqual([['n', 'number']]);
+    expect(container?.injected).toEqual([]);
+    const seizure = container?.fields.find((f) => f.key === 'seizures')?.child?.single;
+    expect(seizure?.keyAliases).toEqual([['__pactum_key_Seizure_id', 'id']]);
   });
 
   it('splits an interface field into the implementations that may see it', () => {
