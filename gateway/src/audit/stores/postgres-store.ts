@@ -440,7 +440,8 @@ class PostgresStore implements AuditStore {
       // Links first, then their entities by id: a join would let the planner hash the whole
       // entity dictionary for every page.
       const positions = rows.map((r) => Number(r.pos));
-      const sorted = positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0));
+      // A range only for a run of neighbours (a chain page); a query's records lie all over the trail.
+      const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0)) && (positions[positions.length - 1] ?? 0) - (positions[0] ?? 0) < 2 * rows.length;
       const links = sorted
         ? await this.read(`SELECT pos, eid, time_ms FROM ${this.t.link} WHERE pos >= $1 AND pos <= $2`, [positions[0], positions[positions.length - 1]], 'read index')
         : await this.read(`SELECT pos, eid, time_ms FROM ${this.t.link} WHERE pos = ANY($1::bigint[])`, [positions], 'read index');

@@ -360,7 +360,8 @@ class SqliteStore implements SqliteAuditStore {
     let entities = new Map<number, LinkedEntity[]>();
     if (withEntities) {
       const positions = rows.map((r) => Number(r.pos));
-      const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0));
+      // A range only for a run of neighbours (a chain page); a query's records lie all over the trail.
+      const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0)) && (positions[positions.length - 1] ?? 0) - (positions[0] ?? 0) < 2 * rows.length;
       const found = sorted
         ? this.stmt(db, `SELECT l.pos, l.time_ms, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`).all(positions[0], positions[positions.length - 1])
         : this.stmt(db, `SELECT l.pos, l.time_ms, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`).all(...positions);
