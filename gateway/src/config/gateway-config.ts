@@ -10,6 +10,7 @@ import { rateLimitConfigFromEnv, type RateLimitConfig } from '../ratelimit';
 import { ConfigError } from '../errors';
 import { parseCorsOrigins } from '../server/cors';
 import { OPERATIONS_MODES, type OperationsMode } from '../server/stages/trusted-operations';
+import { DEFAULT_MAX_CONCURRENT_EXECUTIONS } from '../server/stages/execution-slots';
 import { repoRoot, stateDir } from './paths';
 
 /** One subgraph the gateway routes to. */
@@ -72,6 +73,12 @@ export interface GatewayConfig {
   readonly devGraphiQL?: boolean;
   /** Serve (filtered) introspection (`PACTUM_INTROSPECTION=1`); off by default. */
   readonly introspection: boolean;
+  /**
+   * Executions in flight at once (`PACTUM_MAX_CONCURRENT_EXECUTIONS`, default 16); more wait
+   * their turn, so large answers cannot together pass the heap ceiling (`server/stages/execution-slots.ts`).
+   * Absent (a hand-built config): the default.
+   */
+  readonly maxConcurrentExecutions?: number;
   /** Per-subgraph-request timeout in ms (`PACTUM_SUBGRAPH_TIMEOUT_MS`, default 10000). */
   readonly subgraphTimeoutMs: number;
   /**
@@ -245,6 +252,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     corsOrigins: parseCorsOrigins(env.PACTUM_CORS_ORIGINS),
     devGraphiQL: devGraphiQLOption(env),
     introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',
+    maxConcurrentExecutions: intOption(env, ['PACTUM_MAX_CONCURRENT_EXECUTIONS'], DEFAULT_MAX_CONCURRENT_EXECUTIONS, 1, 10_000),
     subgraphTimeoutMs: intOption(env, ['PACTUM_SUBGRAPH_TIMEOUT_MS'], 10_000, 100, 120_000),
     subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),
     subgraphDedup: subgraphDedupOption(env),

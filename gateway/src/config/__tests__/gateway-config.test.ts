@@ -38,6 +38,11 @@ describe('loadGatewayConfig', () => {
     expect([limits.maxTokens, limits.maxSelections, limits.maxDirectives, limits.maxDocumentBytes]).toEqual([500, 200, 0, 2048]);
   });
 
+  it('bounds the executions in flight: 16 by default, PACTUM_MAX_CONCURRENT_EXECUTIONS otherwise', () => {
+    expect(loadGatewayConfig({}).maxConcurrentExecutions).toBe(16);
+    expect(loadGatewayConfig({ PACTUM_MAX_CONCURRENT_EXECUTIONS: '4' }).maxConcurrentExecutions).toBe(4);
+  });
+
   it('takes ports, URLs, folders and the audit store from the environment', () => {
     const config = loadGatewayConfig({
       PACTUM_GATEWAY_PORT: '0',
@@ -73,6 +78,7 @@ describe('loadGatewayConfig', () => {
     [{ PACTUM_MAX_FIELD_REPEATS: '0' }, 'PACTUM_MAX_FIELD_REPEATS=0: must be between 1 and 10000'],
     [{ PACTUM_MAX_DOCUMENT_BYTES: '1000' }, 'PACTUM_MAX_DOCUMENT_BYTES=1000: must be between 1024 and 16777216'],
     [{ PACTUM_SUPERGRAPH: 'nowhere.graphql' }, 'cannot be read'],
+    [{ PACTUM_MAX_CONCURRENT_EXECUTIONS: '0' }, 'PACTUM_MAX_CONCURRENT_EXECUTIONS=0: must be between 1 and 10000'],
     [{ PACTUM_SUBGRAPH_DEDUP: 'yes' }, 'PACTUM_SUBGRAPH_DEDUP=yes: must be on or off'],
     [{ PACTUM_SUBGRAPH_DEDUP: '0' }, 'PACTUM_SUBGRAPH_DEDUP=0: must be on or off'],
     [{ PACTUM_SUBGRAPH_DEDUP: 'OFF' }, 'PACTUM_SUBGRAPH_DEDUP=OFF: must be on or off'],

@@ -19,6 +19,7 @@ import type { Authorization, ExecutedOutput, FilteredIntrospection } from '../..
 import { installFastShaping, shapeQuickly } from '../shape-response';
 import type { SubgraphCaller } from '../subgraph-caller';
 import type { PreparedOperation } from './prepare-operation';
+import { DEFAULT_MAX_CONCURRENT_EXECUTIONS, ExecutionSlots } from './execution-slots';
 
 /** What execution returned, before post-processing, and who answered. */
 export type Executed = ExecutedOutput & {
@@ -105,7 +106,9 @@ export function createOperationExecutor(
   gateway: GatewayExecutor,
   schema: GraphQLSchema,
   introspection: FilteredIntrospection,
+  maxConcurrent: number = DEFAULT_MAX_CONCURRENT_EXECUTIONS,
 ): (authorization: Authorization, prepared: PreparedOperation, caller: SubgraphCaller) => Promise<Executed> {
+  const slots = new ExecutionSlots(maxConcurrent);
   // Also memoises built operations (reuse-built-operations.ts), which the fast shaping keys on.
   installFastShaping();
   const split = splitter();
@@ -138,7 +141,7 @@ export function createOperationExecutor(
       overallCachePolicy: {},
     };
     shapeQuickly(run.operation);
-    const executed = await gateway(requestContext);
+    const executed = await slots.run(() => gateway(requestContext));
     if (!mixed) return { ...executed, answeredBy: 'gateway' };
     const introspected = introspection.answer(introspectionRequest, mixed.introspection);
     const errors = [...(executed.errors ?? []), ...introspected.errors];

@@ -1,0 +1,66 @@
+import { ExecutionSlots } from '../execution-slots';
+
+/** A task that runs until its gate is opened. */
+function gated<T>(value: T): { task: () => Promise<T>; started: () => boolean; open: () => void; fail: (e: Error) => void } {
+  let started = false;
+  let resolve: (v: T) => void = () => undefined;
+  let reject: (e: Error) => void = () => undefined;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return {
+    task: () => {
+      started = true;
+      return promise;
+    },
+    started: () => started,
+    open: () => resolve(value),
+    fail: (e) => reject(e),
+  };
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+describe('ExecutionSlots', () => {
+  it('runs at most `max` tasks at once; the others start in arrival order as slots free up', async () => {
+    const slots = new ExecutionSlots(2);
+    const tasks = [gated('a'), gated('b'), gated('c'), gated('d')];
+    const results = tasks.map((t) => slots.run(t.task));
+    await tick();
+    expect(tasks.map((t) => t.started())).toEqual([true, true, false, false]);
+    expect([slots.active, slots.queued]).toEqual([2, 2]);
+    tasks[1]?.open();
+    await tick();
+    expect(tasks.map((t) => t.started())).toEqual([true, true, true, false]);
+    expect([slots.active, slots.queued]).toEqual([2, 1]);
+    tasks[0]?.open();
+    tasks[2]?.open();
+    await tick();
+    expect(tasks[3]?.started()).toBe(true);
+    tasks[3]?.open();
+    await expect(Promise.all(results)).resolves.toEqual(['a', 'b', 'c', 'd']);
+    expect([slots.active, slots.queued]).toEqual([0, 0]);
+  });
+
+  it('frees the slot of a task that fails, and passes its error on', async () => {
+    const slots = new ExecutionSlots(1);
+    const first = gated('x');
+    const second = gated('y');
+    const a = slots.run(first.task);
+    const b = slots.run(second.task);
+    await tick();
+    expect(second.started()).toBe(false);
+    first.fail(new Error('subgraph down'));
+    await expect(a).rejects.toThrow('subgraph down');
+    await tick();
+    expect(second.started()).toBe(true);
+    second.open();
+    await expect(b).resolves.toBe('y');
+    expect(slots.active).toBe(0);
+  });
+
+  it('refuses a bound that is not a positive whole number', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => new ExecutionSlots(bad)).toThrow(RangeError);
+  });
+});
