@@ -62,7 +62,14 @@ async function gatedGateway(env: Record<string, string>): Promise<{ gateway: Gat
   gate.open(); // while it starts: readiness and warm-up pass
   // Dedup off: the 40 identical dossiers below must each be a call of its own held at the gate
   // (merged, one call would be held and 39 would wait for it inside the gateway).
-  const gateway = await startGatewayProcess(fleet, { PACTUM_POLICE_URL: gate.url, PACTUM_LOG_LEVEL: 'info', PACTUM_SUBGRAPH_DEDUP: 'off', ...env });
+  // Slots for all of them: past PACTUM_MAX_CONCURRENT_EXECUTIONS they would wait inside the gateway.
+  const gateway = await startGatewayProcess(fleet, {
+    PACTUM_POLICE_URL: gate.url,
+    PACTUM_LOG_LEVEL: 'info',
+    PACTUM_SUBGRAPH_DEDUP: 'off',
+    PACTUM_MAX_CONCURRENT_EXECUTIONS: '64',
+    ...env,
+  });
   // Warm up the planner, so the 40 below are held at the subgraph, not at the first plan.
   expect((await dossier(gateway)).status).toBe(200);
   return { gateway, gate };
