@@ -146,6 +146,9 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig(), 
     throw err;
   }
 
+  // Alone in flight, a request's record is committed without the hand-off to the writer thread.
+  audit.inlineWhen(() => running.inFlight() <= 1);
+
   // `pactum dev`: a recomposed supergraph is swapped in without a restart, policy rechecked against it.
   const supergraphWatch =
     config.supergraphWatchMs !== undefined && config.supergraphWatchMs > 0

@@ -53,6 +53,12 @@ export interface AuditTrail {
   prune(cutoff?: Date, now?: Date): Promise<PruneResult[]>;
   /** Flushes what is queued, signs a `shutdown` checkpoint (with a signer), then closes the store. */
   close(): Promise<void>;
+  /**
+   * Tells the trail when the process has nothing else in hand (the gateway: no request in flight
+   * but the one being audited): a record appended then alone may be committed without the
+   * writer thread's hand-off (SQLite; a no-op on PostgreSQL). Durability is the same either way.
+   */
+  inlineWhen(idle: () => boolean): void;
 }
 
 /** Options of `createAuditTrail`. */
@@ -172,6 +178,10 @@ export function createAuditTrail(store: AuditStore, options: AuditTrailOptions):
 
     async health() {
       return (await healthProblem()) === null;
+    },
+
+    inlineWhen(idle) {
+      store.setInlineHint?.(idle);
     },
 
     async close() {

@@ -75,6 +75,8 @@ export interface RunningGateway {
   readonly metrics: GatewayMetrics;
   /** Stops taking requests and finishes those in flight (see `drain.ts`); call `stop()` after it. */
   drain(options?: Partial<DrainOptions>): Promise<DrainResult>;
+  /** HTTP requests in flight now (any path). */
+  inFlight(): number;
   /**
    * Serves another supergraph from the next request on, without a restart (`pactum dev`). The new
    * one is loaded completely first (planner, API schema, and its own document, rewrite, plan and
@@ -279,6 +281,7 @@ export async function createGatewayServer(
       metrics.draining.set(1);
       return drain.drain(options);
     },
+    inFlight: () => drain.inFlight,
     async swapSupergraph(supergraphSdl) {
       const next = await serveSupergraph(supergraphSdl);
       retired.push(live.gateway);

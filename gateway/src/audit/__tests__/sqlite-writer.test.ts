@@ -244,3 +244,53 @@ test('under node --import tsx (the runtime, not Jest): the writer thread loads, 
   open.push(reopened);
   expect(await reopened.heads()).toEqual([expect.objectContaining({ chain: 'child', seq: 25 })]);
 });
+
+describe('inline commits (the gateway idle but for the request being audited)', () => {
+  test('a lone record is committed on the calling thread: no writer thread is started, and the chain verifies', async () => {
+    const { store, trail } = await setup();
+    trail.inlineWhen(() => true);
+    const first = await trail.append(releasedEvent(1));
+    const second = await trail.append(releasedEvent(2));
+    expect([first.seq, second.seq]).toEqual([1, 2]);
+    expect(store.writer.thread).toBeNull();
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 2 });
+  });
+
+  test('not idle: the writer thread commits', async () => {
+    const { store, trail } = await setup();
+    trail.inlineWhen(() => false);
+    await trail.append(releasedEvent(1));
+    expect(store.writer.thread).not.toBeNull();
+  });
+
+  test('idle, but another connection holds the write lock: nothing waits on the event loop, the thread waits for the lock and commits', async () => {
+    const { store, trail, lock } = await setup();
+    trail.inlineWhen(() => true);
+    const held = lock();
+    const appended = trail.append(releasedEvent(1));
+    const settled = settledFlag(appended);
+    await turns(20); // the loop turns: the inline attempt gave up at once instead of waiting for the lock
+    expect(settled()).toBe(false);
+    expect(store.writer.thread).not.toBeNull();
+    held.release();
+    expect((await appended).seq).toBe(1);
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 1 });
+  });
+
+  test('idle, but a batch is still in the thread’s hands: the next lone record goes to the thread too, after it, in chain order', async () => {
+    const { trail, lock, nextBatch } = await setup();
+    let idle = false;
+    trail.inlineWhen(() => idle);
+    await trail.append(releasedEvent(0)); // starts the writer thread
+    const held = lock();
+    const started = nextBatch();
+    const first = trail.append(releasedEvent(1));
+    await started; // [1] is on the thread, stuck on the lock
+    idle = true;
+    const second = trail.append(releasedEvent(2));
+    await turns(10);
+    held.release();
+    expect([(await first).seq, (await second).seq]).toEqual([2, 3]);
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 3 });
+  });
+});

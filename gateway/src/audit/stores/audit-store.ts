@@ -113,6 +113,12 @@ export interface AuditStore {
    * Refuses a chain that already has a head or records.
    */
   adoptChainStart(chain: string, seq: number, hash: string, id: string): Promise<void>;
+  /**
+   * SQLite: `hint()` true means nothing else is going on in the process, so a lone record may be
+   * committed on the calling thread instead of being handed to the writer thread. Absent: no such
+   * shortcut (PostgreSQL's commit is a network round trip either way).
+   */
+  setInlineHint?(hint: () => boolean): void;
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -156,9 +156,17 @@ class SqliteStore implements SqliteAuditStore {
     this.shapes.clear();
   }
 
+  /** When a lone record may be committed on the calling thread (see `SqliteWriter.appendInline`). */
+  private inlineWhen: () => boolean = () => false;
+
+  setInlineHint(hint: () => boolean): void {
+    this.inlineWhen = hint;
+  }
+
   async appendBatch(chain: string, records: readonly PreparedRecord[]): Promise<Array<AuditReceipt | Error>> {
     // A failed write leaves the read connection alone: reads check the files themselves.
-    const outcomes = await this.writer.append(chain, records);
+    const inline = records.length === 1 && this.inlineWhen() ? this.writer.appendInline(chain, records) : null;
+    const outcomes = inline ?? (await this.writer.append(chain, records));
     return outcomes.map((o) => ('duplicate' in o ? duplicate(o.duplicate) : o));
   }
 

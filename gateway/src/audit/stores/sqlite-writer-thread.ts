@@ -14,6 +14,8 @@
  *
  * Replies carry plain data only (structured clone drops Error subclasses); the main
  * thread turns failures into `AuditUnavailableError` (`TrailFaultError` for a fault).
+ * The same core (`createSqliteWriterCore`) also runs on the main thread, on a connection of
+ * its own, for the inline commits of an idle gateway (`SqliteWriter.appendInline`).
  */
 import type { MessagePort } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
@@ -45,8 +47,18 @@ export type SqliteWriterReply =
 /** SQLite result codes that mean the file's content is damaged, not merely unreachable. */
 const CORRUPTION_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 
-/** Serves requests arriving on `port` until a `close` request. */
-export function serveSqliteWriter(port: MessagePort, config: SqliteWriterConfig): void {
+/** A writer connection with the trail's fault checks: what the thread runs, usable on any thread. */
+export interface SqliteWriterCore {
+  /** Appends `records` to `chain` in one transaction; the reply says how it went (never throws). */
+  append(id: number, chain: string, records: readonly PreparedRecord[]): SqliteWriterReply;
+  /** Takes and releases the write lock (and, after a corruption, runs a quick check). */
+  ping(id: number): SqliteWriterReply;
+  /** Closes the connection (when closing is safe) and the file handles. */
+  close(): void;
+}
+
+/** Opens nothing yet: the connection is made on first use and remade after a failure. */
+export function createSqliteWriterCore(config: SqliteWriterConfig): SqliteWriterCore {
   const files = new TrailFiles(config.identity);
   let db: Database.Database | null = null;
   // Set when SQLite found the content damaged; a ping then reads the whole file before it
@@ -103,29 +115,40 @@ export function serveSqliteWriter(port: MessagePort, config: SqliteWriterConfig)
     }
   };
 
+  return {
+    append: (id, chain, records) => run(id, 'append', (conn) => appendToSqliteChain(conn, chain, records)),
+    // Take and release the write lock: a reader would succeed while writes are blocked.
+    ping: (id) =>
+      run(id, 'ping', (conn) => {
+        conn.exec('BEGIN IMMEDIATE');
+        conn.exec('ROLLBACK');
+        if (corrupted) {
+          const verdict = conn.pragma('quick_check(1)', { simple: true });
+          if (verdict !== 'ok') throw Object.assign(new Error(`quick_check: ${String(verdict)}`), { code: 'SQLITE_CORRUPT' });
+          corrupted = false;
+        }
+        return [];
+      }),
+    close() {
+      drop();
+      files.close();
+    },
+  };
+}
+
+/** Serves requests arriving on `port` until a `close` request. */
+export function serveSqliteWriter(port: MessagePort, config: SqliteWriterConfig): void {
+  const core = createSqliteWriterCore(config);
   port.on('message', (request: SqliteWriterRequest) => {
     switch (request.op) {
       case 'append':
-        port.postMessage(run(request.id, 'append', (conn) => appendToSqliteChain(conn, request.chain, request.records)));
+        port.postMessage(core.append(request.id, request.chain, request.records));
         return;
       case 'ping':
-        // Take and release the write lock: a reader would succeed while writes are blocked.
-        port.postMessage(
-          run(request.id, 'ping', (conn) => {
-            conn.exec('BEGIN IMMEDIATE');
-            conn.exec('ROLLBACK');
-            if (corrupted) {
-              const verdict = conn.pragma('quick_check(1)', { simple: true });
-              if (verdict !== 'ok') throw Object.assign(new Error(`quick_check: ${String(verdict)}`), { code: 'SQLITE_CORRUPT' });
-              corrupted = false;
-            }
-            return [];
-          }),
-        );
+        port.postMessage(core.ping(request.id));
         return;
       case 'close':
-        drop();
-        files.close();
+        core.close();
         port.postMessage({ id: request.id, ok: true, outcomes: [] } satisfies SqliteWriterReply);
         port.close();
         return;
