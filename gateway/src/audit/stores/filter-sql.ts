@@ -94,7 +94,8 @@ export function queryPageSql(
 ): string {
   if (filter.entity === undefined) {
     const where = filterConditions(filter, bind);
-    if (after) where.push(`(r.time_ms > ${bind(after.timeMs)} OR (r.time_ms = ${bind(after.timeMs)} AND r.pos > ${bind(after.pos)}))`);
+    // A row value, not `a > x OR (a = x AND b > y)`: both engines seek the index to it, where the OR made PostgreSQL fetch every match on each page.
+    if (after) where.push(`(r.time_ms, r.pos) > (${bind(after.timeMs)}, ${bind(after.pos)})`);
     return `SELECT ${RECORD_COLUMNS} FROM ${t.record} r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.time_ms, r.pos LIMIT ${bind(limit)}`;
   }
   if (entityIds.length === 0) throw new Error('queryPageSql: an entity filter needs the entity ids (none: no record)');
@@ -105,12 +106,22 @@ export function queryPageSql(
           `l.eid IN (${entityIds.map((id) => bind(id)).join(', ')})`,
           `NOT EXISTS (SELECT 1 FROM ${t.link} l2 WHERE l2.pos = l.pos AND l2.eid < l.eid AND l2.eid IN (${entityIds.map((id) => bind(id)).join(', ')}))`,
         ];
-  where.push('r.pos = l.pos', ...filterConditions({ ...filter, since: undefined, until: undefined }, bind));
   if (filter.since !== undefined) where.push(`l.time_ms >= ${bind(filter.since.getTime())}`);
   if (filter.until !== undefined) where.push(`l.time_ms < ${bind(filter.until.getTime())}`);
-  if (after) where.push(`(l.time_ms > ${bind(after.timeMs)} OR (l.time_ms = ${bind(after.timeMs)} AND l.pos > ${bind(after.pos)}))`);
+  if (after) where.push(`(l.time_ms, l.pos) > (${bind(after.timeMs)}, ${bind(after.pos)})`);
+  // Bound after the link conditions: SQLite's `?` takes parameters in the order they appear.
+  const onRecord = filterConditions({ ...filter, since: undefined, until: undefined }, bind);
+  if (onRecord.length === 0) {
+    // Only the entity and time: the page's links first (LIMIT inside), then their records — a
+    // planner that misjudges the entity's count (PostgreSQL on fresh statistics) cannot join all
+    // of them before sorting.
+    return (
+      `SELECT ${RECORD_COLUMNS} FROM (SELECT l.pos, l.time_ms FROM ${t.link} l WHERE ${where.join(' AND ')} ORDER BY l.time_ms, l.pos LIMIT ${bind(limit)}) l ` +
+      `CROSS JOIN ${t.record} r WHERE r.pos = l.pos ORDER BY l.time_ms, l.pos`
+    );
+  }
   // CROSS JOIN: SQLite keeps this join order (the links in index order, then the record); PostgreSQL plans it freely.
-  return `SELECT ${RECORD_COLUMNS} FROM ${t.link} l CROSS JOIN ${t.record} r WHERE ${where.join(' AND ')} ORDER BY l.time_ms, l.pos LIMIT ${bind(limit)}`;
+  return `SELECT ${RECORD_COLUMNS} FROM ${t.link} l CROSS JOIN ${t.record} r WHERE ${[...where, 'r.pos = l.pos', ...onRecord].join(' AND ')} ORDER BY l.time_ms, l.pos LIMIT ${bind(limit)}`;
 }
 
 /** An entity row as read from the link table: the entity and the record time repeated in the link. */
