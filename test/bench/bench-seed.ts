@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { loadSubgraphRegistry } from '@pactum/schema';
 import { containerCheckDigit } from '@pactum/subgraph-kit';
 
 /** Ten ports no demo-world row uses, 100 bench seizures each. */
@@ -38,8 +39,11 @@ export function listContainer(i: number): string {
 
 const LABEL = 'owner, handling, handling_note, releasable_to, case_refs, europol_support, label_origin';
 
-function open(dataDir: string, name: string): Database.Database {
-  const db = new Database(path.join(dataDir, `${name}.sqlite`), { fileMustExist: true });
+/** The store of the subgraph `agency` owns (the registry names it: no second list of subgraphs here). */
+function open(dataDir: string, agency: string): Database.Database {
+  const owned = loadSubgraphRegistry().subgraphs.find((s) => s.agency === agency);
+  if (!owned) throw new Error(`bench seed: no subgraph of ${agency} in the registry`);
+  const db = new Database(path.join(dataDir, `${owned.name}.sqlite`), { fileMustExist: true });
   db.pragma('busy_timeout = 10000');
   return db;
 }
@@ -48,12 +52,12 @@ function iso(minutesBefore: number): string {
   return new Date(Date.UTC(2025, 5, 30, 12, 0, 0) - minutesBefore * 60_000).toISOString().replace('.000Z', 'Z');
 }
 
-/** Adds the bench rows to the stores in `dataDir` (`customs.sqlite`, `police.sqlite`); fails if a store is missing or was seeded before. */
+/** Adds the bench rows to the Customs and Police stores in `dataDir`; fails if a store is missing or was seeded before. */
 export function seedBenchRows(dataDir: string): void {
-  const customs = open(dataDir, 'customs');
+  const customs = open(dataDir, 'NL-CUSTOMS');
   try {
     const already = customs.prepare('SELECT count(*) AS n FROM containers WHERE number = ?').get(LARGE_DOSSIER_CONTAINER) as { n: number };
-    if (already.n > 0) throw new Error(`bench rows already in ${dataDir}/customs.sqlite`);
+    if (already.n > 0) throw new Error(`bench rows already in the NL-CUSTOMS store of ${dataDir}`);
     const container = customs.prepare(
       `INSERT INTO containers (number, owner_code, size_type, reefer, ${LABEL}) SELECT ?, 'BNC', size_type, reefer, ${LABEL} FROM containers WHERE number = ?`,
     );
@@ -95,7 +99,7 @@ export function seedBenchRows(dataDir: string): void {
   } finally {
     customs.close();
   }
-  const police = open(dataDir, 'police');
+  const police = open(dataDir, 'NL-POLICE');
   try {
     police.prepare('INSERT INTO investigation_containers (agency, local_id, container_number) VALUES (?, ?, ?)').run(LINKED_INVESTIGATION.agency, LINKED_INVESTIGATION.localId, LARGE_DOSSIER_CONTAINER);
   } finally {

