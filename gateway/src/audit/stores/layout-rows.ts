@@ -8,7 +8,7 @@ import { dictionaryFor, unpackContent } from '../chain/content-codec';
 import { decodeContent, deriveIndexRows } from '../chain/record-content';
 import { planStats, StatTally, statsFromRows, type StatRow } from '../chain/stat-rows';
 import type { StatTable, StoredRow } from './audit-store';
-import { recordColumns, type LinkedEntity } from './filter-sql';
+import { recordColumns, toStatRow, type LinkedEntity } from './filter-sql';
 
 /** Shape id → dictionary, filled from the shape table on a miss. */
 export class ShapeBook {
@@ -93,16 +93,18 @@ export async function computeStats(filter: AuditStatsFilter, src: StatSources): 
   return statsFromRows(filter, rows);
 }
 
+/** A summed aggregate row (no bucket, purposes summed over): `toStatRow`'s reading of it. */
 function sumRow(r: Record<string, unknown>): Omit<StatRow, 'bucket'> {
-  return {
-    agency: String(r.agency),
-    purpose: '',
-    outcome: String(r.outcome),
-    kind: String(r.kind),
-    reason: String(r.reason),
-    n: Number(r.n),
-    entities: Number(r.entities),
-    fieldDenials: Number(r.field_denials),
-    rowDenials: Number(r.row_denials),
-  };
+  const { bucket: _bucket, ...row } = toStatRow({ ...r, purpose: '' });
+  return row;
+}
+
+/** Takes a page of records about to be pruned out of the hour and minute tallies (throws on a record it cannot read). */
+export function untallyRecords(rows: readonly StoredRow[], hours: StatTally, minutes: StatTally): void {
+  for (const row of rows) {
+    if (row.unreadable !== undefined) throw new Error(`record ${row.id}: ${row.unreadable}`);
+    const x = deriveIndexRows(decodeContent(row.content));
+    hours.add(x, -1);
+    minutes.add(x, -1);
+  }
 }

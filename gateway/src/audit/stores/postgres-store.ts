@@ -16,12 +16,12 @@ import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter'
 import { createHash } from 'node:crypto';
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
 import { dictionaryFor, packContent } from '../chain/content-codec';
-import { decodeContent, deriveIndexRows, type EntityRow } from '../chain/record-content';
+import type { EntityRow } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
 import { edgeRecordsSql, entityIdsSql, groupEntities, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
-import { computeStats, ShapeBook, toStoredRow } from './layout-rows';
+import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
 import { checkpointTable, layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, tablesIn } from './postgres-schema';
 import { POS_STRIDE } from './sqlite-schema';
 
@@ -371,12 +371,7 @@ class PostgresStore implements AuditStore {
       const minutes = new StatTally(MINUTE_MS);
       for (let at = lo; ; ) {
         const rows = this.toStoredWith((await c.query(`SELECT ${RECORD_COLUMNS} FROM ${t.record} r WHERE r.pos > $1 AND r.pos <= $2 ORDER BY r.pos LIMIT 1000`, [at, hi])).rows, new Map(), await this.chainNames());
-        for (const row of rows) {
-          if (row.unreadable !== undefined) throw new Error(`record ${row.id}: ${row.unreadable}`);
-          const x = deriveIndexRows(decodeContent(row.content));
-          hours.add(x, -1);
-          minutes.add(x, -1);
-        }
+        untallyRecords(rows, hours, minutes);
         const last = rows[rows.length - 1];
         if (!last) break;
         at = last.pos;

@@ -30,12 +30,11 @@ import type Database from 'better-sqlite3';
 import { AuditUnavailableError } from '../../errors';
 import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
-import { decodeContent, deriveIndexRows } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
 import { edgeRecordsSql, entityIdsSql, groupEntities, layoutTables, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
-import { computeStats, ShapeBook, toStoredRow } from './layout-rows';
+import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
 import { statParams, upsertStatSql } from './sqlite-append';
 import { describeFailure, openSqliteDatabase, POS_STRIDE, TrailLayoutError } from './sqlite-schema';
 import { SqliteWriter } from './sqlite-writer';
@@ -296,12 +295,7 @@ class SqliteStore implements SqliteAuditStore {
           const page = this.stmt(db, `SELECT ${RECORD_COLUMNS} FROM ${T.record} r WHERE r.pos > ? AND r.pos <= ? ORDER BY r.pos LIMIT 1000`);
           for (let at = lo; ; ) {
             const rows = this.toStored(db, page.all(at, hi) as Record<string, unknown>[], false);
-            for (const row of rows) {
-              if (row.unreadable !== undefined) throw new Error(`record ${row.id}: ${row.unreadable}`);
-              const x = deriveIndexRows(decodeContent(row.content));
-              hours.add(x, -1);
-              minutes.add(x, -1);
-            }
+            untallyRecords(rows, hours, minutes);
             const last = rows[rows.length - 1];
             if (!last) break;
             at = last.pos;
