@@ -8,10 +8,10 @@ import type { AuditEvent } from '../../audit';
 import { principalOf } from '../../enforce/__tests__/fixtures/start-enforced-gateway';
 import { fakePolicy, fakeProfile } from '../../enforce/__tests__/fixtures/fake-policy';
 import { composeFixture, startFixtureSubgraphs, type RunningSubgraph } from '../../enforce/__tests__/fixtures/fixture-subgraphs';
-import type { GatewayConfig } from '../../config/gateway-config';
 import { UnauthenticatedError, isWireCode } from '../../errors';
 import { memoryLog } from '../../log';
 import { createGatewayServer, type RunningGateway } from '../create-gateway-server';
+import { fixtureGatewayConfig } from './support/fixture-gateway-config';
 
 const EVERYTHING = ['Query.*', 'Mutation.*', 'Container.*', 'Seizure.*', 'PortCall.*', 'RecordLabel.*', 'Hit.*', 'Investigation.*', 'Person.*'];
 const policy = fakePolicy({
@@ -44,23 +44,7 @@ const log = memoryLog();
 beforeAll(async () => {
   ({ customs, police } = await startFixtureSubgraphs());
   const { supergraphSdl } = composeFixture({ customs: customs.url, police: police.url });
-  const config: GatewayConfig = {
-    host: '127.0.0.1',
-    port: 0,
-    supergraphFile: '(fixture)',
-    supergraphSdl,
-    subgraphs: [
-      { name: 'customs', url: customs.url },
-      { name: 'police', url: police.url },
-    ],
-    policyDir: '(fixture)',
-    stateDir: '(fixture)',
-    audit: {},
-    introspection: true,
-    subgraphTimeoutMs: 5000,
-    subgraphIdleMs: 1000,
-    limits: { maxBodyBytes: 64 * 1024, maxDocumentBytes: 16 * 1024, maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxSelections: 1000, maxDirectives: 50, maxFieldRepeats: 32 },
-  };
+  const config = fixtureGatewayConfig(supergraphSdl, { customs: customs.url, police: police.url }, { introspection: true });
   gateway = await createGatewayServer(config, {
     async authenticate(headers) {
       const agency = headers['x-agency'];

@@ -12,11 +12,11 @@ import { principalOf } from '../../enforce/__tests__/fixtures/start-enforced-gat
 import { fakePolicy, fakeProfile } from '../../enforce/__tests__/fixtures/fake-policy';
 import { composeFixture, startFixtureSubgraphs, type RunningSubgraph } from '../../enforce/__tests__/fixtures/fixture-subgraphs';
 import { PrincipalRefusedError } from '../../auth';
-import type { GatewayConfig } from '../../config/gateway-config';
 import { UnauthenticatedError } from '../../errors';
 import { memoryLog } from '../../log';
 import { createRateLimits, parseBudget, parseTrustedProxies, type RateLimits } from '../../ratelimit';
 import { createGatewayServer, type RunningGateway } from '../create-gateway-server';
+import { fixtureGatewayConfig } from './support/fixture-gateway-config';
 
 const policy = fakePolicy({ 'NL-POLICE': fakeProfile({ key: 'full', allow: ['Query.*', 'Container.*', 'Hit.*', 'Investigation.*', 'Seizure.*', 'RecordLabel.*'] }) });
 const budget = (text: string) => parseBudget('T', text);
@@ -58,24 +58,7 @@ async function start(budgets: Record<string, string>, trustedProxies?: string, g
   const log = memoryLog();
   const rateLimitConfig = { budgets: Object.fromEntries(Object.entries(budgets).map(([k, v]) => [k, budget(v)])), redisPrefix: 'x:', trustedProxies: parseTrustedProxies(trustedProxies) };
   const limits = createRateLimits(rateLimitConfig, { log: () => undefined });
-  const config: GatewayConfig = {
-    host: '127.0.0.1',
-    port: 0,
-    supergraphFile: '(fixture)',
-    supergraphSdl,
-    subgraphs: [
-      { name: 'customs', url: customs.url },
-      { name: 'police', url: police.url },
-    ],
-    policyDir: '(fixture)',
-    stateDir: '(fixture)',
-    audit: {},
-    rateLimits: rateLimitConfig,
-    introspection: false,
-    subgraphTimeoutMs: 5000,
-    subgraphIdleMs: 1000,
-    limits: { maxBodyBytes: 64 * 1024, maxDocumentBytes: 16 * 1024, maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxSelections: 1000, maxDirectives: 50, maxFieldRepeats: 32 },
-  };
+  const config = fixtureGatewayConfig(supergraphSdl, { customs: customs.url, police: police.url }, { rateLimits: rateLimitConfig });
   const gateway = await createGatewayServer(config, {
     async authenticate(headers) {
       verifications++;
