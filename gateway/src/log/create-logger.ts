@@ -47,6 +47,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   // `msg` stays pino's key; time as ISO text so a reader needs no converter.
   const settings = { level, base, timestamp: pino.stdTimeFunctions.isoTime };
   if (options.destination) return pino(settings, options.destination);
+  return pino(settings, bufferedStdout());
+}
+
+let stdoutOfProcess: DestinationStream | undefined;
+
+/**
+ * The one buffered stdout of the process, shared by every logger built without a destination:
+ * one timer, one exit hook, one order of lines however many gateways a process builds.
+ */
+function bufferedStdout(): DestinationStream {
+  if (stdoutOfProcess) return stdoutOfProcess;
   // pino's own asynchronous stdout destination (minLength 0: it writes whatever it is handed as
   // soon as its previous write is done; pino writes what it holds synchronously on exit). Request
   // lines are gathered here and handed over in one piece; any other line takes them along.
@@ -64,18 +75,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     handOver();
     stdout.flushSync();
   });
-  const destination = {
-    write(line: string): void {
-      if (line.includes('"event":"request"')) {
-        gathered += line;
-        if (gathered.length >= REQUEST_LINE_BUFFER_BYTES) handOver();
-        return;
-      }
-      gathered += line;
-      handOver();
-    },
-  };
   // Not pino's `hooks.logMethod`: there the line is not yet written, so a flush asked for there
   // could only flush the line before it.
-  return pino(settings, destination);
+  stdoutOfProcess = {
+    write(line: string): void {
+      gathered += line;
+      if (!line.includes('"event":"request"') || gathered.length >= REQUEST_LINE_BUFFER_BYTES) handOver();
+    },
+  };
+  return stdoutOfProcess;
 }
