@@ -157,7 +157,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       return principal;
     },
     wasVerified(token) {
-      return verified?.has(token) ?? false;
+      // Only while the verification is still good (the same test `verify` applies to a cache hit).
+      const hit = verified?.get(token);
+      return hit !== undefined && now().getTime() < hit.until;
     },
     identityProviders() {
       return options.registry.agencies.map((a) => ({

@@ -183,6 +183,10 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       throw subgraphFailure(this.options.name, 'response is not an object');
     }
     observe('errors' in parsed && Array.isArray(parsed.errors) && parsed.errors.length > 0 ? 'graphql_errors' : undefined);
+    // A failed HTTP status with GraphQL errors: the errors go on, never `data` beside them — a
+    // subgraph that answered 4xx/5xx has not vouched for any of it (@apollo/gateway's own data
+    // source throws on such a status).
+    if (statusCode !== 200) return { errors: (parsed as GatewayGraphQLResponse).errors } as GatewayGraphQLResponse;
     return parsed as GatewayGraphQLResponse;
   }
 

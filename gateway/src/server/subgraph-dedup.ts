@@ -87,7 +87,7 @@ export class InFlightCalls {
    * An older one is not joined (a call whose headers are late, or whose body trickles in, is
    * not one to wait for): the caller sends its own, which later identical calls then join.
    */
-  find(identity: DedupIdentity, body: string, maxAgeMs: number = Infinity): InFlightCall | undefined {
+  find(identity: DedupIdentity, body: string, maxAgeMs: number): InFlightCall | undefined {
     if (this.count === 0) return undefined;
     const entries = this.buckets.get(InFlightCalls.bucketOf(identity, body));
     if (!entries) return undefined;
@@ -106,7 +106,7 @@ export class InFlightCalls {
    */
   lead(identity: DedupIdentity, body: string, requestId: string | undefined, outcome: Promise<RawSubgraphOutcome>): Promise<RawSubgraphOutcome> {
     const bucket = InFlightCalls.bucketOf(identity, body);
-    const settled = outcome.then((raw) => {
+    const leave = (): void => {
       const entries = this.buckets.get(bucket);
       const at = entries ? entries.indexOf(entry) : -1;
       if (entries && at >= 0) {
@@ -114,8 +114,18 @@ export class InFlightCalls {
         this.count -= 1;
         if (entries.length === 0) this.buckets.delete(bucket);
       }
-      return raw;
-    });
+    };
+    // Left on either outcome: a call that failed in flight must not stay joinable.
+    const settled = outcome.then(
+      (raw) => {
+        leave();
+        return raw;
+      },
+      (error: unknown) => {
+        leave();
+        throw error;
+      },
+    );
     const entry: Entry = { identity, body, call: { outcome: settled, requestId }, sentAt: performance.now() };
     const entries = this.buckets.get(bucket);
     if (entries) entries.push(entry);

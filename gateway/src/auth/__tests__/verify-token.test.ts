@@ -95,6 +95,23 @@ describe('wasVerified (lets a signed-in token through an address blocked for fai
   });
 });
 
+describe('wasVerified, once the verification is stale', () => {
+  it('false after the token expired, though its entry is still in the cache', async () => {
+    const fixture = writeTestRegistry();
+    try {
+      let at = NOW;
+      const clocked = createTokenVerifier({ registry: fixture.registry, now: () => at });
+      const good = await sign(nlKey, claims({ jti: 'tok-stale', exp: NOW_SEC + 60 }));
+      await clocked.verify(good);
+      expect(clocked.wasVerified(good)).toBe(true);
+      at = new Date(NOW.getTime() + 10 * 60_000);
+      expect(clocked.wasVerified(good)).toBe(false);
+    } finally {
+      rmSync(fixture.dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('createTokenVerifier: refused tokens (code UNAUTHENTICATED + reason)', () => {
   it('no token', () => expectRefused('', 'missing_token'));
   it('garbage', () => expectRefused('not-a-jwt', 'malformed_token'));

@@ -64,6 +64,7 @@ async function start(budgets: Record<string, string>, trustedProxies?: string, g
       verifications++;
       await gate;
       const identity = { principal: principalOf('NL-POLICE'), purpose: { code: String(headers['x-purpose'] ?? 'drug-trafficking') } };
+      if (headers['x-agency'] === 'JWKS-DOWN') throw new UnauthenticatedError('jwks_unavailable', "the issuer's signing keys are unavailable");
       if (headers['x-agency'] !== 'NL-POLICE') throw new UnauthenticatedError('bad_signature', 'token signature is invalid');
       verified.add(String(headers.authorization));
       if (headers['x-purpose'] === 'fishing') throw new PrincipalRefusedError('purpose_not_permitted', 'the token does not permit purpose fishing', identity);
@@ -106,6 +107,15 @@ async function ask(g: Started, headers: Record<string, string>, query = '{ conta
   const body = (await res.json()) as Reply['body'];
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body, record: g.records.get(body.extensions?.auditId ?? '') };
 }
+
+test("an issuer whose keys cannot be fetched spends no address's budget: the office behind it is not blocked", async () => {
+  const g = await start({ authFailures: '3/10m', principal: '100/1m' });
+  for (let i = 0; i < 6; i++) expect((await ask(g, { 'x-agency': 'JWKS-DOWN' })).status).toBe(401);
+  expect((await ask(g, { 'x-agency': 'NL-POLICE' })).status).toBe(200);
+  // A client's own failures still count.
+  for (let i = 0; i < 3; i++) expect((await ask(g, {})).status).toBe(401);
+  expect((await ask(g, {})).status).toBe(429);
+});
 
 test('an address failing authentication past its budget is refused 429 before any verification, audited without the token, logged once; a valid token from the same address waits too', async () => {
   const g = await start({ authFailures: '3/10m', principal: '100/1m' });

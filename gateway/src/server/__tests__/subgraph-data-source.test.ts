@@ -319,6 +319,18 @@ describe('a failed call fails every waiter, each with its own error, and leaves 
     expect(subgraph.received).toHaveLength(2);
   });
 
+  test('an HTTP error carrying GraphQL errors and data: every waiter gets the errors, none the data', async () => {
+    const source = dataSource();
+    const answer: Answer = (res) =>
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { echo: { list: [9] } }, errors: [{ message: 'half done' }] }));
+    const settled = await inFlightTogether([0, 1, 2].map(() => () => call(source, caller())), 1, 2, answer);
+    for (const s of settled) {
+      expect(s.status).toBe('fulfilled');
+      const value = (s as PromiseFulfilledResult<Record<string, unknown>>).value;
+      expect(value).toEqual({ errors: [{ message: 'half done' }] });
+    }
+  });
+
   test('subgraph timeout: the call and its waiters all fail', async () => {
     const source = dataSource({ timeoutMs: 200 });
     const running = Promise.allSettled([0, 1, 2].map(() => call(source, caller())));
@@ -409,12 +421,12 @@ describe('InFlightCalls', () => {
     const calls = new InFlightCalls();
     let settle: (raw: RawSubgraphOutcome) => void = () => undefined;
     void calls.lead(identity, body, 'req-1', new Promise((resolve) => (settle = resolve)));
-    expect(calls.find({ ...identity }, `${body}`)?.requestId).toBe('req-1');
+    expect(calls.find({ ...identity }, `${body}`, Infinity)?.requestId).toBe('req-1');
     // Same lengths, different content: the same bucket, never the same call.
-    expect(calls.find({ ...identity, token: 'aaaa.bbbb.cccd' }, body)).toBeUndefined();
-    expect(calls.find(identity, body.replace('MSCU1234566', 'MSCU1234567'))).toBeUndefined();
-    expect(calls.find({ ...identity, subject: 'j.devriez' }, body)).toBeUndefined();
-    expect(calls.find({ ...identity, caseRef: undefined }, body)).toBeUndefined();
+    expect(calls.find({ ...identity, token: 'aaaa.bbbb.cccd' }, body, Infinity)).toBeUndefined();
+    expect(calls.find(identity, body.replace('MSCU1234566', 'MSCU1234567'), Infinity)).toBeUndefined();
+    expect(calls.find({ ...identity, subject: 'j.devriez' }, body, Infinity)).toBeUndefined();
+    expect(calls.find({ ...identity, caseRef: undefined }, body, Infinity)).toBeUndefined();
     expect(calls.size).toBe(1);
     settle({ ok: true, statusCode: 200, text: '{}' });
   });
@@ -425,15 +437,15 @@ describe('InFlightCalls', () => {
     const settles: ((raw: RawSubgraphOutcome) => void)[] = [];
     const first = calls.lead(identity, body, 'req-1', new Promise((resolve) => settles.push(resolve)));
     const second = calls.lead(other, body, 'req-2', new Promise((resolve) => settles.push(resolve)));
-    expect(calls.find(identity, body)?.requestId).toBe('req-1');
-    expect(calls.find(other, body)?.requestId).toBe('req-2');
+    expect(calls.find(identity, body, Infinity)?.requestId).toBe('req-1');
+    expect(calls.find(other, body, Infinity)?.requestId).toBe('req-2');
     settles[0]?.({ ok: false, detail: 'gone' });
     await first;
-    expect(calls.find(identity, body)).toBeUndefined();
-    expect(calls.find(other, body)?.requestId).toBe('req-2');
+    expect(calls.find(identity, body, Infinity)).toBeUndefined();
+    expect(calls.find(other, body, Infinity)?.requestId).toBe('req-2');
     settles[1]?.({ ok: true, statusCode: 200, text: '{}' });
     await second;
     expect(calls.size).toBe(0);
-    expect(calls.find(other, body)).toBeUndefined();
+    expect(calls.find(other, body, Infinity)).toBeUndefined();
   });
 });

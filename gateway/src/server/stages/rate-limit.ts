@@ -27,6 +27,9 @@ import type { GatewayMetrics } from '../metrics';
 import { countHitProbes } from './hit-probes';
 import type { PreparedOperation } from './prepare-operation';
 
+/** Authentication refusals caused by the issuer's side, not the client's: never counted against an address. */
+const ISSUER_SIDE_REASONS = new Set(['jwks_unavailable']);
+
 /** Where a request came from (the socket, and `x-forwarded-for` of trusted proxies) and what it presents. */
 export interface ClientOrigin {
   readonly remoteAddress: string | undefined;
@@ -124,8 +127,9 @@ export function createRateLimitStage(deps: RateLimitStageDeps): RateLimitStage {
             if (limited instanceof RateLimitedError) throw counting(new RefusedPrincipalRateLimitedError(limited, error.identity));
             throw counting(limited);
           }
-        } else if (error instanceof PactumError) {
-          // The client's failure (a bad, expired or unknown token, a malformed header), never an internal one.
+        } else if (error instanceof PactumError && !ISSUER_SIDE_REASONS.has(error.reason)) {
+          // The client's failure (a bad, expired or unknown token, a malformed header), never an internal one:
+          // an issuer whose keys cannot be fetched is no reason to block the office behind one address.
           const blockedMs = await limits.countAuthFailure(address);
           if (blockedMs > 0) deps.onBlocked?.(address, Math.max(1, Math.ceil(blockedMs / 1000)));
         }
