@@ -87,6 +87,8 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
         })
       : undefined;
 
+  /** Signatures under way, by memo key. */
+  const inFlight = new Map<string, Promise<string>>();
   return {
     async sign({ audience, principal, purpose }) {
       if (audience === '') throw new TypeError('audience is required');
@@ -97,9 +99,13 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
       const key = `${kid}\u0000${audience}\u0000${principal.agency}\u0000${principal.subject}\u0000${purpose.code}\u0000${purpose.caseRef ?? ''}`;
       const cached = memo?.get(key);
       if (cached && cached.exp - iat > ttl / 2) return cached.token;
+      // Concurrent first requests of one caller share the one signature under way: without this
+      // each signed its own, and tokens of two different seconds could not share a subgraph call.
+      const signing = memo ? inFlight.get(key) : undefined;
+      if (signing) return signing;
 
       const exp = iat + ttl;
-      const token = await new SignJWT({
+      const pending = new SignJWT({
         agency: principal.agency,
         purpose: purpose.code,
         ...(purpose.caseRef !== undefined ? { caseRef: purpose.caseRef } : {}),
@@ -110,9 +116,14 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
         .setSubject(principal.subject)
         .setIssuedAt(iat)
         .setExpirationTime(exp)
-        .sign(privateKey);
-      memo?.set(key, { token, exp });
-      return token;
+        .sign(privateKey)
+        .then((token) => {
+          memo?.set(key, { token, exp });
+          return token;
+        })
+        .finally(() => inFlight.delete(key));
+      if (memo) inFlight.set(key, pending);
+      return pending;
     },
   };
 }

@@ -41,3 +41,18 @@ describe('gateway signer → kit verifier', () => {
     await expect(police(request(forged))).rejects.toMatchObject({ code: 'UNAUTHENTICATED', reason: 'bad_signature' });
   });
 });
+
+describe('concurrent first signatures of one caller', () => {
+  it('share the one signature under way: the same token, even when the clock turns between the calls', async () => {
+    const keys = ensureGatewayKeys(path.join(dir, 'concurrent'));
+    let second = 1_800_000_000;
+    // Every read of the clock is a second later: separate signatures would carry different iat.
+    const signer = createContextTokenSigner({ privateKey: keys.privateKey, kid: keys.kid, now: () => new Date(1000 * second++) });
+    const ask = () => signer.sign({ audience: 'police', principal, purpose: { code: 'drug-trafficking' } });
+    const tokens = await Promise.all([ask(), ask(), ask()]);
+    expect(new Set(tokens).size).toBe(1);
+    // Another caller is never handed that one.
+    const other = await signer.sign({ audience: 'police', principal: { ...principal, subject: 'j.devries' }, purpose: { code: 'drug-trafficking' } });
+    expect(other).not.toBe(tokens[0]);
+  });
+});
