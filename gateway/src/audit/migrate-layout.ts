@@ -1,7 +1,7 @@
 /**
  * `pactum audit migrate`: copies a trail of layout 1 (one row per record with its canonical text,
  * hex hashes, and entity/denial index tables keyed by the record id) into a new, empty trail of
- * layout 2, chain by chain and seq by seq, through the new store's own batch append. The hashed
+ * the current layout, chain by chain and seq by seq, through the new store's own batch append. The hashed
  * text and the hash formula did not change, so every record keeps its hash: anchors noted
  * earlier and the signed checkpoints (copied as they are) still hold.
  *

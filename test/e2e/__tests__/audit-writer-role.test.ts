@@ -101,6 +101,7 @@ describe('what the writer role may not do', () => {
     ['truncate the records', `TRUNCATE "${schema}".audit_record`],
     ['change an entity row', `UPDATE "${schema}".audit_entity SET owner = 'X'`],
     ['delete an entity link', `DELETE FROM "${schema}".audit_entity_link`],
+    ['delete an entity index row', `DELETE FROM "${schema}".audit_entity_second`],
     ['delete an aggregate', `DELETE FROM "${schema}".audit_stat_hour`],
     ['delete a chain head', `DELETE FROM "${schema}".audit_head`],
     ['change a checkpoint', `UPDATE "${schema}".audit_checkpoint SET jws = 'x'`],

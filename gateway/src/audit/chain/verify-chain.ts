@@ -410,7 +410,7 @@ async function checkRow(store: AuditStore, row: StoredRow, prev: { seq: number; 
   }
   const want = indexColumns(derived);
   const columnsDiffer = want.length !== row.columns.length || want.some((v, i) => v !== row.columns[i]);
-  if (columnsDiffer || row.linkTimeDiffers || !sameEntities(derived.entities, row.entities)) {
+  if (columnsDiffer || row.linkIndexBroken || !sameEntities(derived.entities, row.entities)) {
     return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: searchable index (${columnsDiffer ? 'columns' : 'entity rows'}) differs from the hashed content` };
   }
   return derived;

@@ -35,8 +35,8 @@ export interface StoredRow {
   /** Index columns in `indexColumns` order. */
   readonly columns: readonly unknown[];
   readonly entities: readonly EntityRow[];
-  /** Set when an entity link repeats another time than the record's (the link index orders `--entity` queries). */
-  readonly linkTimeDiffers?: true;
+  /** Set when an entity link repeats another time than the record's, or its second is missing from the entity index (`--entity` would not find the record). */
+  readonly linkIndexBroken?: true;
 }
 
 /** Where a store is, as plain data another thread can open it from. */

@@ -1,5 +1,5 @@
 /**
- * SQL shared by both stores over layout 2 (see `sqlite-schema.ts` / `postgres-schema.ts`):
+ * SQL shared by both stores over layout 3 (see `sqlite-schema.ts` / `postgres-schema.ts`):
  * the record columns, filters as WHERE clauses, the entity query and the aggregate reads.
  * Only the placeholder syntax differs (`?` vs `$n`).
  */
@@ -15,12 +15,13 @@ export interface AuditTables {
   readonly shape: string;
   readonly entity: string;
   readonly link: string;
+  readonly entitySecond: string;
   readonly statHour: string;
   readonly statMinute: string;
   readonly checkpoint: string;
 }
 
-/** The tables of layout 2 named plainly, with an optional qualifier (`"schema".`). */
+/** The tables of layout 3 named plainly, with an optional qualifier (`"schema".`). */
 export function layoutTables(prefix = ''): AuditTables {
   return {
     record: `${prefix}audit_record`,
@@ -29,6 +30,7 @@ export function layoutTables(prefix = ''): AuditTables {
     shape: `${prefix}audit_shape`,
     entity: `${prefix}audit_entity`,
     link: `${prefix}audit_entity_link`,
+    entitySecond: `${prefix}audit_entity_second`,
     statHour: `${prefix}audit_stat_hour`,
     statMinute: `${prefix}audit_stat_minute`,
     checkpoint: `${prefix}audit_checkpoint`,
@@ -76,66 +78,93 @@ export function entityIdsSql(type: string, key: string, bind: Bind, t: AuditTabl
   return `SELECT eid FROM ${t.entity} WHERE type = ${bind(type)} AND key = ${bind(key)} ORDER BY eid`;
 }
 
+/** Milliseconds in one bucket of the entity index (`audit_entity_second`). */
+export const SECOND_MS = 1000;
+
+/** The entity-index bucket of a record time (floor, also before 1970). */
+export function secondOf(timeMs: number): number {
+  return Math.floor(timeMs / SECOND_MS);
+}
+
+/** `secondOf` in SQL, for an integer column (both engines truncate integer division towards zero). */
+export function secondOfSql(column: string): string {
+  return `((${column} - ((${column} % ${SECOND_MS}) + ${SECOND_MS}) % ${SECOND_MS}) / ${SECOND_MS})`;
+}
+
+/** The SELECT for one page of `queryPage` without an entity filter, keyset-paginated on (time_ms, pos). */
+export function queryPageSql(filter: AuditFilter, after: { timeMs: number; pos: number } | null, limit: number, bind: Bind, t: AuditTables): string {
+  const where = filterConditions(filter, bind);
+  // A row value, not `a > x OR (a = x AND b > y)`: both engines seek the index to it, where the OR made PostgreSQL fetch every match on each page.
+  if (after) where.push(`(r.time_ms, r.pos) > (${bind(after.timeMs)}, ${bind(after.pos)})`);
+  return `SELECT ${RECORD_COLUMNS} FROM ${t.record} r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.time_ms, r.pos LIMIT ${bind(limit)}`;
+}
+
+/** Runs one statement: its SQL and parameters in, its rows out. */
+export type ReadRows = (sql: string, params: unknown[]) => Promise<readonly Record<string, unknown>[]>;
+
+/** Seconds fetched from the entity index per round. */
+const SECONDS_PER_ROUND = 64;
+
 /**
- * The SELECT for one page of `queryPage`, keyset-paginated on (time_ms, pos). An entity filter
- * comes with the entity's ids (`entityIdsSql`): with one id the link table's (eid, time_ms, pos)
- * index is walked from the entity, already in that order, and each record joined by its primary
- * key — a page costs its own rows, whatever the entity's count. With several ids (one key under
- * several owners) their links are merged and sorted, and a record linked under two of them is
- * returned once, from its first link.
+ * One page of `queryPage` with an entity filter, given the entity's ids (`entityIdsSql`; one key
+ * may have several owners): the entity's seconds are read from `audit_entity_second` in order, 64
+ * at a time, and in each second the records that link one of the ids and match the rest of the
+ * filter, in (time, pos) order, until the page is full. A page costs its own seconds, whatever
+ * the entity's count; a record linked under two of the ids comes once. `params` makes a fresh
+ * placeholder binder for the dialect.
  */
-export function queryPageSql(
+export async function entityPage(
+  read: ReadRows,
+  params: () => { bind: Bind; params: unknown[] },
   filter: AuditFilter,
   after: { timeMs: number; pos: number } | null,
   limit: number,
-  bind: Bind,
   t: AuditTables,
-  entityIds: readonly number[] = [],
-): string {
-  if (filter.entity === undefined) {
-    const where = filterConditions(filter, bind);
-    // A row value, not `a > x OR (a = x AND b > y)`: both engines seek the index to it, where the OR made PostgreSQL fetch every match on each page.
-    if (after) where.push(`(r.time_ms, r.pos) > (${bind(after.timeMs)}, ${bind(after.pos)})`);
-    return `SELECT ${RECORD_COLUMNS} FROM ${t.record} r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.time_ms, r.pos LIMIT ${bind(limit)}`;
+  entityIds: readonly number[],
+): Promise<Record<string, unknown>[]> {
+  if (entityIds.length === 0) throw new Error('entityPage: an entity filter needs the entity ids (none: no record)');
+  const starts = [filter.since, after ? new Date(after.timeMs) : undefined].filter((d): d is Date => d !== undefined).map((d) => secondOf(d.getTime()));
+  let from = starts.length ? Math.max(...starts) : null;
+  const until = filter.until !== undefined ? secondOf(filter.until.getTime() - 1) + 1 : null;
+  const rows: Record<string, unknown>[] = [];
+  for (;;) {
+    const q = params();
+    const where = [entityIds.length === 1 ? `eid = ${q.bind(entityIds[0])}` : `eid IN (${entityIds.map((id) => q.bind(id)).join(', ')})`];
+    if (from !== null) where.push(`sec >= ${q.bind(from)}`);
+    if (until !== null) where.push(`sec < ${q.bind(until)}`);
+    const seconds = (await read(`SELECT DISTINCT sec FROM ${t.entitySecond} WHERE ${where.join(' AND ')} ORDER BY sec LIMIT ${q.bind(SECONDS_PER_ROUND)}`, q.params)).map((r) => Number(r.sec));
+    for (const sec of seconds) {
+      const p = params();
+      const conditions = [`r.time_ms >= ${p.bind(sec * SECOND_MS)}`, `r.time_ms < ${p.bind((sec + 1) * SECOND_MS)}`, ...filterConditions(filter, p.bind)];
+      if (after) conditions.push(`(r.time_ms, r.pos) > (${p.bind(after.timeMs)}, ${p.bind(after.pos)})`);
+      conditions.push(`EXISTS (SELECT 1 FROM ${t.link} l WHERE l.pos = r.pos AND l.eid IN (${entityIds.map((id) => p.bind(id)).join(', ')}))`);
+      rows.push(...(await read(`SELECT ${RECORD_COLUMNS} FROM ${t.record} r WHERE ${conditions.join(' AND ')} ORDER BY r.time_ms, r.pos LIMIT ${p.bind(limit - rows.length)}`, p.params)));
+      if (rows.length >= limit) return rows;
+    }
+    const last = seconds[seconds.length - 1];
+    if (seconds.length < SECONDS_PER_ROUND || last === undefined) return rows;
+    from = last + 1;
   }
-  if (entityIds.length === 0) throw new Error('queryPageSql: an entity filter needs the entity ids (none: no record)');
-  const where =
-    entityIds.length === 1
-      ? [`l.eid = ${bind(entityIds[0])}`]
-      : [
-          `l.eid IN (${entityIds.map((id) => bind(id)).join(', ')})`,
-          `NOT EXISTS (SELECT 1 FROM ${t.link} l2 WHERE l2.pos = l.pos AND l2.eid < l.eid AND l2.eid IN (${entityIds.map((id) => bind(id)).join(', ')}))`,
-        ];
-  if (filter.since !== undefined) where.push(`l.time_ms >= ${bind(filter.since.getTime())}`);
-  if (filter.until !== undefined) where.push(`l.time_ms < ${bind(filter.until.getTime())}`);
-  if (after) where.push(`(l.time_ms, l.pos) > (${bind(after.timeMs)}, ${bind(after.pos)})`);
-  // Bound after the link conditions: SQLite's `?` takes parameters in the order they appear.
-  const onRecord = filterConditions({ ...filter, since: undefined, until: undefined }, bind);
-  if (onRecord.length === 0) {
-    // Only the entity and time: the page's links first (LIMIT inside), then their records — a
-    // planner that misjudges the entity's count (PostgreSQL on fresh statistics) cannot join all
-    // of them before sorting.
-    return (
-      `SELECT ${RECORD_COLUMNS} FROM (SELECT l.pos, l.time_ms FROM ${t.link} l WHERE ${where.join(' AND ')} ORDER BY l.time_ms, l.pos LIMIT ${bind(limit)}) l ` +
-      `CROSS JOIN ${t.record} r WHERE r.pos = l.pos ORDER BY l.time_ms, l.pos`
-    );
-  }
-  // CROSS JOIN: SQLite keeps this join order (the links in index order, then the record); PostgreSQL plans it freely.
-  return `SELECT ${RECORD_COLUMNS} FROM ${t.link} l CROSS JOIN ${t.record} r WHERE ${[...where, 'r.pos = l.pos', ...onRecord].join(' AND ')} ORDER BY l.time_ms, l.pos LIMIT ${bind(limit)}`;
 }
 
-/** An entity row as read from the link table: the entity and the record time repeated in the link. */
+/** An entity row as read from the link table: the entity, the record time repeated in the link, and whether the entity index has the link's second. */
 export interface LinkedEntity extends EntityRow {
   readonly linkTimeMs: number;
+  readonly indexed: boolean;
 }
 
-/** Groups entity rows (`pos, time_ms, type, key, owner`) by record position. */
+/** The `indexed` column of a link read: whether `audit_entity_second` holds the link's entity and second (`l` is the link). */
+export function linkIndexedSql(t: AuditTables): string {
+  return `EXISTS (SELECT 1 FROM ${t.entitySecond} s WHERE s.eid = l.eid AND s.sec = ${secondOfSql('l.time_ms')}) AS indexed`;
+}
+
+/** Groups entity rows (`pos, time_ms, indexed, type, key, owner`) by record position. */
 export function groupEntities(rows: readonly Record<string, unknown>[]): Map<number, LinkedEntity[]> {
   const out = new Map<number, LinkedEntity[]>();
   for (const e of rows) {
     const pos = Number(e.pos);
     const list = out.get(pos);
-    const row = { type: String(e.type), key: String(e.key), owner: String(e.owner), linkTimeMs: Number(e.time_ms) };
+    const row = { type: String(e.type), key: String(e.key), owner: String(e.owner), linkTimeMs: Number(e.time_ms), indexed: e.indexed === true || Number(e.indexed) === 1 };
     if (list) list.push(row);
     else out.set(pos, [row]);
   }

@@ -1,5 +1,5 @@
 /**
- * Turning layout-2 rows back into what the trail works with, the same for both stores: a stored
+ * Turning layout-3 rows back into what the trail works with, the same for both stores: a stored
  * row with its content unpacked (against its shape's dictionary), and a stats answer assembled
  * from the aggregate tables and the records of the period's partial minutes.
  */
@@ -58,7 +58,7 @@ export function toStoredRow(row: Record<string, unknown>, chain: string, seq: nu
     ...(unreadable !== undefined ? { unreadable } : {}),
     columns: recordColumns(row),
     entities: entities.map((e) => ({ type: e.type, key: e.key, owner: e.owner })),
-    ...(entities.some((e) => e.linkTimeMs !== Number(row.time_ms)) ? { linkTimeDiffers: true } : {}),
+    ...(entities.some((e) => e.linkTimeMs !== Number(row.time_ms) || !e.indexed) ? { linkIndexBroken: true } : {}),
   };
 }
 

@@ -1,14 +1,17 @@
 /**
- * The PostgreSQL layout of the trail (layout 2, the same tables as SQLite's, see
+ * The PostgreSQL layout of the trail (layout 3, the same tables as SQLite's, see
  * `sqlite-schema.ts`), created on first open. Several replicas may start at once, and
  * concurrent `CREATE TABLE IF NOT EXISTS` can still collide in the catalog, so creation runs
  * under a transaction-scoped advisory lock. When every object of the layout already exists
  * nothing is created, so the gateway can run as a writer role that may only insert
  * (docs/operating.md, "A least-privilege audit writer"): such a role may not run DDL, not even
- * `CREATE … IF NOT EXISTS` on what exists. A schema holding layout 1 (an `audit_record` table
- * without `audit_chain`) is refused by name, not extended.
+ * `CREATE … IF NOT EXISTS` on what exists. A schema holding layout 2 (no `audit_entity_second`)
+ * is upgraded in place by the same statements: the entity index is built from the links and
+ * layout 2's exact (eid, time, pos) index dropped; records, hashes and checkpoints are not
+ * touched. A schema holding layout 1 (an `audit_record` table without `audit_chain`) is refused
+ * by name, not extended.
  */
-import { layoutTables, type AuditTables } from './filter-sql';
+import { layoutTables, secondOfSql, type AuditTables } from './filter-sql';
 
 /** Schema names: lower-case identifiers, so they never need escaping beyond quotes. */
 export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -20,8 +23,8 @@ export function tablesIn(schema: string): AuditTables {
 
 /** Every table and index of the layout, schema-qualified (for `to_regclass`). */
 export function layoutObjects(schema: string): string[] {
-  const tables = ['audit_chain', 'audit_record', 'audit_shape', 'audit_entity', 'audit_entity_link', 'audit_stat_hour', 'audit_stat_minute', 'audit_head', 'audit_checkpoint'];
-  const indexes = ['audit_record_time', 'audit_entity_link_eid', 'audit_checkpoint_chain'];
+  const tables = ['audit_chain', 'audit_record', 'audit_shape', 'audit_entity', 'audit_entity_link', 'audit_entity_second', 'audit_stat_hour', 'audit_stat_minute', 'audit_head', 'audit_checkpoint'];
+  const indexes = ['audit_record_time', 'audit_checkpoint_chain'];
   return [...tables, ...indexes].map((name) => `"${schema}".${name}`);
 }
 
@@ -59,7 +62,10 @@ export function schemaStatements(schema: string): string[] {
     `CREATE TABLE IF NOT EXISTS ${t.shape} (shape SERIAL PRIMARY KEY, digest TEXT NOT NULL UNIQUE, text TEXT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${t.entity} (eid BIGSERIAL PRIMARY KEY, type TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL, UNIQUE (type, key, owner))`,
     `CREATE TABLE IF NOT EXISTS ${t.link} (pos BIGINT NOT NULL, eid BIGINT NOT NULL REFERENCES ${t.entity} (eid), time_ms BIGINT NOT NULL, PRIMARY KEY (pos, eid))`,
-    `CREATE INDEX IF NOT EXISTS audit_entity_link_eid ON ${t.link} (eid, time_ms, pos)`,
+    `CREATE TABLE IF NOT EXISTS ${t.entitySecond} (eid BIGINT NOT NULL, sec BIGINT NOT NULL, PRIMARY KEY (eid, sec))`,
+    // Layout 2 → 3 (nothing to copy in a new schema): the index from the links, then without layout 2's.
+    `INSERT INTO ${t.entitySecond} (eid, sec) SELECT DISTINCT eid, ${secondOfSql('time_ms')} FROM ${t.link} ON CONFLICT DO NOTHING`,
+    `DROP INDEX IF EXISTS "${schema}".audit_entity_link_eid`,
     `CREATE TABLE IF NOT EXISTS ${t.statHour} (${STAT_COLUMNS})`,
     `CREATE TABLE IF NOT EXISTS ${t.statMinute} (${STAT_COLUMNS})`,
     `CREATE TABLE IF NOT EXISTS ${t.head} (chain_no INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL)`,

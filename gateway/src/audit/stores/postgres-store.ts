@@ -20,7 +20,7 @@ import type { EntityRow } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, entityIdsSql, groupEntities, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
+import { edgeRecordsSql, entityIdsSql, entityPage, groupEntities, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
 import { checkpointTable, layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, tablesIn } from './postgres-schema';
 import { POS_STRIDE } from './sqlite-schema';
@@ -85,7 +85,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       if (locked.old && !locked.new) {
         throw new AuditUnavailableError(
           'trail_layout',
-          `audit schema "${schema}" holds trail layout 1; this gateway reads layout 2. Copy it with \`pactum audit migrate --from-url <url> --from-schema ${schema} --url <url> --schema <new schema>\` (hashes, chains and checkpoints are kept) and point PACTUM_AUDIT_SCHEMA at the new schema`,
+          `audit schema "${schema}" holds trail layout 1; this gateway reads layout 3. Copy it with \`pactum audit migrate --from-url <url> --from-schema ${schema} --url <url> --schema <new schema>\` (hashes, chains and checkpoints are kept) and point PACTUM_AUDIT_SCHEMA at the new schema`,
         );
       }
       if (locked.complete === true) return;
@@ -186,6 +186,7 @@ class PostgresStore implements AuditStore {
       const eids = await this.entityIds(c, kept.flatMap((k) => k.r.index.entities));
       const cols: unknown[][] = Array.from({ length: 14 }, () => []);
       const links: unknown[][] = [[], [], []];
+      const seconds = new Map<string, [number, number]>();
       const hours = new StatTally(HOUR_MS);
       const minutes = new StatTally(MINUTE_MS);
       for (const { r, seq: s, prev: p, hash } of kept) {
@@ -195,10 +196,13 @@ class PostgresStore implements AuditStore {
         const pos = no * POS_STRIDE + s;
         const row = [pos, r.id, x.timeMs, Buffer.from(p, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial, shape.id, packContent(r.content, shape.dictionary)];
         row.forEach((v, i) => cols[i]?.push(v));
+        const sec = secondOf(x.timeMs);
         for (const e of x.entities) {
+          const eid = eids.get(entityKey(e)) as number;
           links[0]?.push(pos);
-          links[1]?.push(eids.get(entityKey(e)));
+          links[1]?.push(eid);
           links[2]?.push(x.timeMs);
+          seconds.set(`${eid}:${sec}`, [eid, sec]);
         }
         hours.add(x);
         minutes.add(x);
@@ -208,7 +212,12 @@ class PostgresStore implements AuditStore {
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::smallint[], $12::smallint[], $13::int[], $14::bytea[])`,
         cols,
       );
-      if (links[0]?.length) await c.query(`INSERT INTO ${t.link} (pos, eid, time_ms) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[])`, links);
+      if (links[0]?.length) {
+        await c.query(`INSERT INTO ${t.link} (pos, eid, time_ms) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[])`, links);
+        // In key order: two writers adding the same rows in different orders could deadlock.
+        const pairs = [...seconds.values()];
+        await c.query(`INSERT INTO ${t.entitySecond} (eid, sec) SELECT * FROM unnest($1::bigint[], $2::bigint[]) ORDER BY 1, 2 ON CONFLICT DO NOTHING`, [pairs.map((p) => p[0]), pairs.map((p) => p[1])]);
+      }
       await upsertStats(c, t.statHour, [...hours.rows.values()]);
       await upsertStats(c, t.statMinute, [...minutes.rows.values()]);
       const last = kept[kept.length - 1];
@@ -304,15 +313,14 @@ class PostgresStore implements AuditStore {
   }
 
   async queryPage(filter: AuditFilter, after: { timeMs: number; pos: number } | null, limit: number): Promise<StoredRow[]> {
-    let ids: number[] = [];
-    if (filter.entity !== undefined) {
-      const q = numbered();
-      ids = (await this.read(entityIdsSql(filter.entity.type, filter.entity.key, q.bind, this.t), q.params, 'query')).map((r) => Number(r.eid));
-      if (ids.length === 0) return [];
+    if (filter.entity === undefined) {
+      const { bind, params } = numbered();
+      return this.toStored(await this.read(queryPageSql(filter, after, limit, bind, this.t), params, 'query'));
     }
-    const { bind, params } = numbered();
-    const sql = queryPageSql(filter, after, limit, bind, this.t, ids);
-    return this.toStored(await this.read(sql, params, 'query'));
+    const q = numbered();
+    const ids = (await this.read(entityIdsSql(filter.entity.type, filter.entity.key, q.bind, this.t), q.params, 'query')).map((r) => Number(r.eid));
+    if (ids.length === 0) return [];
+    return this.toStored(await entityPage((sql, params) => this.read(sql, params, 'query'), numbered, filter, after, limit, this.t, ids));
   }
 
   async stats(filter: AuditStatsFilter): Promise<AuditStats> {
@@ -380,12 +388,19 @@ class PostgresStore implements AuditStore {
       await upsertStats(c, t.statMinute, [...minutes.rows.values()]);
       await c.query(`DELETE FROM ${t.statHour} WHERE n <= 0`);
       await c.query(`DELETE FROM ${t.statMinute} WHERE n <= 0`);
-      // Entity keys are personal data too: one no longer linked to any record goes with the last record that named it.
-      const eids = (await c.query(`DELETE FROM ${t.link} WHERE pos > $1 AND pos <= $2 RETURNING eid`, [lo, hi])).rows.map((r: { eid: string }) => r.eid);
-      if (eids.length) {
-        await c.query(`DELETE FROM ${t.entity} e WHERE e.eid = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM ${t.link} l WHERE l.eid = e.eid)`, [[...new Set(eids)]]);
-      }
+      // The entity index loses the seconds no remaining record links the entity in; entity keys are
+      // personal data too, so one no longer linked to any record goes with the last record that named it.
+      const gone = (await c.query(`DELETE FROM ${t.link} WHERE pos > $1 AND pos <= $2 RETURNING eid, ${secondOfSql('time_ms')} AS sec`, [lo, hi])).rows as Array<{ eid: string; sec: string }>;
       const deleted = await c.query(`DELETE FROM ${t.record} WHERE pos > $1 AND pos <= $2`, [lo, hi]);
+      if (gone.length) {
+        const pairs = [...new Map(gone.map((g) => [`${g.eid}:${g.sec}`, g])).values()];
+        await c.query(
+          `DELETE FROM ${t.entitySecond} s USING unnest($1::bigint[], $2::bigint[]) AS d (eid, sec) WHERE s.eid = d.eid AND s.sec = d.sec AND NOT EXISTS (
+             SELECT 1 FROM ${t.record} r JOIN ${t.link} l ON l.pos = r.pos AND l.eid = d.eid WHERE r.time_ms >= d.sec * ${SECOND_MS} AND r.time_ms < (d.sec + 1) * ${SECOND_MS})`,
+          [pairs.map((p) => p.eid), pairs.map((p) => p.sec)],
+        );
+        await c.query(`DELETE FROM ${t.entity} e WHERE e.eid = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM ${t.entitySecond} s WHERE s.eid = e.eid)`, [[...new Set(gone.map((g) => g.eid))]]);
+      }
       await c.query(`INSERT INTO ${this.cp} (${CHECKPOINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, checkpointParams(cp));
       return deleted.rowCount ?? 0;
     }, 'prune');
@@ -438,14 +453,14 @@ class PostgresStore implements AuditStore {
       // A range only for a run of neighbours (a chain page); a query's records lie all over the trail.
       const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0)) && (positions[positions.length - 1] ?? 0) - (positions[0] ?? 0) < 2 * rows.length;
       const links = sorted
-        ? await this.read(`SELECT pos, eid, time_ms FROM ${this.t.link} WHERE pos >= $1 AND pos <= $2`, [positions[0], positions[positions.length - 1]], 'read index')
-        : await this.read(`SELECT pos, eid, time_ms FROM ${this.t.link} WHERE pos = ANY($1::bigint[])`, [positions], 'read index');
+        ? await this.read(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM ${this.t.link} l WHERE l.pos >= $1 AND l.pos <= $2`, [positions[0], positions[positions.length - 1]], 'read index')
+        : await this.read(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM ${this.t.link} l WHERE l.pos = ANY($1::bigint[])`, [positions], 'read index');
       const ids = [...new Set(links.map((l) => String(l.eid)))];
       const known = new Map(
         (ids.length ? await this.read(`SELECT eid, type, key, owner FROM ${this.t.entity} WHERE eid = ANY($1::bigint[])`, [ids], 'read index') : []).map((e) => [String(e.eid), e]),
       );
       // A link to an entity that is gone shows as an entity without a key: verify names its record.
-      entities = groupEntities(links.map((l) => ({ ...(known.get(String(l.eid)) ?? { type: '', key: '', owner: '' }), pos: l.pos, time_ms: l.time_ms })));
+      entities = groupEntities(links.map((l) => ({ ...(known.get(String(l.eid)) ?? { type: '', key: '', owner: '' }), pos: l.pos, time_ms: l.time_ms, indexed: l.indexed })));
     }
     let names = await this.chainNames();
     if (rows.some((r) => !names.has(Math.floor(Number(r.pos) / POS_STRIDE)))) names = await this.chainNames(true);

@@ -4,13 +4,14 @@
  * is taken before the head is read, so a second process writing the same file cannot
  * read the same head and fork the chain) it reads the chain head, links each record to
  * its predecessor, inserts the record (content deflated here, off the event loop) with its
- * entity links, adds the batch's counts to the hour and minute aggregates, saves the head,
+ * entity links and the entity index's (entity, second) rows it adds, adds the batch's counts to the hour and minute aggregates, saves the head,
  * and commits; with `synchronous=FULL` the commit returns after the fsync.
  *
  * Statements are prepared once per connection (a WeakMap keyed by the connection). Shape ids
  * are cached per connection once committed (shapes are never deleted); chain numbers and entity
- * ids too, but only while no other connection has committed since (`PRAGMA data_version`):
- * retention, on the main connection, deletes entities no record links to.
+ * ids too, and the entity index rows of the newest seconds, but only while no other connection
+ * has committed since (`PRAGMA data_version`): retention, on the main connection, deletes
+ * entities no record links to and the index rows no record backs any more.
  */
 import type Database from 'better-sqlite3';
 import type { AuditReceipt } from '../audit-event';
@@ -18,6 +19,7 @@ import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
 import { dictionaryFor, packContent } from '../chain/content-codec';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { PreparedRecord } from './audit-store';
+import { secondOf } from './filter-sql';
 import { POS_STRIDE } from './sqlite-schema';
 
 /** Per record: its receipt, or the id that is already in the trail (nothing written for it). */
@@ -63,6 +65,10 @@ function prepareAppend(db: Database.Database): AppendFn {
   const findEntity = db.prepare('SELECT eid FROM audit_entity WHERE type = ? AND key = ? AND owner = ?').pluck();
   const addEntity = db.prepare('INSERT INTO audit_entity (type, key, owner) VALUES (?, ?, ?) RETURNING eid').pluck();
   const link = db.prepare('INSERT INTO audit_entity_link (pos, eid, time_ms) VALUES (?, ?, ?)');
+  // Many links in one call (a list query releases thousands): one statement instead of a call per row.
+  const linkMany = db.prepare('INSERT INTO audit_entity_link (pos, eid, time_ms) SELECT ?, value, ? FROM json_each(?)');
+  const indexSecond = db.prepare('INSERT OR IGNORE INTO audit_entity_second (eid, sec) VALUES (?, ?)');
+  const indexSecondMany = db.prepare('INSERT OR IGNORE INTO audit_entity_second (eid, sec) SELECT value, ? FROM json_each(?)');
   const findShape = db.prepare('SELECT shape FROM audit_shape WHERE text = ?').pluck();
   const addShape = db.prepare('INSERT INTO audit_shape (text) VALUES (?) RETURNING shape').pluck();
   const exists = db.prepare('SELECT 1 FROM audit_record WHERE id = ?').pluck();
@@ -82,6 +88,24 @@ function prepareAppend(db: Database.Database): AppendFn {
   const eids = new Map<string, number>();
   let freshEids: Array<[string, number]> = [];
   let freshChain: [string, number] | null = null;
+  // Entity index rows of the newest seconds: sec → eids. Rows of the transaction under way are
+  // added as they are written; a rollback forgets them all (seenVersion reset, see below).
+  const indexed = new Map<number, Set<number>>();
+  const linkRecord = (pos: number, timeMs: number, ids: readonly number[]): void => {
+    if (ids.length <= 4) for (const eid of ids) link.run(pos, eid, timeMs);
+    else linkMany.run(pos, timeMs, JSON.stringify(ids));
+    const sec = secondOf(timeMs);
+    let known = indexed.get(sec);
+    if (!known) {
+      known = new Set();
+      indexed.set(sec, known);
+    }
+    const missing = ids.filter((eid) => !known.has(eid));
+    if (missing.length === 0) return;
+    if (missing.length <= 4) for (const eid of missing) indexSecond.run(eid, sec);
+    else indexSecondMany.run(sec, JSON.stringify(missing));
+    for (const eid of missing) if (known.size < REMEMBERED_PER_SECOND) known.add(eid);
+  };
   const eidOf = (e: { type: string; key: string; owner: string }): number => {
     const k = `${e.type}\u0000${e.key}\u0000${e.owner}`;
     const known = eids.get(k);
@@ -105,6 +129,7 @@ function prepareAppend(db: Database.Database): AppendFn {
     if (version !== seenVersion) {
       chainNos.clear();
       eids.clear();
+      indexed.clear();
       seenVersion = version;
     }
     const no = chainNos.get(chain) ?? Number(chainNo.get(chain) ?? addChain.get(chain));
@@ -134,7 +159,7 @@ function prepareAppend(db: Database.Database): AppendFn {
         pos, r.id, x.timeMs, Buffer.from(prev, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial,
         shape.id, packContent(r.content, shape.dictionary),
       );
-      for (const e of x.entities) link.run(pos, eidOf(e), x.timeMs);
+      if (x.entities.length > 0) linkRecord(pos, x.timeMs, x.entities.map(eidOf));
       hours.add(x);
       minutes.add(x);
       prev = hash;
@@ -162,6 +187,7 @@ function prepareAppend(db: Database.Database): AppendFn {
     for (const [text, entry] of fresh) shapes.set(text, entry);
     if (eids.size > 100_000) eids.clear();
     for (const [k, eid] of freshEids) eids.set(k, eid);
+    forgetOldSeconds(indexed);
     // (Set by the transaction function: TypeScript cannot see that call.)
     const learnt = freshChain as [string, number] | null;
     if (learnt) chainNos.set(learnt[0], learnt[1]);
@@ -169,4 +195,17 @@ function prepareAppend(db: Database.Database): AppendFn {
     freshEids = [];
     return out;
   };
+}
+
+/** Seconds of entity index rows remembered (the newest; records arrive in about time order). */
+const REMEMBERED_SECONDS = 4;
+
+/** At most this many entities remembered per second (past it, `INSERT OR IGNORE` finds the rest). */
+const REMEMBERED_PER_SECOND = 65_536;
+
+/** Keeps the entity index rows of the newest `REMEMBERED_SECONDS` seconds only. */
+function forgetOldSeconds(indexed: Map<number, Set<number>>): void {
+  if (indexed.size <= REMEMBERED_SECONDS) return;
+  const keep = new Set([...indexed.keys()].sort((a, b) => b - a).slice(0, REMEMBERED_SECONDS));
+  for (const sec of [...indexed.keys()]) if (!keep.has(sec)) indexed.delete(sec);
 }

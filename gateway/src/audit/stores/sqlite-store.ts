@@ -33,7 +33,7 @@ import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter'
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, entityIdsSql, groupEntities, layoutTables, queryPageSql, RECORD_COLUMNS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
+import { edgeRecordsSql, entityIdsSql, entityPage, groupEntities, layoutTables, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
 import { statParams, upsertStatSql } from './sqlite-append';
 import { describeFailure, openSqliteDatabase, POS_STRIDE, TrailLayoutError } from './sqlite-schema';
@@ -219,17 +219,21 @@ class SqliteStore implements SqliteAuditStore {
   }
 
   async queryPage(filter: AuditFilter, after: { timeMs: number; pos: number } | null, limit: number): Promise<StoredRow[]> {
-    return this.run('query', (db) => {
-      let ids: number[] = [];
-      if (filter.entity !== undefined) {
-        const q = positional();
-        ids = this.stmt(db, entityIdsSql(filter.entity.type, filter.entity.key, q.bind, T)).pluck().all(...q.params) as number[];
-        if (ids.length === 0) return [];
-      }
-      const { bind, params } = positional();
-      const sql = queryPageSql(filter, after, limit, bind, T, ids);
-      return this.toStored(db, this.stmt(db, sql).all(...params) as Record<string, unknown>[]);
+    if (filter.entity === undefined) {
+      return this.run('query', (db) => {
+        const { bind, params } = positional();
+        return this.toStored(db, this.stmt(db, queryPageSql(filter, after, limit, bind, T)).all(...params) as Record<string, unknown>[]);
+      });
+    }
+    const entity = filter.entity;
+    const ids = this.run('query', (db) => {
+      const q = positional();
+      return this.stmt(db, entityIdsSql(entity.type, entity.key, q.bind, T)).pluck().all(...q.params) as number[];
     });
+    if (ids.length === 0) return [];
+    const read = async (sql: string, params: unknown[]) => this.run('query', (db) => this.stmt(db, sql).all(...params) as Record<string, unknown>[]);
+    const rows = await entityPage(read, positional, filter, after, limit, T, ids);
+    return this.run('query', (db) => this.toStored(db, rows));
   }
 
   async stats(filter: AuditStatsFilter): Promise<AuditStats> {
@@ -305,12 +309,15 @@ class SqliteStore implements SqliteAuditStore {
             for (const row of tally.rows.values()) upsert.run(...statParams(row));
             this.stmt(db, `DELETE FROM ${table} WHERE n <= 0`).run();
           }
-          // Entity keys are personal data too: one no longer linked to any record goes with the last record that named it.
-          const eids = this.stmt(db, `SELECT DISTINCT eid FROM ${T.link} WHERE pos > ? AND pos <= ?`).pluck().all(lo, hi) as number[];
+          // The entity index loses the seconds no remaining record links the entity in; entity keys are
+          // personal data too, so one no longer linked to any record goes with the last record that named it.
+          const seconds = this.stmt(db, `SELECT DISTINCT eid, ${secondOfSql('time_ms')} AS sec FROM ${T.link} WHERE pos > ? AND pos <= ?`).all(lo, hi) as Array<{ eid: number; sec: number }>;
           this.stmt(db, `DELETE FROM ${T.link} WHERE pos > ? AND pos <= ?`).run(lo, hi);
-          const orphan = this.stmt(db, `DELETE FROM ${T.entity} WHERE eid = ? AND NOT EXISTS (SELECT 1 FROM ${T.link} WHERE eid = ?)`);
-          for (const eid of eids) orphan.run(eid, eid);
           const deleted = this.stmt(db, `DELETE FROM ${T.record} WHERE pos > ? AND pos <= ?`).run(lo, hi).changes;
+          const unindex = this.stmt(db, UNINDEX_SECOND);
+          for (const { eid, sec } of seconds) unindex.run(eid, sec, sec * SECOND_MS, (sec + 1) * SECOND_MS, eid);
+          const orphan = this.stmt(db, `DELETE FROM ${T.entity} WHERE eid = ? AND NOT EXISTS (SELECT 1 FROM ${T.entitySecond} WHERE eid = ?)`);
+          for (const eid of new Set(seconds.map((s) => s.eid))) orphan.run(eid, eid);
           this.stmt(db, INSERT_CHECKPOINT).run(...checkpointParams(cp));
           return deleted;
         })
@@ -365,8 +372,8 @@ class SqliteStore implements SqliteAuditStore {
       // A range only for a run of neighbours (a chain page); a query's records lie all over the trail.
       const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0)) && (positions[positions.length - 1] ?? 0) - (positions[0] ?? 0) < 2 * rows.length;
       const found = sorted
-        ? this.stmt(db, `SELECT l.pos, l.time_ms, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`).all(positions[0], positions[positions.length - 1])
-        : this.stmt(db, `SELECT l.pos, l.time_ms, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`).all(...positions);
+        ? this.stmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`).all(positions[0], positions[positions.length - 1])
+        : this.stmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`).all(...positions);
       entities = groupEntities(found as Record<string, unknown>[]);
     }
     let names = this.chainNames(db);
@@ -378,6 +385,10 @@ class SqliteStore implements SqliteAuditStore {
     });
   }
 }
+
+/** Deletes an (eid, sec) row of the entity index unless a record of that second still links the entity. */
+const UNINDEX_SECOND = `DELETE FROM ${T.entitySecond} WHERE eid = ? AND sec = ? AND NOT EXISTS (
+  SELECT 1 FROM ${T.record} r WHERE r.time_ms >= ? AND r.time_ms < ? AND EXISTS (SELECT 1 FROM ${T.link} l WHERE l.pos = r.pos AND l.eid = ?))`;
 
 const INSERT_CHECKPOINT = `INSERT INTO audit_checkpoint (${CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 

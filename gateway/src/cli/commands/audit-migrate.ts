@@ -1,5 +1,5 @@
 /**
- * `pactum audit migrate`: copies a trail of layout 1 into a new trail of layout 2
+ * `pactum audit migrate`: copies a trail of layout 1 into a new trail of the current layout
  * (`audit/migrate-layout.ts`), hashes, chains and signed checkpoints kept. The source is only
  * read; the target must be new — a SQLite file that does not exist yet, or a PostgreSQL schema
  * without a trail — so a mistyped path cannot mix two trails.

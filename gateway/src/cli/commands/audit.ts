@@ -58,7 +58,7 @@ const USAGE = `usage:
   pactum audit checkpoint [--all] [--json] [store]   sign the chain heads with the gateway key (publish the JWS)
   pactum audit prune  --retention <3y|18mo|26w|400d> [--json] [store]   delete older records behind a signed checkpoint
   pactum audit transfers --since <t> --until <t> [--country <CC>] [--format table|jsonl|csv] [store]
-  pactum audit migrate --from <old file> --file <new file>   copy a trail of layout 1 into layout 2 (hashes kept)
+  pactum audit migrate --from <old file> --file <new file>   copy a trail of layout 1 into the current layout (hashes kept)
   pactum audit migrate --from-url <url> [--from-schema <old>] --url <url> --schema <new>
                       personal data released to third countries (LED art. 37(3), 38(3) documentation)
 
