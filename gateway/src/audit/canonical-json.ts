@@ -68,14 +68,34 @@ function encode(value: unknown): string {
   if (proto !== Object.prototype && proto !== null) throw new Unsupported('unsupported object');
   const record = value as Record<string, unknown>;
   let out = '{';
-  for (const key of Object.keys(record).sort()) {
+  for (const key of sortedKeys(record)) {
     const item = record[key];
     if (item === undefined) continue;
     try {
-      out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${encode(item)}`;
+      out += `${out.length === 1 ? '' : ','}${quotedKey(key)}:${typeof item === 'string' ? JSON.stringify(item) : encode(item)}`;
     } catch (error) {
       through(error, key);
     }
   }
   return `${out}}`;
+}
+
+/** An object's keys in code-unit order; most objects here are built in that order already, and are not sorted again. */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i += 1) if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
+  return keys;
+}
+
+/** Keys repeat across records (a released list is thousands of objects with the same three): each is quoted once. */
+const QUOTED = new Map<string, string>();
+const QUOTED_MAX = 4096;
+
+function quotedKey(key: string): string {
+  let q = QUOTED.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    if (QUOTED.size < QUOTED_MAX) QUOTED.set(key, q);
+  }
+  return q;
 }

@@ -92,6 +92,26 @@ describe.each(['sqlite', 'postgres'] as const)('entity index on %s', (kind) => {
     }
   });
 
+  test('an entity key holding NUL is refused for its own event alone; the records batched with it are written', async () => {
+    const h2 = await createHarness(kind);
+    const t2 = await h2.open();
+    try {
+      const gen = new RecordGenerator({ seed: 6 });
+      const outcomes = await Promise.allSettled([
+        t2.append(withReleased(gen.next(), 'nul-before', T0, [container('GOOD1')])),
+        t2.append(withReleased(gen.next(), 'nul-bad', T0 + 1, [{ type: 'Person', key: 'B\u0000C', owner: 'O' }])),
+        t2.append(withReleased(gen.next(), 'nul-after', T0 + 2, [container('GOOD1')])),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ reason: 'invalid_event', message: expect.stringContaining('enforcement.released[0].key must not contain NUL') });
+      expect((await collect(t2.query({ entity: { type: 'Container', key: 'GOOD1' } }))).map((r) => r.id)).toEqual(['nul-before', 'nul-after']);
+      expect(await t2.verify()).toMatchObject({ ok: true, checked: 2 });
+    } finally {
+      await t2.close();
+      await h2.cleanup();
+    }
+  });
+
   test('verify names the record whose entity index row was deleted', async () => {
     const victim = events[120] as AuditEvent;
     const sec = Math.floor(victim.time.getTime() / 1000);

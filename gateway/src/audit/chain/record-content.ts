@@ -39,6 +39,14 @@ export interface IndexRows {
   readonly denials: readonly DenialRow[];
 }
 
+/**
+ * A string that identifies an entity's (type, key, owner): the first two are length-prefixed, so
+ * no choice of characters in them (a key may hold any, NUL included) makes two triples collide.
+ */
+export function entityIdentity(e: EntityRow): string {
+  return `${e.type.length}:${e.type}${e.key.length}:${e.key}${e.owner}`;
+}
+
 /** The canonical text of an event (dates as ISO strings). */
 export function encodeContent(event: AuditEvent): string {
   return canonicalJson({ v: CONTENT_VERSION, ...event });
@@ -59,7 +67,8 @@ export function decodeContent(text: string): AuditEvent {
 export function deriveIndexRows(event: AuditEvent): IndexRows {
   const entities = new Map<string, EntityRow>();
   for (const e of event.enforcement?.released ?? []) {
-    entities.set(JSON.stringify([e.type, e.key, e.owner]), { type: e.type, key: e.key, owner: e.owner });
+    const k = entityIdentity(e);
+    if (!entities.has(k)) entities.set(k, e);
   }
   const denials: DenialRow[] = [];
   for (const d of event.enforcement?.fieldDenials ?? []) denials.push({ kind: 'field', reason: d.reason, path: d.path });

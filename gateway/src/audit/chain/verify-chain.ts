@@ -22,7 +22,7 @@
  */
 import type { AuditStore, ChainHead, StoredRow } from '../stores/audit-store';
 import { contentHashOf, GENESIS_HASH, linkHash } from './chain-hash';
-import { decodeContent, deriveIndexRows, indexColumns, type EntityRow, type IndexRows } from './record-content';
+import { decodeContent, deriveIndexRows, entityIdentity, indexColumns, type EntityRow, type IndexRows } from './record-content';
 import { HOUR_MS, MINUTE_MS, statKey, StatTally, type StatRow } from './stat-rows';
 
 /** What kind of break was found. */
@@ -419,7 +419,7 @@ async function checkRow(store: AuditStore, row: StoredRow, prev: { seq: number; 
 /** Whether two entity lists hold the same (type, key, owner) triples, in any order. */
 function sameEntities(a: readonly EntityRow[], b: readonly EntityRow[]): boolean {
   if (a.length !== b.length) return false;
-  const key = (e: EntityRow) => `${e.type}\u0000${e.key}\u0000${e.owner}`;
+  const key = entityIdentity;
   if (a.length === 1) return key(a[0] as EntityRow) === key(b[0] as EntityRow);
   const want = a.map(key).sort();
   const have = b.map(key).sort();

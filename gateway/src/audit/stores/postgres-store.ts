@@ -16,7 +16,7 @@ import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter'
 import { createHash } from 'node:crypto';
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
 import { dictionaryFor, packContent } from '../chain/content-codec';
-import type { EntityRow } from '../chain/record-content';
+import { entityIdentity, type EntityRow } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
@@ -198,7 +198,7 @@ class PostgresStore implements AuditStore {
         row.forEach((v, i) => cols[i]?.push(v));
         const sec = secondOf(x.timeMs);
         for (const e of x.entities) {
-          const eid = eids.get(entityKey(e)) as number;
+          const eid = eids.get(entityIdentity(e)) as number;
           links[0]?.push(pos);
           links[1]?.push(eid);
           links[2]?.push(x.timeMs);
@@ -263,7 +263,7 @@ class PostgresStore implements AuditStore {
 
   /** Entity → eid for every entity of the batch, inserting those not yet known. */
   private async entityIds(c: PoolClient, entities: readonly EntityRow[]): Promise<Map<string, number>> {
-    const unique = new Map(entities.map((e) => [entityKey(e), e]));
+    const unique = new Map(entities.map((e) => [entityIdentity(e), e]));
     const out = new Map<string, number>();
     if (unique.size === 0) return out;
     const cols = [[...unique.values()].map((e) => e.type), [...unique.values()].map((e) => e.key), [...unique.values()].map((e) => e.owner)];
@@ -274,7 +274,7 @@ class PostgresStore implements AuditStore {
         cols,
       )
     ).rows as Array<{ eid: string; type: string; key: string; owner: string }>;
-    for (const r of rows) out.set(entityKey(r), Number(r.eid));
+    for (const r of rows) out.set(entityIdentity(r), Number(r.eid));
     if (out.size !== unique.size) throw new Error('entity dictionary lost an entity being linked');
     return out;
   }
@@ -482,9 +482,7 @@ class PostgresStore implements AuditStore {
   }
 }
 
-function entityKey(e: { type: string; key: string; owner: string }): string {
-  return `${e.type}\u0000${e.key}\u0000${e.owner}`;
-}
+
 
 async function upsertStats(c: PoolClient, table: string, rows: readonly StatRow[]): Promise<void> {
   if (rows.length === 0) return;

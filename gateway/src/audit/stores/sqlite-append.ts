@@ -17,6 +17,7 @@ import type Database from 'better-sqlite3';
 import type { AuditReceipt } from '../audit-event';
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
 import { dictionaryFor, packContent } from '../chain/content-codec';
+import { entityIdentity } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { PreparedRecord } from './audit-store';
 import { secondOf } from './filter-sql';
@@ -107,7 +108,7 @@ function prepareAppend(db: Database.Database): AppendFn {
     for (const eid of missing) if (known.size < REMEMBERED_PER_SECOND) known.add(eid);
   };
   const eidOf = (e: { type: string; key: string; owner: string }): number => {
-    const k = `${e.type}\u0000${e.key}\u0000${e.owner}`;
+    const k = entityIdentity(e);
     const known = eids.get(k);
     if (known !== undefined) return known;
     const eid = Number(findEntity.get(e.type, e.key, e.owner) ?? addEntity.get(e.type, e.key, e.owner));
