@@ -28,6 +28,9 @@ import { TrailFaultError } from './trail-files';
 
 const ENTRY = path.join(__dirname, 'sqlite-writer-entry.js');
 
+/** The writer thread's young generation, MiB. */
+const WRITER_YOUNG_GENERATION_MB = 4;
+
 /** Options of the writer. */
 export interface SqliteWriterOptions extends SqliteWriterConfig {
   /** A request the thread has not answered within this many ms fails and the thread is replaced. */
@@ -144,7 +147,9 @@ export class SqliteWriter {
     const config: SqliteWriterConfig = { file: this.options.file, busyTimeoutMs: this.options.busyTimeoutMs, identity: this.options.identity };
     // execArgv cleared: the entry loads its TypeScript through tsx's own API, and a second
     // copy of the parent's `--import tsx` loader would only slow the start.
-    const worker = new Worker(ENTRY, { workerData: config, execArgv: [], name: 'pactum-audit-writer' });
+    // A small young generation: what the writer allocates (the records it is handed, their rows)
+    // dies within one commit, and V8's default (as large as the main thread's) is RSS for nothing.
+    const worker = new Worker(ENTRY, { workerData: config, execArgv: [], name: 'pactum-audit-writer', resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } });
     worker.unref();
     worker.on('message', (reply: SqliteWriterReply) => {
       const p = this.settle(worker, reply.id);
