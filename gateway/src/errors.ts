@@ -24,6 +24,7 @@ export type WireCode =
   | 'RATE_LIMIT_UNAVAILABLE'
   | 'SUBGRAPH_UNAVAILABLE'
   | 'AUDIT_UNAVAILABLE'
+  | 'GATEWAY_BUSY'
   | 'INTERNAL_SERVER_ERROR';
 
 /**
@@ -45,6 +46,8 @@ export const WIRE_STATUS: Readonly<Record<WireCode, number>> = Object.freeze({
   RATE_LIMIT_UNAVAILABLE: 503,
   SUBGRAPH_UNAVAILABLE: 502,
   AUDIT_UNAVAILABLE: 503,
+  // Every execution slot taken and the queue behind them full (with retry-after).
+  GATEWAY_BUSY: 503,
   INTERNAL_SERVER_ERROR: 500,
 });
 

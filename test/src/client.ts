@@ -3,6 +3,8 @@ import { loadOperations } from '@pactum/schema';
 
 export interface GraphQLReply {
   readonly status: number;
+  /** Present on answers read from the wire (`ask`). */
+  readonly headers?: Headers;
   readonly body: {
     data?: Record<string, unknown> | null;
     errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
@@ -37,5 +39,5 @@ export async function ask(url: string, request: Ask): Promise<GraphQLReply> {
     headers,
     body: JSON.stringify({ query, variables: request.variables ?? {}, ...(request.operation ? { operationName: request.operation } : {}) }),
   });
-  return { status: res.status, body: (await res.json()) as GraphQLReply['body'] };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLReply['body'] };
 }

@@ -10,7 +10,7 @@ import { rateLimitConfigFromEnv, type RateLimitConfig } from '../ratelimit';
 import { ConfigError } from '../errors';
 import { parseCorsOrigins } from '../server/cors';
 import { OPERATIONS_MODES, type OperationsMode } from '../server/stages/trusted-operations';
-import { DEFAULT_MAX_CONCURRENT_EXECUTIONS } from '../server/stages/execution-slots';
+import { DEFAULT_MAX_CONCURRENT_EXECUTIONS, DEFAULT_MAX_QUEUED_EXECUTIONS } from '../server/stages/execution-slots';
 import { repoRoot, stateDir } from './paths';
 
 /** One subgraph the gateway routes to. */
@@ -79,6 +79,11 @@ export interface GatewayConfig {
    * Absent (a hand-built config): the default.
    */
   readonly maxConcurrentExecutions?: number;
+  /**
+   * Executions that may wait for a slot (`PACTUM_MAX_QUEUED_EXECUTIONS`, default 512); past that a
+   * request is refused 503 `GATEWAY_BUSY` with `retry-after`. Absent (a hand-built config): the default.
+   */
+  readonly maxQueuedExecutions?: number;
   /** Per-subgraph-request timeout in ms (`PACTUM_SUBGRAPH_TIMEOUT_MS`, default 10000). */
   readonly subgraphTimeoutMs: number;
   /**
@@ -253,6 +258,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     devGraphiQL: devGraphiQLOption(env),
     introspection: env.PACTUM_INTROSPECTION === '1' || env.PACTUM_INTROSPECTION === 'true',
     maxConcurrentExecutions: intOption(env, ['PACTUM_MAX_CONCURRENT_EXECUTIONS'], DEFAULT_MAX_CONCURRENT_EXECUTIONS, 1, 10_000),
+    maxQueuedExecutions: intOption(env, ['PACTUM_MAX_QUEUED_EXECUTIONS'], DEFAULT_MAX_QUEUED_EXECUTIONS, 0, 100_000),
     subgraphTimeoutMs: intOption(env, ['PACTUM_SUBGRAPH_TIMEOUT_MS'], 10_000, 100, 120_000),
     subgraphIdleMs: intOption(env, ['PACTUM_SUBGRAPH_IDLE_MS'], 4_000, 100, 60_000),
     subgraphDedup: subgraphDedupOption(env),

@@ -186,7 +186,7 @@ export async function createGatewayServer(
       policy: () => stages.policy(),
       authorize: (prepared, profile, facts) =>
         enforcement.authorize({ schema, document: prepared.document, operationName: prepared.operationName, queryHash: prepared.queryHash, profile, facts }),
-      execute: createOperationExecutor(executor, schema, introspection, config.maxConcurrentExecutions),
+      execute: createOperationExecutor(executor, schema, introspection, config.maxConcurrentExecutions, config.maxQueuedExecutions),
       release: createResponseRelease(enforcement, introspection, schema),
       deliver,
       refuse: createRefusal({ deliver, log }),

@@ -32,6 +32,7 @@ const DEFAULT_REASON: Readonly<Record<WireCode, string>> = {
   RATE_LIMIT_UNAVAILABLE: 'rate_limiter_unavailable',
   SUBGRAPH_UNAVAILABLE: 'subgraph_unavailable',
   AUDIT_UNAVAILABLE: 'audit_store_unavailable',
+  GATEWAY_BUSY: 'execution_queue_full',
   INTERNAL_SERVER_ERROR: 'internal',
 };
 

@@ -41,6 +41,8 @@ describe('loadGatewayConfig', () => {
   it('bounds the executions in flight: 16 by default, PACTUM_MAX_CONCURRENT_EXECUTIONS otherwise', () => {
     expect(loadGatewayConfig({}).maxConcurrentExecutions).toBe(16);
     expect(loadGatewayConfig({ PACTUM_MAX_CONCURRENT_EXECUTIONS: '4' }).maxConcurrentExecutions).toBe(4);
+    expect(loadGatewayConfig({}).maxQueuedExecutions).toBe(512);
+    expect(loadGatewayConfig({ PACTUM_MAX_QUEUED_EXECUTIONS: '0' }).maxQueuedExecutions).toBe(0);
   });
 
   it('takes ports, URLs, folders and the audit store from the environment', () => {
@@ -79,6 +81,7 @@ describe('loadGatewayConfig', () => {
     [{ PACTUM_MAX_DOCUMENT_BYTES: '1000' }, 'PACTUM_MAX_DOCUMENT_BYTES=1000: must be between 1024 and 16777216'],
     [{ PACTUM_SUPERGRAPH: 'nowhere.graphql' }, 'cannot be read'],
     [{ PACTUM_MAX_CONCURRENT_EXECUTIONS: '0' }, 'PACTUM_MAX_CONCURRENT_EXECUTIONS=0: must be between 1 and 10000'],
+    [{ PACTUM_MAX_QUEUED_EXECUTIONS: '-1' }, 'PACTUM_MAX_QUEUED_EXECUTIONS=-1'],
     [{ PACTUM_SUBGRAPH_DEDUP: 'yes' }, 'PACTUM_SUBGRAPH_DEDUP=yes: must be on or off'],
     [{ PACTUM_SUBGRAPH_DEDUP: '0' }, 'PACTUM_SUBGRAPH_DEDUP=0: must be on or off'],
     [{ PACTUM_SUBGRAPH_DEDUP: 'OFF' }, 'PACTUM_SUBGRAPH_DEDUP=OFF: must be on or off'],

@@ -19,7 +19,7 @@ import type { Authorization, ExecutedOutput, FilteredIntrospection } from '../..
 import { installFastShaping, shapeQuickly } from '../shape-response';
 import type { SubgraphCaller } from '../subgraph-caller';
 import type { PreparedOperation } from './prepare-operation';
-import { DEFAULT_MAX_CONCURRENT_EXECUTIONS, ExecutionSlots } from './execution-slots';
+import { DEFAULT_MAX_CONCURRENT_EXECUTIONS, DEFAULT_MAX_QUEUED_EXECUTIONS, ExecutionSlots } from './execution-slots';
 
 /** What execution returned, before post-processing, and who answered. */
 export type Executed = ExecutedOutput & {
@@ -107,8 +107,9 @@ export function createOperationExecutor(
   schema: GraphQLSchema,
   introspection: FilteredIntrospection,
   maxConcurrent: number = DEFAULT_MAX_CONCURRENT_EXECUTIONS,
+  maxQueued: number = DEFAULT_MAX_QUEUED_EXECUTIONS,
 ): (authorization: Authorization, prepared: PreparedOperation, caller: SubgraphCaller) => Promise<Executed> {
-  const slots = new ExecutionSlots(maxConcurrent);
+  const slots = new ExecutionSlots(maxConcurrent, maxQueued);
   // Also memoises built operations (reuse-built-operations.ts), which the fast shaping keys on.
   installFastShaping();
   const split = splitter();

@@ -1,4 +1,4 @@
-import { ExecutionSlots } from '../execution-slots';
+import { ExecutionSlots, GatewayBusyError } from '../execution-slots';
 
 /** A task that runs until its gate is opened. */
 function gated<T>(value: T): { task: () => Promise<T>; started: () => boolean; open: () => void; fail: (e: Error) => void } {
@@ -62,5 +62,42 @@ describe('ExecutionSlots', () => {
 
   it('refuses a bound that is not a positive whole number', () => {
     for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => new ExecutionSlots(bad)).toThrow(RangeError);
+  });
+
+  it('refuses past `maxQueued` waiting tasks at once (GatewayBusyError, the task never runs); the waiting ones still run', async () => {
+    const slots = new ExecutionSlots(1, 2);
+    const tasks = [gated('a'), gated('b'), gated('c')];
+    const results = tasks.map((t) => slots.run(t.task));
+    const refused = gated('d');
+    await expect(slots.run(refused.task)).rejects.toMatchObject({ code: 'GATEWAY_BUSY', reason: 'execution_queue_full', httpStatus: 503, retryAfterSeconds: 1 });
+    expect(refused.started()).toBe(false);
+    expect([slots.active, slots.queued]).toEqual([1, 2]);
+    for (const t of tasks) {
+      t.open();
+      await tick();
+    }
+    await expect(Promise.all(results)).resolves.toEqual(['a', 'b', 'c']);
+    expect([slots.active, slots.queued]).toEqual([0, 0]);
+    // With no queue at all, a second task is refused while the first runs.
+    const none = new ExecutionSlots(1, 0);
+    const only = gated('x');
+    const running = none.run(only.task);
+    await expect(none.run(gated('y').task)).rejects.toBeInstanceOf(GatewayBusyError);
+    only.open();
+    await expect(running).resolves.toBe('x');
+  });
+
+  it('keeps arrival order across thousands of waiters (the queue is compacted as it is consumed)', async () => {
+    const slots = new ExecutionSlots(3, 10_000);
+    const order: number[] = [];
+    const all = Array.from({ length: 5000 }, (_, i) =>
+      slots.run(async () => {
+        order.push(i);
+        await tick();
+      }),
+    );
+    await Promise.all(all);
+    expect(order).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect([slots.active, slots.queued]).toEqual([0, 0]);
   });
 });

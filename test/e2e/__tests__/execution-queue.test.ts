@@ -1,0 +1,88 @@
+/**
+ * The bound on waiting executions, in a real `pactum gateway` process: one execution slot, one
+ * place in the queue, the police subgraph held at a gate. The first dossier holds the slot, the
+ * second waits, the third is refused at once — 503 GATEWAY_BUSY with retry-after, no data, no
+ * subgraph asked for it — and audited as a refusal. Once the gate opens, the two admitted
+ * requests are answered with data.
+ */
+import { openAuditTrail } from '@pactum/gateway/src/audit';
+import { ask, type GraphQLReply } from '../../src/client';
+import { startGatedProxy } from '../../src/gated-proxy';
+import { startGatewayProcess } from '../../src/gateway-process';
+import { startFleet, type Fleet } from '../../src/stack';
+import { NL_INVESTIGATOR } from '../../src/story-principals';
+
+let fleet: Fleet;
+let token: string;
+
+beforeAll(async () => {
+  fleet = await startFleet();
+  token = await fleet.keys.token(NL_INVESTIGATOR);
+}, 120_000);
+afterAll(async () => fleet?.stop());
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not within 20 s: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('past the queue bound a request is refused 503 GATEWAY_BUSY with retry-after and audited; the admitted ones are answered', async () => {
+  const gate = await startGatedProxy(fleet.subgraphUrls.police as string);
+  const gateway = await startGatewayProcess(fleet, {
+    PACTUM_POLICE_URL: gate.url,
+    PACTUM_SUBGRAPH_DEDUP: 'off',
+    PACTUM_MAX_CONCURRENT_EXECUTIONS: '1',
+    PACTUM_MAX_QUEUED_EXECUTIONS: '1',
+  });
+  const dossier = (): Promise<GraphQLReply> =>
+    ask(`${gateway.baseUrl}/graphql`, { token, purpose: 'drug-trafficking', operation: 'ContainerDossier', variables: { number: 'MSCU1234566' } });
+  try {
+    expect((await dossier()).status).toBe(200); // plan warm, slot free again
+    gate.hold();
+    const first = dossier();
+    await until('the first dossier held at the police subgraph', () => gate.waiting >= 1);
+    const settle = () => new Promise((r) => setTimeout(r, 300));
+    await settle();
+    const held = gate.waiting; // the first dossier's police calls (its plan may have parallel ones)
+    const second = dossier();
+    // The second holds the only place in the queue: nothing of it reaches the subgraph.
+    await settle();
+    expect(gate.waiting).toBe(held);
+    const third = await dossier();
+    expect(third.status).toBe(503);
+    expect(third.headers?.get('retry-after')).toBe('1');
+    expect(third.body.data).toBeUndefined();
+    expect(third.body.errors?.[0]?.extensions).toMatchObject({ code: 'GATEWAY_BUSY', reason: 'execution_queue_full' });
+    expect(gate.waiting).toBe(held);
+    gate.open();
+    for (const reply of await Promise.all([first, second])) {
+      expect(reply.status).toBe(200);
+      expect(reply.body.data).toMatchObject({ container: { number: 'MSCU1234566' } });
+    }
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exit()).toEqual({ code: 0, signal: null });
+    const trail = await openAuditTrail({ file: `${fleet.stateDir}/audit/audit.sqlite` });
+    try {
+      const [record] = await collectOne(trail.query({ id: third.body.extensions?.auditId as string }));
+      expect(record?.event).toMatchObject({ outcome: 'refused', httpStatus: 503, refusal: { code: 'GATEWAY_BUSY', reason: 'execution_queue_full' }, principal: { agency: 'NL-POLICE' } });
+    } finally {
+      await trail.close();
+    }
+  } finally {
+    gate.open();
+    if (gateway.ended() === null) {
+      gateway.child.kill('SIGTERM');
+      await gateway.exit();
+    }
+    await gate.close();
+  }
+}, 90_000);
+
+async function collectOne<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
