@@ -49,6 +49,9 @@ function encode(value: unknown): string {
       throw new Unsupported(`unsupported ${typeof value}`);
   }
   if (Array.isArray(value)) {
+    // A column of strings or of numbers (a released list in columns): the engine's own encoding is
+    // already canonical for those, a column at a time.
+    if (isColumn(value)) return JSON.stringify(value);
     let out = '[';
     for (let i = 0; i < value.length; i += 1) {
       try {
@@ -78,6 +81,21 @@ function encode(value: unknown): string {
     }
   }
   return `${out}}`;
+}
+
+/** True for a non-empty array of strings only, or of finite numbers only, with no holes. */
+function isColumn(value: unknown[]): boolean {
+  if (value.length === 0) return false;
+  const kind = typeof value[0];
+  if (kind === 'string') {
+    for (let i = 0; i < value.length; i += 1) if (typeof value[i] !== 'string') return false;
+    return true;
+  }
+  if (kind === 'number') {
+    for (let i = 0; i < value.length; i += 1) if (!Number.isFinite(value[i])) return false;
+    return true;
+  }
+  return false;
 }
 
 /** An object's keys in code-unit order; most objects here are built in that order already, and are not sorted again. */

@@ -36,6 +36,15 @@ describe('canonicalJson', () => {
     expect(canonicalJson(value)).toBe(JSON.stringify(value));
   });
 
+  test('a column of strings or numbers (encoded by the engine at once) is the same text as element by element', () => {
+    const strings = ['a', 'x\n\u2028"', '\ud800', 'Zoë', '', '\u0007'];
+    const numbers = [0, -0, 1.5, 1e21, -3];
+    expect(canonicalJson({ s: strings, n: numbers })).toBe(`{"n":[${numbers.map((n) => JSON.stringify(n)).join(',')}],"s":[${strings.map((x) => JSON.stringify(x)).join(',')}]}`);
+    expect(canonicalJson([1, 'a', null])).toBe('[1,"a",null]');
+    expect(() => canonicalJson({ c: [1, 2, Number.NaN] })).toThrow('non-finite number at $.c[2]');
+    expect(() => canonicalJson({ c: ['a', undefined] })).toThrow('undefined at $.c[1]');
+  });
+
   test('a __proto__ key is data, not a prototype', () => {
     const value = JSON.parse('{"__proto__": {"x": 1}, "a": 2}') as unknown;
     expect(canonicalJson(value)).toBe('{"__proto__":{"x":1},"a":2}');
