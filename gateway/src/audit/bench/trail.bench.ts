@@ -2,9 +2,9 @@
  * The trail at scale, on demand (never in `npm test`): fills a fresh trail per store with
  * generated records (`generate-records.ts`, straight through the store's batch append, big
  * batches), then reports bytes per record on disk, the bulk fill rate, the CPU of one appender
- * (2,000 serial appends through the trail: process.cpuUsage, all threads), and the wall time of
- * verify, stats (whole trail; a period cut at odd milliseconds) and query --entity (the most
- * asked-about container; a rare one).
+ * (2,000 serial appends through the trail: process.cpuUsage, all threads), the wall time and the
+ * CPU per record (all threads) of verify, and the wall time of stats (whole trail; a period cut
+ * at odd milliseconds) and query --entity (the most asked-about container; a rare one).
  *   npm run bench:audit -w @pactum/gateway -- [records …] [--store sqlite|postgres]
  * e.g. `-- 100000 1000000`, `-- 10000000 --store sqlite`. Default 100000 on both stores.
  * SQLite files go to PACTUM_BENCH_DIR (default the OS temp dir) and are deleted after each case;
@@ -35,6 +35,8 @@ interface Case {
   readonly fillPerSecond: number;
   readonly appendCpuMs: { user: number; system: number };
   readonly verifyPerSecond: number;
+  /** CPU of verify per record, every thread (workers included), µs: the figure a loaded machine moves least. */
+  readonly verifyCpuUs: number;
   readonly statsMs: number;
   readonly statsPeriodMs: number;
   readonly entityMs: { hot: number; hotRecords: number; rare: number; rareRecords: number };
@@ -108,8 +110,10 @@ async function measure(kind: 'sqlite' | 'postgres', records: number): Promise<Ca
     const reader = createAuditTrail(await open(), { chain: 'bench-reader' });
     try {
       let t0 = process.hrtime.bigint();
+      const v0 = process.cpuUsage();
       const report = await reader.verify();
       const verifySeconds = seconds(t0);
+      const vc = process.cpuUsage(v0);
       if (!report.ok || report.checked !== total) throw new Error(`verify: ${JSON.stringify(report.firstBad ?? report.aggregates)}`);
       t0 = process.hrtime.bigint();
       const all = await reader.stats({});
@@ -134,6 +138,7 @@ async function measure(kind: 'sqlite' | 'postgres', records: number): Promise<Ca
         fillPerSecond: filled.perSecond,
         appendCpuMs: { user: c.user / 2000 / 1000, system: c.system / 2000 / 1000 },
         verifyPerSecond: total / verifySeconds,
+        verifyCpuUs: (vc.user + vc.system) / total,
         statsMs,
         statsPeriodMs,
         entityMs: { hot: hotMs, hotRecords: hot.length, rare: rareMs, rareRecords: rare.length },
@@ -151,7 +156,7 @@ async function measure(kind: 'sqlite' | 'postgres', records: number): Promise<Ca
 function row(c: Case): string {
   return (
     `| ${c.store} | ${c.records} | ${c.bytesPerRecord.toFixed(0)} | ${Math.round(c.fillPerSecond)} | ${c.appendCpuMs.user.toFixed(3)} + ${c.appendCpuMs.system.toFixed(3)} | ` +
-    `${Math.round(c.verifyPerSecond)} | ${c.statsMs.toFixed(0)} | ${c.statsPeriodMs.toFixed(0)} | ${c.entityMs.hot.toFixed(0)} (${c.entityMs.hotRecords}) | ` +
+    `${Math.round(c.verifyPerSecond)} | ${c.verifyCpuUs.toFixed(1)} | ${c.statsMs.toFixed(0)} | ${c.statsPeriodMs.toFixed(0)} | ${c.entityMs.hot.toFixed(0)} (${c.entityMs.hotRecords}) | ` +
     `${c.entityMs.rare.toFixed(0)} (${c.entityMs.rareRecords}) | ${c.load} |`
   );
 }
@@ -176,8 +181,8 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(
-    '\n| store | records | bytes/record | bulk fill rec/s | CPU per append, 1 appender (ms user + sys) | verify rec/s | stats all (ms) | stats period (ms) | query --entity hot (ms, records) | rare (ms, records) | load avg |\n' +
-      `|---|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
+    '\n| store | records | bytes/record | bulk fill rec/s | CPU per append, 1 appender (ms user + sys) | verify rec/s | verify CPU / record (µs, all threads) | stats all (ms) | stats period (ms) | query --entity hot (ms, records) | rare (ms, records) | load avg |\n' +
+      `|---|---|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
   );
 }
 
