@@ -5,7 +5,7 @@
  * subgraph asked for it — and audited as a refusal. Once the gate opens, the two admitted
  * requests are answered with data.
  */
-import { openAuditTrail } from '@pactum/gateway/src/audit';
+import { collect, openAuditTrail } from '@pactum/gateway/src/audit';
 import { ask, type GraphQLReply } from '../../src/client';
 import { startGatedProxy } from '../../src/gated-proxy';
 import { startGatewayProcess } from '../../src/gateway-process';
@@ -66,7 +66,7 @@ test('past the queue bound a request is refused 503 GATEWAY_BUSY with retry-afte
     expect(await gateway.exit()).toEqual({ code: 0, signal: null });
     const trail = await openAuditTrail({ file: `${fleet.stateDir}/audit/audit.sqlite` });
     try {
-      const [record] = await collectOne(trail.query({ id: third.body.extensions?.auditId as string }));
+      const [record] = await collect(trail.query({ id: third.body.extensions?.auditId as string }));
       expect(record?.event).toMatchObject({ outcome: 'refused', httpStatus: 503, refusal: { code: 'GATEWAY_BUSY', reason: 'execution_queue_full' }, principal: { agency: 'NL-POLICE' } });
     } finally {
       await trail.close();
@@ -81,8 +81,3 @@ test('past the queue bound a request is refused 503 GATEWAY_BUSY with retry-afte
   }
 }, 90_000);
 
-async function collectOne<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
