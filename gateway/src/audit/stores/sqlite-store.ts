@@ -33,7 +33,7 @@ import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter'
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, entityIdsSql, entityPage, groupEntities, layoutTables, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
+import { edgeRecordsSql, entityIdsSql, entityPage, layoutTables, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
 import { statParams, upsertStatSql } from './sqlite-append';
 import { describeFailure, openSqliteDatabase, POS_STRIDE, TrailLayoutError } from './sqlite-schema';
@@ -114,6 +114,18 @@ class SqliteStore implements SqliteAuditStore {
   }
 
   /** `sql` prepared once per connection. */
+  /** `sql` prepared once per connection in raw mode (rows as arrays); kept apart from `stmt`'s, since raw is a property of the statement. */
+  private rawStmt(db: Database.Database, sql: string): Database.Statement {
+    const key = `raw:${sql}`;
+    let st = this.statements.get(key);
+    if (!st) {
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear();
+      st = db.prepare(sql).raw(true);
+      this.statements.set(key, st);
+    }
+    return st;
+  }
+
   private stmt(db: Database.Database, sql: string): Database.Statement {
     let st = this.statements.get(sql);
     if (!st) {
@@ -371,10 +383,11 @@ class SqliteStore implements SqliteAuditStore {
       const positions = rows.map((r) => Number(r.pos));
       // A range only for a run of neighbours (a chain page); a query's records lie all over the trail.
       const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0)) && (positions[positions.length - 1] ?? 0) - (positions[0] ?? 0) < 2 * rows.length;
+      // Rows as arrays (`raw`): a page of links is thousands of rows, and named objects cost more to build than these are read.
       const found = sorted
-        ? this.stmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`).all(positions[0], positions[positions.length - 1])
-        : this.stmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`).all(...positions);
-      entities = groupEntities(found as Record<string, unknown>[]);
+        ? this.rawStmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`).all(positions[0], positions[positions.length - 1])
+        : this.rawStmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`).all(...positions);
+      entities = groupLinkRows(found as LinkRow[]);
     }
     let names = this.chainNames(db);
     return rows.map((r) => {
@@ -384,6 +397,21 @@ class SqliteStore implements SqliteAuditStore {
       return toStoredRow(r, names.get(no) ?? `#${no}`, pos - no * POS_STRIDE, entities.get(pos) ?? [], this.shapes.dictionary(Number(r.shape)));
     });
   }
+}
+
+/** A link row read raw: pos, time_ms, indexed (0/1), type, key, owner. */
+type LinkRow = [number, number, number, string, string, string];
+
+/** Groups raw link rows by record position (what `groupEntities` does for named rows). */
+function groupLinkRows(rows: readonly LinkRow[]): Map<number, LinkedEntity[]> {
+  const out = new Map<number, LinkedEntity[]>();
+  for (const [pos, timeMs, indexed, type, key, owner] of rows) {
+    const row = { type, key, owner, linkTimeMs: timeMs, indexed: indexed === 1 };
+    const list = out.get(pos);
+    if (list) list.push(row);
+    else out.set(pos, [row]);
+  }
+  return out;
 }
 
 /** Deletes an (eid, sec) row of the entity index unless a record of that second still links the entity. */
