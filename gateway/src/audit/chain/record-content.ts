@@ -125,9 +125,14 @@ export function decodeContent(text: string): AuditEvent {
   const parsed: unknown = JSON.parse(text);
   const v = typeof parsed === 'object' && parsed !== null ? (parsed as { v?: unknown }).v : undefined;
   if (v !== CONTENT_VERSION && v !== COLUMNAR_CONTENT_VERSION) throw new Error(`unsupported audit content version`);
-  const { v: _v, time, ...rest } = parsed as Record<string, unknown>;
+  // The parse's own object becomes the event (no copy: verify decodes every record). `v` is the
+  // last key of canonical text, so deleting it only undoes the last property V8 added.
+  const o = parsed as Record<string, unknown>;
+  const time = o.time;
   if (typeof time !== 'string') throw new Error('audit content without time');
-  const event = { ...(rest as unknown as Omit<AuditEvent, 'time'>), time: new Date(time) };
+  delete o.v;
+  o.time = new Date(time);
+  const event = o as unknown as AuditEvent;
   if (v === CONTENT_VERSION) return event;
   const en = event.enforcement;
   if (!en) throw new Error('audit content of version 2 without enforcement');
