@@ -213,7 +213,7 @@ class SqliteStore implements SqliteAuditStore {
       const no = this.chainNo(db, chain);
       if (no === null) return [];
       const base = no * POS_STRIDE;
-      const rows = this.stmt(db, `SELECT ${RECORD_COLUMNS} FROM ${T.record} r WHERE r.pos > ? AND r.pos < ? ORDER BY r.pos LIMIT ?`).all(base + afterSeq, base + POS_STRIDE, limit) as Record<
+      const rows = this.stmt(db, `SELECT ${CHAIN_PAGE_COLUMNS} FROM ${T.record} r WHERE r.pos > ? AND r.pos < ? ORDER BY r.pos LIMIT ?`).all(base + afterSeq, base + POS_STRIDE, limit) as Record<
         string,
         unknown
       >[];
@@ -398,6 +398,12 @@ class SqliteStore implements SqliteAuditStore {
     });
   }
 }
+
+/**
+ * The record columns of a chain page (what verify reads, every record): the two hashes come as
+ * lower-case hex text from SQLite itself, instead of a Buffer each that is then turned into hex.
+ */
+const CHAIN_PAGE_COLUMNS = RECORD_COLUMNS.replace('r.prev_hash, r.hash,', 'lower(hex(r.prev_hash)) AS prev_hash, lower(hex(r.hash)) AS hash,');
 
 /** A link row read raw: pos, time_ms, indexed (0/1), type, key, owner. */
 type LinkRow = [number, number, number, string, string, string];
