@@ -167,7 +167,8 @@ async function main(): Promise<void> {
   const only = at >= 0 ? args[at + 1] : undefined;
   const kinds: ReadonlyArray<'sqlite' | 'postgres'> = only === undefined ? ['sqlite', 'postgres'] : only === 'sqlite' || only === 'postgres' ? [only] : [];
   if (kinds.length === 0) throw new Error('--store must be sqlite or postgres');
-  const sizes = args.filter((a, i) => i !== at && i !== at + 1).map((a) => {
+  // Without --store every argument is a count (at + 1 would otherwise drop the first).
+  const sizes = args.filter((_a, i) => at < 0 || (i !== at && i !== at + 1)).map((a) => {
     if (!/^[1-9]\d*$/.test(a)) throw new Error(`record counts are positive integers, not "${a}"`);
     return Number(a);
   });
