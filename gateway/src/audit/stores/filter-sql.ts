@@ -137,7 +137,10 @@ export async function entityPage(
       const p = params();
       const conditions = [`r.time_ms >= ${p.bind(sec * SECOND_MS)}`, `r.time_ms < ${p.bind((sec + 1) * SECOND_MS)}`, ...filterConditions(filter, p.bind)];
       if (after) conditions.push(`(r.time_ms, r.pos) > (${p.bind(after.timeMs)}, ${p.bind(after.pos)})`);
-      conditions.push(`EXISTS (SELECT 1 FROM ${t.link} l WHERE l.pos = r.pos AND l.eid IN (${entityIds.map((id) => p.bind(id)).join(', ')}))`);
+      // A scalar subquery, not EXISTS: PostgreSQL turns EXISTS into a semi-join and hashes every link
+      // of the entity — a scan of the whole link table, which has no eid index — for each second;
+      // this form is a primary-key probe per record of the second, on both engines.
+      conditions.push(`(SELECT 1 FROM ${t.link} l WHERE l.pos = r.pos AND l.eid IN (${entityIds.map((id) => p.bind(id)).join(', ')}) LIMIT 1) IS NOT NULL`);
       rows.push(...(await read(`SELECT ${RECORD_COLUMNS} FROM ${t.record} r WHERE ${conditions.join(' AND ')} ORDER BY r.time_ms, r.pos LIMIT ${p.bind(limit - rows.length)}`, p.params)));
       if (rows.length >= limit) return rows;
     }
