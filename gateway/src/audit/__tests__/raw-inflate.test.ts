@@ -6,22 +6,10 @@
  * differently from zlib, and `unpackContent` must then give zlib's text or zlib's error.
  */
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { RecordGenerator } from '../bench/generate-records';
+import { prng, RecordGenerator } from '../bench/generate-records';
 import { dictionaryFor, packContent, shapeTextOf, unpackContent } from '../chain/content-codec';
 import { inflateRawText } from '../chain/raw-inflate';
 import { encodeContent } from '../chain/record-content';
-
-/** A seeded PRNG for the mutations (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const zlibText = (packed: Uint8Array, dictionary: Buffer): { text: string } | { error: string } => {
   try {

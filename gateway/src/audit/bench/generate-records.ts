@@ -43,7 +43,7 @@ const DOSSIER_FIELDS = [
 const LOOKUP_FIELDS = ['Query.person', 'Person.id', 'Person.nationality', 'Person.alerts', 'Alert.kind'];
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same trail. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
