@@ -99,8 +99,14 @@ export function queryPageSql(filter: AuditFilter, after: { timeMs: number; pos: 
   return `SELECT ${RECORD_COLUMNS} FROM ${t.record} r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.time_ms, r.pos LIMIT ${bind(limit)}`;
 }
 
-/** Runs one statement: its SQL and parameters in, its rows out. */
-export type ReadRows = (sql: string, params: unknown[]) => Promise<readonly Record<string, unknown>[]>;
+/** One statement the entity query asks a store to run. */
+export interface Statement {
+  readonly sql: string;
+  readonly params: unknown[];
+}
+
+/** Rows of a statement. */
+export type Rows = readonly Record<string, unknown>[];
 
 /** Seconds fetched from the entity index per round. */
 const SECONDS_PER_ROUND = 64;
@@ -110,18 +116,20 @@ const SECONDS_PER_ROUND = 64;
  * may have several owners): the entity's seconds are read from `audit_entity_second` in order, 64
  * at a time, and in each second the records that link one of the ids and match the rest of the
  * filter, in (time, pos) order, until the page is full. A page costs its own seconds, whatever
- * the entity's count; a record linked under two of the ids comes once. `params` makes a fresh
- * placeholder binder for the dialect.
+ * the entity's count; a record linked under two of the ids comes once.
+ *
+ * Written as the statements to run, each yielded and answered with its rows, so that SQLite runs
+ * the whole page in one synchronous pass (one check of the trail's files) and PostgreSQL awaits
+ * each answer (`runEntityPage`, `runEntityPageAsync`). `params` makes a fresh binder for the dialect.
  */
-export async function entityPage(
-  read: ReadRows,
+export function* entityPage(
   params: () => { bind: Bind; params: unknown[] },
   filter: AuditFilter,
   after: { timeMs: number; pos: number } | null,
   limit: number,
   t: AuditTables,
   entityIds: readonly number[],
-): Promise<Record<string, unknown>[]> {
+): Generator<Statement, Record<string, unknown>[], Rows> {
   if (entityIds.length === 0) throw new Error('entityPage: an entity filter needs the entity ids (none: no record)');
   const starts = [filter.since, after ? new Date(after.timeMs) : undefined].filter((d): d is Date => d !== undefined).map((d) => secondOf(d.getTime()));
   let from = starts.length ? Math.max(...starts) : null;
@@ -132,21 +140,37 @@ export async function entityPage(
     const where = [entityIds.length === 1 ? `eid = ${q.bind(entityIds[0])}` : `eid IN (${entityIds.map((id) => q.bind(id)).join(', ')})`];
     if (from !== null) where.push(`sec >= ${q.bind(from)}`);
     if (until !== null) where.push(`sec < ${q.bind(until)}`);
-    const seconds = (await read(`SELECT DISTINCT sec FROM ${t.entitySecond} WHERE ${where.join(' AND ')} ORDER BY sec LIMIT ${q.bind(SECONDS_PER_ROUND)}`, q.params)).map((r) => Number(r.sec));
+    const seconds = (yield { sql: `SELECT DISTINCT sec FROM ${t.entitySecond} WHERE ${where.join(' AND ')} ORDER BY sec LIMIT ${q.bind(SECONDS_PER_ROUND)}`, params: q.params }).map((r) => Number(r.sec));
     for (const sec of seconds) {
       const p = params();
       const conditions = [`r.time_ms >= ${p.bind(sec * SECOND_MS)}`, `r.time_ms < ${p.bind((sec + 1) * SECOND_MS)}`, ...filterConditions(filter, p.bind)];
       if (after) conditions.push(`(r.time_ms, r.pos) > (${p.bind(after.timeMs)}, ${p.bind(after.pos)})`);
-      // A scalar subquery, not EXISTS: PostgreSQL turns EXISTS into a semi-join and hashes every link
-      // of the entity — a scan of the whole link table, which has no eid index — for each second;
-      // this form is a primary-key probe per record of the second, on both engines.
+      // A scalar subquery, not EXISTS: PostgreSQL turned EXISTS into a parallel bitmap scan of the
+      // record table for each second (it misjudges one second's rows); this form is an index scan of
+      // the second and a primary-key probe of the link per record, on both engines.
       conditions.push(`(SELECT 1 FROM ${t.link} l WHERE l.pos = r.pos AND l.eid IN (${entityIds.map((id) => p.bind(id)).join(', ')}) LIMIT 1) IS NOT NULL`);
-      rows.push(...(await read(`SELECT ${RECORD_COLUMNS} FROM ${t.record} r WHERE ${conditions.join(' AND ')} ORDER BY r.time_ms, r.pos LIMIT ${p.bind(limit - rows.length)}`, p.params)));
+      rows.push(...(yield { sql: `SELECT ${RECORD_COLUMNS} FROM ${t.record} r WHERE ${conditions.join(' AND ')} ORDER BY r.time_ms, r.pos LIMIT ${p.bind(limit - rows.length)}`, params: p.params }));
       if (rows.length >= limit) return rows;
     }
     const last = seconds[seconds.length - 1];
     if (seconds.length < SECONDS_PER_ROUND || last === undefined) return rows;
     from = last + 1;
+  }
+}
+
+/** Runs the statements of `page` (`entityPage`) with a synchronous reader; returns the page's rows. */
+export function runEntityPage(page: Generator<Statement, Record<string, unknown>[], Rows>, read: (s: Statement) => Rows): Record<string, unknown>[] {
+  for (let step = page.next(); ; ) {
+    if (step.done) return step.value;
+    step = page.next(read(step.value));
+  }
+}
+
+/** `runEntityPage` with a reader that answers asynchronously. */
+export async function runEntityPageAsync(page: Generator<Statement, Record<string, unknown>[], Rows>, read: (s: Statement) => Promise<Rows>): Promise<Record<string, unknown>[]> {
+  for (let step = page.next(); ; ) {
+    if (step.done) return step.value;
+    step = page.next(await read(step.value));
   }
 }
 

@@ -20,7 +20,7 @@ import { entityIdentity, type EntityRow } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, entityIdsSql, entityPage, groupEntities, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
+import { edgeRecordsSql, entityIdsSql, entityPage, groupEntities, runEntityPageAsync, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
 import { checkpointTable, layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, tablesIn } from './postgres-schema';
 import { POS_STRIDE } from './sqlite-schema';
@@ -320,7 +320,7 @@ class PostgresStore implements AuditStore {
     const q = numbered();
     const ids = (await this.read(entityIdsSql(filter.entity.type, filter.entity.key, q.bind, this.t), q.params, 'query')).map((r) => Number(r.eid));
     if (ids.length === 0) return [];
-    return this.toStored(await entityPage((sql, params) => this.read(sql, params, 'query'), numbered, filter, after, limit, this.t, ids));
+    return this.toStored(await runEntityPageAsync(entityPage(numbered, filter, after, limit, this.t, ids), (st) => this.read(st.sql, st.params, 'query')));
   }
 
   async stats(filter: AuditStatsFilter): Promise<AuditStats> {
@@ -481,8 +481,6 @@ class PostgresStore implements AuditStore {
     this.shapes.clear();
   }
 }
-
-
 
 async function upsertStats(c: PoolClient, table: string, rows: readonly StatRow[]): Promise<void> {
   if (rows.length === 0) return;

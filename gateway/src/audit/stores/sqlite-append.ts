@@ -4,8 +4,8 @@
  * is taken before the head is read, so a second process writing the same file cannot
  * read the same head and fork the chain) it reads the chain head, links each record to
  * its predecessor, inserts the record (content deflated here, off the event loop) with its
- * entity links and the entity index's (entity, second) rows it adds, adds the batch's counts to the hour and minute aggregates, saves the head,
- * and commits; with `synchronous=FULL` the commit returns after the fsync.
+ * entity links and the entity index's (entity, second) rows it adds, adds the batch's counts to
+ * the hour and minute aggregates, saves the head, and commits; with `synchronous=FULL` the commit returns after the fsync.
  *
  * Statements are prepared once per connection (a WeakMap keyed by the connection). Shape ids
  * are cached per connection once committed (shapes are never deleted); chain numbers and entity
@@ -93,8 +93,7 @@ function prepareAppend(db: Database.Database): AppendFn {
   // added as they are written; a rollback forgets them all (seenVersion reset, see below).
   const indexed = new Map<number, Set<number>>();
   const linkRecord = (pos: number, timeMs: number, ids: readonly number[]): void => {
-    if (ids.length <= 4) for (const eid of ids) link.run(pos, eid, timeMs);
-    else linkMany.run(pos, timeMs, JSON.stringify(ids));
+    insertIds(ids, (eid) => link.run(pos, eid, timeMs), (json) => linkMany.run(pos, timeMs, json));
     const sec = secondOf(timeMs);
     let known = indexed.get(sec);
     if (!known) {
@@ -103,8 +102,7 @@ function prepareAppend(db: Database.Database): AppendFn {
     }
     const missing = ids.filter((eid) => !known.has(eid));
     if (missing.length === 0) return;
-    if (missing.length <= 4) for (const eid of missing) indexSecond.run(eid, sec);
-    else indexSecondMany.run(sec, JSON.stringify(missing));
+    insertIds(missing, (eid) => indexSecond.run(eid, sec), (json) => indexSecondMany.run(sec, json));
     for (const eid of missing) if (known.size < REMEMBERED_PER_SECOND) known.add(eid);
   };
   const eidOf = (e: { type: string; key: string; owner: string }): number => {
@@ -196,6 +194,12 @@ function prepareAppend(db: Database.Database): AppendFn {
     freshEids = [];
     return out;
   };
+}
+
+/** Runs `one` per id for a few ids, else `many` once with the ids as a JSON array (for `json_each`). */
+function insertIds(ids: readonly number[], one: (eid: number) => unknown, many: (json: string) => unknown): void {
+  if (ids.length <= 4) for (const eid of ids) one(eid);
+  else many(JSON.stringify(ids));
 }
 
 /** Seconds of entity index rows remembered (the newest; records arrive in about time order). */

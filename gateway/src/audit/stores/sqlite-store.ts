@@ -33,7 +33,7 @@ import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter'
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, entityIdsSql, entityPage, layoutTables, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
+import { edgeRecordsSql, entityIdsSql, entityPage, layoutTables, runEntityPage, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
 import { statParams, upsertStatSql } from './sqlite-append';
 import { describeFailure, openSqliteDatabase, POS_STRIDE, TrailLayoutError } from './sqlite-schema';
@@ -113,25 +113,14 @@ class SqliteStore implements SqliteAuditStore {
     }
   }
 
-  /** `sql` prepared once per connection. */
-  /** `sql` prepared once per connection in raw mode (rows as arrays); kept apart from `stmt`'s, since raw is a property of the statement. */
-  private rawStmt(db: Database.Database, sql: string): Database.Statement {
-    const key = `raw:${sql}`;
+  /** `sql` prepared once per connection; `raw` (rows as arrays) is a property of the statement, so raw ones are kept apart. */
+  private stmt(db: Database.Database, sql: string, raw = false): Database.Statement {
+    const key = raw ? `raw:${sql}` : sql;
     let st = this.statements.get(key);
     if (!st) {
       if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear();
-      st = db.prepare(sql).raw(true);
+      st = raw ? db.prepare(sql).raw(true) : db.prepare(sql);
       this.statements.set(key, st);
-    }
-    return st;
-  }
-
-  private stmt(db: Database.Database, sql: string): Database.Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear();
-      st = db.prepare(sql);
-      this.statements.set(sql, st);
     }
     return st;
   }
@@ -238,14 +227,14 @@ class SqliteStore implements SqliteAuditStore {
       });
     }
     const entity = filter.entity;
-    const ids = this.run('query', (db) => {
+    // One run: the trail's files are checked once for the page, not once per second of the entity.
+    return this.run('query', (db) => {
       const q = positional();
-      return this.stmt(db, entityIdsSql(entity.type, entity.key, q.bind, T)).pluck().all(...q.params) as number[];
+      const ids = this.stmt(db, entityIdsSql(entity.type, entity.key, q.bind, T)).pluck().all(...q.params) as number[];
+      if (ids.length === 0) return [];
+      const rows = runEntityPage(entityPage(positional, filter, after, limit, T, ids), (s) => this.stmt(db, s.sql).all(...s.params) as Record<string, unknown>[]);
+      return this.toStored(db, rows);
     });
-    if (ids.length === 0) return [];
-    const read = async (sql: string, params: unknown[]) => this.run('query', (db) => this.stmt(db, sql).all(...params) as Record<string, unknown>[]);
-    const rows = await entityPage(read, positional, filter, after, limit, T, ids);
-    return this.run('query', (db) => this.toStored(db, rows));
   }
 
   async stats(filter: AuditStatsFilter): Promise<AuditStats> {
@@ -385,8 +374,8 @@ class SqliteStore implements SqliteAuditStore {
       const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0)) && (positions[positions.length - 1] ?? 0) - (positions[0] ?? 0) < 2 * rows.length;
       // Rows as arrays (`raw`): a page of links is thousands of rows, and named objects cost more to build than these are read.
       const found = sorted
-        ? this.rawStmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`).all(positions[0], positions[positions.length - 1])
-        : this.rawStmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`).all(...positions);
+        ? this.stmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`, true).all(positions[0], positions[positions.length - 1])
+        : this.stmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`, true).all(...positions);
       entities = groupLinkRows(found as LinkRow[]);
     }
     let names = this.chainNames(db);

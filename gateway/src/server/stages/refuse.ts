@@ -11,11 +11,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { InternalError, OperationRefusedError, PactumError, UnauthenticatedError, WIRE_STATUS } from '../../errors';
 import type { OperatorLog } from '../../log';
-import { RateLimitedError, RateLimitUnavailableError } from '../../ratelimit';
 import type { RequestFacts } from '../audit-event';
 import { formatError, formatRefusal } from '../format-error';
 import type { Answer, Deliver } from './deliver';
-import { GatewayBusyError } from './execution-slots';
 import { MethodNotAllowedError } from './read-graphql-request';
 
 export type Refuse = (req: IncomingMessage, res: ServerResponse, facts: RequestFacts, error: unknown) => Promise<void>;
@@ -31,7 +29,8 @@ export function refusalAnswer(error: unknown): Answer {
     const headers: Record<string, string> = {};
     if (error instanceof UnauthenticatedError) headers['www-authenticate'] = 'Bearer';
     if (error instanceof MethodNotAllowedError) headers.allow = error.allow;
-    if (error instanceof RateLimitedError || error instanceof RateLimitUnavailableError || error instanceof GatewayBusyError) headers['retry-after'] = String(error.retryAfterSeconds);
+    // Any refusal that says when to come back (rate limits, the limiter down, the execution queue full).
+    if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') headers['retry-after'] = String(error.retryAfterSeconds);
     return { status: formatted.extensions.code === error.code ? error.httpStatus : WIRE_STATUS.INTERNAL_SERVER_ERROR, body: { errors: [formatted] }, headers };
   }
   if (error instanceof GraphQLError) {
