@@ -8,8 +8,8 @@ import { AuditUnavailableError } from '../errors';
 import type { AuditEvent, AuditReceipt, AuditRecord } from './audit-event';
 import { checkFilter, type AuditFilter, type AuditStats, type AuditStatsFilter } from './audit-filter';
 import { contentHashOf } from './chain/chain-hash';
-import { shapeTextOf } from './chain/content-codec';
-import { decodeContent, deriveIndexRows, encodeContent } from './chain/record-content';
+import { prepareRecord } from './chain/prepare-record';
+import { decodeContent } from './chain/record-content';
 import type { VerifyOptions, VerifyReport } from './chain/verify-chain';
 import type { CheckpointKind, CheckpointSigner, SignedCheckpoint } from './chain/checkpoint-statement';
 import { pruneOlderThan, signHeads, verifyWithCheckpoints, type PruneResult } from './checkpoints';
@@ -18,7 +18,6 @@ import type { JWK } from 'jose';
 import { GroupCommit } from './group-commit';
 import type { AuditStore, PreparedRecord } from './stores/audit-store';
 import { describeTrailFault, TrailFaultError } from './stores/trail-files';
-import { validateAuditEvent } from './validate-event';
 
 /** The audit trail. */
 export interface AuditTrail {
@@ -145,14 +144,14 @@ export function createAuditTrail(store: AuditStore, options: AuditTrailOptions):
     chain,
 
     async append(event) {
-      const valid = validateAuditEvent(event);
-      let content: string;
+      let record: PreparedRecord;
       try {
-        content = encodeContent(valid);
+        record = prepareRecord(event);
       } catch (error) {
-        throw new AuditUnavailableError('invalid_event', `audit event ${valid.id}: ${error instanceof Error ? error.message : String(error)}`);
+        if (error instanceof AuditUnavailableError) throw error;
+        throw new AuditUnavailableError('invalid_event', `audit event ${event.id}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      return queue.submit({ id: valid.id, content, contentHash: contentHashOf(content), shape: shapeTextOf(valid), index: deriveIndexRows(valid) });
+      return queue.submit(record);
     },
 
     verify: (verifyOptions = {}) => verifyWithCheckpoints(store, verifyOptions, verifyKeys),

@@ -92,6 +92,29 @@ describe.each(['sqlite', 'postgres'] as const)('entity index on %s', (kind) => {
     }
   });
 
+  test('one key under two types and two owners is four entities; records batched together each link their own', async () => {
+    const h2 = await createHarness(kind);
+    const t2 = await h2.open();
+    try {
+      const gen = new RecordGenerator({ seed: 5 });
+      const pad = Array.from({ length: 20 }, (_, i) => ({ type: 'Alert', key: `PAD-${i}`, owner: 'NL-POLICE' }));
+      const a = [{ type: 'Person', key: 'SAME-1', owner: 'NL-POLICE' }, { type: 'Person', key: 'SAME-1', owner: 'BE-POLICE' }, ...pad];
+      const b = [{ type: 'Vehicle', key: 'SAME-1', owner: 'NL-POLICE' }, { type: 'Person', key: 'SAME-1', owner: 'BE-POLICE' }, ...pad.slice(5)];
+      await Promise.all([t2.append(withReleased(gen.next(), 'same-a', T0, a)), t2.append(withReleased(gen.next(), 'same-b', T0 + 1, b))]);
+      expect((await collect(t2.query({ entity: { type: 'Person', key: 'SAME-1' } }))).map((r) => r.id)).toEqual(['same-a', 'same-b']);
+      expect((await collect(t2.query({ entity: { type: 'Vehicle', key: 'SAME-1' } }))).map((r) => r.id)).toEqual(['same-b']);
+      expect((await collect(t2.query({ entity: { type: 'Alert', key: 'PAD-2' } }))).map((r) => r.id)).toEqual(['same-a']);
+      expect(await t2.verify()).toMatchObject({ ok: true, checked: 2 });
+      const [entities] = await h2.sql('SELECT COUNT(*) AS n FROM audit_entity');
+      expect(Number(entities?.n)).toBe(3 + 20);
+      const [links] = await h2.sql('SELECT COUNT(*) AS n FROM audit_entity_link');
+      expect(Number(links?.n)).toBe(a.length + b.length);
+    } finally {
+      await t2.close();
+      await h2.cleanup();
+    }
+  });
+
   test('an entity key holding NUL is refused for its own event alone; the records batched with it are written', async () => {
     const h2 = await createHarness(kind);
     const t2 = await h2.open();

@@ -4,7 +4,7 @@
  * same event, order kept; version-2 columns that do not fit together are refused, not guessed.
  */
 import { canonicalJson } from '../canonical-json';
-import { COLUMNAR_FROM, decodeContent, deriveIndexRows, encodeContent } from '../chain/record-content';
+import { COLUMNAR_FROM, decodeContent, deriveIndexRows, encodeContent, entityColumns, entityRowsOf, type EntityRow } from '../chain/record-content';
 import { collect, type AuditEvent } from '../index';
 import { releasedEvent } from './support/events';
 import { createHarness } from './support/store-harness';
@@ -34,6 +34,33 @@ describe('record content versions', () => {
     expect(canonicalJson(back)).toBe(canonicalJson(event));
     expect(back.enforcement?.released.map((e) => e.key)).toEqual(event.enforcement?.released.map((e) => e.key));
     expect(deriveIndexRows(back)).toEqual(deriveIndexRows(event));
+  });
+
+  test('index rows: each (type, key, owner) once, at its first place; same key under another type or owner kept apart', () => {
+    const released: EntityRow[] = [
+      { type: 'Person', key: 'K1', owner: 'NL-POLICE' },
+      { type: 'Person', key: 'K1', owner: 'BE-POLICE' },
+      { type: 'Vehicle', key: 'K1', owner: 'NL-POLICE' },
+      { type: 'Person', key: 'K1', owner: 'NL-POLICE' },
+      { type: 'Person', key: 'K2', owner: 'NL-POLICE' },
+      { type: 'Vehicle', key: 'K1', owner: 'NL-POLICE' },
+    ];
+    expect(entityRowsOf(entityColumns(released))).toEqual([released[0], released[1], released[2], released[4]]);
+    const base = withReleased(1);
+    const event = { ...base, enforcement: { ...(base.enforcement as NonNullable<AuditEvent['enforcement']>), released } };
+    expect(entityRowsOf(deriveIndexRows(event).entities)).toEqual([released[0], released[1], released[2], released[4]]);
+  });
+
+  test.each([
+    ['without repeats', 40, false],
+    ['with repeats', 40, true],
+  ])('the columns handed to encodeContent give the text it makes on its own (%s)', (_what, n, repeat) => {
+    const base = withReleased(n);
+    const released = base.enforcement?.released ?? [];
+    const event = repeat ? { ...base, enforcement: { ...(base.enforcement as NonNullable<AuditEvent['enforcement']>), released: [...released, ...released.slice(0, 5)] } } : base;
+    const text = encodeContent(event, entityColumns(event.enforcement?.released ?? []));
+    expect(text).toBe(encodeContent(event));
+    expect(decodeContent(text).enforcement?.released).toEqual(event.enforcement?.released);
   });
 
   test.each([

@@ -17,12 +17,9 @@ import Database from 'better-sqlite3';
 import { AuditUnavailableError } from '../../errors';
 import type { AuditEvent } from '../audit-event';
 import { createAuditTrail, type AuditTrail } from '../audit-trail';
-import { contentHashOf } from '../chain/chain-hash';
-import { shapeTextOf } from '../chain/content-codec';
-import { deriveIndexRows, encodeContent } from '../chain/record-content';
-import type { AuditStore, PreparedRecord } from '../stores/audit-store';
+import { prepareRecord as prepare } from '../chain/prepare-record';
+import type { AuditStore } from '../stores/audit-store';
 import { openSqliteStore, type SqliteAuditStore, type SqliteStoreOptions } from '../stores/sqlite-store';
-import { validateAuditEvent } from '../validate-event';
 import { releasedEvent } from './support/events';
 
 let dir: string;
@@ -174,12 +171,6 @@ test('the writer thread dies with a batch posted to it: the batch fails with AUD
   expect(next.seq).toBe(2);
   await expect(trail.verify()).resolves.toMatchObject({ ok: true, checked: 2 });
 });
-
-function prepare(event: AuditEvent): PreparedRecord {
-  const valid = validateAuditEvent(event);
-  const content = encodeContent(valid);
-  return { id: valid.id, content, contentHash: contentHashOf(content), shape: shapeTextOf(valid), index: deriveIndexRows(valid) };
-}
 
 test('the writer thread dies while idle: the next append starts a fresh thread and continues the chain', async () => {
   const { store, trail } = await setup();

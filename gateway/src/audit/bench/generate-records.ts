@@ -7,11 +7,6 @@
  * per record with jitter. Keys and paths only, as the gateway writes them.
  */
 import type { AuditEvent } from '../audit-event';
-import { contentHashOf } from '../chain/chain-hash';
-import { shapeTextOf } from '../chain/content-codec';
-import { deriveIndexRows, encodeContent } from '../chain/record-content';
-import type { PreparedRecord } from '../stores/audit-store';
-import { validateAuditEvent } from '../validate-event';
 
 /** Options of the generator. */
 export interface GeneratorOptions {
@@ -164,11 +159,4 @@ export class RecordGenerator {
       },
     };
   }
-}
-
-/** An event prepared as the trail would (validated, canonical text, hash, shape, index rows), for a store's batch append. */
-export function prepareRecord(event: AuditEvent): PreparedRecord {
-  const valid = validateAuditEvent(event);
-  const content = encodeContent(valid);
-  return { id: valid.id, content, contentHash: contentHashOf(content), shape: shapeTextOf(valid), index: deriveIndexRows(valid) };
 }

@@ -22,7 +22,8 @@ import type { AuditStore } from '../stores/audit-store';
 import { openPostgresStore } from '../stores/postgres-store';
 import { openSqliteStore } from '../stores/sqlite-store';
 import { benchAuditEvent } from './bench-event';
-import { prepareRecord, RecordGenerator } from './generate-records';
+import { prepareRecord } from '../chain/prepare-record';
+import { RecordGenerator } from './generate-records';
 
 const PG_URL = process.env.PACTUM_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BATCH = 5000;

@@ -22,7 +22,9 @@ export const COLUMNAR_FROM = 16;
 /**
  * A released list in columns, order kept: `key[i]` is entity i's key; its type is
  * `types[type[i]]` and its owner `owners[owner[i]]` (each distinct type and owner once, in order
- * of first appearance).
+ * of first appearance). The same form carries a record's entity index rows to the store
+ * ({@link IndexRows.entities}, deduplicated): handed to the SQLite writer thread, a thousand rows
+ * as columns clone about ten times faster than as a thousand objects.
  */
 export interface ColumnarReleased {
   readonly key: string[];
@@ -32,11 +34,16 @@ export interface ColumnarReleased {
   readonly types: string[];
 }
 
-/** `released` in columns (see {@link ColumnarReleased}). */
-export function columnarReleased(released: readonly EntityRow[]): ColumnarReleased {
+/** A record's released entities, each (type, key, owner) once, in columns (see {@link ColumnarReleased}). */
+export type EntityColumns = ColumnarReleased;
+
+/** Builds columns from `released`: all of it in order, or (`dedup`) each (type, key, owner) once, at its first place. */
+function toColumns(released: readonly EntityRow[], dedup: boolean): ColumnarReleased {
   const out: ColumnarReleased = { key: [], owner: [], owners: [], type: [], types: [] };
   const owners = new Map<string, number>();
   const types = new Map<string, number>();
+  // Keys met, per type and owner: no per-entity identity string to build.
+  const seen: Array<Array<Set<string> | undefined>> = [];
   for (const e of released) {
     let o = owners.get(e.owner);
     if (o === undefined) {
@@ -47,12 +54,39 @@ export function columnarReleased(released: readonly EntityRow[]): ColumnarReleas
     if (t === undefined) {
       t = out.types.push(e.type) - 1;
       types.set(e.type, t);
+      seen.push([]);
+    }
+    if (dedup) {
+      const byOwner = seen[t] as Array<Set<string> | undefined>;
+      const keys = (byOwner[o] ??= new Set());
+      if (keys.has(e.key)) continue;
+      keys.add(e.key);
     }
     out.key.push(e.key);
     out.owner.push(o);
     out.type.push(t);
   }
   return out;
+}
+
+/** `released` in columns, order and repeats kept (see {@link ColumnarReleased}). */
+export function columnarReleased(released: readonly EntityRow[]): ColumnarReleased {
+  return toColumns(released, false);
+}
+
+/** The entity index rows of `released`: each (type, key, owner) once, at its first place. */
+export function entityColumns(released: readonly EntityRow[]): EntityColumns {
+  return toColumns(released, true);
+}
+
+/** How many entities the columns hold. */
+export function entityCount(c: EntityColumns): number {
+  return c.key.length;
+}
+
+/** The columns' entities as rows, in order. */
+export function entityRowsOf(c: EntityColumns): EntityRow[] {
+  return c.key.map((key, i) => ({ type: c.types[c.type[i] as number] as string, key, owner: c.owners[c.owner[i] as number] as string }));
 }
 
 /** The released list back from its columns; throws on columns that do not fit together. */
@@ -99,7 +133,8 @@ export interface IndexRows {
   readonly httpStatus: number;
   /** 1 when anything was denied or the request was refused. */
   readonly hasDenial: 0 | 1;
-  readonly entities: readonly EntityRow[];
+  /** Released entities, each once. */
+  readonly entities: EntityColumns;
   readonly denials: readonly DenialRow[];
 }
 
@@ -111,11 +146,16 @@ export function entityIdentity(e: EntityRow): string {
   return `${e.type.length}:${e.type}${e.key.length}:${e.key}${e.owner}`;
 }
 
-/** The canonical text of an event (dates as ISO strings): version 2 for a large release, else version 1. */
-export function encodeContent(event: AuditEvent): string {
+/**
+ * The canonical text of an event (dates as ISO strings): version 2 for a large release, else
+ * version 1. `entities`, when given, must be `entityColumns` of the event's released list: when
+ * that list held no repeat, its columns are the content's and are not built twice.
+ */
+export function encodeContent(event: AuditEvent, entities?: EntityColumns): string {
   const en = event.enforcement;
   if (en && en.released.length >= COLUMNAR_FROM) {
-    return canonicalJson({ v: COLUMNAR_CONTENT_VERSION, ...event, enforcement: { ...en, released: columnarReleased(en.released) } });
+    const released = entities && entityCount(entities) === en.released.length ? entities : columnarReleased(en.released);
+    return canonicalJson({ v: COLUMNAR_CONTENT_VERSION, ...event, enforcement: { ...en, released } });
   }
   return canonicalJson({ v: CONTENT_VERSION, ...event });
 }
@@ -140,12 +180,7 @@ export function decodeContent(text: string): AuditEvent {
 }
 
 /** Derives the index rows of an event (entities deduplicated, denials kept one per occurrence). */
-export function deriveIndexRows(event: AuditEvent): IndexRows {
-  const entities = new Map<string, EntityRow>();
-  for (const e of event.enforcement?.released ?? []) {
-    const k = entityIdentity(e);
-    if (!entities.has(k)) entities.set(k, e);
-  }
+export function deriveIndexRows(event: AuditEvent, entities: EntityColumns = entityColumns(event.enforcement?.released ?? [])): IndexRows {
   const denials: DenialRow[] = [];
   for (const d of event.enforcement?.fieldDenials ?? []) denials.push({ kind: 'field', reason: d.reason, path: d.path });
   for (const d of event.enforcement?.rowDenials ?? []) denials.push({ kind: 'row', reason: d.reason, path: d.path });
@@ -160,7 +195,7 @@ export function deriveIndexRows(event: AuditEvent): IndexRows {
     outcome: event.outcome,
     httpStatus: event.httpStatus,
     hasDenial: refused || denials.length > 0 ? 1 : 0,
-    entities: [...entities.values()],
+    entities,
     denials,
   };
 }

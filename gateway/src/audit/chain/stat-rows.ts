@@ -10,7 +10,7 @@
  * agency and an undeclared purpose are stored as `''` (primary-key columns cannot be null).
  */
 import type { AgencyStats, AuditStats, AuditStatsFilter, DenialStats } from '../audit-filter';
-import type { IndexRows } from './record-content';
+import { entityCount, type IndexRows } from './record-content';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -46,7 +46,7 @@ export class StatTally {
       else if (d.kind === 'row') row += 1;
       this.bump(bucket, agency, purpose, '', d.kind, d.reason, sign, 0, 0, 0);
     }
-    this.bump(bucket, agency, purpose, x.outcome, '', '', sign, sign * x.entities.length, sign * field, sign * row);
+    this.bump(bucket, agency, purpose, x.outcome, '', '', sign, sign * entityCount(x.entities), sign * field, sign * row);
   }
 
   /** Adds a row of another tally (of the same bucket size). */

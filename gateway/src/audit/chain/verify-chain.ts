@@ -22,7 +22,7 @@
  */
 import type { AuditStore, ChainHead, StoredRow } from '../stores/audit-store';
 import { contentHashOf, GENESIS_HASH, linkHash } from './chain-hash';
-import { decodeContent, deriveIndexRows, entityIdentity, indexColumns, type EntityRow, type IndexRows } from './record-content';
+import { decodeContent, deriveIndexRows, entityCount, entityIdentity, entityRowsOf, indexColumns, type EntityColumns, type EntityRow, type IndexRows } from './record-content';
 import { HOUR_MS, MINUTE_MS, statKey, StatTally, type StatRow } from './stat-rows';
 
 /** What kind of break was found. */
@@ -416,10 +416,11 @@ async function checkRow(store: AuditStore, row: StoredRow, prev: { seq: number; 
   return derived;
 }
 
-/** Whether two entity lists hold the same (type, key, owner) triples, in any order. */
-function sameEntities(a: readonly EntityRow[], b: readonly EntityRow[]): boolean {
-  if (a.length !== b.length) return false;
+/** Whether the derived entities and the stored ones are the same (type, key, owner) triples, in any order. */
+function sameEntities(derived: EntityColumns, b: readonly EntityRow[]): boolean {
+  if (entityCount(derived) !== b.length) return false;
   const key = entityIdentity;
+  const a = entityRowsOf(derived);
   if (a.length === 1) return key(a[0] as EntityRow) === key(b[0] as EntityRow);
   const want = a.map(key).sort();
   const have = b.map(key).sort();

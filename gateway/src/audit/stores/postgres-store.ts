@@ -16,7 +16,7 @@ import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter'
 import { createHash } from 'node:crypto';
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
 import { dictionaryFor, packContent } from '../chain/content-codec';
-import { entityIdentity, type EntityRow } from '../chain/record-content';
+import { entityIdentity, entityRowsOf, type EntityRow } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
@@ -183,13 +183,14 @@ class PostgresStore implements AuditStore {
       }
       if (kept.length === 0) return result;
       const shapes = await this.shapeIds(c, [...new Set(kept.map((k) => k.r.shape))], learnt);
-      const eids = await this.entityIds(c, kept.flatMap((k) => k.r.index.entities));
+      const entities = kept.map((k) => entityRowsOf(k.r.index.entities));
+      const eids = await this.entityIds(c, entities.flat());
       const cols: unknown[][] = Array.from({ length: 14 }, () => []);
       const links: unknown[][] = [[], [], []];
       const seconds = new Map<string, [number, number]>();
       const hours = new StatTally(HOUR_MS);
       const minutes = new StatTally(MINUTE_MS);
-      for (const { r, seq: s, prev: p, hash } of kept) {
+      for (const [i, { r, seq: s, prev: p, hash }] of kept.entries()) {
         const x = r.index;
         const shape = shapes.get(r.shape);
         if (!shape) throw new Error('shape id missing');
@@ -197,7 +198,7 @@ class PostgresStore implements AuditStore {
         const row = [pos, r.id, x.timeMs, Buffer.from(p, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial, shape.id, packContent(r.content, shape.dictionary)];
         row.forEach((v, i) => cols[i]?.push(v));
         const sec = secondOf(x.timeMs);
-        for (const e of x.entities) {
+        for (const e of entities[i] ?? []) {
           const eid = eids.get(entityIdentity(e)) as number;
           links[0]?.push(pos);
           links[1]?.push(eid);

@@ -17,7 +17,7 @@ import type Database from 'better-sqlite3';
 import type { AuditReceipt } from '../audit-event';
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
 import { dictionaryFor, packContent } from '../chain/content-codec';
-import { entityIdentity } from '../chain/record-content';
+import { entityCount, type EntityColumns } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { PreparedRecord } from './audit-store';
 import { secondOf } from './filter-sql';
@@ -86,8 +86,11 @@ function prepareAppend(db: Database.Database): AppendFn {
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   let seenVersion: unknown = null;
   const chainNos = new Map<string, number>();
-  const eids = new Map<string, number>();
-  let freshEids: Array<[string, number]> = [];
+  // Entity ids by type and owner, then key: a record's entities come in columns of a few (type,
+  // owner) pairs, so one lookup per pair and one per key, with no identity string per entity.
+  const eids = new Map<string, Map<string, number>>();
+  let eidsHeld = 0;
+  let freshEids: Array<[Map<string, number>, string, number]> = [];
   let freshChain: [string, number] | null = null;
   // Entity index rows of the newest seconds: sec → eids. Rows of the transaction under way are
   // added as they are written; a rollback forgets them all (seenVersion reset, see below).
@@ -105,13 +108,32 @@ function prepareAppend(db: Database.Database): AppendFn {
     insertIds(missing, (eid) => indexSecond.run(eid, sec), (json) => indexSecondMany.run(sec, json));
     for (const eid of missing) if (known.size < REMEMBERED_PER_SECOND) known.add(eid);
   };
-  const eidOf = (e: { type: string; key: string; owner: string }): number => {
-    const k = entityIdentity(e);
-    const known = eids.get(k);
-    if (known !== undefined) return known;
-    const eid = Number(findEntity.get(e.type, e.key, e.owner) ?? addEntity.get(e.type, e.key, e.owner));
-    freshEids.push([k, eid]);
-    return eid;
+  /** The eids of a record's entities, in column order; entities not yet in `audit_entity` are added. */
+  const eidsOf = (c: EntityColumns): number[] => {
+    const out = new Array<number>(entityCount(c));
+    const pairs = new Map<number, Map<string, number>>();
+    for (let i = 0; i < out.length; i++) {
+      const t = c.type[i] as number;
+      const o = c.owner[i] as number;
+      const type = c.types[t] as string;
+      const owner = c.owners[o] as string;
+      const pairNo = t * c.owners.length + o;
+      let known = pairs.get(pairNo);
+      if (!known) {
+        const pair = `${type.length}:${type}${owner}`;
+        known = eids.get(pair);
+        if (!known) eids.set(pair, (known = new Map()));
+        pairs.set(pairNo, known);
+      }
+      const key = c.key[i] as string;
+      let eid = known.get(key);
+      if (eid === undefined) {
+        eid = Number(findEntity.get(type, key, owner) ?? addEntity.get(type, key, owner));
+        freshEids.push([known, key, eid]);
+      }
+      out[i] = eid;
+    }
+    return out;
   };
 
   const shapeOf = (text: string): { id: number; dictionary: Buffer } => {
@@ -128,6 +150,7 @@ function prepareAppend(db: Database.Database): AppendFn {
     if (version !== seenVersion) {
       chainNos.clear();
       eids.clear();
+      eidsHeld = 0;
       indexed.clear();
       seenVersion = version;
     }
@@ -158,7 +181,7 @@ function prepareAppend(db: Database.Database): AppendFn {
         pos, r.id, x.timeMs, Buffer.from(prev, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial,
         shape.id, packContent(r.content, shape.dictionary),
       );
-      if (x.entities.length > 0) linkRecord(pos, x.timeMs, x.entities.map(eidOf));
+      if (entityCount(x.entities) > 0) linkRecord(pos, x.timeMs, eidsOf(x.entities));
       hours.add(x);
       minutes.add(x);
       prev = hash;
@@ -184,8 +207,14 @@ function prepareAppend(db: Database.Database): AppendFn {
       throw error;
     }
     for (const [text, entry] of fresh) shapes.set(text, entry);
-    if (eids.size > 100_000) eids.clear();
-    for (const [k, eid] of freshEids) eids.set(k, eid);
+    if (eidsHeld > 100_000) {
+      eids.clear();
+      eidsHeld = 0;
+    }
+    for (const [known, key, eid] of freshEids) {
+      known.set(key, eid);
+      eidsHeld += 1;
+    }
     forgetOldSeconds(indexed);
     // (Set by the transaction function: TypeScript cannot see that call.)
     const learnt = freshChain as [string, number] | null;
