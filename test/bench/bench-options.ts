@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { VARIANT_NAMES, type VariantName } from './gateway-variants';
+import { BASELINE_ENV, DEFAULT_VARIANT_NAMES, VARIANT_NAMES, type VariantName } from './gateway-variants';
 
 export interface BenchOptions {
   /** Measured seconds per window (`--duration`, `BENCH_DURATION`; default 10). */
@@ -45,8 +45,10 @@ are installed into test/bench/peers/ on first use (npm ci, ~800 MB).
                                                                (BENCH_WORKLOADS, default all)
   --variants <list>     bare,pactum,pactum-no-audit,pactum-no-logs,pactum-no-rate-limits,
                         pactum-tracing,pactum-no-dedup,hive,hive-no-dedup,hive-rust,
-                        hive-rust-no-dedup,grafbase,grafbase-no-dedup
-                                                               (BENCH_VARIANTS, default all; first = reference)
+                        hive-rust-no-dedup,grafbase,grafbase-no-dedup, and
+                        pactum-baseline (pactum from the checkout in ${BASELINE_ENV})
+                                                               (BENCH_VARIANTS, default all but
+                                                               the baseline; first = reference)
   --quick               duration 3, warm-up 1, rounds 1
   --components          only the component micro-benchmarks
   --gateways            only the gateways side by side
@@ -105,7 +107,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   const workloads = pick(values.workloads, 'BENCH_WORKLOADS');
   const variants = pick(values.variants, 'BENCH_VARIANTS');
 
-  const variantList = variants ? list(...variants) : [...VARIANT_NAMES];
+  const variantList = variants ? list(...variants) : [...DEFAULT_VARIANT_NAMES];
   for (const v of variantList) {
     if (!(VARIANT_NAMES as readonly string[]).includes(v)) throw new Error(`${variants?.[0]}: unknown variant "${v}"; known: ${VARIANT_NAMES.join(', ')}`);
   }

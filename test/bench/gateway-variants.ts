@@ -13,12 +13,34 @@ import { gatewayArgs } from './gateway-node-args';
 import { isPeerVariant, PEER_VARIANTS, startPeerVariant, type PeerVariantName } from './peer-variants';
 import { freePort } from '../src/free-port';
 
-export const PACTUM_VARIANTS = ['pactum', 'pactum-no-audit', 'pactum-no-logs', 'pactum-no-rate-limits', 'pactum-tracing', 'pactum-no-dedup'] as const;
+export const PACTUM_VARIANTS = ['pactum', 'pactum-no-audit', 'pactum-no-logs', 'pactum-no-rate-limits', 'pactum-tracing', 'pactum-no-dedup', 'pactum-baseline'] as const;
 type PactumVariantName = (typeof PACTUM_VARIANTS)[number];
 export type VariantName = 'bare' | PactumVariantName | PeerVariantName;
 
 /** In table order; the first is the reference every ratio divides by. */
 export const VARIANT_NAMES: readonly VariantName[] = ['bare', ...PACTUM_VARIANTS, ...PEER_VARIANTS];
+
+/**
+ * `pactum-baseline`: `pactum` exactly (same settings), but the gateway of another checkout — the
+ * folder in {@link BASELINE_ENV}, e.g. a `git worktree` of the commit before a change, with
+ * `node_modules` linked to this one's — so a change is measured against what it changes in one
+ * alternating run, on the same subgraphs, rather than across two runs of a noisy machine. Only run
+ * when asked for (`--variants bare,pactum,pactum-baseline`), never by default.
+ */
+export const BASELINE_VARIANT = 'pactum-baseline';
+export const BASELINE_ENV = 'BENCH_PACTUM_BASELINE';
+
+/** The variants a run without `--variants` measures: all but the baseline, which needs a checkout named. */
+export const DEFAULT_VARIANT_NAMES: readonly VariantName[] = VARIANT_NAMES.filter((v) => v !== BASELINE_VARIANT);
+
+/** The gateway script of the baseline checkout; throws, saying what to set, when there is none. */
+export function baselineScript(env: NodeJS.ProcessEnv = process.env): string {
+  const root = env[BASELINE_ENV];
+  if (!root) throw new Error(`${BASELINE_VARIANT}: set ${BASELINE_ENV} to another checkout of the repository (its gateway is run as the baseline)`);
+  const script = path.resolve(root, 'gateway/src/cli/pactum.ts');
+  if (!fs.existsSync(script)) throw new Error(`${BASELINE_VARIANT}: ${script} not found (${BASELINE_ENV}=${root})`);
+  return script;
+}
 
 /** One of the Pactum variants. */
 export function isPactum(name: VariantName): name is PactumVariantName {
@@ -51,6 +73,7 @@ const LOG_LEVEL: Readonly<Record<PactumVariantName, string>> = {
   'pactum-no-rate-limits': 'info',
   'pactum-tracing': 'info',
   'pactum-no-dedup': 'info',
+  'pactum-baseline': 'info',
 };
 
 /**
@@ -173,7 +196,7 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
   const tracing: Record<string, string> = sink ? { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.url, OTEL_SDK_DISABLED: '' } : { OTEL_TRACES_EXPORTER: 'none' };
   const service = await startChildService({
     name: `gateway:${name}`,
-    script: 'gateway/src/cli/pactum.ts',
+    script: name === BASELINE_VARIANT ? baselineScript() : 'gateway/src/cli/pactum.ts',
     args: ['gateway'],
     nodeArgs: gatewayArgs(),
     env: { ...common, ...audit, ...tracing, ...rateLimitEnv(name), ...dedupEnv(name), PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },

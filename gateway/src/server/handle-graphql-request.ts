@@ -83,7 +83,8 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
     } catch (error) {
       return s.refuse(req, res, withRefusal(facts, error), error);
     }
-    await s.deliver(res, { ...facts, enforcement: released.report }, released.answer);
+    // Returned, not awaited: this frame would hold the answer's object tree through the audit wait (see deliver.ts).
+    return s.deliver(res, { ...facts, enforcement: released.report }, released.answer);
   };
 }
 

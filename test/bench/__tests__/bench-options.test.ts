@@ -21,6 +21,11 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions([], {}, '/repo')?.compare).toBeUndefined();
   });
 
+  it('runs pactum-baseline only when asked for', () => {
+    expect(parseBenchOptions([], {}, '/r')?.variants).not.toContain('pactum-baseline');
+    expect(parseBenchOptions(['--variants', 'bare,pactum,pactum-baseline'], {}, '/r')?.variants).toEqual(['bare', 'pactum', 'pactum-baseline']);
+  });
+
   it('returns undefined for --help', () => {
     expect(parseBenchOptions(['--help'], {}, '/r')).toBeUndefined();
   });

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEDUP_ENV, gatewayReadsDedupSwitch, startVariant, type VariantName } from '../gateway-variants';
+import { REPO_ROOT } from '../child-service';
+import { BASELINE_ENV, baselineScript, DEDUP_ENV, gatewayReadsDedupSwitch, startVariant, type VariantName } from '../gateway-variants';
 
 let dir: string;
 beforeAll(() => {
@@ -60,3 +61,23 @@ test(`pactum-no-dedup runs only where the gateway reads ${DEDUP_ENV}`, () => {
   fs.writeFileSync(path.join(tree, 'gateway', 'src', 'config', 'gateway-config.ts'), 'export const x = 1;\n');
   expect(gatewayReadsDedupSwitch(tree)).toBe(false);
 });
+
+test(`pactum-baseline runs the gateway of the checkout in ${BASELINE_ENV}, and says what is missing`, async () => {
+  expect(() => baselineScript({})).toThrow(`set ${BASELINE_ENV}`);
+  expect(() => baselineScript({ [BASELINE_ENV]: dir })).toThrow('gateway/src/cli/pactum.ts not found');
+  expect(baselineScript({ [BASELINE_ENV]: REPO_ROOT })).toBe(path.join(REPO_ROOT, 'gateway/src/cli/pactum.ts'));
+  const saved = process.env[BASELINE_ENV];
+  process.env[BASELINE_ENV] = REPO_ROOT; // this checkout stands in for another one
+  try {
+    const variant = await startVariant('pactum-baseline', { subgraphUrls: {}, stateDir: dir, workDir: dir });
+    try {
+      const res = await fetch(variant.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      expect(res.status).toBe(401);
+    } finally {
+      await variant.service.stop();
+    }
+  } finally {
+    if (saved === undefined) delete process.env[BASELINE_ENV];
+    else process.env[BASELINE_ENV] = saved;
+  }
+}, 120_000);
