@@ -184,7 +184,11 @@ describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (kind) => {
 
     test('editing a field of the hashed content', async () => {
       await editContent(h, 4, (t) => t.replace('officer-17', 'officer-99'));
-      expect((await trail.verify()).firstBad).toMatchObject({ problem: 'changed', seq: 4, id: ids[3] });
+      // The entity index gets its row too, so only the comparison with the content can tell.
+      await h.sql(
+        `INSERT INTO audit_entity_second (eid, sec) SELECT e.eid, r.time_ms / 1000 FROM audit_entity e, audit_record r WHERE e.key = 'MSCU7654321' AND r.${seqIs(4)}`,
+      );
+      expect((await trail.verify()).firstBad).toMatchObject({ problem: 'changed', seq: 4, id: ids[3], detail: expect.stringContaining('entity rows') });
     });
 
     test('editing a searchable column (to hide who asked)', async () => {
@@ -195,6 +199,14 @@ describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (kind) => {
     test('deleting an entity index row (to hide a release from queries)', async () => {
       await h.sql(`DELETE FROM audit_entity_link WHERE ${seqIs(2)} AND eid = (SELECT eid FROM audit_entity WHERE key = 'MSCU1234566')`);
       expect((await trail.verify()).firstBad).toMatchObject({ problem: 'changed', seq: 2, id: ids[1] });
+    });
+
+    test('re-pointing an entity index row at another entity (to credit a release to the wrong one)', async () => {
+      await h.sql(`INSERT INTO audit_entity (type, key, owner) VALUES ('Container', 'MSCU7654321', 'NL-CUSTOMS')`);
+      await h.sql(
+        `UPDATE audit_entity_link SET eid = (SELECT eid FROM audit_entity WHERE key = 'MSCU7654321') WHERE ${seqIs(4)} AND eid = (SELECT eid FROM audit_entity WHERE key = 'MSCU1234566')`,
+      );
+      expect((await trail.verify()).firstBad).toMatchObject({ problem: 'changed', seq: 4, id: ids[3] });
     });
 
     test('rewriting a record and recomputing its hashes', async () => {

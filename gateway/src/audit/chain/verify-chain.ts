@@ -22,7 +22,7 @@
  */
 import type { AuditStore, ChainHead, StoredRow } from '../stores/audit-store';
 import { contentHashOf, GENESIS_HASH, linkHash } from './chain-hash';
-import { decodeContent, deriveIndexRows, entityCount, entityIdentity, entityRowsOf, indexColumns, type EntityColumns, type EntityRow, type IndexRows } from './record-content';
+import { decodeContent, deriveIndexRows, entityCount, entityIdentity, indexColumns, type EntityColumns, type EntityRow, type IndexRows } from './record-content';
 import { HOUR_MS, MINUTE_MS, statKey, StatTally, type StatRow } from './stat-rows';
 
 /** What kind of break was found. */
@@ -416,13 +416,18 @@ async function checkRow(store: AuditStore, row: StoredRow, prev: { seq: number; 
   return derived;
 }
 
-/** Whether the derived entities and the stored ones are the same (type, key, owner) triples, in any order. */
-function sameEntities(derived: EntityColumns, b: readonly EntityRow[]): boolean {
-  if (entityCount(derived) !== b.length) return false;
-  const key = entityIdentity;
-  const a = entityRowsOf(derived);
-  if (a.length === 1) return key(a[0] as EntityRow) === key(b[0] as EntityRow);
-  const want = a.map(key).sort();
-  const have = b.map(key).sort();
-  return want.every((k, i) => k === have[i]);
+/**
+ * Whether the derived entities and the stored ones are the same (type, key, owner) triples, in
+ * any order. The derived ones are each once (the derivation deduplicates); each stored one must
+ * match a derived one not matched before — the store's keys should make stored repeats
+ * impossible, but an edited file need not keep them.
+ */
+function sameEntities(derived: EntityColumns, stored: readonly EntityRow[]): boolean {
+  const n = entityCount(derived);
+  if (n !== stored.length) return false;
+  const identity = (i: number): string => entityIdentity({ type: derived.types[derived.type[i] as number] as string, key: derived.key[i] as string, owner: derived.owners[derived.owner[i] as number] as string });
+  if (n === 1) return identity(0) === entityIdentity(stored[0] as EntityRow);
+  const want = new Set<string>();
+  for (let i = 0; i < n; i++) want.add(identity(i));
+  return stored.every((e) => want.delete(entityIdentity(e)));
 }

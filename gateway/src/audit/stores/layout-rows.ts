@@ -57,7 +57,8 @@ export function toStoredRow(row: Record<string, unknown>, chain: string, seq: nu
     content,
     ...(unreadable !== undefined ? { unreadable } : {}),
     columns: recordColumns(row),
-    entities: entities.map((e) => ({ type: e.type, key: e.key, owner: e.owner })),
+    // The link rows themselves (their extra link fields unread): verify reads every record's.
+    entities,
     ...(entities.some((e) => e.linkTimeMs !== Number(row.time_ms) || !e.indexed) ? { linkIndexBroken: true } : {}),
   };
 }

@@ -33,7 +33,7 @@ import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter'
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, entityIdsSql, entityPage, layoutTables, runEntityPage, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
+import { edgeRecordsSql, entityIdsSql, entityPage, layoutTables, runEntityPage, linkIndexedSql, queryPageSql, RECORD_COLUMNS, recordRowOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
 import { statParams, upsertStatSql } from './sqlite-append';
 import { describeFailure, openSqliteDatabase, POS_STRIDE, TrailLayoutError } from './sqlite-schema';
@@ -202,11 +202,8 @@ class SqliteStore implements SqliteAuditStore {
       const no = this.chainNo(db, chain);
       if (no === null) return [];
       const base = no * POS_STRIDE;
-      const rows = this.stmt(db, `SELECT ${CHAIN_PAGE_COLUMNS} FROM ${T.record} r WHERE r.pos > ? AND r.pos < ? ORDER BY r.pos LIMIT ?`).all(base + afterSeq, base + POS_STRIDE, limit) as Record<
-        string,
-        unknown
-      >[];
-      return this.toStored(db, rows);
+      const raw = this.stmt(db, `SELECT ${CHAIN_PAGE_COLUMNS} FROM ${T.record} r WHERE r.pos > ? AND r.pos < ? ORDER BY r.pos LIMIT ?`, true).all(base + afterSeq, base + POS_STRIDE, limit) as unknown[][];
+      return this.toStored(db, raw.map(recordRowOf));
     });
   }
 
