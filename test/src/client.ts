@@ -22,6 +22,8 @@ export interface Ask {
   readonly operation?: string;
   readonly variables?: Record<string, unknown>;
   readonly headers?: Record<string, string>;
+  /** Aborts the request (the client hangs up). */
+  readonly signal?: AbortSignal;
 }
 
 const operations = loadOperations();
@@ -37,6 +39,7 @@ export async function ask(url: string, request: Ask): Promise<GraphQLReply> {
   const res = await fetch(url, {
     method: 'POST',
     headers,
+    ...(request.signal ? { signal: request.signal } : {}),
     body: JSON.stringify({ query, variables: request.variables ?? {}, ...(request.operation ? { operationName: request.operation } : {}) }),
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLReply['body'] };

@@ -9,6 +9,8 @@ export interface GatedProxy {
   readonly url: string;
   /** Requests held at the gate now. */
   readonly waiting: number;
+  /** POST requests received in all (held or let through). */
+  readonly received: number;
   /** Lets every held and every later request through. */
   open(): void;
   /** Holds every later request (until {@link open}). */
@@ -19,6 +21,7 @@ export interface GatedProxy {
 export async function startGatedProxy(target: string): Promise<GatedProxy> {
   const targetUrl = new URL(target);
   let opened = false;
+  let received = 0;
   const held: (() => void)[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -35,6 +38,7 @@ export async function startGatedProxy(target: string): Promise<GatedProxy> {
         });
         upstream.end(Buffer.concat(chunks));
       };
+      if (req.method === 'POST') received += 1;
       if (opened || req.method !== 'POST') forward();
       else held.push(forward);
     });
@@ -45,6 +49,9 @@ export async function startGatedProxy(target: string): Promise<GatedProxy> {
     url: `http://127.0.0.1:${port}${targetUrl.pathname}`,
     get waiting() {
       return held.length;
+    },
+    get received() {
+      return received;
     },
     hold() {
       opened = false;

@@ -48,7 +48,8 @@ export interface GraphQLStages {
   /** The policy in force, read once per request: a reload applies from the next request on. */
   readonly policy: () => CompiledPolicy;
   readonly authorize: (prepared: PreparedOperation, profile: AccessProfile, facts: SupergraphFacts) => Authorization;
-  readonly execute: (authorization: Authorization, prepared: PreparedOperation, caller: SubgraphCaller) => Promise<Executed>;
+  /** `abandoned`: whether the client has gone (checked by a request that waited for an execution slot, before it runs). */
+  readonly execute: (authorization: Authorization, prepared: PreparedOperation, caller: SubgraphCaller, abandoned?: () => boolean) => Promise<Executed>;
   readonly release: (executed: Executed, authorization: Authorization, prepared: PreparedOperation) => ReleasedAnswer;
   readonly deliver: Deliver;
   readonly refuse: Refuse;
@@ -74,7 +75,7 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
       const authorization = await failClosed('enforcement_failed', () => s.authorize(prepared, profile, policy.facts));
       const caller = new SubgraphCaller(identity.principal, identity.purpose, start.requestId);
       facts = { ...facts, subgraphCalls: caller.calls };
-      const executed = await failClosed('execution_failed', () => s.execute(authorization, prepared, caller));
+      const executed = await failClosed('execution_failed', () => s.execute(authorization, prepared, caller, () => clientGone(res)));
       const answered = await failClosed('enforcement_failed', () => s.release(executed, authorization, prepared));
       // A third-country principal's answer carries its onward-transfer condition; a transfer of personal data is marked in the record.
       const marked = await failClosed('enforcement_failed', () => markTransfer(answered, policy, identity));
@@ -86,6 +87,11 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
     // Returned, not awaited: this frame would hold the answer's object tree through the audit wait (see deliver.ts).
     return s.deliver(res, { ...facts, enforcement: released.report }, released.answer);
   };
+}
+
+/** The client's connection is closed: nobody will read this answer. */
+function clientGone(res: ServerResponse): boolean {
+  return !res.socket || res.socket.destroyed;
 }
 
 /** What a refusal itself adds to the record: the principal it refused, the mutation's denials. */

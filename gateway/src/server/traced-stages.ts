@@ -18,7 +18,7 @@ export function traceStages(s: GraphQLStages, t: GatewayTracing): GraphQLStages 
     trust: (received) => t.stage('trust', () => s.trust(received)),
     prepare: (request) => t.stage('prepare', () => s.prepare(request)),
     authorize: (prepared, profile, facts) => t.stage('authorize', () => s.authorize(prepared, profile, facts)),
-    execute: (authorization, prepared, caller) => t.stage('execute', () => s.execute(authorization, prepared, caller)),
+    execute: (authorization, prepared, caller, abandoned) => t.stage('execute', () => s.execute(authorization, prepared, caller, abandoned)),
     release: (executed, authorization, prepared) => t.stage('post_process', () => s.release(executed, authorization, prepared)),
     deliver: (res, facts, answer) => t.stage('audit_and_respond', () => s.deliver(res, facts, answer)),
     refuse: (req, res, facts, error) => t.stage('refuse', () => s.refuse(req, res, facts, error)),

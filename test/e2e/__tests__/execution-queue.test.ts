@@ -3,7 +3,8 @@
  * place in the queue, the police subgraph held at a gate. The first dossier holds the slot, the
  * second waits, the third is refused at once — 503 GATEWAY_BUSY with retry-after, no data, no
  * subgraph asked for it — and audited as a refusal. Once the gate opens, the two admitted
- * requests are answered with data.
+ * requests are answered with data. A request whose client hangs up while it waits is never run
+ * once its turn comes: no subgraph call is made for it, and the record says why.
  */
 import { collect, openAuditTrail } from '@pactum/gateway/src/audit';
 import { ask, type GraphQLReply } from '../../src/client';
@@ -81,3 +82,55 @@ test('past the queue bound a request is refused 503 GATEWAY_BUSY with retry-afte
   }
 }, 90_000);
 
+
+test('a queued request whose client went away is not run when its turn comes; the next one is, and the record says why', async () => {
+  const gate = await startGatedProxy(fleet.subgraphUrls.police as string);
+  const gateway = await startGatewayProcess(fleet, {
+    PACTUM_POLICE_URL: gate.url,
+    PACTUM_SUBGRAPH_DEDUP: 'off',
+    PACTUM_MAX_CONCURRENT_EXECUTIONS: '1',
+    PACTUM_MAX_QUEUED_EXECUTIONS: '4',
+  });
+  const url = `${gateway.baseUrl}/graphql`;
+  const dossier = (): Promise<GraphQLReply> => ask(url, { token, purpose: 'drug-trafficking', operation: 'ContainerDossier', variables: { number: 'MSCU1234566' } });
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+  try {
+    expect((await dossier()).status).toBe(200); // plan warm
+    const perDossier = gate.received; // the police calls one dossier makes
+    gate.hold();
+    const startedAt = new Date();
+    const first = dossier();
+    await until('the first dossier held at the police subgraph', () => gate.waiting >= 1);
+    await settle();
+    // The second waits for the slot, then its client hangs up.
+    const abort = new AbortController();
+    const second = ask(url, { token, purpose: 'drug-trafficking', operation: 'ContainerDossier', variables: { number: 'MSCU1234566' }, signal: abort.signal }).catch((error: unknown) => error);
+    await settle();
+    const third = dossier();
+    await settle();
+    abort.abort();
+    expect(await second).toMatchObject({ name: 'AbortError' });
+    await settle();
+    gate.open();
+    for (const reply of await Promise.all([first, third])) expect(reply.status).toBe(200);
+    // The first, the warm-up and the third reached the police subgraph; the abandoned one never did.
+    expect(gate.received).toBe(3 * perDossier);
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exit()).toEqual({ code: 0, signal: null });
+    const trail = await openAuditTrail({ file: `${fleet.stateDir}/audit/audit.sqlite` });
+    try {
+      const refused = (await collect(trail.query({ outcome: 'refused', since: startedAt }))).map((r) => r.event);
+      expect(refused).toEqual([expect.objectContaining({ httpStatus: 503, refusal: expect.objectContaining({ code: 'GATEWAY_BUSY', reason: 'client_gone_while_queued' }) })]);
+      expect(refused[0]?.enforcement?.released ?? []).toEqual([]);
+    } finally {
+      await trail.close();
+    }
+  } finally {
+    gate.open();
+    if (gateway.ended() === null) {
+      gateway.child.kill('SIGTERM');
+      await gateway.exit();
+    }
+    await gate.close();
+  }
+}, 90_000);

@@ -108,12 +108,12 @@ export function createOperationExecutor(
   introspection: FilteredIntrospection,
   maxConcurrent: number = DEFAULT_MAX_CONCURRENT_EXECUTIONS,
   maxQueued: number = DEFAULT_MAX_QUEUED_EXECUTIONS,
-): (authorization: Authorization, prepared: PreparedOperation, caller: SubgraphCaller) => Promise<Executed> {
+): (authorization: Authorization, prepared: PreparedOperation, caller: SubgraphCaller, abandoned?: () => boolean) => Promise<Executed> {
   const slots = new ExecutionSlots(maxConcurrent, maxQueued);
   // Also memoises built operations (reuse-built-operations.ts), which the fast shaping keys on.
   installFastShaping();
   const split = splitter();
-  return async (authorization, prepared, caller) => {
+  return async (authorization, prepared, caller, abandoned) => {
     const { document, operation, source, hash } = authorization.rewrite;
     if (!document || !operation || !source || !hash) return { data: {}, answeredBy: 'nothing' };
     const introspectionRequest = { schema, profile: authorization.profile, document, operationName: prepared.operationName, variables: prepared.variables };
@@ -142,7 +142,7 @@ export function createOperationExecutor(
       overallCachePolicy: {},
     };
     shapeQuickly(run.operation);
-    const executed = await slots.run(() => gateway(requestContext));
+    const executed = await slots.run(() => gateway(requestContext), abandoned);
     if (!mixed) return { ...executed, answeredBy: 'gateway' };
     const introspected = introspection.answer(introspectionRequest, mixed.introspection);
     const errors = [...(executed.errors ?? []), ...introspected.errors];

@@ -28,6 +28,20 @@ export class GatewayBusyError extends PactumError {
   }
 }
 
+/**
+ * The client of a request that waited for a slot went away meanwhile: its execution is skipped,
+ * so a client that sends and abandons requests cannot make the gateway do the work anyway, and the
+ * slot goes to the next waiter. Nobody reads the answer; the audit record says why nothing ran.
+ */
+export class ClientGoneError extends PactumError {
+  readonly code = 'GATEWAY_BUSY';
+  readonly httpStatus = WIRE_STATUS.GATEWAY_BUSY;
+
+  constructor() {
+    super('client_gone_while_queued', 'the client closed the connection while its request waited for an execution slot; nothing was run');
+  }
+}
+
 export class ExecutionSlots {
   private running = 0;
   // A queue as an array and a head index: dequeuing is O(1); the array is compacted when half is spent.
@@ -54,13 +68,20 @@ export class ExecutionSlots {
 
   /**
    * Runs `task` in a slot, waiting for one if all are taken; the slot is freed however it ends.
-   * Throws `GatewayBusyError` (the task never runs) when `maxQueued` requests already wait.
+   * Throws `GatewayBusyError` (the task never runs) when `maxQueued` requests already wait, and
+   * `ClientGoneError` (the task never runs either) when it had to wait and `abandoned` says, once
+   * its turn came, that nobody waits for the answer any more.
    */
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(task: () => Promise<T>, abandoned?: () => boolean): Promise<T> {
+    let waited = false;
     if (this.running < this.max) this.running++;
     else if (this.queued >= this.maxQueued) throw new GatewayBusyError(this.queued);
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      waited = true;
+    }
     try {
+      if (waited && abandoned?.()) throw new ClientGoneError();
       return await task();
     } finally {
       // The slot goes straight to the next waiter, so `running` counts it throughout.

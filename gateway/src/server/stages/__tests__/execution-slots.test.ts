@@ -1,4 +1,4 @@
-import { ExecutionSlots, GatewayBusyError } from '../execution-slots';
+import { ClientGoneError, ExecutionSlots, GatewayBusyError } from '../execution-slots';
 
 /** A task that runs until its gate is opened. */
 function gated<T>(value: T): { task: () => Promise<T>; started: () => boolean; open: () => void; fail: (e: Error) => void } {
@@ -40,6 +40,28 @@ describe('ExecutionSlots', () => {
     expect(tasks[3]?.started()).toBe(true);
     tasks[3]?.open();
     await expect(Promise.all(results)).resolves.toEqual(['a', 'b', 'c', 'd']);
+    expect([slots.active, slots.queued]).toEqual([0, 0]);
+  });
+
+  it('skips a waiter whose client went away, without running it, and passes the slot on', async () => {
+    const slots = new ExecutionSlots(1);
+    const first = gated('a');
+    const gone = gated('b');
+    const third = gated('c');
+    let asked = 0;
+    const a = slots.run(first.task, () => true); // got a slot at once: never asked
+    const b = slots.run(gone.task, () => (asked += 1) > 0);
+    const c = slots.run(third.task, () => false);
+    await tick();
+    first.open();
+    await expect(a).resolves.toBe('a');
+    await expect(b).rejects.toBeInstanceOf(ClientGoneError);
+    expect(gone.started()).toBe(false);
+    expect(asked).toBe(1);
+    await tick();
+    expect(third.started()).toBe(true);
+    third.open();
+    await expect(c).resolves.toBe('c');
     expect([slots.active, slots.queued]).toEqual([0, 0]);
   });
 
