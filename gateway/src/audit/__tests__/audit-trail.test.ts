@@ -184,11 +184,7 @@ describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (kind) => {
 
     test('editing a field of the hashed content', async () => {
       await editContent(h, 4, (t) => t.replace('officer-17', 'officer-99'));
-      // The entity index gets its row too, so only the comparison with the content can tell.
-      await h.sql(
-        `INSERT INTO audit_entity_second (eid, sec) SELECT e.eid, r.time_ms / 1000 FROM audit_entity e, audit_record r WHERE e.key = 'MSCU7654321' AND r.${seqIs(4)}`,
-      );
-      expect((await trail.verify()).firstBad).toMatchObject({ problem: 'changed', seq: 4, id: ids[3], detail: expect.stringContaining('entity rows') });
+      expect((await trail.verify()).firstBad).toMatchObject({ problem: 'changed', seq: 4, id: ids[3] });
     });
 
     test('editing a searchable column (to hide who asked)', async () => {
@@ -206,7 +202,11 @@ describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (kind) => {
       await h.sql(
         `UPDATE audit_entity_link SET eid = (SELECT eid FROM audit_entity WHERE key = 'MSCU7654321') WHERE ${seqIs(4)} AND eid = (SELECT eid FROM audit_entity WHERE key = 'MSCU1234566')`,
       );
-      expect((await trail.verify()).firstBad).toMatchObject({ problem: 'changed', seq: 4, id: ids[3] });
+      // The entity index gets its row too, so only the comparison with the content can tell.
+      await h.sql(
+        `INSERT INTO audit_entity_second (eid, sec) SELECT e.eid, r.time_ms / 1000 FROM audit_entity e, audit_record r WHERE e.key = 'MSCU7654321' AND r.${seqIs(4)}`,
+      );
+      expect((await trail.verify()).firstBad).toMatchObject({ problem: 'changed', seq: 4, id: ids[3], detail: expect.stringContaining('entity rows') });
     });
 
     test('rewriting a record and recomputing its hashes', async () => {
