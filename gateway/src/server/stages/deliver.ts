@@ -87,21 +87,27 @@ export function createDelivery(deps: { readonly audit: AuditSink; readonly metri
     const errors = answer.body.errors ?? [];
     const answerFacts = { status: answer.status, hasData: answer.body.data !== undefined && answer.body.data !== null, errors };
     const outcome = outcomeOf(answerFacts, enforcement);
-    const appending = audit.append(auditRecord(facts, answerFacts, outcome));
+    const appended = metrics.auditAppend.startTimer();
+    let appending: Promise<unknown>;
+    try {
+      appending = audit.append(auditRecord(facts, answerFacts, outcome));
+    } catch (error) {
+      appending = Promise.reject(error); // a sink that throws instead of rejecting: the same 503
+    }
     const text = JSON.stringify({ ...answer.body, extensions: { ...answer.body.extensions, auditId: start.auditId } });
     const headers = { ...answer.headers, 'x-request-id': start.requestId };
     const denialReasons = [...(enforcement?.fieldDenials ?? []), ...(enforcement?.rowDenials ?? [])].map((d) => d.reason);
-    return finish(res, appending, { status: answer.status, text, headers, outcome, logged: errors.slice(0, 1), denialReasons, logFacts: logFactsOf(facts) });
+    return finish(res, appending, appended, { status: answer.status, text, headers, outcome, logged: errors.slice(0, 1), denialReasons, logFacts: logFactsOf(facts) });
   };
 
   async function finish(
     res: ServerResponse,
     appending: Promise<unknown>,
+    appended: () => void,
     a: { status: number; text: string; headers: Record<string, string>; outcome: string; logged: readonly WireError[]; denialReasons: string[]; logFacts: LogFacts },
   ): Promise<void> {
     const { start, operation } = a.logFacts;
     const seconds = (): number => Number(process.hrtime.bigint() - start.startedAt) / 1e9;
-    const appended = metrics.auditAppend.startTimer();
     try {
       await appending;
     } catch {
