@@ -21,6 +21,8 @@ export interface DrainResult {
   readonly cut: number;
   /** How long the drain took, in ms. */
   readonly ms: number;
+  /** Whether it ended at the timeout (with or without requests to cut) rather than on its own. */
+  readonly timedOut: boolean;
 }
 
 export interface Drain {
@@ -33,6 +35,9 @@ export interface Drain {
   /** Drains (see the file comment); a second call returns the first's result. */
   drain(options?: Partial<DrainOptions>): Promise<DrainResult>;
 }
+
+/** How long a drain with nothing in flight waits for leftover connections to close by themselves. */
+const LEFTOVER_GRACE_MS = 250;
 
 export function createDrain(server: Server, defaults: DrainOptions | undefined = DRAIN_DEFAULTS, onInFlight?: (n: number) => void): Drain {
   const open = new Set<ServerResponse>();
@@ -70,16 +75,21 @@ export function createDrain(server: Server, defaults: DrainOptions | undefined =
     const completed = completedWhileDraining;
     if (outcome === 'done') {
       // Every response is written; a socket whose response said `connection: close` is ended by
-      // Node itself once it is sent (destroying it now could lose the bytes still in flight).
-      // What stays open is idle: closed here, or at the timeout.
+      // Node itself once it is sent. What stays open is idle: closed here. Node can keep counting
+      // a connection whose client hung up mid-request for seconds after its socket closed
+      // (seen: a fetch aborted while its request waited, and the drain then sat out its whole
+      // timeout); with nothing in flight there is nothing to lose, so after a short grace every
+      // connection left is closed rather than waited for.
       server.closeIdleConnections();
+      outcome = await Promise.race([listenerClosed.then(() => 'done' as const), after(LEFTOVER_GRACE_MS), timedOut]);
+      if (outcome === 'done' && open.size === 0) server.closeAllConnections();
       outcome = await Promise.race([listenerClosed.then(() => 'done' as const), timedOut]);
     }
     clearTimeout(timer);
     const cut = outcome === 'timeout' ? open.size : 0;
     if (outcome === 'timeout') server.closeAllConnections();
     await listenerClosed;
-    return { completed, cut, ms: Date.now() - began };
+    return { completed, cut, ms: Date.now() - began, timedOut: outcome === 'timeout' };
   }
 
   return {

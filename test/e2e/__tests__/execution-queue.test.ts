@@ -117,6 +117,9 @@ test('a queued request whose client went away is not run when its turn comes; th
     expect(gate.received).toBe(3 * perDossier);
     gateway.child.kill('SIGTERM');
     expect(await gateway.exit()).toEqual({ code: 0, signal: null });
+    // Logged as capacity, not as a fault.
+    expect(gateway.output()).toMatch(/"event":"gateway_busy"[^\n]*"reason":"client_gone_while_queued"/);
+    expect(gateway.output()).not.toContain('internal_failure');
     const trail = await openAuditTrail({ file: `${fleet.stateDir}/audit/audit.sqlite` });
     try {
       const refused = (await collect(trail.query({ outcome: 'refused', since: startedAt }))).map((r) => r.event);

@@ -65,7 +65,7 @@ export async function runGatewayCommand(argv: string[]): Promise<number> {
           if (drained.cut > 0) code = EXIT_DRAIN_CUT;
           const level = drained.cut > 0 ? 'warn' : 'info';
           log[level](
-            { event: 'drained', completed: drained.completed, cut: drained.cut, ms: drained.ms },
+            { event: 'drained', completed: drained.completed, cut: drained.cut, ms: drained.ms, timedOut: drained.timedOut },
             drained.cut > 0 ? `drain timed out: ${drained.cut} request(s) cut` : `drained: ${drained.completed} request(s) finished`,
           );
         } catch (err) {

@@ -102,13 +102,27 @@ test('past the timeout what is still in flight is cut, and counted', async () =>
   const slow = [get(h.port, '/slow'), get(h.port, '/slow')].map((p) => p.then(() => 'answered', () => 'cut'));
   await until(() => h.held() === 2);
   const result = await h.drain.drain();
-  expect(result).toMatchObject({ cut: 2, completed: 0 });
+  expect(result).toMatchObject({ cut: 2, completed: 0, timedOut: true });
   expect(await Promise.all(slow)).toEqual(['cut', 'cut']);
   await until(() => h.drain.inFlight === 0); // the cut responses' close events
 });
 
 test('an idle server drains at once', async () => {
   const h = await harness();
-  expect(await h.drain.drain()).toMatchObject({ cut: 0, completed: 0 });
+  expect(await h.drain.drain()).toMatchObject({ cut: 0, completed: 0, timedOut: false });
+  expect(h.server.listening).toBe(false);
+});
+
+test('a client that hung up mid-request does not hold the drain to its timeout', async () => {
+  const h = await harness({ timeoutMs: 20_000, delayMs: 0 });
+  const aborted = new AbortController();
+  const gone = fetch(`http://127.0.0.1:${h.port}/slow`, { signal: aborted.signal }).catch((e: unknown) => e);
+  await until(() => h.held() === 1);
+  aborted.abort();
+  expect(await gone).toMatchObject({ name: 'AbortError' });
+  h.release(); // its answer goes to a closed socket
+  await until(() => h.drain.inFlight === 0);
+  const result = await h.drain.drain();
+  expect(result).toMatchObject({ cut: 0, timedOut: false });
   expect(h.server.listening).toBe(false);
 });

@@ -51,8 +51,11 @@ export function createRefusal(deps: { readonly deliver: Deliver; readonly log: O
     // A request refused before its body was read: drain it, so the connection can be reused.
     if (!req.readableEnded) req.resume();
     const answer = refusalAnswer(error);
-    if (answer.status >= 500) {
-      const first = answer.body.errors?.[0]?.extensions;
+    const first = answer.body.errors?.[0]?.extensions;
+    if (first?.code === 'GATEWAY_BUSY') {
+      // Capacity, not a fault: the queue was full, or the client left while it waited.
+      deps.log.warn({ event: 'gateway_busy', requestId: facts.start.requestId, auditId: facts.start.auditId, reason: first.reason }, 'request refused: gateway at capacity');
+    } else if (answer.status >= 500) {
       deps.log.error(
         { event: 'internal_failure', requestId: facts.start.requestId, auditId: facts.start.auditId, code: first?.code, reason: first?.reason, error: describe(error) },
         'request failed',
