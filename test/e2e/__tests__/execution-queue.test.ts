@@ -6,10 +6,10 @@
  * requests are answered with data. A request whose client hangs up while it waits is never run
  * once its turn comes: no subgraph call is made for it, and the record says why.
  */
-import { collect, openAuditTrail } from '@pactum/gateway/src/audit';
+import { collect, openAuditTrail, type AuditEvent, type AuditFilter } from '@pactum/gateway/src/audit';
 import { ask, type GraphQLReply } from '../../src/client';
-import { startGatedProxy } from '../../src/gated-proxy';
-import { startGatewayProcess } from '../../src/gateway-process';
+import { startGatedProxy, type GatedProxy } from '../../src/gated-proxy';
+import { startGatewayProcess, type GatewayProcess } from '../../src/gateway-process';
 import { startFleet, type Fleet } from '../../src/stack';
 import { NL_INVESTIGATOR } from '../../src/story-principals';
 
@@ -28,6 +28,26 @@ async function until(what: string, check: () => boolean): Promise<void> {
     if (Date.now() > deadline) throw new Error(`not within 20 s: ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The events of the gateway's trail (once it has stopped) that match `filter`. */
+async function recordsWhere(filter: AuditFilter): Promise<AuditEvent[]> {
+  const trail = await openAuditTrail({ file: `${fleet.stateDir}/audit/audit.sqlite` });
+  try {
+    return (await collect(trail.query(filter))).map((r) => r.event);
+  } finally {
+    await trail.close();
+  }
+}
+
+/** Lets everything through and stops the gateway (if still running) and the gate. */
+async function stopBoth(gate: GatedProxy, gateway: GatewayProcess): Promise<void> {
+  gate.open();
+  if (gateway.ended() === null) {
+    gateway.child.kill('SIGTERM');
+    await gateway.exit();
+  }
+  await gate.close();
 }
 
 test('past the queue bound a request is refused 503 GATEWAY_BUSY with retry-after and audited; the admitted ones are answered', async () => {
@@ -65,20 +85,10 @@ test('past the queue bound a request is refused 503 GATEWAY_BUSY with retry-afte
     }
     gateway.child.kill('SIGTERM');
     expect(await gateway.exit()).toEqual({ code: 0, signal: null });
-    const trail = await openAuditTrail({ file: `${fleet.stateDir}/audit/audit.sqlite` });
-    try {
-      const [record] = await collect(trail.query({ id: third.body.extensions?.auditId as string }));
-      expect(record?.event).toMatchObject({ outcome: 'refused', httpStatus: 503, refusal: { code: 'GATEWAY_BUSY', reason: 'execution_queue_full' }, principal: { agency: 'NL-POLICE' } });
-    } finally {
-      await trail.close();
-    }
+    const [record] = await recordsWhere({ id: third.body.extensions?.auditId as string });
+    expect(record).toMatchObject({ outcome: 'refused', httpStatus: 503, refusal: { code: 'GATEWAY_BUSY', reason: 'execution_queue_full' }, principal: { agency: 'NL-POLICE' } });
   } finally {
-    gate.open();
-    if (gateway.ended() === null) {
-      gateway.child.kill('SIGTERM');
-      await gateway.exit();
-    }
-    await gate.close();
+    await stopBoth(gate, gateway);
   }
 }, 90_000);
 
@@ -120,20 +130,10 @@ test('a queued request whose client went away is not run when its turn comes; th
     // Logged as capacity, not as a fault.
     expect(gateway.output()).toMatch(/"event":"gateway_busy"[^\n]*"reason":"client_gone_while_queued"/);
     expect(gateway.output()).not.toContain('internal_failure');
-    const trail = await openAuditTrail({ file: `${fleet.stateDir}/audit/audit.sqlite` });
-    try {
-      const refused = (await collect(trail.query({ outcome: 'refused', since: startedAt }))).map((r) => r.event);
-      expect(refused).toEqual([expect.objectContaining({ httpStatus: 503, refusal: expect.objectContaining({ code: 'GATEWAY_BUSY', reason: 'client_gone_while_queued' }) })]);
-      expect(refused[0]?.enforcement?.released ?? []).toEqual([]);
-    } finally {
-      await trail.close();
-    }
+    const refused = await recordsWhere({ outcome: 'refused', since: startedAt });
+    expect(refused).toEqual([expect.objectContaining({ httpStatus: 503, refusal: expect.objectContaining({ code: 'GATEWAY_BUSY', reason: 'client_gone_while_queued' }) })]);
+    expect(refused[0]?.enforcement?.released ?? []).toEqual([]);
   } finally {
-    gate.open();
-    if (gateway.ended() === null) {
-      gateway.child.kill('SIGTERM');
-      await gateway.exit();
-    }
-    await gate.close();
+    await stopBoth(gate, gateway);
   }
 }, 90_000);
