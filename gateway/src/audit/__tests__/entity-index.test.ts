@@ -11,6 +11,8 @@ import { publicJwkOf } from '../../auth/ensure-gateway-keys';
 import { createCheckpointSigner } from '../chain/checkpoint-statement';
 import { collect, openAuditTrail, type AuditEvent, type AuditTrail } from '../index';
 import { RecordGenerator } from '../bench/generate-records';
+import { openPostgresStore } from '../stores/postgres-store';
+import { openSqliteStore } from '../stores/sqlite-store';
 import { createHarness, type StoreHarness } from './support/store-harness';
 
 const T0 = Date.UTC(2026, 2, 2, 10);
@@ -68,6 +70,30 @@ describe.each(['sqlite', 'postgres'] as const)('entity index on %s', (kind) => {
     const want = idsReleasing('HOTU1234565', (e) => e.time >= since && e.principal?.agency === agency);
     expect(byAgency).toEqual(want);
     expect(want.length).toBeGreaterThan(0);
+  });
+
+  test('query --entity in small pages: each page resumes after the last record, mid-second and mid-round', async () => {
+    const store = kind === 'sqlite' ? await openSqliteStore({ file: h.config.file ?? '' }) : await openPostgresStore({ url: h.config.url ?? '', schema: h.config.schema ?? '' });
+    try {
+      for (const [filter, keep] of [
+        [{}, () => true],
+        [{ since: new Date(T0 + 20_400), until: new Date(T0 + 170_001) }, (e: AuditEvent) => e.time.getTime() >= T0 + 20_400 && e.time.getTime() < T0 + 170_001],
+      ] as const) {
+        const got: string[] = [];
+        let after: { timeMs: number; pos: number } | null = null;
+        for (let pages = 0; pages < 100; pages++) {
+          // 7 a page: pages end inside a second (two records each) and inside a round of 64 seconds.
+          const page = await store.queryPage({ ...filter, entity: { type: 'Container', key: 'HOTU1234565' } }, after, 7);
+          got.push(...page.map((r) => r.id));
+          const last = page[page.length - 1];
+          if (!last || page.length < 7) break;
+          after = { timeMs: Number(last.columns[0]), pos: last.pos };
+        }
+        expect(got).toEqual(idsReleasing('HOTU1234565', keep));
+      }
+    } finally {
+      await store.close();
+    }
   });
 
   test('a record releasing 3,000 entities is found by each of them, and verifies', async () => {
