@@ -42,6 +42,21 @@ function fail(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
+/** `result`, ending `span` when it settles. */
+function endWhenSettled(span: Span, result: PromiseLike<unknown>): Promise<unknown> {
+  return Promise.resolve(result).then(
+    (value) => {
+      span.end();
+      return value;
+    },
+    (error: unknown) => {
+      fail(span, error);
+      span.end();
+      throw error;
+    },
+  );
+}
+
 /** The hooks over `tracer`. */
 export function createGatewayTracing(tracer: Tracer): GatewayTracing {
   return {
@@ -71,31 +86,24 @@ export function createGatewayTracing(tracer: Tracer): GatewayTracing {
     },
 
     stage(stage, fn) {
-      return tracer.startActiveSpan(`pactum.${stage}`, { attributes: { 'pactum.stage': stage } }, (span) => {
-        let result: ReturnType<typeof fn>;
-        try {
-          result = fn();
-        } catch (error) {
-          fail(span, error);
-          span.end();
-          throw error;
-        }
-        if (!isThenable(result)) {
-          span.end();
-          return result;
-        }
-        return Promise.resolve(result).then(
-          (value) => {
-            span.end();
-            return value;
-          },
-          (error: unknown) => {
-            fail(span, error);
-            span.end();
-            throw error;
-          },
-        ) as ReturnType<typeof fn>;
-      });
+      // No closure is made here, so nothing keeps `fn` once it has returned: `fn` holds the
+      // stage's inputs (deliver's answer, thousands of objects for a long list), which would
+      // otherwise stay reachable from the span's handlers until an async stage settles (the
+      // audit wait) and be promoted to the old generation.
+      const span = tracer.startSpan(`pactum.${stage}`, { attributes: { 'pactum.stage': stage } });
+      let result: ReturnType<typeof fn>;
+      try {
+        result = context.with(trace.setSpan(context.active(), span), fn);
+      } catch (error) {
+        fail(span, error);
+        span.end();
+        throw error;
+      }
+      if (!isThenable(result)) {
+        span.end();
+        return result;
+      }
+      return endWhenSettled(span, result) as ReturnType<typeof fn>;
     },
 
     subgraphCall(subgraph, headers, deduplicated) {
