@@ -32,7 +32,8 @@ export class ShapeBook {
 
 /** Hex of a hash column (a blob in layout 2). */
 export function hex(value: unknown): string {
-  return Buffer.isBuffer(value) || value instanceof Uint8Array ? Buffer.from(value).toString('hex') : String(value);
+  if (Buffer.isBuffer(value)) return value.toString('hex');
+  return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex') : String(value);
 }
 
 /** A record row as a `StoredRow`; a content that cannot be unpacked is reported, not thrown. */
