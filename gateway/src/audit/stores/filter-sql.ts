@@ -154,23 +154,24 @@ export function* entityPage(
   let from = starts.length ? Math.max(...starts) : null;
   const until = filter.until !== undefined ? secondOf(filter.until.getTime() - 1) + 1 : null;
   const rows: Record<string, unknown>[] = [];
+  // The records of one second (`start`, `end`: its first millisecond and the next second's, as
+  // columns or already bound — bound first, since SQLite's placeholders are positional) that link
+  // one of the ids and match the filter. A scalar subquery, not EXISTS: PostgreSQL turned EXISTS into
+  // a parallel bitmap scan of the record table for each second (it misjudges one second's rows);
+  // this form is an index scan of the second and a primary-key probe of the link per record, on
+  // both engines.
+  const inSecond = (p: { bind: Bind }, start: string, end: string): string => {
+    const conditions = [`r.time_ms >= ${start}`, `r.time_ms < ${end}`, ...filterConditions(filter, p.bind)];
+    if (after) conditions.push(`(r.time_ms, r.pos) > (${p.bind(after.timeMs)}, ${p.bind(after.pos)})`);
+    conditions.push(`(SELECT 1 FROM ${t.link} l WHERE l.pos = r.pos AND l.eid IN (${entityIds.map((id) => p.bind(id)).join(', ')}) LIMIT 1) IS NOT NULL`);
+    return `FROM ${t.record} r WHERE ${conditions.join(' AND ')} ORDER BY r.time_ms, r.pos LIMIT ${p.bind(limit - rows.length)}`;
+  };
   for (;;) {
     const q = params();
     const where = [entityIds.length === 1 ? `eid = ${q.bind(entityIds[0])}` : `eid IN (${entityIds.map((id) => q.bind(id)).join(', ')})`];
     if (from !== null) where.push(`sec >= ${q.bind(from)}`);
     if (until !== null) where.push(`sec < ${q.bind(until)}`);
     const seconds = (yield { sql: `SELECT DISTINCT sec FROM ${t.entitySecond} WHERE ${where.join(' AND ')} ORDER BY sec LIMIT ${q.bind(SECONDS_PER_ROUND)}`, params: q.params }).map((r) => Number(r.sec));
-    // The records of one second (`start`: its first millisecond, bound or a column) that link one
-    // of the ids and match the filter. A scalar subquery, not EXISTS: PostgreSQL turned EXISTS into
-    // a parallel bitmap scan of the record table for each second (it misjudges one second's rows);
-    // this form is an index scan of the second and a primary-key probe of the link per record, on
-    // both engines.
-    const inSecond = (p: { bind: Bind }, start: string, end: string): string => {
-      const conditions = [`r.time_ms >= ${start}`, `r.time_ms < ${end}`, ...filterConditions(filter, p.bind)];
-      if (after) conditions.push(`(r.time_ms, r.pos) > (${p.bind(after.timeMs)}, ${p.bind(after.pos)})`);
-      conditions.push(`(SELECT 1 FROM ${t.link} l WHERE l.pos = r.pos AND l.eid IN (${entityIds.map((id) => p.bind(id)).join(', ')}) LIMIT 1) IS NOT NULL`);
-      return `FROM ${t.record} r WHERE ${conditions.join(' AND ')} ORDER BY r.time_ms, r.pos LIMIT ${p.bind(limit - rows.length)}`;
-    };
     if (perRound && seconds.length > 0) {
       // The seconds are disjoint, so each record comes once; each second's scan is cut at what the
       // page still needs, and the outer sort and limit put the round in (time, pos) order.

@@ -457,17 +457,13 @@ class PostgresStore implements AuditStore {
       const positions = rows.map((r) => Number(r.pos));
       // A range only for a run of neighbours (a chain page); a query's records lie all over the trail.
       const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0)) && (positions[positions.length - 1] ?? 0) - (positions[0] ?? 0) < 2 * rows.length;
+      // Unsorted: one primary-key probe per record, fenced (OFFSET 0) so that it stays one. With
+      // no statistics on the link table (autovacuum off, or not yet run after a bulk load) the
+      // planner guesses thousands of links per position and scanned the whole table instead:
+      // 100 ms a page at 10^6 records and seconds at 10^7, where the probes take 4 ms.
       const links = sorted
         ? await this.read(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM ${this.t.link} l WHERE l.pos >= $1 AND l.pos <= $2`, [positions[0], positions[positions.length - 1]], 'read index')
-        : // One primary-key probe per record, fenced (OFFSET 0) so that it stays one: with no
-          // statistics on the link table (autovacuum off, or not yet run after a bulk load) the
-          // planner guesses thousands of links per position and scanned the whole table instead,
-          // 100 ms a page at 10^6 records and seconds at 10^7, where the probes take 4 ms.
-          await this.read(
-            `SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM unnest($1::bigint[]) AS p(pos) CROSS JOIN LATERAL (SELECT * FROM ${this.t.link} l WHERE l.pos = p.pos OFFSET 0) l`,
-            [positions],
-            'read index',
-          );
+        : await this.read(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM unnest($1::bigint[]) AS p(pos) CROSS JOIN LATERAL (SELECT * FROM ${this.t.link} l WHERE l.pos = p.pos OFFSET 0) l`, [positions], 'read index');
       const ids = [...new Set(links.map((l) => String(l.eid)))];
       const known = new Map(
         (ids.length ? await this.read(`SELECT eid, type, key, owner FROM ${this.t.entity} WHERE eid = ANY($1::bigint[])`, [ids], 'read index') : []).map((e) => [String(e.eid), e]),

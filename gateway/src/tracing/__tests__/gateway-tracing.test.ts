@@ -33,9 +33,6 @@ function recordingTracer(): { tracer: Tracer; spans: Recorded[] } {
       };
       return span as unknown as Span;
     },
-    startActiveSpan(name: string, _options: unknown, fn: (span: Span) => unknown) {
-      return fn(tracer.startSpan(name));
-    },
   };
   return { tracer: tracer as unknown as Tracer, spans };
 }
