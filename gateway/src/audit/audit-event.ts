@@ -73,7 +73,7 @@ export interface AuditReceipt {
   readonly chain: string;
   /** Position in that chain, from 1. */
   readonly seq: number;
-  /** `sha256(prevHash || contentHash || seq)`, hex. */
+  /** `sha256(prevHash || contentHash || seq)`, or for a sealed record `sha256(prevHash || contentHash || seal || seq)`, hex. */
   readonly hash: string;
 }
 
@@ -81,5 +81,7 @@ export interface AuditReceipt {
 export interface AuditRecord extends AuditReceipt {
   readonly prevHash: string;
   readonly contentHash: string;
+  /** A sealed record's seal (layout 4, see docs/audit.md): what its stored parts hash to, chained into `hash`. */
+  readonly seal?: string;
   readonly event: AuditEvent;
 }

@@ -8,6 +8,7 @@ import { AuditUnavailableError } from '../errors';
 import type { AuditEvent, AuditReceipt, AuditRecord } from './audit-event';
 import { checkFilter, type AuditFilter, type AuditStats, type AuditStatsFilter } from './audit-filter';
 import { contentHashOf } from './chain/chain-hash';
+import { sealOfStored } from './chain/record-seal';
 import { prepareRecord } from './chain/prepare-record';
 import { decodeContent } from './chain/record-content';
 import type { VerifyOptions, VerifyReport } from './chain/verify-chain';
@@ -204,7 +205,8 @@ async function* readAll(store: AuditStore, filter: AuditFilter): AsyncIterable<A
     const page = await store.queryPage(filter, after, Math.min(pageSize, left));
     for (const row of page) {
       if (row.unreadable !== undefined) throw new AuditUnavailableError('store_unavailable', `audit record ${row.id}: ${row.unreadable}; run pactum audit verify`);
-      yield { id: row.id, chain: row.chain, seq: row.seq, hash: row.hash, prevHash: row.prevHash, contentHash: contentHashOf(row.content), event: decodeContent(row.content) };
+      const seal = row.seal ? { seal: sealOfStored(row, row.seal) } : {};
+      yield { id: row.id, chain: row.chain, seq: row.seq, hash: row.hash, prevHash: row.prevHash, contentHash: contentHashOf(row.content), ...seal, event: decodeContent(row.content) };
     }
     left -= page.length;
     const last = page[page.length - 1];

@@ -161,7 +161,7 @@ export async function migrateTrail(source: LegacyTrail, target: AuditStore, prog
         try {
           const event = decodeContent(row.content);
           if (event.id !== row.id) refuse(`${at}: its content names another id (${event.id})`);
-          prepared = { id: row.id, content: row.content, contentHash: row.contentHash, shape: shapeTextOf(event), index: deriveIndexRows(event) };
+          prepared = { id: row.id, content: row.content, contentHash: row.contentHash, shape: shapeTextOf(event), index: deriveIndexRows(event), unsealed: true };
         } catch (error) {
           if (error instanceof AuditUnavailableError) throw error;
           refuse(`${at}: its content is unreadable (${error instanceof Error ? error.message : String(error)})`);

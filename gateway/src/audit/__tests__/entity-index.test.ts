@@ -228,7 +228,7 @@ describe.each(['sqlite', 'postgres'] as const)('entity index under retention and
         const odd = events.filter((_, i) => i % 2).map((e) => e.id);
         expect((await collect(again.query({ entity: { type: 'Container', key: 'ODDU1234568' } }))).map((r) => r.id)).toEqual(odd);
         expect(await again.verify()).toEqual(before);
-        if (kind === 'sqlite') expect(await h.sql('PRAGMA user_version')).toEqual([{ user_version: 3 }]);
+        if (kind === 'sqlite') expect(await h.sql('PRAGMA user_version')).toEqual([{ user_version: 4 }]);
         const indexes = kind === 'sqlite' ? await h.sql("SELECT name FROM sqlite_master WHERE name = 'audit_entity_link_eid'") : await h.sql("SELECT indexname FROM pg_indexes WHERE indexname = 'audit_entity_link_eid'");
         expect(indexes).toEqual([]);
       } finally {

@@ -29,6 +29,36 @@ export interface StatRow {
   rowDenials: number;
 }
 
+/** What one record adds to the aggregates. */
+export interface RecordCounts {
+  readonly timeMs: number;
+  readonly agency: string | null;
+  readonly purpose: string | null;
+  readonly outcome: string;
+  /** Released entities, each once. */
+  readonly entities: number;
+  /** Denials as `[kind, reason, count]`, each (kind, reason) once. */
+  readonly denials: ReadonlyArray<readonly [string, string, number]>;
+}
+
+const NO_DENIALS: RecordCounts['denials'] = [];
+
+/** The counts of a record's index rows. */
+export function countsOf(x: IndexRows): RecordCounts {
+  let denials = NO_DENIALS;
+  if (x.denials.length > 0) {
+    const byKey = new Map<string, [string, string, number]>();
+    for (const d of x.denials) {
+      const k = `${d.kind}\u0000${d.reason}`;
+      const c = byKey.get(k);
+      if (c) c[2] += 1;
+      else byKey.set(k, [d.kind, d.reason, 1]);
+    }
+    denials = [...byKey.values()];
+  }
+  return { timeMs: x.timeMs, agency: x.agency, purpose: x.purpose, outcome: x.outcome, entities: entityCount(x.entities), denials };
+}
+
 /** Accumulates aggregate rows by key; `add` with sign -1 subtracts. */
 export class StatTally {
   readonly rows = new Map<string, StatRow>();
@@ -36,17 +66,22 @@ export class StatTally {
   constructor(readonly bucketMs: number) {}
 
   add(x: IndexRows, sign: 1 | -1 = 1): void {
+    this.addCounts(countsOf(x), sign);
+  }
+
+  /** Adds (sign -1: subtracts) one record's counts. */
+  addCounts(x: RecordCounts, sign: 1 | -1 = 1): void {
     const bucket = Math.floor(x.timeMs / this.bucketMs);
     const agency = x.agency ?? '';
     const purpose = x.purpose ?? '';
     let field = 0;
     let row = 0;
-    for (const d of x.denials) {
-      if (d.kind === 'field') field += 1;
-      else if (d.kind === 'row') row += 1;
-      this.bump(bucket, agency, purpose, '', d.kind, d.reason, sign, 0, 0, 0);
+    for (const [kind, reason, n] of x.denials) {
+      if (kind === 'field') field += n;
+      else if (kind === 'row') row += n;
+      this.bump(bucket, agency, purpose, '', kind, reason, sign * n, 0, 0, 0);
     }
-    this.bump(bucket, agency, purpose, x.outcome, '', '', sign, sign * entityCount(x.entities), sign * field, sign * row);
+    this.bump(bucket, agency, purpose, x.outcome, '', '', sign, sign * x.entities, sign * field, sign * row);
   }
 
   /** Adds a row of another tally (of the same bucket size). */

@@ -21,9 +21,10 @@
  * `pactum audit verify` into a ticket or a WORM bucket) detects that too.
  */
 import type { AuditStore, ChainHead, StoredRow } from '../stores/audit-store';
-import { contentHashOf, GENESIS_HASH, linkHash } from './chain-hash';
+import { contentHashOf, GENESIS_HASH, linkHash, sealedLinkHash } from './chain-hash';
 import { decodeContent, deriveIndexRows, entityCount, entityIdentity, indexColumns, type EntityColumns, type EntityRow, type IndexRows } from './record-content';
-import { HOUR_MS, MINUTE_MS, statKey, StatTally, type StatRow } from './stat-rows';
+import { denialTallyText, parseDenialTally, sealOfStored } from './record-seal';
+import { countsOf, HOUR_MS, MINUTE_MS, statKey, StatTally, type RecordCounts, type StatRow } from './stat-rows';
 
 /** What kind of break was found. */
 export type VerifyProblem = 'changed' | 'removed' | 'reordered' | 'truncated' | 'anchor-mismatch' | 'bad-signature';
@@ -90,6 +91,8 @@ export interface VerifyReport {
   readonly aggregates: AggregateCheck;
   /** Seq ranges checked on worker threads (0: every chain was walked on this thread). */
   readonly ranges: number;
+  /** Whether sealed records were checked against their content too (`VerifyOptions.deep`). */
+  readonly deep: boolean;
 }
 
 /** Options of `verify`. */
@@ -100,6 +103,12 @@ export interface VerifyOptions {
   readonly expectHeads?: readonly { readonly chain: string; readonly seq: number; readonly hash: string }[];
   /** Records read per page (default 1000). */
   readonly pageSize?: number;
+  /**
+   * Also check every sealed record against its content: unpack it, hash it, decode it and
+   * re-derive its index (what every record of layout 3 and before always gets). Without it a
+   * sealed record is checked from its stored parts, which its seal covers (`record-seal.ts`).
+   */
+  readonly deep?: boolean;
   /** Public keys (JWK, with `kid`) the signed checkpoints are checked with; see `checkpoints.ts`. */
   readonly checkpointKeys?: readonly import('jose').JWK[];
   /** Worker threads for long chains (default: the machine's cores, at most 4; 1: none). */
@@ -143,11 +152,11 @@ export async function verifyChains(
       ...expected.filter((e) => e.chain === chain).map((e) => ({ seq: e.seq, hash: e.hash, source: 'the anchor noted earlier' })),
       ...cps.expectations,
     ];
-    chains.push(await verifyOne(store, chain, head, expectations, cps, options.pageSize ?? 1000, tally, parallel));
+    chains.push(await verifyOne(store, chain, head, expectations, cps, { pageSize: options.pageSize ?? 1000, deep: options.deep === true }, tally, parallel));
   }
   const firstBad = chains.find((c) => c.problem)?.problem;
   const aggregates = tally && !firstBad ? await compareAggregates(store, tally) : { checked: false, rows: 0 };
-  return { ok: !firstBad && aggregates.problem === undefined, checked: chains.reduce((s, c) => s + c.checked, 0), chains, ...(firstBad ? { firstBad } : {}), aggregates, ranges: parallel?.used ?? 0 };
+  return { ok: !firstBad && aggregates.problem === undefined, checked: chains.reduce((s, c) => s + c.checked, 0), chains, ...(firstBad ? { firstBad } : {}), aggregates, ranges: parallel?.used ?? 0, deep: options.deep === true };
 }
 
 async function compareAggregates(store: AuditStore, minutes: StatTally): Promise<AggregateCheck> {
@@ -189,7 +198,7 @@ async function verifyOne(
   head: ChainHead | undefined,
   expectations: readonly ChainExpectation[],
   cps: ChainCheckpoints,
-  pageSize: number,
+  read: ReadPlan,
   tally: StatTally | null,
   parallel: ParallelVerify | undefined,
 ): Promise<ChainSummary> {
@@ -217,10 +226,10 @@ async function verifyOne(
 
   let walked: WalkResult | null = null;
   if (parallel && (head?.seq ?? 0) - prev.seq >= parallel.minRecords * 2) {
-    walked = await walkInParallel(parallel, chain, prev, head?.seq ?? 0, bySeq, pageSize, tally);
+    walked = await walkInParallel(parallel, chain, prev, head?.seq ?? 0, bySeq, read, tally);
   }
   // Sequential: the whole chain, or (after the workers) whatever lies beyond the anchor.
-  walked = walked ? await walkChain(store, chain, walked.prev, bySeq, pageSize, tally, walked.checked) : await walkChain(store, chain, prev, bySeq, pageSize, tally, 0);
+  walked = walked ? await walkChain(store, chain, walked.prev, bySeq, read, tally, walked.checked) : await walkChain(store, chain, prev, bySeq, read, tally, 0);
   checked = walked.checked;
   prev = walked.prev;
   if (walked.problem) return bad(walked.problem.problem, walked.problem.seq, walked.problem.id, walked.problem.detail);
@@ -239,6 +248,12 @@ async function verifyOne(
     return bad('anchor-mismatch', prev.seq, prev.id, `the anchor (${head.id}, ${head.hash}) does not match the last record (${prev.id}, ${prev.hash})`);
   }
   return summary();
+}
+
+/** How a walk reads: records per page, and whether sealed records are checked against their content too. */
+export interface ReadPlan {
+  readonly pageSize: number;
+  readonly deep: boolean;
 }
 
 /** A finding about one record. */
@@ -261,7 +276,7 @@ export async function walkChain(
   chain: string,
   start: { seq: number; hash: string; id: string | null },
   bySeq: ReadonlyMap<number, readonly ChainExpectation[]>,
-  pageSize: number,
+  read: ReadPlan,
   tally: StatTally | null,
   checkedBefore: number,
   untilSeq = Number.POSITIVE_INFINITY,
@@ -271,18 +286,18 @@ export async function walkChain(
   let checked = checkedBefore;
   let first = entry !== undefined;
   for (;;) {
-    const want = Math.min(pageSize, untilSeq - prev.seq);
+    const want = Math.min(read.pageSize, untilSeq - prev.seq);
     if (want <= 0) break;
-    const page = await store.readChain(chain, prev.seq, want);
+    const page = await store.readChain(chain, prev.seq, want, read.deep);
     for (const row of page) {
       if (first) {
         entry?.(row);
         prev = { seq: row.seq - 1, hash: row.prevHash, id: null };
         first = false;
       }
-      const checkedRow = await checkRow(store, row, prev);
+      const checkedRow = await checkRow(store, row, prev, read.deep);
       if ('problem' in checkedRow) return { prev, checked, problem: checkedRow };
-      tally?.add(checkedRow);
+      tally?.addCounts(checkedRow);
       for (const e of bySeq.get(row.seq) ?? []) {
         if (row.hash !== e.hash) return { prev, checked, problem: { problem: 'changed', seq: row.seq, id: row.id, detail: `record ${row.seq} has hash ${row.hash}, ${e.source} says ${e.hash}: the chain was rewritten` } };
       }
@@ -307,7 +322,7 @@ async function walkInParallel(
   start: { seq: number; hash: string; id: string | null },
   headSeq: number,
   bySeq: ReadonlyMap<number, readonly ChainExpectation[]>,
-  pageSize: number,
+  read: ReadPlan,
   tally: StatTally | null,
 ): Promise<WalkResult | null> {
   const total = headSeq - start.seq;
@@ -316,7 +331,7 @@ async function walkInParallel(
   for (let i = 0; i < parts; i++) ranges.push([start.seq + Math.floor((total * i) / parts), start.seq + Math.floor((total * (i + 1)) / parts)]);
   const expectations = [...bySeq.entries()].flatMap(([, list]) => list);
   const results = await Promise.all(
-    ranges.map(([after, until]) => parallel.run({ chain, afterSeq: after, untilSeq: until, expectations, pageSize, tally: tally !== null })),
+    ranges.map(([after, until]) => parallel.run({ chain, afterSeq: after, untilSeq: until, expectations, pageSize: read.pageSize, deep: read.deep, tally: tally !== null })),
   );
   let prev = start;
   let checked = 0;
@@ -348,6 +363,7 @@ export interface VerifyRange {
   readonly untilSeq: number;
   readonly expectations: readonly ChainExpectation[];
   readonly pageSize: number;
+  readonly deep: boolean;
   readonly tally: boolean;
 }
 
@@ -367,15 +383,14 @@ export async function verifyRange(store: AuditStore, range: VerifyRange): Promis
   for (const e of range.expectations) bySeq.set(e.seq, [...(bySeq.get(e.seq) ?? []), e]);
   const tally = range.tally ? new StatTally(MINUTE_MS) : null;
   let entry: RangeResult['entry'] = null;
-  const r = await walkChain(store, range.chain, { seq: range.afterSeq, hash: '', id: null }, bySeq, range.pageSize, tally, 0, range.untilSeq, (row) => {
+  const r = await walkChain(store, range.chain, { seq: range.afterSeq, hash: '', id: null }, bySeq, { pageSize: range.pageSize, deep: range.deep }, tally, 0, range.untilSeq, (row) => {
     entry = { seq: row.seq, prevHash: row.prevHash };
   });
   const last = r.checked > 0 && r.prev.id !== null ? { seq: r.prev.seq, hash: r.prev.hash, id: r.prev.id } : null;
   return { checked: r.checked, entry, last, problem: r.problem ?? null, minutes: tally ? [...tally.rows.values()] : [] };
 }
 
-async function checkRow(store: AuditStore, row: StoredRow, prev: { seq: number; hash: string; id: string | null }): Promise<RowProblem | IndexRows> {
-  const at = `record ${row.seq} (${row.id})`;
+async function checkRow(store: AuditStore, row: StoredRow, prev: { seq: number; hash: string; id: string | null }, deep: boolean): Promise<RowProblem | RecordCounts> {
   if (row.seq !== prev.seq + 1) {
     const missing = row.seq - prev.seq - 1;
     return {
@@ -385,34 +400,71 @@ async function checkRow(store: AuditStore, row: StoredRow, prev: { seq: number; 
       detail: `${missing} record(s) missing at seq ${prev.seq + 1}${missing > 1 ? `..${row.seq - 1}` : ''}, between ${prev.id ?? 'the start'} and ${row.id}`,
     };
   }
-  if (row.unreadable !== undefined) return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: content is unreadable (${row.unreadable})` };
-  const contentHash = contentHashOf(row.content);
+  if (row.unreadable !== undefined) return changed(row, `content is unreadable (${row.unreadable})`);
+  const seal = row.seal;
+  // Hex from the store (SQLite's hex(), the driver's Buffer): only an empty column is not 64 long.
+  if (seal && seal.contentHash.length !== 64) return changed(row, 'its stored content hash is missing');
+  // The link hash the record's own stored parts give: a sealed record's from what is stored, an older one's from its content.
+  const own = seal
+    ? sealedLinkHash(row.prevHash, seal.contentHash, sealOfStored(row, seal), row.seq)
+    : linkHash(row.prevHash, contentHashOf(row.content), row.seq);
   if (row.prevHash !== prev.hash) {
     const owner = await store.seqOfHash(row.chain, row.prevHash);
     if (owner !== null) {
-      return { problem: 'reordered', seq: row.seq, id: row.id, detail: `${at} was chained after record ${owner}, not after record ${prev.seq}` };
+      return { problem: 'reordered', seq: row.seq, id: row.id, detail: `record ${row.seq} (${row.id}) was chained after record ${owner}, not after record ${prev.seq}` };
     }
-    if (linkHash(row.prevHash, contentHash, row.seq) === row.hash && prev.id !== null) {
+    if (own === row.hash && prev.id !== null) {
       return { problem: 'changed', seq: prev.seq, id: prev.id, detail: `record ${prev.seq} (${prev.id}) was rewritten: its successor was chained to a different hash` };
     }
     return { problem: 'removed', seq: row.seq, id: null, detail: `the record ${row.id} was chained after is missing (chain renumbered at seq ${row.seq})` };
   }
-  if (linkHash(row.prevHash, contentHash, row.seq) !== row.hash) {
-    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: content or hash edited: hash does not match sha256(prevHash || sha256(content) || seq)` };
+  if (seal && !deep && own === row.hash) {
+    // Sealed and unchanged since written: the counts come from the stored parts the seal covers.
+    if (row.linkIndexBroken) return changed(row, 'searchable index (entity rows) differs from the hashed content');
+    let denials: RecordCounts['denials'];
+    try {
+      denials = parseDenialTally(seal.denials);
+    } catch (error) {
+      return changed(row, `its denial tally is unreadable (${error instanceof Error ? error.message : String(error)})`);
+    }
+    const [timeMs, agency, , purpose, , outcome] = row.columns as [number, string | null, unknown, string | null, unknown, string];
+    return { timeMs, agency, purpose, outcome, entities: row.entities.length, denials };
   }
+  // Checked against the content: an older record always, every record with `deep`, and a sealed
+  // one whose seal does not hold (read again unpacked, to name what was edited).
+  const full = seal && !deep ? (await store.readChain(row.chain, row.seq - 1, 1, true))[0] : row;
+  if (!full || full.seq !== row.seq) return changed(row, 'it could not be read again to check its content');
+  if (full.unreadable !== undefined) return changed(row, `content is unreadable (${full.unreadable})`);
+  const derived = againstContent(full);
+  if (typeof derived === 'string') return changed(row, derived);
+  if (own !== row.hash) {
+    return changed(row, `content or hash edited: hash does not match ${seal ? 'sha256(prevHash || contentHash || seal || seq)' : 'sha256(prevHash || sha256(content) || seq)'}`);
+  }
+  return countsOf(derived);
+}
+
+/** A `changed` finding naming `row`. */
+function changed(row: StoredRow, detail: string): RowProblem {
+  return { problem: 'changed', seq: row.seq, id: row.id, detail: `record ${row.seq} (${row.id}): ${detail}` };
+}
+
+/** The index rows `row`'s content implies, or what in the stored record disagrees with its content. */
+function againstContent(row: StoredRow): IndexRows | string {
+  if (row.seal && contentHashOf(row.content) !== row.seal.contentHash) return 'content edited: it does not match its stored content hash';
   let derived: IndexRows;
   try {
     const event = decodeContent(row.content);
-    if (event.id !== row.id) return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: id column differs from the hashed content (${event.id})` };
+    if (event.id !== row.id) return `id column differs from the hashed content (${event.id})`;
     derived = deriveIndexRows(event);
   } catch (error) {
-    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: content is unreadable (${error instanceof Error ? error.message : String(error)})` };
+    return `content is unreadable (${error instanceof Error ? error.message : String(error)})`;
   }
   const want = indexColumns(derived);
   const columnsDiffer = want.length !== row.columns.length || want.some((v, i) => v !== row.columns[i]);
   if (columnsDiffer || row.linkIndexBroken || !sameEntities(derived.entities, row.entities)) {
-    return { problem: 'changed', seq: row.seq, id: row.id, detail: `${at}: searchable index (${columnsDiffer ? 'columns' : 'entity rows'}) differs from the hashed content` };
+    return `searchable index (${columnsDiffer ? 'columns' : 'entity rows'}) differs from the hashed content`;
   }
+  if (row.seal && row.seal.denials !== denialTallyText(derived)) return 'searchable index (denial tally) differs from the hashed content';
   return derived;
 }
 

@@ -17,6 +17,23 @@ export interface PreparedRecord {
   /** `shapeTextOf(event)`: the dictionary tail the content is compressed with. */
   readonly shape: string;
   readonly index: IndexRows;
+  /**
+   * Chained without a seal, as layouts 1–3 did (`hash = sha256(prevHash || contentHash || seq)`):
+   * only for a record `pactum audit migrate` copies from an older trail, whose hash it keeps.
+   */
+  readonly unsealed?: true;
+}
+
+/** What a sealed record (layout 4) keeps besides its content, as stored: what its seal covers with the index. */
+export interface StoredSeal {
+  /** The stored content hash, hex (empty when the column is empty). */
+  readonly contentHash: string;
+  /** The content as stored (deflated). */
+  readonly stored: Uint8Array;
+  /** sha256 of its shape's text (empty when the shape is missing). */
+  readonly shapeDigest: string;
+  /** The denial tally (`denialTallyText`). */
+  readonly denials: string;
 }
 
 /** A record as stored, content unpacked, with its entity rows (what `verify` checks). */
@@ -37,6 +54,8 @@ export interface StoredRow {
   readonly entities: readonly EntityRow[];
   /** Set when an entity link repeats another time than the record's, or its second is missing from the entity index (`--entity` would not find the record). */
   readonly linkIndexBroken?: true;
+  /** Present for a sealed record (written by layout 4); absent for one written before, chained without a seal. */
+  readonly seal?: StoredSeal;
 }
 
 /** Where a store is, as plain data another thread can open it from. */
@@ -85,8 +104,11 @@ export interface AuditStore {
   heads(): Promise<ChainHead[]>;
   /** Every chain that has records or an anchor. */
   chains(): Promise<string[]>;
-  /** Up to `limit` records of `chain` with `seq > afterSeq`, in seq order. */
-  readChain(chain: string, afterSeq: number, limit: number): Promise<StoredRow[]>;
+  /**
+   * Up to `limit` records of `chain` with `seq > afterSeq`, in seq order. `unpack` false leaves a
+   * sealed record's content packed (`content` empty; what verify's seal check reads).
+   */
+  readChain(chain: string, afterSeq: number, limit: number, unpack?: boolean): Promise<StoredRow[]>;
   /** Seq of the record of `chain` whose link hash is `hash`, if any. */
   seqOfHash(chain: string, hash: string): Promise<number | null>;
   /** A page of records matching `filter`, ordered by (time, pos), strictly after `after`. */

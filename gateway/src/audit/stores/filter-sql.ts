@@ -1,5 +1,5 @@
 /**
- * SQL shared by both stores over layout 3 (see `sqlite-schema.ts` / `postgres-schema.ts`):
+ * SQL shared by both stores over layout 4 (see `sqlite-schema.ts` / `postgres-schema.ts`):
  * the record columns, filters as WHERE clauses, the entity query and the aggregate reads.
  * Only the placeholder syntax differs (`?` vs `$n`).
  */
@@ -21,7 +21,7 @@ export interface AuditTables {
   readonly checkpoint: string;
 }
 
-/** The tables of layout 3 named plainly, with an optional qualifier (`"schema".`). */
+/** The tables of layout 4 named plainly, with an optional qualifier (`"schema".`). */
 export function layoutTables(prefix = ''): AuditTables {
   return {
     record: `${prefix}audit_record`,
@@ -42,18 +42,18 @@ export type Bind = (value: unknown) => string;
 
 /** Columns `recordColumns` of a stored row expects, in order. */
 export const RECORD_COLUMNS =
-  'r.pos, r.id, r.time_ms, r.prev_hash, r.hash, r.agency, r.subject, r.purpose, r.case_ref, r.outcome, r.http_status, r.has_denial, r.shape, r.content';
+  'r.pos, r.id, r.time_ms, r.prev_hash, r.hash, r.agency, r.subject, r.purpose, r.case_ref, r.outcome, r.http_status, r.has_denial, r.shape, r.content, r.content_hash, r.denials';
 
 /**
  * A record row read raw (an array in {@link RECORD_COLUMNS} order) as the named row the rest
- * reads. better-sqlite3 builds a named row by adding its fourteen properties one at a time from
+ * reads. better-sqlite3 builds a named row by adding its sixteen properties one at a time from
  * C++; an array and this one literal (a single object shape) cost about half as much, which a
  * verify that reads every record notices.
  */
 export function recordRowOf(r: readonly unknown[]): Record<string, unknown> {
   return {
     pos: r[0], id: r[1], time_ms: r[2], prev_hash: r[3], hash: r[4], agency: r[5], subject: r[6], purpose: r[7], case_ref: r[8],
-    outcome: r[9], http_status: r[10], has_denial: r[11], shape: r[12], content: r[13],
+    outcome: r[9], http_status: r[10], has_denial: r[11], shape: r[12], content: r[13], content_hash: r[14], denials: r[15],
   };
 }
 

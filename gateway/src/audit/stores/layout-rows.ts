@@ -5,28 +5,43 @@
  */
 import type { AuditStats, AuditStatsFilter } from '../audit-filter';
 import { dictionaryFor, unpackContent } from '../chain/content-codec';
+import { shapeDigestOf } from '../chain/record-seal';
 import { decodeContent, deriveIndexRows } from '../chain/record-content';
 import { planStats, StatTally, statsFromRows, type StatRow } from '../chain/stat-rows';
 import type { StatTable, StoredRow } from './audit-store';
 import { recordColumns, toStatRow, type LinkedEntity } from './filter-sql';
 
-/** Shape id → dictionary, filled from the shape table on a miss. */
+/** What reading a record needs of its shape: the dictionary to unpack with, the digest its seal covers. */
+export interface ShapeEntry {
+  readonly dictionary: Buffer;
+  readonly digest: string;
+}
+
+/** A shape as a writer knows it: its id besides what reading needs. */
+export interface ShapeRef extends ShapeEntry {
+  readonly id: number;
+}
+
+/** Shape id → dictionary and digest, filled from the shape table on a miss. */
 export class ShapeBook {
-  private readonly dictionaries = new Map<number, Buffer>();
+  private readonly entries = new Map<number, ShapeEntry>();
 
   constructor(private readonly load: () => readonly Record<string, unknown>[]) {}
 
-  dictionary(shape: number): Buffer | undefined {
-    let d = this.dictionaries.get(shape);
+  shape(shape: number): ShapeEntry | undefined {
+    let d = this.entries.get(shape);
     if (d) return d;
-    for (const row of this.load()) this.dictionaries.set(Number(row.shape), dictionaryFor(String(row.text)));
-    d = this.dictionaries.get(shape);
+    for (const row of this.load()) {
+      const text = String(row.text);
+      this.entries.set(Number(row.shape), { dictionary: dictionaryFor(text), digest: shapeDigestOf(text) });
+    }
+    d = this.entries.get(shape);
     return d;
   }
 
-  /** Forgets every dictionary (after a connection was dropped, or shapes were read from another source). */
+  /** Forgets every shape (after a connection was dropped, or shapes were read from another source). */
   clear(): void {
-    this.dictionaries.clear();
+    this.entries.clear();
   }
 }
 
@@ -36,14 +51,19 @@ export function hex(value: unknown): string {
   return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex') : String(value);
 }
 
-/** A record row as a `StoredRow`; a content that cannot be unpacked is reported, not thrown. */
-export function toStoredRow(row: Record<string, unknown>, chain: string, seq: number, entities: readonly LinkedEntity[], dictionary: Buffer | undefined): StoredRow {
+/**
+ * A record row as a `StoredRow`; a content that cannot be unpacked is reported, not thrown. With
+ * `unpack` false, a sealed record's content is left packed (`content` empty): its seal is checked
+ * from the stored bytes.
+ */
+export function toStoredRow(row: Record<string, unknown>, chain: string, seq: number, entities: readonly LinkedEntity[], shape: ShapeEntry | undefined, unpack = true): StoredRow {
   let content = '';
   let unreadable: string | undefined;
-  if (!dictionary) unreadable = `its shape ${String(row.shape)} is not in the shape table`;
-  else {
+  const sealed = row.denials !== null && row.denials !== undefined;
+  if (!shape) unreadable = `its shape ${String(row.shape)} is not in the shape table`;
+  else if (unpack || !sealed) {
     try {
-      content = unpackContent(row.content as Uint8Array, dictionary);
+      content = unpackContent(row.content as Uint8Array, shape.dictionary);
     } catch (error) {
       unreadable = `its stored content does not unpack (${error instanceof Error ? error.message : String(error)})`;
     }
@@ -61,6 +81,7 @@ export function toStoredRow(row: Record<string, unknown>, chain: string, seq: nu
     // The link rows themselves (their extra link fields unread): verify reads every record's.
     entities,
     ...(entities.some((e) => e.linkTimeMs !== Number(row.time_ms) || !e.indexed) ? { linkIndexBroken: true } : {}),
+    ...(sealed ? { seal: { contentHash: row.content_hash === null ? '' : hex(row.content_hash), stored: row.content as Uint8Array, shapeDigest: shape?.digest ?? '', denials: String(row.denials) } } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL layout of the trail (layout 3, the same tables as SQLite's, see
+ * The PostgreSQL layout of the trail (layout 4, the same tables as SQLite's, see
  * `sqlite-schema.ts`), created on first open. Several replicas may start at once, and
  * concurrent `CREATE TABLE IF NOT EXISTS` can still collide in the catalog, so creation runs
  * under a transaction-scoped advisory lock. When every object of the layout already exists
@@ -7,8 +7,8 @@
  * (docs/operating.md, "A least-privilege audit writer"): such a role may not run DDL, not even
  * `CREATE … IF NOT EXISTS` on what exists. A schema holding layout 2 (no `audit_entity_second`)
  * is upgraded in place by the same statements: the entity index is built from the links and
- * layout 2's exact (eid, time, pos) index dropped; records, hashes and checkpoints are not
- * touched. A schema holding layout 1 (an `audit_record` table without `audit_chain`) is refused
+ * layout 2's exact (eid, time, pos) index dropped; a schema holding layout 3 (no seal columns)
+ * gets them added, empty; records, hashes and checkpoints are not touched. A schema holding layout 1 (an `audit_record` table without `audit_chain`) is refused
  * by name, not extended.
  */
 import { layoutTables, secondOfSql, type AuditTables } from './filter-sql';
@@ -54,8 +54,12 @@ export function schemaStatements(schema: string): string[] {
       http_status SMALLINT NOT NULL,
       has_denial SMALLINT NOT NULL,
       shape INTEGER NOT NULL,
-      content BYTEA NOT NULL
+      content BYTEA NOT NULL,
+      content_hash BYTEA,
+      denials TEXT
     )`,
+    // Layout 3 → 4: the seal's columns (records of layout 3 keep them NULL and verify as before).
+    `ALTER TABLE ${t.record} ADD COLUMN IF NOT EXISTS content_hash BYTEA, ADD COLUMN IF NOT EXISTS denials TEXT`,
     // The deflated content is already small: no TOAST compression attempt on it.
     `ALTER TABLE ${t.record} ALTER COLUMN content SET STORAGE EXTERNAL`,
     `CREATE INDEX IF NOT EXISTS audit_record_time ON ${t.record} (time_ms, pos)`,
@@ -78,3 +82,6 @@ export function schemaStatements(schema: string): string[] {
     `CREATE INDEX IF NOT EXISTS audit_checkpoint_chain ON ${checkpointTable(schema)} (chain, seq)`,
   ];
 }
+
+/** The columns layout 4 added to `audit_record` (a schema without them is upgraded on open). */
+export const SEAL_COLUMNS = ['content_hash', 'denials'] as const;

@@ -13,16 +13,16 @@ import { Pool, type PoolClient } from 'pg';
 import { AuditUnavailableError } from '../../errors';
 import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
-import { createHash } from 'node:crypto';
-import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
+import { GENESIS_HASH } from '../chain/chain-hash';
 import { dictionaryFor, packContent } from '../chain/content-codec';
 import { entityIdentity, entityRowsOf, type EntityRow } from '../chain/record-content';
+import { chainRecord, shapeDigestOf } from '../chain/record-seal';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
 import { edgeRecordsSql, entityIdsSql, entityPage, groupEntities, runEntityPageAsync, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
-import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
-import { checkpointTable, layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, tablesIn } from './postgres-schema';
+import { computeStats, ShapeBook, toStoredRow, untallyRecords, type ShapeRef } from './layout-rows';
+import { checkpointTable, layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, SEAL_COLUMNS, tablesIn } from './postgres-schema';
 import { POS_STRIDE } from './sqlite-schema';
 
 /** Options of the PostgreSQL store. */
@@ -75,11 +75,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   try {
     await store.transaction(async (c) => {
       const present = async () => {
-        const r = await c.query('SELECT bool_and(to_regclass(o) IS NOT NULL) AS complete, to_regclass($2) IS NOT NULL AS old, to_regclass($3) IS NOT NULL AS new FROM unnest($1::text[]) AS o', [
-          layoutObjects(schema),
-          `"${schema}".audit_record`,
-          `"${schema}".audit_chain`,
-        ]);
+        const r = await c.query(
+          `SELECT bool_and(to_regclass(o) IS NOT NULL) AND (SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = $4 AND table_name = 'audit_record' AND column_name = ANY($5::text[])) = cardinality($5::text[]) AS complete,
+             to_regclass($2) IS NOT NULL AS old, to_regclass($3) IS NOT NULL AS new FROM unnest($1::text[]) AS o`,
+          [layoutObjects(schema), `"${schema}".audit_record`, `"${schema}".audit_chain`, schema, SEAL_COLUMNS],
+        );
         return r.rows[0] as { complete: boolean | null; old: boolean; new: boolean };
       };
       const before = await present();
@@ -89,7 +89,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       if (locked.old && !locked.new) {
         throw new AuditUnavailableError(
           'trail_layout',
-          `audit schema "${schema}" holds trail layout 1; this gateway reads layout 3. Copy it with \`pactum audit migrate --from-url <url> --from-schema ${schema} --url <url> --schema <new schema>\` (hashes, chains and checkpoints are kept) and point PACTUM_AUDIT_SCHEMA at the new schema`,
+          `audit schema "${schema}" holds trail layout 1; this gateway reads layout 4. Copy it with \`pactum audit migrate --from-url <url> --from-schema ${schema} --url <url> --schema <new schema>\` (hashes, chains and checkpoints are kept) and point PACTUM_AUDIT_SCHEMA at the new schema`,
         );
       }
       if (locked.complete === true) return;
@@ -108,7 +108,7 @@ class PostgresStore implements AuditStore {
   private readonly cp: string;
   private names: Map<number, string> | null = null;
   /** Shapes this process wrote (committed): text → id and dictionary. */
-  private readonly writeShapes = new Map<string, { id: number; dictionary: Buffer }>();
+  private readonly writeShapes = new Map<string, ShapeRef>();
   private shapeRows: readonly Record<string, unknown>[] = [];
   private readonly shapes = new ShapeBook(() => this.shapeRows);
 
@@ -159,7 +159,7 @@ class PostgresStore implements AuditStore {
 
   async appendBatch(chain: string, records: readonly PreparedRecord[]): Promise<Array<AuditReceipt | Error>> {
     const t = this.t;
-    const learnt: Array<[string, { id: number; dictionary: Buffer }]> = [];
+    const learnt: Array<[string, ShapeRef]> = [];
     const out = await this.transaction(async (c) => {
       await c.query('SET LOCAL synchronous_commit = on');
       const no = await this.chainNoForWrite(c, chain);
@@ -171,36 +171,41 @@ class PostgresStore implements AuditStore {
       );
       let seq = Number(head.seq);
       let prev = head.hash;
-      const result: Array<AuditReceipt | Error> = [];
-      const kept: Array<{ r: PreparedRecord; seq: number; prev: string; hash: string }> = [];
+      // Receipts in input order, a duplicate's error in its place; the others are filled in as chained below.
+      const result: Array<AuditReceipt | Error | null> = [];
+      const kept: Array<{ r: PreparedRecord; at: number }> = [];
       for (const r of records) {
         if (existing.has(r.id)) {
           result.push(duplicate(r.id));
           continue;
         }
         existing.add(r.id);
-        seq += 1;
-        const hash = linkHash(prev, r.contentHash, seq);
-        kept.push({ r, seq, prev, hash });
-        prev = hash;
-        result.push({ id: r.id, chain, seq, hash });
+        kept.push({ r, at: result.length });
+        result.push(null);
       }
-      if (kept.length === 0) return result;
+      if (kept.length === 0) return result as Array<AuditReceipt | Error>;
       const shapes = await this.shapeIds(c, [...new Set(kept.map((k) => k.r.shape))], learnt);
       const entities = kept.map((k) => entityRowsOf(k.r.index.entities));
       const eids = await this.entityIds(c, entities.flat());
-      const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+      const cols: unknown[][] = Array.from({ length: 16 }, () => []);
       const links: unknown[][] = [[], [], []];
       const seconds = new Map<string, [number, number]>();
       const hours = new StatTally(HOUR_MS);
       const minutes = new StatTally(MINUTE_MS);
-      for (const [i, { r, seq: s, prev: p, hash }] of kept.entries()) {
+      let last: AuditReceipt | null = null;
+      for (const [i, { r, at }] of kept.entries()) {
         const x = r.index;
         const shape = shapes.get(r.shape);
         if (!shape) throw new Error('shape id missing');
-        const pos = no * POS_STRIDE + s;
-        const row = [pos, r.id, x.timeMs, Buffer.from(p, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial, shape.id, packContent(r.content, shape.dictionary)];
+        seq += 1;
+        const pos = no * POS_STRIDE + seq;
+        const stored = packContent(r.content, shape.dictionary);
+        const { hash, contentHash, denials } = chainRecord(r, prev, seq, shape.digest, stored);
+        const row = [pos, r.id, x.timeMs, Buffer.from(prev, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial, shape.id, stored, contentHash, denials];
         row.forEach((v, i) => cols[i]?.push(v));
+        prev = hash;
+        last = { id: r.id, chain, seq, hash };
+        result[at] = last;
         const sec = secondOf(x.timeMs);
         for (const e of entities[i] ?? []) {
           const eid = eids.get(entityIdentity(e)) as number;
@@ -213,8 +218,8 @@ class PostgresStore implements AuditStore {
         minutes.add(x);
       }
       await c.query(
-        `INSERT INTO ${t.record} (pos, id, time_ms, prev_hash, hash, agency, subject, purpose, case_ref, outcome, http_status, has_denial, shape, content)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::smallint[], $12::smallint[], $13::int[], $14::bytea[])`,
+        `INSERT INTO ${t.record} (pos, id, time_ms, prev_hash, hash, agency, subject, purpose, case_ref, outcome, http_status, has_denial, shape, content, content_hash, denials)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::smallint[], $12::smallint[], $13::int[], $14::bytea[], $15::bytea[], $16::text[])`,
         cols,
       );
       if (links[0]?.length) {
@@ -225,9 +230,8 @@ class PostgresStore implements AuditStore {
       }
       await upsertStats(c, t.statHour, [...hours.rows.values()]);
       await upsertStats(c, t.statMinute, [...minutes.rows.values()]);
-      const last = kept[kept.length - 1];
-      await c.query(`UPDATE ${t.head} SET seq = $2, hash = $3, id = $4 WHERE chain_no = $1`, [no, last?.seq, last?.hash, last?.r.id]);
-      return result;
+      await c.query(`UPDATE ${t.head} SET seq = $2, hash = $3, id = $4 WHERE chain_no = $1`, [no, last?.seq, last?.hash, last?.id]);
+      return result as Array<AuditReceipt | Error>;
     }, 'append');
     for (const [text, entry] of learnt) this.writeShapes.set(text, entry);
     return out;
@@ -246,20 +250,20 @@ class PostgresStore implements AuditStore {
     return Number(made.chain_no);
   }
 
-  /** Shape text → id and dictionary; new shapes are inserted and reported in `learnt` (cached once committed). */
-  private async shapeIds(c: PoolClient, texts: string[], learnt: Array<[string, { id: number; dictionary: Buffer }]>): Promise<Map<string, { id: number; dictionary: Buffer }>> {
-    const out = new Map<string, { id: number; dictionary: Buffer }>();
+  /** Shape text → id, dictionary and digest; new shapes are inserted and reported in `learnt` (cached once committed). */
+  private async shapeIds(c: PoolClient, texts: string[], learnt: Array<[string, ShapeRef]>): Promise<Map<string, ShapeRef>> {
+    const out = new Map<string, ShapeRef>();
     for (const text of texts) {
       const known = this.writeShapes.get(text);
       if (known) {
         out.set(text, known);
         continue;
       }
-      const digest = createHash('sha256').update(text, 'utf8').digest('hex');
+      const digest = shapeDigestOf(text);
       await c.query(`INSERT INTO ${this.t.shape} (digest, text) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [digest, text]);
       const row = (await c.query(`SELECT shape, text FROM ${this.t.shape} WHERE digest = $1`, [digest])).rows[0] as { shape: number; text: string } | undefined;
       if (!row || row.text !== text) throw new Error('shape table does not hold the shape just stored');
-      const entry = { id: Number(row.shape), dictionary: dictionaryFor(text) };
+      const entry = { id: Number(row.shape), dictionary: dictionaryFor(text), digest };
       out.set(text, entry);
       learnt.push([text, entry]);
     }
@@ -302,12 +306,12 @@ class PostgresStore implements AuditStore {
     return [...out].sort();
   }
 
-  async readChain(chain: string, afterSeq: number, limit: number): Promise<StoredRow[]> {
+  async readChain(chain: string, afterSeq: number, limit: number, unpack = true): Promise<StoredRow[]> {
     const no = await this.chainNo(chain);
     if (no === null) return [];
     const base = no * POS_STRIDE;
     const rows = await this.read(`SELECT ${RECORD_COLUMNS} FROM ${this.t.record} r WHERE r.pos > $1 AND r.pos < $2 ORDER BY r.pos LIMIT $3`, [base + afterSeq, base + POS_STRIDE, limit], 'read chain');
-    return this.toStored(rows);
+    return this.toStored(rows, true, unpack);
   }
 
   async seqOfHash(chain: string, hash: string): Promise<number | null> {
@@ -448,7 +452,7 @@ class PostgresStore implements AuditStore {
   }
 
   /** Record rows as stored rows: chain named, content unpacked, entity rows attached (unless `withEntities` is false). */
-  private async toStored(rows: Record<string, unknown>[], withEntities = true): Promise<StoredRow[]> {
+  private async toStored(rows: Record<string, unknown>[], withEntities = true, unpack = true): Promise<StoredRow[]> {
     if (rows.length === 0) return [];
     let entities = new Map<number, LinkedEntity[]>();
     if (withEntities) {
@@ -473,15 +477,15 @@ class PostgresStore implements AuditStore {
     }
     let names = await this.chainNames();
     if (rows.some((r) => !names.has(Math.floor(Number(r.pos) / POS_STRIDE)))) names = await this.chainNames(true);
-    if (rows.some((r) => this.shapes.dictionary(Number(r.shape)) === undefined)) await this.loadShapes();
-    return this.toStoredWith(rows, entities, names);
+    if (rows.some((r) => this.shapes.shape(Number(r.shape)) === undefined)) await this.loadShapes();
+    return this.toStoredWith(rows, entities, names, unpack);
   }
 
-  private toStoredWith(rows: Record<string, unknown>[], entities: Map<number, LinkedEntity[]>, names: Map<number, string>): StoredRow[] {
+  private toStoredWith(rows: Record<string, unknown>[], entities: Map<number, LinkedEntity[]>, names: Map<number, string>, unpack = true): StoredRow[] {
     return rows.map((r) => {
       const pos = Number(r.pos);
       const no = Math.floor(pos / POS_STRIDE);
-      return toStoredRow(r, names.get(no) ?? `#${no}`, pos - no * POS_STRIDE, entities.get(pos) ?? [], this.shapes.dictionary(Number(r.shape)));
+      return toStoredRow(r, names.get(no) ?? `#${no}`, pos - no * POS_STRIDE, entities.get(pos) ?? [], this.shapes.shape(Number(r.shape)), unpack);
     });
   }
 

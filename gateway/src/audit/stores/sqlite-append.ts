@@ -3,7 +3,7 @@
  * the writer thread (`sqlite-writer-thread.ts`). Under `BEGIN IMMEDIATE` (the write lock
  * is taken before the head is read, so a second process writing the same file cannot
  * read the same head and fork the chain) it reads the chain head, links each record to
- * its predecessor, inserts the record (content deflated here, off the event loop) with its
+ * its predecessor (sealed, `chain/record-seal.ts`), inserts the record (content deflated here, off the event loop) with its
  * entity links and the entity index's (entity, second) rows it adds, adds the batch's counts to
  * the hour and minute aggregates, saves the head, and commits; with `synchronous=FULL` the commit returns after the fsync.
  *
@@ -15,12 +15,14 @@
  */
 import type Database from 'better-sqlite3';
 import type { AuditReceipt } from '../audit-event';
-import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
+import { GENESIS_HASH } from '../chain/chain-hash';
 import { dictionaryFor, packContent } from '../chain/content-codec';
 import { entityCount, type EntityColumns } from '../chain/record-content';
+import { chainRecord, shapeDigestOf } from '../chain/record-seal';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { PreparedRecord } from './audit-store';
 import { secondOf } from './filter-sql';
+import type { ShapeRef } from './layout-rows';
 import { POS_STRIDE } from './sqlite-schema';
 
 /** Per record: its receipt, or the id that is already in the trail (nothing written for it). */
@@ -28,8 +30,8 @@ export type SqliteAppendOutcome = AuditReceipt | { readonly duplicate: string };
 
 type AppendFn = (chain: string, records: readonly PreparedRecord[]) => SqliteAppendOutcome[];
 
-
 const prepared = new WeakMap<Database.Database, AppendFn>();
+
 
 /**
  * Appends `records` to `chain` in one IMMEDIATE transaction on `db` and returns once it
@@ -58,8 +60,8 @@ export function statParams(r: StatRow): unknown[] {
 
 function prepareAppend(db: Database.Database): AppendFn {
   const insertRecord = db.prepare(
-    `INSERT INTO audit_record (pos, id, time_ms, prev_hash, hash, agency, subject, purpose, case_ref, outcome, http_status, has_denial, shape, content)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO audit_record (pos, id, time_ms, prev_hash, hash, agency, subject, purpose, case_ref, outcome, http_status, has_denial, shape, content, content_hash, denials)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const chainNo = db.prepare('SELECT chain_no FROM audit_chain WHERE chain = ?').pluck();
   const addChain = db.prepare('INSERT INTO audit_chain (chain_no, chain) VALUES ((SELECT COALESCE(MAX(chain_no), 0) + 1 FROM audit_chain), ?) RETURNING chain_no').pluck();
@@ -79,8 +81,8 @@ function prepareAppend(db: Database.Database): AppendFn {
   );
   const hourly = db.prepare(upsertStatSql('audit_stat_hour'));
   const minutely = db.prepare(upsertStatSql('audit_stat_minute'));
-  const shapes = new Map<string, { id: number; dictionary: Buffer }>();
-  let fresh: Array<[string, { id: number; dictionary: Buffer }]> = [];
+  const shapes = new Map<string, ShapeRef>();
+  let fresh: Array<[string, ShapeRef]> = [];
   // Chain numbers and entity ids seen in committed transactions, valid while no other
   // connection committed (PRAGMA data_version moves then: prune may have deleted entities).
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -136,11 +138,11 @@ function prepareAppend(db: Database.Database): AppendFn {
     return out;
   };
 
-  const shapeOf = (text: string): { id: number; dictionary: Buffer } => {
+  const shapeOf = (text: string): ShapeRef => {
     const known = shapes.get(text) ?? fresh.find(([t]) => t === text)?.[1];
     if (known) return known;
     const id = Number(findShape.get(text) ?? addShape.get(text));
-    const entry = { id, dictionary: dictionaryFor(text) };
+    const entry = { id, dictionary: dictionaryFor(text), digest: shapeDigestOf(text) };
     fresh.push([text, entry]);
     return entry;
   };
@@ -173,13 +175,14 @@ function prepareAppend(db: Database.Database): AppendFn {
       seen.add(r.id);
       seq += 1;
       if (seq >= POS_STRIDE) throw new Error(`chain ${chain} is full (${POS_STRIDE - 1} records)`);
-      const hash = linkHash(prev, r.contentHash, seq);
       const x = r.index;
       const shape = shapeOf(r.shape);
       const pos = no * POS_STRIDE + seq;
+      const stored = packContent(r.content, shape.dictionary);
+      const { hash, contentHash, denials } = chainRecord(r, prev, seq, shape.digest, stored);
       insertRecord.run(
         pos, r.id, x.timeMs, Buffer.from(prev, 'hex'), Buffer.from(hash, 'hex'), x.agency, x.subject, x.purpose, x.caseRef, x.outcome, x.httpStatus, x.hasDenial,
-        shape.id, packContent(r.content, shape.dictionary),
+        shape.id, stored, contentHash, denials,
       );
       if (entityCount(x.entities) > 0) linkRecord(pos, x.timeMs, eidsOf(x.entities));
       hours.add(x);

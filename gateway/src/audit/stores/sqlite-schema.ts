@@ -3,14 +3,15 @@
  * this: the main thread's (reads: verify, query, stats) and the writer thread's (appends,
  * see `sqlite-writer.ts`). Both open the file the same way so either may create it.
  *
- * Layout 3 (`PRAGMA user_version = 3`) is built for a single-record commit to touch few pages
+ * Layout 4 (`PRAGMA user_version = 4`) is built for a single-record commit to touch few pages
  * and for a record to be small: the record's row number (`pos` = chain number × 2^40 + seq) is
  * its primary key, so neither a (chain, seq) index nor the 26-character id is repeated in the
  * link table; entities are a dictionary (`audit_entity`) plus a WITHOUT ROWID link table keyed by
  * (pos, eid); the content is deflated against a per-operation dictionary
  * (`chain/content-codec.ts`); hashes are 32-byte blobs; and `stats` reads hour/minute aggregates
  * kept in the same transaction. The only secondary indexes are the id (duplicates, `--id`) and time
- * (every query's order).
+ * (every query's order). Layout 4 adds what a sealed record keeps beside its content: the content
+ * hash and the denial tally, which its seal (`chain/record-seal.ts`) covers with the rest.
  *
  * `--entity` goes through `audit_entity_second`: one row per entity and second in which at least
  * one record released it. A query walks the entity's seconds in order and, in each, the records of
@@ -20,8 +21,8 @@
  * (pos, eid) links of one record are neighbours, and an entity released again in the same second
  * writes no index row at all.
  *
- * A file of layout 2 is upgraded in place when opened (its entity index is rebuilt; records,
- * hashes and checkpoints are not touched). A file of layout 1 is refused by name: `pactum audit
+ * A file of layout 2 or 3 is upgraded in place when opened (from 2 its entity index is rebuilt;
+ * the seal's columns are added, empty; records, hashes and checkpoints are not touched). A file of layout 1 is refused by name: `pactum audit
  * migrate` copies it into this layout, hashes unchanged.
  */
 import { mkdirSync } from 'node:fs';
@@ -30,10 +31,16 @@ import Database from 'better-sqlite3';
 import { secondOfSql } from './filter-sql';
 
 /** The layout this code reads and writes. */
-export const SQLITE_LAYOUT = 3;
+export const SQLITE_LAYOUT = 4;
 
-/** The layout opened files are upgraded from in place (`upgradeFromLayout2`). */
-const UPGRADABLE_LAYOUT = 2;
+/** The layouts opened files are upgraded from in place (`upgradeInPlace`). */
+const UPGRADABLE_LAYOUTS: readonly number[] = [2, 3];
+
+/** Layout 3 → 4: the columns a sealed record adds (records of layout 3 keep them NULL, and verify as before). */
+const SEAL_COLUMNS = [
+  ['content_hash', 'BLOB'],
+  ['denials', 'TEXT'],
+] as const;
 
 /** The first chain's number is 1; a record's pos is `chainNo * POS_STRIDE + seq`. */
 export const POS_STRIDE = 2 ** 40;
@@ -57,7 +64,9 @@ CREATE TABLE IF NOT EXISTS audit_record (
   http_status INTEGER NOT NULL,
   has_denial INTEGER NOT NULL,
   shape INTEGER NOT NULL,
-  content BLOB NOT NULL
+  content BLOB NOT NULL,
+  content_hash BLOB,
+  denials TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_record_time ON audit_record (time_ms);
 CREATE TABLE IF NOT EXISTS audit_shape (shape INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
@@ -116,11 +125,11 @@ export function openSqliteDatabase(file: string, busyTimeoutMs: number): Databas
   try {
     // Before anything that writes (even switching to WAL rewrites the header): a file of another layout stays as it was.
     const layout = layoutOf(db);
-    if (layout !== 0 && layout !== SQLITE_LAYOUT && layout !== UPGRADABLE_LAYOUT) throw new TrailLayoutError(file, layout);
+    if (layout !== 0 && layout !== SQLITE_LAYOUT && !UPGRADABLE_LAYOUTS.includes(layout)) throw new TrailLayoutError(file, layout);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     if (layout === 0) db.exec(`BEGIN IMMEDIATE; ${SCHEMA} COMMIT;`);
-    if (layout === UPGRADABLE_LAYOUT) upgradeFromLayout2(db);
+    if (UPGRADABLE_LAYOUTS.includes(layout)) upgradeInPlace(db);
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     db.close();
@@ -130,20 +139,27 @@ export function openSqliteDatabase(file: string, busyTimeoutMs: number): Databas
 }
 
 /**
- * Layout 2 → 3 in one IMMEDIATE transaction: the per-second entity index is built from the links
- * and the exact (eid, time, pos) index dropped. Only derived rows change; a second connection
- * that got the write lock first has done it already (the version is read again under the lock).
+ * Layout 2 or 3 → 4 in one IMMEDIATE transaction. From 2: the per-second entity index is built
+ * from the links and the exact (eid, time, pos) index dropped. From 3: the seal's two columns are
+ * added (records already written stay unsealed, chained and verified as before). Only derived
+ * rows and empty columns change; a second connection that got the write lock first has done it
+ * already (the version is read again under the lock).
  */
-function upgradeFromLayout2(db: Database.Database): void {
+function upgradeInPlace(db: Database.Database): void {
   db.exec('BEGIN IMMEDIATE');
   try {
-    if (Number(db.pragma('user_version', { simple: true })) === UPGRADABLE_LAYOUT) {
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version === 2) {
       db.exec(
         `${ENTITY_SECOND_TABLE}
          INSERT OR IGNORE INTO audit_entity_second (eid, sec) SELECT eid, ${secondOfSql('time_ms')} FROM audit_entity_link;
-         DROP INDEX IF EXISTS audit_entity_link_eid;
-         PRAGMA user_version = ${SQLITE_LAYOUT};`,
+         DROP INDEX IF EXISTS audit_entity_link_eid;`,
       );
+    }
+    if (version === 2 || version === 3) {
+      const present = new Set((db.pragma('table_info(audit_record)') as Array<{ name: string }>).map((c) => c.name));
+      for (const [name, type] of SEAL_COLUMNS) if (!present.has(name)) db.exec(`ALTER TABLE audit_record ADD COLUMN ${name} ${type}`);
+      db.exec(`PRAGMA user_version = ${SQLITE_LAYOUT}`);
     }
     db.exec('COMMIT');
   } catch (error) {

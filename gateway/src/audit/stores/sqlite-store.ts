@@ -30,10 +30,11 @@ import type Database from 'better-sqlite3';
 import { AuditUnavailableError } from '../../errors';
 import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
+import type { EntityRow } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, entityIdsSql, entityPage, layoutTables, runEntityPage, linkIndexedSql, queryPageSql, RECORD_COLUMNS, recordRowOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
+import { edgeRecordsSql, entityIdsSql, entityPage, layoutTables, runEntityPage, queryPageSql, RECORD_COLUMNS, recordRowOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
 import { statParams, upsertStatSql } from './sqlite-append';
 import { describeFailure, openSqliteDatabase, POS_STRIDE, TrailLayoutError } from './sqlite-schema';
@@ -90,6 +91,9 @@ class SqliteStore implements SqliteAuditStore {
   readonly reopen: StoreLocation;
   private statements = new Map<string, Database.Statement>();
   private names: Map<number, string> | null = null;
+  /** Entity rows by eid (`linkedEntities`), and the data version they were read at. */
+  private readonly entityRows = new Map<number, EntityRow>();
+  private entityVersion: unknown = null;
   private readonly shapes = new ShapeBook(() => this.stmt(this.connection(), `SELECT shape, text FROM ${T.shape}`).all() as Record<string, unknown>[]);
 
   constructor(
@@ -154,6 +158,38 @@ class SqliteStore implements SqliteAuditStore {
     this.statements = new Map();
     this.names = null;
     this.shapes.clear();
+    this.entityRows.clear();
+  }
+
+  /**
+   * Groups raw link rows by record position, each with its entity (type, key, owner) and whether
+   * the entity index holds its second (false for every link of a record in `unindexed`). Entities
+   * come from a cache by eid, valid while no other connection committed (`PRAGMA data_version`:
+   * an edit, or retention deleting entities whose eid a new one may take) and cleared by this
+   * connection's own prune. A link to an eid that is gone gets an entity with empty fields, which
+   * verify names.
+   */
+  private linkedEntities(db: Database.Database, links: readonly LinkRow[], unindexed: ReadonlySet<number>): Map<number, LinkedEntity[]> {
+    const version = this.stmt(db, 'PRAGMA data_version').pluck().get();
+    if (version !== this.entityVersion || this.entityRows.size > ENTITY_CACHE_SIZE) {
+      this.entityRows.clear();
+      this.entityVersion = version;
+    }
+    const missing = new Set<number>();
+    for (const link of links) if (!this.entityRows.has(link[2])) missing.add(link[2]);
+    if (missing.size > 0) {
+      const found = this.stmt(db, `SELECT eid, type, key, owner FROM ${T.entity} WHERE eid IN (SELECT value FROM json_each(?))`, true).all(JSON.stringify([...missing])) as Array<[number, string, string, string]>;
+      for (const [eid, type, key, owner] of found) this.entityRows.set(eid, { type, key, owner });
+    }
+    const out = new Map<number, LinkedEntity[]>();
+    for (const [pos, timeMs, eid] of links) {
+      const e = this.entityRows.get(eid) ?? GONE;
+      const row = { type: e.type, key: e.key, owner: e.owner, linkTimeMs: timeMs, indexed: !unindexed.has(pos) };
+      const list = out.get(pos);
+      if (list) list.push(row);
+      else out.set(pos, [row]);
+    }
+    return out;
   }
 
   /** When a lone record may be committed on the calling thread (see `SqliteWriter.appendInline`). */
@@ -197,13 +233,13 @@ class SqliteStore implements SqliteAuditStore {
     });
   }
 
-  async readChain(chain: string, afterSeq: number, limit: number): Promise<StoredRow[]> {
+  async readChain(chain: string, afterSeq: number, limit: number, unpack = true): Promise<StoredRow[]> {
     return this.run('read chain', (db) => {
       const no = this.chainNo(db, chain);
       if (no === null) return [];
       const base = no * POS_STRIDE;
       const raw = this.stmt(db, `SELECT ${CHAIN_PAGE_COLUMNS} FROM ${T.record} r WHERE r.pos > ? AND r.pos < ? ORDER BY r.pos LIMIT ?`, true).all(base + afterSeq, base + POS_STRIDE, limit) as unknown[][];
-      return this.toStored(db, raw.map(recordRowOf));
+      return this.toStored(db, raw.map(recordRowOf), true, unpack);
     });
   }
 
@@ -284,6 +320,8 @@ class SqliteStore implements SqliteAuditStore {
   }
 
   async prune(chain: string, throughSeq: number, cp: StoredCheckpoint): Promise<number> {
+    // It deletes entities no record links any more; a later one may take a freed eid.
+    this.entityRows.clear();
     return this.run('prune', (db) =>
       db
         .transaction(() => {
@@ -361,50 +399,54 @@ class SqliteStore implements SqliteAuditStore {
     return null;
   }
 
-  /** Record rows as stored rows: chain named, content unpacked, entity rows attached (unless `withEntities` is false). */
-  private toStored(db: Database.Database, rows: Record<string, unknown>[], withEntities = true): StoredRow[] {
+  /** Record rows as stored rows: chain named, content unpacked (see `toStoredRow`'s `unpack`), entity rows attached (unless `withEntities` is false). */
+  private toStored(db: Database.Database, rows: Record<string, unknown>[], withEntities = true, unpack = true): StoredRow[] {
     if (rows.length === 0) return [];
     let entities = new Map<number, LinkedEntity[]>();
     if (withEntities) {
       const positions = rows.map((r) => Number(r.pos));
       // A range only for a run of neighbours (a chain page); a query's records lie all over the trail.
       const sorted = rows.length > 1 && positions.every((p, i) => i === 0 || p > (positions[i - 1] ?? 0)) && (positions[positions.length - 1] ?? 0) - (positions[0] ?? 0) < 2 * rows.length;
+      const where = sorted ? 'l.pos >= ? AND l.pos <= ?' : `l.pos IN (${positions.map(() => '?').join(',')})`;
+      const params = sorted ? [positions[0], positions[positions.length - 1]] : positions;
       // Rows as arrays (`raw`): a page of links is thousands of rows, and named objects cost more to build than these are read.
-      const found = sorted
-        ? this.stmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos >= ? AND l.pos <= ?`, true).all(positions[0], positions[positions.length - 1])
-        : this.stmt(db, `SELECT l.pos, l.time_ms, ${linkIndexedSql(T)}, e.type, e.key, e.owner FROM ${T.link} l JOIN ${T.entity} e ON e.eid = l.eid WHERE l.pos IN (${positions.map(() => '?').join(',')})`, true).all(...positions);
-      entities = groupLinkRows(found as LinkRow[]);
+      const links = this.stmt(db, `SELECT l.pos, l.time_ms, l.eid FROM ${T.link} l WHERE ${where}`, true).all(...params) as LinkRow[];
+      // The records with a link whose second the entity index lacks (usually none): checked in SQL, no row per link.
+      const unindexed = new Set(
+        this.stmt(db, `SELECT DISTINCT l.pos FROM ${T.link} l WHERE ${where} AND NOT EXISTS (SELECT 1 FROM ${T.entitySecond} s WHERE s.eid = l.eid AND s.sec = ${secondOfSql('l.time_ms')})`)
+          .pluck()
+          .all(...params) as number[],
+      );
+      entities = this.linkedEntities(db, links, unindexed);
     }
     let names = this.chainNames(db);
     return rows.map((r) => {
       const pos = Number(r.pos);
       const no = Math.floor(pos / POS_STRIDE);
       if (!names.has(no)) names = this.chainNames(db, true);
-      return toStoredRow(r, names.get(no) ?? `#${no}`, pos - no * POS_STRIDE, entities.get(pos) ?? [], this.shapes.dictionary(Number(r.shape)));
+      return toStoredRow(r, names.get(no) ?? `#${no}`, pos - no * POS_STRIDE, entities.get(pos) ?? [], this.shapes.shape(Number(r.shape)), unpack);
     });
   }
 }
 
 /**
- * The record columns of a chain page (what verify reads, every record): the two hashes come as
- * lower-case hex text from SQLite itself, instead of a Buffer each that is then turned into hex.
+ * The record columns of a chain page (what verify reads, every record): the hashes come as
+ * lower-case hex text from SQLite itself, instead of a Buffer each that is then turned into hex
+ * (an empty content hash, of a record written before layout 4, as '').
  */
-const CHAIN_PAGE_COLUMNS = RECORD_COLUMNS.replace('r.prev_hash, r.hash,', 'lower(hex(r.prev_hash)) AS prev_hash, lower(hex(r.hash)) AS hash,');
+const CHAIN_PAGE_COLUMNS = RECORD_COLUMNS.replace('r.prev_hash, r.hash,', 'lower(hex(r.prev_hash)) AS prev_hash, lower(hex(r.hash)) AS hash,').replace(
+  'r.content_hash',
+  'lower(hex(r.content_hash)) AS content_hash',
+);
 
-/** A link row read raw: pos, time_ms, indexed (0/1), type, key, owner. */
-type LinkRow = [number, number, number, string, string, string];
+/** A link row read raw: pos, time_ms, eid. */
+type LinkRow = [number, number, number];
 
-/** Groups raw link rows by record position (what `groupEntities` does for named rows). */
-function groupLinkRows(rows: readonly LinkRow[]): Map<number, LinkedEntity[]> {
-  const out = new Map<number, LinkedEntity[]>();
-  for (const [pos, timeMs, indexed, type, key, owner] of rows) {
-    const row = { type, key, owner, linkTimeMs: timeMs, indexed: indexed === 1 };
-    const list = out.get(pos);
-    if (list) list.push(row);
-    else out.set(pos, [row]);
-  }
-  return out;
-}
+/** What a link to a deleted entity row reads as. */
+const GONE: EntityRow = { type: '', key: '', owner: '' };
+
+/** Entity rows kept by eid between reads (`SqliteStore.entityRows`). */
+const ENTITY_CACHE_SIZE = 200_000;
 
 /** Deletes an (eid, sec) row of the entity index unless a record of that second still links the entity. */
 const UNINDEX_SECOND = `DELETE FROM ${T.entitySecond} WHERE eid = ? AND sec = ? AND NOT EXISTS (

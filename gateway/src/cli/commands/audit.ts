@@ -51,7 +51,8 @@ export interface AuditCommandIo {
 
 const USAGE = `usage:
   pactum audit query  [filters] [--format table|jsonl|csv] [store]
-  pactum audit verify [--chain <replica>] [--expect-head <chain>:<seq>:<hash> …] [--json] [store]
+  pactum audit verify [--chain <replica>] [--expect-head <chain>:<seq>:<hash> …] [--deep] [--json] [store]
+                      --deep: also unpack, hash and re-derive every sealed record from its content
   pactum audit stats  [--since <t>] [--until <t>] [--agency <id>] [--purpose <code>] [--json] [store]
   pactum audit report --since <t> [--until <t>] [--agency <id>] [--purpose <code>] [--json | --html <file>] [store]
                       a period's picture: per agency and purpose, denials by reason, top entities, refused persons
@@ -85,6 +86,7 @@ const OPTIONS = {
   country: { type: 'string' },
   chain: { type: 'string' },
   'expect-head': { type: 'string', multiple: true },
+  deep: { type: 'boolean' },
   key: { type: 'string' },
   all: { type: 'boolean' },
   retention: { type: 'string' },
@@ -104,7 +106,7 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 /** Only these options make sense for each subcommand (besides the store options). */
 const ALLOWED: Record<string, readonly string[]> = {
   query: ['agency', 'subject', 'purpose', 'case-ref', 'id', 'entity', 'since', 'until', 'denied-only', 'outcome', 'limit', 'format'],
-  verify: ['chain', 'expect-head', 'json', 'key'],
+  verify: ['chain', 'expect-head', 'deep', 'json', 'key'],
   checkpoint: ['all', 'json'],
   report: ['since', 'until', 'agency', 'purpose', 'json', 'html'],
   prune: ['retention', 'json', 'key'],
@@ -300,14 +302,17 @@ function planVerify(v: Values): Plan {
     return { chain: m[1] ?? '', seq: Number(m[2]), hash: m[3] ?? '' };
   });
   return async (trail, io) => {
-    const report = await trail.verify({ ...(v.chain !== undefined ? { chain: v.chain } : {}), expectHeads });
+    const report = await trail.verify({ ...(v.chain !== undefined ? { chain: v.chain } : {}), expectHeads, deep: v.deep === true });
     io.stdout(v.json ? `${JSON.stringify(report, null, 2)}\n` : `${describeVerify(trail.location, report)}\n`);
     return report.ok ? 0 : 1;
   };
 }
 
 function describeVerify(location: string, report: VerifyReport): string {
-  const lines = [`audit trail ${location}: ${report.ok ? 'OK' : 'FAILED'} — ${report.checked} record(s) checked in ${report.chains.length} chain(s)`];
+  const lines = [
+    `audit trail ${location}: ${report.ok ? 'OK' : 'FAILED'} — ${report.checked} record(s) checked in ${report.chains.length} chain(s)`,
+    report.deep ? '  every record checked against its content (--deep)' : '  sealed records checked from their stored parts (--deep: against their content too)',
+  ];
   for (const c of report.chains) {
     const head = c.head ? `head seq ${c.head.seq} id ${c.head.id} (note it: --expect-head ${c.chain}:${c.head.seq}:${c.head.hash})` : 'no anchor';
     lines.push(`  chain ${c.chain}: ${c.checked} record(s) ok, ${head}`);
