@@ -17,8 +17,8 @@
  * `indexText` is JSON of `[id, time_ms, agency, subject, purpose, case_ref, outcome,
  * http_status, has_denial, denials, entities]`, where `entities` are the entity identities
  * (`entityIdentity`) sorted by code unit — the order a store keeps link rows in is its own —
- * and `denials` is {@link denialTallyText}. Strings are taken as the store gives them back:
- * a lone UTF-16 surrogate (which no UTF-8 column keeps) as U+FFFD.
+ * and `denials` is {@link denialTallyText}. (A record's strings hold no lone UTF-16 surrogate:
+ * `prepareRecord` writes them as U+FFFD, as every UTF-8 column would.)
  */
 import { hash } from 'node:crypto';
 import type { PreparedRecord, StoredRow, StoredSeal } from '../stores/audit-store';
@@ -32,14 +32,25 @@ import { countsOf } from './stat-rows';
  */
 export function denialTallyText(index: IndexRows): string {
   if (index.denials.length === 0) return '';
-  const denials = index.denials.map((d) => ({ ...d, reason: wellFormed(d.reason) }));
-  const triples = countsOf({ ...index, denials }).denials.map(([k, r, n]): [string, string, number] => [k, r, n]);
+  const triples = countsOf(index).denials.map(([k, r, n]): [string, string, number] => [k, r, n]);
   return JSON.stringify(triples.sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1])));
 }
 
+/** Tallies read back, by text: most records share one of a few (verify reads every record's). */
+const parsedTallies = new Map<string, ReadonlyArray<readonly [string, string, number]>>();
+
 /** A denial tally text read back: `[kind, reason, count]` triples; throws on text that is not one. */
-export function parseDenialTally(text: string): Array<readonly [string, string, number]> {
+export function parseDenialTally(text: string): ReadonlyArray<readonly [string, string, number]> {
   if (text === '') return [];
+  const known = parsedTallies.get(text);
+  if (known) return known;
+  const parsed = readDenialTally(text);
+  if (parsedTallies.size >= 1024) parsedTallies.clear();
+  parsedTallies.set(text, parsed);
+  return parsed;
+}
+
+function readDenialTally(text: string): ReadonlyArray<readonly [string, string, number]> {
   const parsed: unknown = JSON.parse(text);
   if (!Array.isArray(parsed)) throw new Error('denial tally is not a list');
   return parsed.map((t: unknown) => {
@@ -72,8 +83,7 @@ export function sealOf(parts: SealParts): string {
 
 /** The seal parts of a record about to be written: its index rows as the store will give them back. */
 export function sealPartsOf(id: string, index: IndexRows, denials: string, shapeDigest: string, stored: Uint8Array): SealParts {
-  const columns = indexColumns(index).map((v) => (typeof v === 'string' ? wellFormed(v) : v));
-  return { shapeDigest, stored, id: wellFormed(id), columns, denials, identities: identitiesOfColumns(index.entities) };
+  return { shapeDigest, stored, id, columns: indexColumns(index), denials, identities: identitiesOfColumns(index.entities) };
 }
 
 /** The identities of stored entity rows. */
@@ -83,24 +93,20 @@ export function identitiesOfRows(rows: readonly EntityRow[]): string[] {
   return out;
 }
 
+/** `entityIdentity` of each entity of `c`, each type's prefix and owner made once (a list query releases thousands). */
 function identitiesOfColumns(c: EntityColumns): string[] {
-  return c.key.map((key, i) => entityIdentity({ type: wellFormed(c.types[c.type[i] as number] as string), key: wellFormed(key), owner: wellFormed(c.owners[c.owner[i] as number] as string) }));
+  const types = c.types.map((t) => `${t.length}:${t}`);
+  const out = new Array<string>(c.key.length);
+  for (let i = 0; i < out.length; i++) {
+    const key = c.key[i] as string;
+    out[i] = `${types[c.type[i] as number] as string}${key.length}:${key}${c.owners[c.owner[i] as number] as string}`;
+  }
+  return out;
 }
 
 /** sha256 of a shape's text (as UTF-8, which is what a column keeps), hex. */
 export function shapeDigestOf(shapeText: string): string {
   return hash('sha256', shapeText, 'hex');
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
-
-/**
- * `s` as a UTF-8 column gives it back: each lone surrogate as U+FFFD. (JSON.stringify would
- * write a lone surrogate as a `\udXXX` escape; hashing a string as UTF-8 already replaces it.)
- */
-function wellFormed(s: string): string {
-  return LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATES, '\uFFFD') : s;
 }
 
 function compare(a: string, b: string): number {
