@@ -46,9 +46,9 @@ export const RECORD_COLUMNS =
 
 /**
  * A record row read raw (an array in {@link RECORD_COLUMNS} order) as the named row the rest
- * reads. better-sqlite3 builds a named row by adding its sixteen properties one at a time from
- * C++; an array and this one literal (a single object shape) cost about half as much, which a
- * verify that reads every record notices.
+ * reads. Both drivers build a named row by adding its sixteen properties one at a time; an array
+ * and this one literal (a single object shape) cost less, which a verify that reads every record
+ * notices.
  */
 export function recordRowOf(r: readonly unknown[]): Record<string, unknown> {
   return {
@@ -218,19 +218,6 @@ export interface LinkedEntity extends EntityRow {
 /** The `indexed` column of a link read: whether `audit_entity_second` holds the link's entity and second (`l` is the link). */
 export function linkIndexedSql(t: AuditTables): string {
   return `EXISTS (SELECT 1 FROM ${t.entitySecond} s WHERE s.eid = l.eid AND s.sec = ${secondOfSql('l.time_ms')}) AS indexed`;
-}
-
-/** Groups entity rows (`pos, time_ms, indexed, type, key, owner`) by record position. */
-export function groupEntities(rows: readonly Record<string, unknown>[]): Map<number, LinkedEntity[]> {
-  const out = new Map<number, LinkedEntity[]>();
-  for (const e of rows) {
-    const pos = Number(e.pos);
-    const list = out.get(pos);
-    const row = { type: String(e.type), key: String(e.key), owner: String(e.owner), linkTimeMs: Number(e.time_ms), indexed: e.indexed === true || Number(e.indexed) === 1 };
-    if (list) list.push(row);
-    else out.set(pos, [row]);
-  }
-  return out;
 }
 
 /** Sums of an aggregate table over bucket range [from, to) (either end may be infinite) and the filter's agency / purpose. */

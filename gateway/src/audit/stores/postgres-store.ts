@@ -20,7 +20,7 @@ import { chainRecord, shapeDigestOf } from '../chain/record-seal';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, entityIdsSql, entityPage, groupEntities, runEntityPageAsync, linkIndexedSql, queryPageSql, RECORD_COLUMNS, secondOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
+import { edgeRecordsSql, entityIdsSql, entityPage, runEntityPageAsync, linkIndexedSql, queryPageSql, RECORD_COLUMNS, recordRowOf, secondOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow, untallyRecords, type ShapeRef } from './layout-rows';
 import { checkpointTable, layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, SEAL_COLUMNS, tablesIn } from './postgres-schema';
 import { POS_STRIDE } from './sqlite-schema';
@@ -152,6 +152,15 @@ class PostgresStore implements AuditStore {
   private async read(sql: string, params: unknown[], what: string): Promise<Record<string, unknown>[]> {
     try {
       return (await this.pool.query(sql, params)).rows as Record<string, unknown>[];
+    } catch (error) {
+      throw unavailable(`audit database ${this.location}: ${what} failed`, error);
+    }
+  }
+
+  /** `read` with rows as arrays, in the select list's order (no object with named fields per row: verify reads thousands a page). */
+  private async readRaw(sql: string, params: unknown[], what: string): Promise<unknown[][]> {
+    try {
+      return (await this.pool.query({ text: sql, values: params, rowMode: 'array' })).rows as unknown[][];
     } catch (error) {
       throw unavailable(`audit database ${this.location}: ${what} failed`, error);
     }
@@ -310,8 +319,8 @@ class PostgresStore implements AuditStore {
     const no = await this.chainNo(chain);
     if (no === null) return [];
     const base = no * POS_STRIDE;
-    const rows = await this.read(`SELECT ${RECORD_COLUMNS} FROM ${this.t.record} r WHERE r.pos > $1 AND r.pos < $2 ORDER BY r.pos LIMIT $3`, [base + afterSeq, base + POS_STRIDE, limit], 'read chain');
-    return this.toStored(rows, true, unpack);
+    const rows = await this.readRaw(`SELECT ${RECORD_COLUMNS} FROM ${this.t.record} r WHERE r.pos > $1 AND r.pos < $2 ORDER BY r.pos LIMIT $3`, [base + afterSeq, base + POS_STRIDE, limit], 'read chain');
+    return this.toStored(rows.map(recordRowOf), true, unpack);
   }
 
   async seqOfHash(chain: string, hash: string): Promise<number | null> {
@@ -454,7 +463,7 @@ class PostgresStore implements AuditStore {
   /** Record rows as stored rows: chain named, content unpacked, entity rows attached (unless `withEntities` is false). */
   private async toStored(rows: Record<string, unknown>[], withEntities = true, unpack = true): Promise<StoredRow[]> {
     if (rows.length === 0) return [];
-    let entities = new Map<number, LinkedEntity[]>();
+    const entities = new Map<number, LinkedEntity[]>();
     if (withEntities) {
       // Links first, then their entities by id: a join would let the planner hash the whole
       // entity dictionary for every page.
@@ -465,15 +474,24 @@ class PostgresStore implements AuditStore {
       // no statistics on the link table (autovacuum off, or not yet run after a bulk load) the
       // planner guesses thousands of links per position and scanned the whole table instead:
       // 100 ms a page at 10^6 records and seconds at 10^7, where the probes take 4 ms.
-      const links = sorted
-        ? await this.read(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM ${this.t.link} l WHERE l.pos >= $1 AND l.pos <= $2`, [positions[0], positions[positions.length - 1]], 'read index')
-        : await this.read(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM unnest($1::bigint[]) AS p(pos) CROSS JOIN LATERAL (SELECT * FROM ${this.t.link} l WHERE l.pos = p.pos OFFSET 0) l`, [positions], 'read index');
-      const ids = [...new Set(links.map((l) => String(l.eid)))];
+      // Rows as arrays: pos, eid, time_ms, indexed (bigints come as text).
+      const links = (
+        sorted
+          ? await this.readRaw(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM ${this.t.link} l WHERE l.pos >= $1 AND l.pos <= $2`, [positions[0], positions[positions.length - 1]], 'read index')
+          : await this.readRaw(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM unnest($1::bigint[]) AS p(pos) CROSS JOIN LATERAL (SELECT * FROM ${this.t.link} l WHERE l.pos = p.pos OFFSET 0) l`, [positions], 'read index')
+      ) as Array<[string, string, string, boolean]>;
+      const ids = [...new Set(links.map((l) => l[1]))];
       const known = new Map(
-        (ids.length ? await this.read(`SELECT eid, type, key, owner FROM ${this.t.entity} WHERE eid = ANY($1::bigint[])`, [ids], 'read index') : []).map((e) => [String(e.eid), e]),
+        ((ids.length ? await this.readRaw(`SELECT eid, type, key, owner FROM ${this.t.entity} WHERE eid = ANY($1::bigint[])`, [ids], 'read index') : []) as Array<[string, string, string, string]>).map((e) => [e[0], e]),
       );
-      // A link to an entity that is gone shows as an entity without a key: verify names its record.
-      entities = groupEntities(links.map((l) => ({ ...(known.get(String(l.eid)) ?? { type: '', key: '', owner: '' }), pos: l.pos, time_ms: l.time_ms, indexed: l.indexed })));
+      for (const [pos, eid, timeMs, indexed] of links) {
+        // A link to an entity that is gone shows as an entity without a key: verify names its record.
+        const e = known.get(eid);
+        const row: LinkedEntity = { type: e?.[1] ?? '', key: e?.[2] ?? '', owner: e?.[3] ?? '', linkTimeMs: Number(timeMs), indexed: indexed === true };
+        const list = entities.get(Number(pos));
+        if (list) list.push(row);
+        else entities.set(Number(pos), [row]);
+      }
     }
     let names = await this.chainNames();
     if (rows.some((r) => !names.has(Math.floor(Number(r.pos) / POS_STRIDE)))) names = await this.chainNames(true);
