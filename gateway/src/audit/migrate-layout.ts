@@ -2,8 +2,9 @@
  * `pactum audit migrate`: copies a trail of layout 1 (one row per record with its canonical text,
  * hex hashes, and entity/denial index tables keyed by the record id) into a new, empty trail of
  * the current layout, chain by chain and seq by seq, through the new store's own batch append. The hashed
- * text and the hash formula did not change, so every record keeps its hash: anchors noted
- * earlier and the signed checkpoints (copied as they are) still hold.
+ * text did not change and the records are copied unsealed (chained by layout 1's formula, see
+ * `chain/record-seal.ts`), so every record keeps its hash: anchors noted earlier and the signed
+ * checkpoints (copied as they are) still hold; records appended after them are sealed.
  *
  * It never launders damage: each record's text must hash to its stored content hash, the
  * re-computed link hash must equal the stored one, seqs must follow, and each chain must end at
