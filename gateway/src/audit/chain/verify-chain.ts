@@ -1,20 +1,25 @@
 /**
  * Walks every chain of a store and names the first record that breaks it.
  *
- * Per record, in seq order: the seq follows the previous one (else `removed`); the stored
- * content unpacks (else `changed`); `prevHash` is the previous record's hash (else `reordered`
+ * Per record, in seq order: the seq follows the previous one (else `removed`); its shape exists
+ * and, where it is unpacked, the stored content unpacks (else `changed`); `prevHash` is the previous record's hash (else `reordered`
  * when that hash belongs to another record of the chain, `changed` naming the predecessor
  * when this record is self-consistent — the predecessor was rewritten and re-hashed — or
- * `removed` otherwise); `hash = sha256(prevHash || sha256(content) || seq)` (else `changed`:
- * the content or the hash was edited); the content decodes to a record with the same id, and
- * the index columns and entity rows equal what it implies (else `changed`: an edited index
- * could hide a release from `query`). Finally the chain's last record must be its anchor (the
+ * `removed` otherwise). A sealed record (layout 4, `record-seal.ts`) must then have
+ * `hash = sha256(prevHash || contentHash || seal || seq)` with the seal of what is stored — its
+ * content bytes, shape, id, columns, denial tally and entity rows — and nothing is unpacked; when
+ * it does not, or with `deep`, or for a record written before layout 4 (whose hash is
+ * `sha256(prevHash || sha256(content) || seq)`), the content is unpacked and hashed, decodes to a
+ * record with the same id, and the index columns, entity rows (and denial tally) equal what it
+ * implies; any difference is `changed`, naming what was edited (an edited index could hide a
+ * release from `query`). Finally the chain's last record must be its anchor (the
  * head row written in the same transaction): a shorter chain is `truncated`, a missing or
  * different anchor is `anchor-mismatch`.
  *
  * When every chain is walked, the hour and minute aggregates `stats` reads are re-tallied from
- * the records' content and compared row by row (`aggregates` in the report): they are derived
- * data, so a difference fails the verification without naming a record.
+ * the records (a sealed one's sealed columns and tally, an older one's content) and compared row
+ * by row (`aggregates` in the report): they are derived data, so a difference fails the
+ * verification without naming a record.
  *
  * Limit: someone who can write the database can rewrite a whole chain and its anchor
  * consistently. `expectHeads` (an anchor copied elsewhere earlier, e.g. printed by

@@ -1,9 +1,10 @@
 /**
  * Runs verify's seq ranges on worker threads (`verify-worker.ts`), one thread per range, each
- * with its own connection to the store: the checks are CPU work (unpack, two sha256, parse,
- * re-derive) that one event loop does at a few tens of thousands of records a second. A worker
- * that fails or dies rejects its range, and with it the verification: nothing is reported as
- * checked that was not.
+ * with its own connection to the store: the checks are CPU work (reading the rows and three
+ * sha256 for a sealed record; unpacking, parsing and re-deriving an older one, or any with
+ * `deep`) that one event loop does at a few tens of thousands of records a second. A worker that
+ * fails or dies rejects its range, and with it the verification: nothing is reported as checked
+ * that was not.
  */
 import os from 'node:os';
 import path from 'node:path';
