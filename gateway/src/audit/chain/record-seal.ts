@@ -32,8 +32,7 @@ import { countsOf } from './stat-rows';
  */
 export function denialTallyText(index: IndexRows): string {
   if (index.denials.length === 0) return '';
-  const triples = countsOf(index).denials.map(([k, r, n]): [string, string, number] => [k, r, n]);
-  return JSON.stringify(triples.sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1])));
+  return JSON.stringify([...countsOf(index).denials].sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1])));
 }
 
 /** Tallies read back, by text: most records share one of a few (verify reads every record's). */
@@ -93,15 +92,9 @@ export function identitiesOfRows(rows: readonly EntityRow[]): string[] {
   return out;
 }
 
-/** `entityIdentity` of each entity of `c`, each type's prefix and owner made once (a list query releases thousands). */
+/** `entityIdentity` of each entity of `c`. */
 function identitiesOfColumns(c: EntityColumns): string[] {
-  const types = c.types.map((t) => `${t.length}:${t}`);
-  const out = new Array<string>(c.key.length);
-  for (let i = 0; i < out.length; i++) {
-    const key = c.key[i] as string;
-    out[i] = `${types[c.type[i] as number] as string}${key.length}:${key}${c.owners[c.owner[i] as number] as string}`;
-  }
-  return out;
+  return c.key.map((key, i) => entityIdentity({ type: c.types[c.type[i] as number] as string, key, owner: c.owners[c.owner[i] as number] as string }));
 }
 
 /** sha256 of a shape's text (as UTF-8, which is what a column keeps), hex. */

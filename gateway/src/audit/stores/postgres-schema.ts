@@ -8,10 +8,16 @@
  * `CREATE … IF NOT EXISTS` on what exists. A schema holding layout 2 (no `audit_entity_second`)
  * is upgraded in place by the same statements: the entity index is built from the links and
  * layout 2's exact (eid, time, pos) index dropped; a schema holding layout 3 (no seal columns)
- * gets them added, empty; records, hashes and checkpoints are not touched. A schema holding layout 1 (an `audit_record` table without `audit_chain`) is refused
- * by name, not extended.
+ * gets them added, empty; records, hashes and checkpoints are not touched. A schema holding
+ * layout 1 (an `audit_record` table without `audit_chain`) is refused by name, not extended.
  */
 import { layoutTables, secondOfSql, type AuditTables } from './filter-sql';
+
+/** The columns layout 4 added to `audit_record`, with their types (a schema without them is upgraded on open). */
+export const SEAL_COLUMNS = [
+  ['content_hash', 'BYTEA'],
+  ['denials', 'TEXT'],
+] as const;
 
 /** Schema names: lower-case identifiers, so they never need escaping beyond quotes. */
 export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -59,7 +65,7 @@ export function schemaStatements(schema: string): string[] {
       denials TEXT
     )`,
     // Layout 3 → 4: the seal's columns (records of layout 3 keep them NULL and verify as before).
-    `ALTER TABLE ${t.record} ADD COLUMN IF NOT EXISTS content_hash BYTEA, ADD COLUMN IF NOT EXISTS denials TEXT`,
+    `ALTER TABLE ${t.record} ${SEAL_COLUMNS.map(([name, type]) => `ADD COLUMN IF NOT EXISTS ${name} ${type}`).join(', ')}`,
     // The deflated content is already small: no TOAST compression attempt on it.
     `ALTER TABLE ${t.record} ALTER COLUMN content SET STORAGE EXTERNAL`,
     `CREATE INDEX IF NOT EXISTS audit_record_time ON ${t.record} (time_ms, pos)`,
@@ -82,6 +88,3 @@ export function schemaStatements(schema: string): string[] {
     `CREATE INDEX IF NOT EXISTS audit_checkpoint_chain ON ${checkpointTable(schema)} (chain, seq)`,
   ];
 }
-
-/** The columns layout 4 added to `audit_record` (a schema without them is upgraded on open). */
-export const SEAL_COLUMNS = ['content_hash', 'denials'] as const;

@@ -78,7 +78,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         const r = await c.query(
           `SELECT bool_and(to_regclass(o) IS NOT NULL) AND (SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = $4 AND table_name = 'audit_record' AND column_name = ANY($5::text[])) = cardinality($5::text[]) AS complete,
              to_regclass($2) IS NOT NULL AS old, to_regclass($3) IS NOT NULL AS new FROM unnest($1::text[]) AS o`,
-          [layoutObjects(schema), `"${schema}".audit_record`, `"${schema}".audit_chain`, schema, SEAL_COLUMNS],
+          [layoutObjects(schema), `"${schema}".audit_record`, `"${schema}".audit_chain`, schema, SEAL_COLUMNS.map(([name]) => name)],
         );
         return r.rows[0] as { complete: boolean | null; old: boolean; new: boolean };
       };

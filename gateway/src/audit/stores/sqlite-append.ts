@@ -3,8 +3,8 @@
  * the writer thread (`sqlite-writer-thread.ts`). Under `BEGIN IMMEDIATE` (the write lock
  * is taken before the head is read, so a second process writing the same file cannot
  * read the same head and fork the chain) it reads the chain head, links each record to
- * its predecessor (sealed, `chain/record-seal.ts`), inserts the record (content deflated here, off the event loop) with its
- * entity links and the entity index's (entity, second) rows it adds, adds the batch's counts to
+ * its predecessor (sealed, `chain/record-seal.ts`), inserts the record (content deflated here,
+ * off the event loop) with its entity links and the entity index's (entity, second) rows it adds, adds the batch's counts to
  * the hour and minute aggregates, saves the head, and commits; with `synchronous=FULL` the commit returns after the fsync.
  *
  * Statements are prepared once per connection (a WeakMap keyed by the connection). Shape ids
@@ -31,7 +31,6 @@ export type SqliteAppendOutcome = AuditReceipt | { readonly duplicate: string };
 type AppendFn = (chain: string, records: readonly PreparedRecord[]) => SqliteAppendOutcome[];
 
 const prepared = new WeakMap<Database.Database, AppendFn>();
-
 
 /**
  * Appends `records` to `chain` in one IMMEDIATE transaction on `db` and returns once it

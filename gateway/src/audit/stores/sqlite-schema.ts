@@ -22,8 +22,9 @@
  * writes no index row at all.
  *
  * A file of layout 2 or 3 is upgraded in place when opened (from 2 its entity index is rebuilt;
- * the seal's columns are added, empty; records, hashes and checkpoints are not touched). A file of layout 1 is refused by name: `pactum audit
- * migrate` copies it into this layout, hashes unchanged.
+ * the seal's columns are added, empty; records, hashes and checkpoints are not touched). A file
+ * of layout 1 is refused by name: `pactum audit migrate` copies it into this layout, hashes
+ * unchanged.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -156,7 +157,7 @@ function upgradeInPlace(db: Database.Database): void {
          DROP INDEX IF EXISTS audit_entity_link_eid;`,
       );
     }
-    if (version === 2 || version === 3) {
+    if (UPGRADABLE_LAYOUTS.includes(version)) {
       const present = new Set((db.pragma('table_info(audit_record)') as Array<{ name: string }>).map((c) => c.name));
       for (const [name, type] of SEAL_COLUMNS) if (!present.has(name)) db.exec(`ALTER TABLE audit_record ADD COLUMN ${name} ${type}`);
       db.exec(`PRAGMA user_version = ${SQLITE_LAYOUT}`);

@@ -93,10 +93,16 @@ describe.each(['sqlite', 'postgres'] as const)('pactum audit on %s', (kind) => {
     expect((await run(['verify', '--expect-head', String(anchor), ...store])).code).toBe(0);
 
     expect(ok.out).toMatch(/aggregates: \d+ row\(s\) agree with the records/);
+    expect(ok.out).toContain('sealed records checked from their stored parts');
+    const deep = await run(['verify', '--deep', ...store]);
+    expect(deep.code).toBe(0);
+    expect(deep.out).toContain('every record checked against its content (--deep)');
     await h.sql(`UPDATE audit_record SET subject = 'someone-else' WHERE ${seqIs(2)}`);
-    const bad = await run(['verify', ...store]);
-    expect(bad.code).toBe(1);
-    expect(bad.out).toContain(`CHANGED at seq 2 (record ${events[1]?.id})`);
+    for (const mode of [[], ['--deep']]) {
+      const bad = await run(['verify', ...mode, ...store]);
+      expect(bad.code).toBe(1);
+      expect(bad.out).toContain(`CHANGED at seq 2 (record ${events[1]?.id})`);
+    }
     await h.sql(`UPDATE audit_record SET subject = 'be-analyst-3' WHERE ${seqIs(2)}`);
     await h.sql("UPDATE audit_stat_minute SET entities = entities + 1 WHERE kind = ''");
     const skewed = await run(['verify', ...store]);
@@ -141,6 +147,7 @@ describe('pactum audit: bad arguments exit 2 with a clear message', () => {
     [['query', '--bogus'], /Unknown option '--bogus'/],
     [['verify', '--format', 'csv'], /--format does not apply to "audit verify"/],
     [['verify', '--expect-head', 'gw-1:abc'], /--expect-head "gw-1:abc" must be/],
+    [['query', '--deep'], /--deep does not apply to "audit query"/],
     [['query', '--schema', 'x'], /--schema applies to PostgreSQL/],
   ])('%j', async (argv, message) => {
     const r = await run([...argv, '--file', file]);
