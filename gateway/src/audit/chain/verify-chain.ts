@@ -25,7 +25,7 @@
  * consistently. `expectHeads` (an anchor copied elsewhere earlier, e.g. printed by
  * `pactum audit verify` into a ticket or a WORM bucket) detects that too.
  */
-import type { AuditStore, ChainHead, StoredRow } from '../stores/audit-store';
+import type { AuditStore, ChainHead, ChainWalkMemo, StoredRow } from '../stores/audit-store';
 import { contentHashOf, GENESIS_HASH, linkHash, sealedLinkHash } from './chain-hash';
 import { decodeContent, deriveIndexRows, entityCount, entityIdentity, indexColumns, type EntityColumns, type EntityRow, type IndexRows } from './record-content';
 import { denialTallyText, parseDenialTally, sealOfStored } from './record-seal';
@@ -290,10 +290,11 @@ export async function walkChain(
   let prev = start;
   let checked = checkedBefore;
   let first = entry !== undefined;
+  const walk: ChainWalkMemo = new Map();
   for (;;) {
     const want = Math.min(read.pageSize, untilSeq - prev.seq);
     if (want <= 0) break;
-    const page = await store.readChain(chain, prev.seq, want, read.deep);
+    const page = await store.readChain(chain, prev.seq, want, read.deep, walk);
     for (const row of page) {
       if (first) {
         entry?.(row);

@@ -87,6 +87,9 @@ export interface StoredCheckpoint {
   readonly jws: string;
 }
 
+/** Entity rows by id, kept by a store through one pass over a chain (`readChain`'s `walk`). */
+export type ChainWalkMemo = Map<string, readonly [eid: string, type: string, key: string, owner: string]>;
+
 /** A storage engine for the trail. */
 export interface AuditStore {
   readonly kind: 'sqlite' | 'postgres';
@@ -106,9 +109,12 @@ export interface AuditStore {
   chains(): Promise<string[]>;
   /**
    * Up to `limit` records of `chain` with `seq > afterSeq`, in seq order. `unpack` false leaves a
-   * sealed record's content packed (`content` empty; what verify's seal check reads).
+   * sealed record's content packed (`content` empty; what verify's seal check reads). `walk`, a
+   * map the caller keeps for one pass over the chain and then drops, is where the store may keep
+   * entity rows it has read, so that each is read once a pass (they change only by an edit, which
+   * the next pass then reads).
    */
-  readChain(chain: string, afterSeq: number, limit: number, unpack?: boolean): Promise<StoredRow[]>;
+  readChain(chain: string, afterSeq: number, limit: number, unpack?: boolean, walk?: ChainWalkMemo): Promise<StoredRow[]>;
   /** Seq of the record of `chain` whose link hash is `hash`, if any. */
   seqOfHash(chain: string, hash: string): Promise<number | null>;
   /** A page of records matching `filter`, ordered by (time, pos), strictly after `after`. */

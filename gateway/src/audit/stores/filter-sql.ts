@@ -45,6 +45,16 @@ export const RECORD_COLUMNS =
   'r.pos, r.id, r.time_ms, r.prev_hash, r.hash, r.agency, r.subject, r.purpose, r.case_ref, r.outcome, r.http_status, r.has_denial, r.shape, r.content, r.content_hash, r.denials';
 
 /**
+ * The record columns of a chain page (what verify reads, every record), in
+ * {@link RECORD_COLUMNS} order, with the hashes as lower-case hex text made by the database
+ * (`hexSql` of a column), not a buffer each that is then turned into hex. A content hash that is
+ * NULL (a record written before layout 4) reads as NULL or ''.
+ */
+export function chainPageColumns(hexSql: (column: string) => string): string {
+  return RECORD_COLUMNS.replace(/r\.(prev_hash|hash|content_hash)\b/g, (column, name: string) => `${hexSql(column)} AS ${name}`);
+}
+
+/**
  * A record row read raw (an array in {@link RECORD_COLUMNS} order) as the named row the rest
  * reads. Both drivers build a named row by adding its sixteen properties one at a time; an array
  * and this one literal (a single object shape) cost less, which a verify that reads every record

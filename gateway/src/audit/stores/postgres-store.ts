@@ -18,9 +18,9 @@ import { dictionaryFor, packContent } from '../chain/content-codec';
 import { entityIdentity, entityRowsOf, type EntityRow } from '../chain/record-content';
 import { chainRecord, shapeDigestOf } from '../chain/record-seal';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
-import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
+import type { AuditStore, ChainHead, ChainWalkMemo, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, entityIdsSql, entityPage, runEntityPageAsync, linkIndexedSql, queryPageSql, RECORD_COLUMNS, recordRowOf, secondOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
+import { chainPageColumns, edgeRecordsSql, entityIdsSql, entityPage, runEntityPageAsync, linkIndexedSql, queryPageSql, RECORD_COLUMNS, recordRowOf, secondOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type AuditTables, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow, untallyRecords, type ShapeRef } from './layout-rows';
 import { checkpointTable, layoutObjects, schemaStatements, SCHEMA_NAME_PATTERN, SEAL_COLUMNS, tablesIn } from './postgres-schema';
 import { POS_STRIDE } from './sqlite-schema';
@@ -315,12 +315,12 @@ class PostgresStore implements AuditStore {
     return [...out].sort();
   }
 
-  async readChain(chain: string, afterSeq: number, limit: number, unpack = true): Promise<StoredRow[]> {
+  async readChain(chain: string, afterSeq: number, limit: number, unpack = true, walk?: ChainWalkMemo): Promise<StoredRow[]> {
     const no = await this.chainNo(chain);
     if (no === null) return [];
     const base = no * POS_STRIDE;
-    const rows = await this.readRaw(`SELECT ${RECORD_COLUMNS} FROM ${this.t.record} r WHERE r.pos > $1 AND r.pos < $2 ORDER BY r.pos LIMIT $3`, [base + afterSeq, base + POS_STRIDE, limit], 'read chain');
-    return this.toStored(rows.map(recordRowOf), true, unpack);
+    const rows = await this.readRaw(`SELECT ${CHAIN_PAGE_COLUMNS} FROM ${this.t.record} r WHERE r.pos > $1 AND r.pos < $2 ORDER BY r.pos LIMIT $3`, [base + afterSeq, base + POS_STRIDE, limit], 'read chain');
+    return this.toStored(rows.map(recordRowOf), true, unpack, walk);
   }
 
   async seqOfHash(chain: string, hash: string): Promise<number | null> {
@@ -460,8 +460,11 @@ class PostgresStore implements AuditStore {
     return null;
   }
 
-  /** Record rows as stored rows: chain named, content unpacked, entity rows attached (unless `withEntities` is false). */
-  private async toStored(rows: Record<string, unknown>[], withEntities = true, unpack = true): Promise<StoredRow[]> {
+  /**
+   * Record rows as stored rows: chain named, content unpacked, entity rows attached (unless
+   * `withEntities` is false; entities already in `walk` not read again).
+   */
+  private async toStored(rows: Record<string, unknown>[], withEntities = true, unpack = true, walk: ChainWalkMemo = new Map()): Promise<StoredRow[]> {
     if (rows.length === 0) return [];
     const entities = new Map<number, LinkedEntity[]>();
     if (withEntities) {
@@ -479,11 +482,14 @@ class PostgresStore implements AuditStore {
         sorted
           ? await this.readRaw(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM ${this.t.link} l WHERE l.pos >= $1 AND l.pos <= $2`, [positions[0], positions[positions.length - 1]], 'read index')
           : await this.readRaw(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM unnest($1::bigint[]) AS p(pos) CROSS JOIN LATERAL (SELECT * FROM ${this.t.link} l WHERE l.pos = p.pos OFFSET 0) l`, [positions], 'read index')
-      ) as Array<[string, string, string, boolean]>;
-      const ids = [...new Set(links.map((l) => l[1]))];
-      const known = new Map(
-        ((ids.length ? await this.readRaw(`SELECT eid, type, key, owner FROM ${this.t.entity} WHERE eid = ANY($1::bigint[])`, [ids], 'read index') : []) as Array<[string, string, string, string]>).map((e) => [e[0], e]),
-      );
+      ) as LinkTuple[];
+      const ids = [...new Set(links.map((l) => l[1]))].filter((eid) => !walk.has(eid));
+      if (ids.length) {
+        // Bounded: a trail naming millions of entities is read with a memo of the recent ones.
+        if (walk.size + ids.length > WALK_MEMO_ENTITIES) walk.clear();
+        for (const e of (await this.readRaw(`SELECT eid, type, key, owner FROM ${this.t.entity} WHERE eid = ANY($1::bigint[])`, [ids], 'read index')) as Array<[string, string, string, string]>) walk.set(e[0], e);
+      }
+      const known = walk;
       for (const [pos, eid, timeMs, indexed] of links) {
         // A link to an entity that is gone shows as an entity without a key: verify names its record.
         const e = known.get(eid);
@@ -512,6 +518,15 @@ class PostgresStore implements AuditStore {
     this.shapes.clear();
   }
 }
+
+/** A link as read: pos, eid, time_ms (bigints as text), whether the entity index has its second. */
+type LinkTuple = [pos: string, eid: string, timeMs: string, indexed: boolean];
+
+/** Entity rows a pass over a chain keeps at most (about 200 bytes each). */
+const WALK_MEMO_ENTITIES = 50_000;
+
+/** The record columns of a chain page, its hashes as PostgreSQL's hex. */
+const CHAIN_PAGE_COLUMNS = chainPageColumns((column) => `encode(${column}, 'hex')`);
 
 async function upsertStats(c: PoolClient, table: string, rows: readonly StatRow[]): Promise<void> {
   if (rows.length === 0) return;

@@ -34,7 +34,7 @@ import type { EntityRow } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
 import { CHECKPOINT_COLUMNS, checkpointParams, toCheckpoint } from './checkpoint-rows';
-import { edgeRecordsSql, entityIdsSql, entityPage, layoutTables, runEntityPage, queryPageSql, RECORD_COLUMNS, recordRowOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
+import { chainPageColumns, edgeRecordsSql, entityIdsSql, entityPage, layoutTables, runEntityPage, queryPageSql, RECORD_COLUMNS, recordRowOf, secondOfSql, SECOND_MS, statSumSql, toStatRow, type Bind, type LinkedEntity } from './filter-sql';
 import { computeStats, ShapeBook, toStoredRow, untallyRecords } from './layout-rows';
 import { statParams, upsertStatSql } from './sqlite-append';
 import { describeFailure, openSqliteDatabase, POS_STRIDE, TrailLayoutError } from './sqlite-schema';
@@ -429,15 +429,8 @@ class SqliteStore implements SqliteAuditStore {
   }
 }
 
-/**
- * The record columns of a chain page (what verify reads, every record): the hashes come as
- * lower-case hex text from SQLite itself, instead of a Buffer each that is then turned into hex
- * (an empty content hash, of a record written before layout 4, as '').
- */
-const CHAIN_PAGE_COLUMNS = RECORD_COLUMNS.replace('r.prev_hash, r.hash,', 'lower(hex(r.prev_hash)) AS prev_hash, lower(hex(r.hash)) AS hash,').replace(
-  'r.content_hash',
-  'lower(hex(r.content_hash)) AS content_hash',
-);
+/** The record columns of a chain page, its hashes as SQLite's hex. */
+const CHAIN_PAGE_COLUMNS = chainPageColumns((column) => `lower(hex(${column}))`);
 
 /** A link row read raw: pos, time_ms, eid. */
 type LinkRow = [number, number, number];
