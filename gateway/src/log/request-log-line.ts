@@ -1,7 +1,8 @@
 /**
  * The one log line per request: who (agency, subject), why (the purpose code), what (operation
- * name and hash, the subgraphs called), how it ended (outcome, HTTP status, refusal code and
- * reason, duration) and the ids that lead to its audit record. Built from an allow-list: the
+ * name and hash, the subgraphs called, the requests whose identical calls in flight served some
+ * of them), how it ended (outcome, HTTP status, refusal code and reason, duration) and the ids
+ * that lead to its audit record. Built from an allow-list: the
  * record's justification and case reference, the token, variables and every field value stay
  * out by construction — the input type has no place for them.
  */
@@ -26,6 +27,11 @@ export interface RequestLogInput {
   readonly denials?: number;
   /** The subgraph calls made, in order (a subgraph called twice is named twice). */
   readonly subgraphCalls: readonly string[];
+  /**
+   * For each of them that joined an identical call in flight instead of being sent, the request
+   * id that call went out with: the `x-request-id` the subgraph's logs show for it.
+   */
+  readonly subgraphJoined?: readonly string[];
 }
 
 /** The fields of the request's line (see the file comment). */
@@ -51,5 +57,6 @@ export function requestLogFields(r: RequestLogInput): LogFields {
     ...(r.denials !== undefined ? { denials: r.denials } : {}),
     subgraphCalls: r.subgraphCalls.length,
     subgraphs,
+    ...(r.subgraphJoined && r.subgraphJoined.length > 0 ? { joinedCalls: r.subgraphJoined.length, joinedRequestIds: [...new Set(r.subgraphJoined)].sort() } : {}),
   };
 }

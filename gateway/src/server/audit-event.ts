@@ -32,6 +32,8 @@ export interface RequestFacts {
   readonly transfer?: AuditTransfer;
   /** The subgraphs called, in order (for the log line; never in the record). */
   readonly subgraphCalls?: readonly string[];
+  /** Request ids of the calls this request's joined instead of sending its own (for the log line; never in the record). */
+  readonly subgraphJoined?: readonly string[];
 }
 
 /** The answer as the record describes it. */

@@ -74,7 +74,7 @@ export function createGraphQLHandler(s: GraphQLStages): (req: IncomingMessage, r
       facts = { ...facts, policyVersion: profile.policyVersion };
       const authorization = await failClosed('enforcement_failed', () => s.authorize(prepared, profile, policy.facts));
       const caller = new SubgraphCaller(identity.principal, identity.purpose, start.requestId);
-      facts = { ...facts, subgraphCalls: caller.calls };
+      facts = { ...facts, subgraphCalls: caller.calls, subgraphJoined: caller.joined };
       const executed = await failClosed('execution_failed', () => s.execute(authorization, prepared, caller, () => clientGone(res)));
       const answered = await failClosed('enforcement_failed', () => s.release(executed, authorization, prepared));
       // A third-country principal's answer carries its onward-transfer condition; a transfer of personal data is marked in the record.

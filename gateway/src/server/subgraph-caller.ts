@@ -13,6 +13,13 @@ export class SubgraphCaller {
    */
   readonly calls: string[] = [];
 
+  /**
+   * For each call that joined an identical one in flight instead of being sent, the request id
+   * that call went out with (what the subgraph's own logs show for it), so the request's log line
+   * can say whose call served it.
+   */
+  readonly joined: string[] = [];
+
   constructor(
     readonly principal: Principal,
     readonly purpose: DeclaredPurpose,

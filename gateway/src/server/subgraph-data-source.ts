@@ -109,7 +109,10 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
         : undefined;
     // A call in flight longer than the timeout is not joined: its own call might fare better.
     const joined = identity ? this.inFlight?.find(identity, body, this.options.timeoutMs) : undefined;
-    if (joined) return this.follow(joined);
+    if (joined) {
+      if (joined.requestId !== undefined) caller?.joined.push(joined.requestId);
+      return this.follow(joined);
+    }
 
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (credentials) {

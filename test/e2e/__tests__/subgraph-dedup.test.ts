@@ -16,7 +16,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { openAuditTrail } from '@pactum/gateway/src/audit';
-import { loadGatewayConfig, startGateway, type RunningGateway } from '@pactum/gateway/src/testing';
+import { loadGatewayConfig, memoryLog, startGateway, type RunningGateway } from '@pactum/gateway/src/testing';
 import { startTracing } from '@pactum/subgraph-kit';
 import { ask, type GraphQLReply } from '../../src/client';
 import { startFleet, type Fleet } from '../../src/stack';
@@ -99,6 +99,7 @@ async function startGate(target: string): Promise<Gate> {
 const exporter = new InMemorySpanExporter();
 let fleet: Fleet;
 let gateway: RunningGateway;
+const log = memoryLog();
 const gates: Record<string, Gate> = {};
 let police: string;
 let customs: string;
@@ -112,7 +113,7 @@ beforeAll(async () => {
   fleet = await startFleet({ record: true });
   for (const [name, proxy] of Object.entries(fleet.recorded)) gates[name] = await startGate(proxy.url);
   const routes = Object.fromEntries(Object.entries(gates).map(([name, g]) => [`PACTUM_${name.toUpperCase()}_URL`, g.url]));
-  gateway = await startGateway(loadGatewayConfig({ ...fleet.gatewayEnv, ...routes }));
+  gateway = await startGateway(loadGatewayConfig({ ...fleet.gatewayEnv, ...routes }), log);
   police = await fleet.keys.token(NL_INVESTIGATOR);
   customs = await fleet.keys.token(NL_CUSTOMS_OFFICER);
   belgian = await fleet.keys.token({ agency: 'BE-POLICE', sub: 'l.peeters', roles: ['investigator'], clearance: 'CONFIDENTIAL', purposes: ['drug-trafficking'] });
@@ -295,6 +296,19 @@ test('eight identical dossiers by one principal at once: one subgraph call per d
   expect(policeOutcome).toBeDefined();
   for (const id of ids) expect(records.get(id)).toMatchObject({ agency: 'NL-POLICE', outcome: policeOutcome });
   expect(new Set(ids.map((id) => records.get(id)?.requestId)).size).toBe(8);
+
+  // Each request's log line names the requests whose calls served its joined ones: request ids
+  // of these eight (what the subgraphs' logs show), never its own.
+  const lines = log.lines.filter((l) => l.fields.event === 'request' && ids.includes(String(l.fields.auditId)));
+  expect(lines).toHaveLength(8);
+  const requestIds = new Set(lines.map((l) => String(l.fields.requestId)));
+  expect(lines.reduce((n, l) => n + Number(l.fields.joinedCalls ?? 0), 0)).toBe(sum(joined));
+  for (const l of lines) {
+    for (const leader of (l.fields.joinedRequestIds as string[] | undefined) ?? []) {
+      expect(requestIds.has(leader)).toBe(true);
+      expect(leader).not.toBe(l.fields.requestId);
+    }
+  }
 
   // Tracing: a span per subgraph call of every request, the joined ones marked as such.
   const spans = exporter.getFinishedSpans().filter((s) => /^subgraph \w+$/.test(s.name));

@@ -72,6 +72,11 @@ describe('the request line', () => {
     });
   });
 
+  test('names the requests whose calls in flight served some of its own, once each', () => {
+    expect(requestLogFields({ ...input, subgraphJoined: ['r-0', 'r-0', 'r-00'] })).toMatchObject({ subgraphCalls: 3, joinedCalls: 3, joinedRequestIds: ['r-0', 'r-00'] });
+    expect(requestLogFields({ ...input, subgraphJoined: [] })).not.toHaveProperty('joinedCalls');
+  });
+
   test('takes nothing it was not built to say, even when handed more', () => {
     const hostile = { ...input, justification: 'Jan de Vries, born 1970', caseRef: 'NL-ONB-2024-0456', token: 'eyJhbGciOi', variables: { number: 'MSCU1234566' } };
     const text = JSON.stringify(requestLogFields(hostile));

@@ -190,8 +190,10 @@ describe('identical queries in flight for the same caller', () => {
     expect(subgraph.received).toHaveLength(1);
     for (const r of results) expect(r).toEqual({ data: { echo: { variables: { number: 'MSCU1234566' }, list: [1, 2, 3] } } });
     for (const c of callers) expect(c.calls).toEqual(['police']);
-    // Sent once, with the first request's id; the other nine were served by it.
+    // Sent once, with the first request's id; the other nine were served by it, and each says so.
     expect(subgraph.received[0]?.requestId).toBe(callers[0]?.requestId);
+    expect(callers[0]?.joined).toEqual([]);
+    for (const c of callers.slice(1)) expect(c.joined).toEqual([callers[0]?.requestId]);
     expect(observed).toEqual([undefined]);
     expect(traced.filter((t) => t !== undefined)).toEqual(Array(9).fill({ leaderRequestId: callers[0]?.requestId }));
     expect(source.inFlightCalls).toBe(0);

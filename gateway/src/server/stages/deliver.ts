@@ -32,6 +32,7 @@ interface LogFacts {
   readonly executedHash: string | undefined;
   readonly denials: number | undefined;
   readonly subgraphCalls: readonly string[];
+  readonly subgraphJoined: readonly string[];
 }
 
 function logFactsOf(facts: RequestFacts): LogFacts {
@@ -43,6 +44,7 @@ function logFactsOf(facts: RequestFacts): LogFacts {
     executedHash: enforcement?.executedOperationHash,
     denials: enforcement ? enforcement.fieldDenials.length + enforcement.rowDenials.length : undefined,
     subgraphCalls: facts.subgraphCalls ?? [],
+    subgraphJoined: facts.subgraphJoined ?? [],
   };
 }
 
@@ -64,6 +66,7 @@ function logRequest(log: OperatorLog, facts: LogFacts, outcome: string, status: 
       ...(status >= 400 && first ? { refusal: { code: first.code, reason: first.reason } } : {}),
       ...(facts.denials !== undefined ? { denials: facts.denials } : {}),
       subgraphCalls: facts.subgraphCalls,
+      subgraphJoined: facts.subgraphJoined,
     }),
     'request',
   );
