@@ -21,7 +21,7 @@ import { print } from 'graphql';
 import { agencySubgraphs } from '@pactum/schema';
 import { startChildService } from './child-service';
 import { ContextTokens } from './context-tokens';
-import { gatewayArgs } from './gateway-node-args';
+import { peerGatewayArgs } from './gateway-node-args';
 import type { GatewayEnvironment, RunningVariant } from './gateway-variants';
 import { freePort } from '../src/free-port';
 import { ensurePeersInstalled } from './peers/peers-install';
@@ -93,8 +93,8 @@ export async function startPeerVariant(name: PeerVariantName, env: GatewayEnviro
       name: `gateway:${name}`,
       script: 'test/bench/peers/hive-gateway.ts',
       nodeBinary: install.node22,
-      // The same Node.js options as bare's and Pactum's (heap ceiling, CPU profile when asked).
-      nodeArgs: gatewayArgs(),
+      // The same Node.js options as bare's and Pactum's (CPU profile when asked), but a larger heap ceiling.
+      nodeArgs: peerGatewayArgs(),
       env: { ...gatewayEnvVars(env, port), BENCH_HIVE_PLANNER: name.startsWith('hive-rust') ? 'rust' : 'js', BENCH_HIVE_DEDUP: dedup ? 'on' : 'off' },
       ready: { stdoutLine: /^hive gateway ready at (\S+)/ },
       timeoutMs,

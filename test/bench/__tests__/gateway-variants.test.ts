@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../child-service';
+import { peerGatewayArgs, peerHeapMb } from '../gateway-node-args';
 import { BASELINE_ENV, baselineScript, DEDUP_ENV, gatewayReadsDedupSwitch, startVariant, type VariantName } from '../gateway-variants';
 
 let dir: string;
@@ -81,3 +82,11 @@ test(`pactum-baseline runs the gateway of the checkout in ${BASELINE_ENV}, and s
     else process.env[BASELINE_ENV] = saved;
   }
 }, 120_000);
+
+test('a Node.js peer gets its own heap ceiling, last so that it wins over the shared one; a bad BENCH_PEER_HEAP_MB is refused', () => {
+  const args = peerGatewayArgs({});
+  expect(args).toContain('--max-old-space-size=192');
+  expect(args[args.length - 1]).toBe('--max-old-space-size=512');
+  expect(peerHeapMb({ BENCH_PEER_HEAP_MB: '1024' })).toBe(1024);
+  for (const bad of ['0', '12', 'lots', '-5', '99999']) expect(() => peerHeapMb({ BENCH_PEER_HEAP_MB: bad })).toThrow(/BENCH_PEER_HEAP_MB/);
+});
