@@ -8,6 +8,7 @@ import { AuditUnavailableError } from '../errors';
 import type { AuditEvent, AuditReceipt, AuditRecord } from './audit-event';
 import { checkFilter, type AuditFilter, type AuditStats, type AuditStatsFilter } from './audit-filter';
 import { contentHashOf } from './chain/chain-hash';
+import { firstPageSize, nextPageSize } from './chain/page-size';
 import { sealOfStored } from './chain/record-seal';
 import { prepareRecord } from './chain/prepare-record';
 import { decodeContent } from './chain/record-content';
@@ -198,11 +199,15 @@ export function createAuditTrail(store: AuditStore, options: AuditTrailOptions):
 }
 
 async function* readAll(store: AuditStore, filter: AuditFilter): AsyncIterable<AuditRecord> {
+  // At most 500 records a page, fewer where they released many entities (`page-size.ts`).
   const pageSize = 500;
+  let size = firstPageSize(pageSize);
   let left = filter.limit ?? Number.POSITIVE_INFINITY;
   let after: { timeMs: number; pos: number } | null = null;
   while (left > 0) {
-    const page = await store.queryPage(filter, after, Math.min(pageSize, left));
+    const want = Math.min(size, left);
+    const page = await store.queryPage(filter, after, want);
+    size = nextPageSize(pageSize, page);
     for (const row of page) {
       if (row.unreadable !== undefined) throw new AuditUnavailableError('store_unavailable', `audit record ${row.id}: ${row.unreadable}; run pactum audit verify`);
       const seal = row.seal ? { seal: sealOfStored(row, row.seal) } : {};
@@ -210,7 +215,7 @@ async function* readAll(store: AuditStore, filter: AuditFilter): AsyncIterable<A
     }
     left -= page.length;
     const last = page[page.length - 1];
-    if (!last || page.length < Math.min(pageSize, left + page.length)) return;
+    if (!last || page.length < want) return;
     after = { timeMs: Number(last.columns[0]), pos: last.pos };
   }
 }

@@ -25,6 +25,7 @@
  * consistently. `expectHeads` (an anchor copied elsewhere earlier, e.g. printed by
  * `pactum audit verify` into a ticket or a WORM bucket) detects that too.
  */
+import { firstPageSize, nextPageSize } from './page-size';
 import type { AuditStore, ChainHead, ChainWalkMemo, StoredRow } from '../stores/audit-store';
 import { contentHashOf, GENESIS_HASH, linkHash, sealedLinkHash } from './chain-hash';
 import { decodeContent, deriveIndexRows, entityCount, entityIdentity, indexColumns, type EntityColumns, type EntityRow, type IndexRows } from './record-content';
@@ -291,10 +292,13 @@ export async function walkChain(
   let checked = checkedBefore;
   let first = entry !== undefined;
   const walk: ChainWalkMemo = new Map();
+  // Pages sized by entity links as well as records (`page-size.ts`).
+  let size = firstPageSize(read.pageSize);
   for (;;) {
-    const want = Math.min(read.pageSize, untilSeq - prev.seq);
+    const want = Math.min(size, untilSeq - prev.seq);
     if (want <= 0) break;
     const page = await store.readChain(chain, prev.seq, want, read.deep, walk);
+    size = nextPageSize(read.pageSize, page);
     for (const row of page) {
       if (first) {
         entry?.(row);
