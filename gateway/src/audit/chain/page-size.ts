@@ -11,6 +11,13 @@ export const FIRST_PAGE_RECORDS = 50;
 /** Entity links a page holds, about: the bound on what a page costs in memory. */
 export const PAGE_LINKS = 100_000;
 
+/**
+ * Records retention reads a page, unpacked, to take their counts out of the aggregates. Their
+ * texts are held together, in the gateway's heap: a record that released a 1,000-row list
+ * unpacks to over 100 kB, so a page is kept small.
+ */
+export const PRUNE_PAGE_RECORDS = 100;
+
 /** The first page's size, for pages of at most `max` records. */
 export function firstPageSize(max: number): number {
   return Math.max(1, Math.min(max, FIRST_PAGE_RECORDS));

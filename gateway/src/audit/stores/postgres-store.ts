@@ -15,6 +15,7 @@ import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
 import { GENESIS_HASH } from '../chain/chain-hash';
 import { dictionaryFor, packContent } from '../chain/content-codec';
+import { PRUNE_PAGE_RECORDS } from '../chain/page-size';
 import { entityIdentity, entityRowsOf, type EntityRow } from '../chain/record-content';
 import { chainRecord, shapeDigestOf } from '../chain/record-seal';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
@@ -396,7 +397,7 @@ class PostgresStore implements AuditStore {
       const hours = new StatTally(HOUR_MS);
       const minutes = new StatTally(MINUTE_MS);
       for (let at = lo; ; ) {
-        const rows = this.toStoredWith((await c.query(`SELECT ${RECORD_COLUMNS} FROM ${t.record} r WHERE r.pos > $1 AND r.pos <= $2 ORDER BY r.pos LIMIT 1000`, [at, hi])).rows, new Map(), await this.chainNames());
+        const rows = this.toStoredWith((await c.query(`SELECT ${RECORD_COLUMNS} FROM ${t.record} r WHERE r.pos > $1 AND r.pos <= $2 ORDER BY r.pos LIMIT ${PRUNE_PAGE_RECORDS}`, [at, hi])).rows, new Map(), await this.chainNames());
         untallyRecords(rows, hours, minutes);
         const last = rows[rows.length - 1];
         if (!last) break;

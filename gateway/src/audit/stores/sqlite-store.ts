@@ -30,6 +30,7 @@ import type Database from 'better-sqlite3';
 import { AuditUnavailableError } from '../../errors';
 import type { AuditReceipt } from '../audit-event';
 import type { AuditFilter, AuditStats, AuditStatsFilter } from '../audit-filter';
+import { PRUNE_PAGE_RECORDS } from '../chain/page-size';
 import type { EntityRow } from '../chain/record-content';
 import { HOUR_MS, MINUTE_MS, StatTally, type StatRow } from '../chain/stat-rows';
 import type { AuditStore, ChainHead, PreparedRecord, StatTable, StoreLocation, StoredCheckpoint, StoredRow } from './audit-store';
@@ -332,7 +333,7 @@ class SqliteStore implements SqliteAuditStore {
           // The aggregates lose what the deleted records added, tallied from their hashed content.
           const hours = new StatTally(HOUR_MS);
           const minutes = new StatTally(MINUTE_MS);
-          const page = this.stmt(db, `SELECT ${RECORD_COLUMNS} FROM ${T.record} r WHERE r.pos > ? AND r.pos <= ? ORDER BY r.pos LIMIT 1000`);
+          const page = this.stmt(db, `SELECT ${RECORD_COLUMNS} FROM ${T.record} r WHERE r.pos > ? AND r.pos <= ? ORDER BY r.pos LIMIT ${PRUNE_PAGE_RECORDS}`);
           for (let at = lo; ; ) {
             const rows = this.toStored(db, page.all(at, hi) as Record<string, unknown>[], false);
             untallyRecords(rows, hours, minutes);
