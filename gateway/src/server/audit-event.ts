@@ -32,7 +32,7 @@ export interface RequestFacts {
   readonly transfer?: AuditTransfer;
   /** The subgraphs called, in order (for the log line; never in the record). */
   readonly subgraphCalls?: readonly string[];
-  /** Request ids of the calls this request's joined instead of sending its own (for the log line; never in the record). */
+  /** For each of its subgraph calls that joined one in flight, the request id that call went out with (for the log line; never in the record). */
   readonly subgraphJoined?: readonly string[];
 }
 

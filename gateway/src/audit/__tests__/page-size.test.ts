@@ -4,14 +4,16 @@
  * read in pages of about `PAGE_LINKS` links, so what a page holds in memory stays bounded
  * whatever the trail's records released, while small records still come in full pages after a
  * short first one. Either way every record is checked, or returned, once, and a query's limit holds.
+ * And on PostgreSQL, a pass's entity memo that is full starts again without losing the entities
+ * of the page it is reading (which would read as edited entity rows).
  */
 import { GENESIS_HASH } from '../chain/chain-hash';
 import { prepareRecord } from '../chain/prepare-record';
 import { FIRST_PAGE_RECORDS, PAGE_LINKS } from '../chain/page-size';
 import { walkChain } from '../chain/verify-chain';
 import { collect, createAuditTrail } from '../audit-trail';
-import type { AuditStore, StoredRow } from '../stores/audit-store';
-import { openPostgresStore } from '../stores/postgres-store';
+import type { AuditStore, ChainWalkMemo, StoredRow } from '../stores/audit-store';
+import { openPostgresStore, WALK_MEMO_ENTITIES } from '../stores/postgres-store';
 import { openSqliteStore } from '../stores/sqlite-store';
 import { releasedEvent } from './support/events';
 import { createHarness, type StoreHarness } from './support/store-harness';
@@ -108,5 +110,39 @@ describe.each(['sqlite', 'postgres'] as const)('pages of verify and query on %s'
     const r2 = noting(store);
     expect(await collect(createAuditTrail(r2.store, { chain: 'reader' }).query({ limit: 120 }))).toHaveLength(120);
     expect(r2.queried.map((p) => p.limit)).toEqual([FIRST_PAGE_RECORDS, 70]);
+  });
+});
+
+describe("a pass's entity memo on postgres, when full", () => {
+  let h: StoreHarness;
+  let store: AuditStore;
+
+  beforeEach(async () => {
+    h = await createHarness('postgres');
+    store = await openPostgresStore({ url: h.config.url as string, schema: h.config.schema as string });
+    const batch = [];
+    for (let i = 1; i <= 8; i++) {
+      const e = releasedEvent(i);
+      batch.push(prepareRecord({ ...e, enforcement: { ...e.enforcement!, released: [{ type: 'Container', key: `MEMO${i}`, owner: 'NL-CUSTOMS' }] } }));
+    }
+    for (const o of await store.appendBatch('gw-1', batch)) if (o instanceof Error) throw o;
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await h.cleanup();
+  });
+
+  test("starts again from the page it is reading, which keeps every one of the page's entities", async () => {
+    const walk: ChainWalkMemo = new Map();
+    const firstHalf = await store.readChain('gw-1', 0, 4, false, walk);
+    // The memo now holds the first four records' entities; fill it to one short of full.
+    for (let i = walk.size; i < WALK_MEMO_ENTITIES - 1; i++) walk.set(`filler-${i}`, [`filler-${i}`, 'Container', `F${i}`, 'NL-CUSTOMS']);
+    // The next page meets four of them again and four new ones: the memo overflows.
+    const page = await store.readChain('gw-1', 0, 8, false, walk);
+    expect(page.map((r) => r.entities.map((e) => e.key))).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => [`MEMO${i}`]));
+    expect(page.slice(0, 4).map((r) => r.entities)).toEqual(firstHalf.map((r) => r.entities));
+    expect(page.every((r) => r.linkIndexBroken === undefined)).toBe(true);
+    expect(walk.size).toBeLessThanOrEqual(WALK_MEMO_ENTITIES);
   });
 });

@@ -25,9 +25,9 @@
  * consistently. `expectHeads` (an anchor copied elsewhere earlier, e.g. printed by
  * `pactum audit verify` into a ticket or a WORM bucket) detects that too.
  */
-import { firstPageSize, nextPageSize } from './page-size';
 import type { AuditStore, ChainHead, ChainWalkMemo, StoredRow } from '../stores/audit-store';
 import { contentHashOf, GENESIS_HASH, linkHash, sealedLinkHash } from './chain-hash';
+import { firstPageSize, nextPageSize } from './page-size';
 import { decodeContent, deriveIndexRows, entityCount, entityIdentity, indexColumns, type EntityColumns, type EntityRow, type IndexRows } from './record-content';
 import { denialTallyText, parseDenialTally, sealOfStored } from './record-seal';
 import { countsOf, HOUR_MS, MINUTE_MS, statKey, StatTally, type RecordCounts, type StatRow } from './stat-rows';

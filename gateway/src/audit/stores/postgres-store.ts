@@ -484,16 +484,20 @@ class PostgresStore implements AuditStore {
           ? await this.readRaw(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM ${this.t.link} l WHERE l.pos >= $1 AND l.pos <= $2`, [positions[0], positions[positions.length - 1]], 'read index')
           : await this.readRaw(`SELECT l.pos, l.eid, l.time_ms, ${linkIndexedSql(this.t)} FROM unnest($1::bigint[]) AS p(pos) CROSS JOIN LATERAL (SELECT * FROM ${this.t.link} l WHERE l.pos = p.pos OFFSET 0) l`, [positions], 'read index')
       ) as LinkTuple[];
-      const ids = [...new Set(links.map((l) => l[1]))].filter((eid) => !walk.has(eid));
-      if (ids.length) {
-        // Bounded: a trail naming millions of entities is read with a memo of the recent ones.
-        if (walk.size + ids.length > WALK_MEMO_ENTITIES) walk.clear();
+      const linked = [...new Set(links.map((l) => l[1]))];
+      let ids = linked.filter((eid) => !walk.has(eid));
+      // Bounded: a trail naming millions of entities is read with a memo of the recent ones. When
+      // it is full it starts again from this page, whose entities are then all read.
+      if (ids.length > 0 && walk.size + ids.length > WALK_MEMO_ENTITIES) {
+        walk.clear();
+        ids = linked;
+      }
+      if (ids.length > 0) {
         for (const e of (await this.readRaw(`SELECT eid, type, key, owner FROM ${this.t.entity} WHERE eid = ANY($1::bigint[])`, [ids], 'read index')) as Array<[string, string, string, string]>) walk.set(e[0], e);
       }
-      const known = walk;
       for (const [pos, eid, timeMs, indexed] of links) {
         // A link to an entity that is gone shows as an entity without a key: verify names its record.
-        const e = known.get(eid);
+        const e = walk.get(eid);
         const row: LinkedEntity = { type: e?.[1] ?? '', key: e?.[2] ?? '', owner: e?.[3] ?? '', linkTimeMs: Number(timeMs), indexed: indexed === true };
         const list = entities.get(Number(pos));
         if (list) list.push(row);
@@ -524,7 +528,7 @@ class PostgresStore implements AuditStore {
 type LinkTuple = [pos: string, eid: string, timeMs: string, indexed: boolean];
 
 /** Entity rows a pass over a chain keeps at most (about 200 bytes each). */
-const WALK_MEMO_ENTITIES = 50_000;
+export const WALK_MEMO_ENTITIES = 50_000;
 
 /** The record columns of a chain page, its hashes as PostgreSQL's hex. */
 const CHAIN_PAGE_COLUMNS = chainPageColumns((column) => `encode(${column}, 'hex')`);
