@@ -64,8 +64,8 @@ function readDenialTally(text: string): ReadonlyArray<readonly [string, string, 
 export interface SealParts {
   /** sha256 of the shape's text, hex. */
   readonly shapeDigest: string;
-  /** The content as stored (deflated). */
-  readonly stored: Uint8Array;
+  /** sha256 of the content as stored (deflated), hex. */
+  readonly storedDigest: string;
   readonly id: string;
   /** `indexColumns` order. */
   readonly columns: readonly unknown[];
@@ -77,12 +77,12 @@ export interface SealParts {
 /** The seal of `parts`, hex. Sorts `parts.identities` in place. */
 export function sealOf(parts: SealParts): string {
   const index = JSON.stringify([parts.id, ...parts.columns, parts.denials, parts.identities.sort()]);
-  return hash('sha256', `${parts.shapeDigest}${hash('sha256', parts.stored, 'hex')}${index}`, 'hex');
+  return hash('sha256', `${parts.shapeDigest}${parts.storedDigest}${index}`, 'hex');
 }
 
 /** The seal parts of a record about to be written: its index rows as the store will give them back. */
 export function sealPartsOf(id: string, index: IndexRows, denials: string, shapeDigest: string, stored: Uint8Array): SealParts {
-  return { shapeDigest, stored, id, columns: indexColumns(index), denials, identities: identitiesOfColumns(index.entities) };
+  return { shapeDigest, storedDigest: storedDigestOf(stored), id, columns: indexColumns(index), denials, identities: identitiesOfColumns(index.entities) };
 }
 
 /** The identities of stored entity rows. */
@@ -95,6 +95,11 @@ export function identitiesOfRows(rows: readonly EntityRow[]): string[] {
 /** `entityIdentity` of each entity of `c`. */
 function identitiesOfColumns(c: EntityColumns): string[] {
   return c.key.map((key, i) => entityIdentity({ type: c.types[c.type[i] as number] as string, key, owner: c.owners[c.owner[i] as number] as string }));
+}
+
+/** sha256 of a record's content as stored (deflated), hex. */
+export function storedDigestOf(stored: Uint8Array): string {
+  return hash('sha256', stored, 'hex');
 }
 
 /** sha256 of a shape's text (as UTF-8, which is what a column keeps), hex. */
@@ -123,5 +128,5 @@ export function chainRecord(r: PreparedRecord, prevHash: string, seq: number, sh
 
 /** The seal of a stored record, from what is stored. */
 export function sealOfStored(row: StoredRow, seal: StoredSeal): string {
-  return sealOf({ shapeDigest: seal.shapeDigest, stored: seal.stored, id: row.id, columns: row.columns, denials: seal.denials, identities: identitiesOfRows(row.entities) });
+  return sealOf({ shapeDigest: seal.shapeDigest, storedDigest: seal.storedDigest, id: row.id, columns: row.columns, denials: seal.denials, identities: identitiesOfRows(row.entities) });
 }

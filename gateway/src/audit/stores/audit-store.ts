@@ -28,8 +28,8 @@ export interface PreparedRecord {
 export interface StoredSeal {
   /** The stored content hash, hex (empty when the column is empty). */
   readonly contentHash: string;
-  /** The content as stored (deflated). */
-  readonly stored: Uint8Array;
+  /** sha256 of the content as stored (deflated), hex: what the seal covers of it. */
+  readonly storedDigest: string;
   /** sha256 of its shape's text (empty when the shape is missing). */
   readonly shapeDigest: string;
   /** The denial tally (`denialTallyText`). */

@@ -55,7 +55,8 @@ export function chainPageColumns(hexSql: (column: string) => string): string {
 }
 
 /**
- * A record row read raw (an array in {@link RECORD_COLUMNS} order) as the named row the rest
+ * A record row read raw (an array in {@link RECORD_COLUMNS} order, and a digest of the stored
+ * content where the page asked the database for one: `stored_digest`) as the named row the rest
  * reads. Both drivers build a named row by adding its sixteen properties one at a time; an array
  * and this one literal (a single object shape) cost less, which a verify that reads every record
  * notices.
@@ -63,7 +64,7 @@ export function chainPageColumns(hexSql: (column: string) => string): string {
 export function recordRowOf(r: readonly unknown[]): Record<string, unknown> {
   return {
     pos: r[0], id: r[1], time_ms: r[2], prev_hash: r[3], hash: r[4], agency: r[5], subject: r[6], purpose: r[7], case_ref: r[8],
-    outcome: r[9], http_status: r[10], has_denial: r[11], shape: r[12], content: r[13], content_hash: r[14], denials: r[15],
+    outcome: r[9], http_status: r[10], has_denial: r[11], shape: r[12], content: r[13], content_hash: r[14], denials: r[15], stored_digest: r[16],
   };
 }
 

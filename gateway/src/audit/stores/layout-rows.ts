@@ -5,7 +5,7 @@
  */
 import type { AuditStats, AuditStatsFilter } from '../audit-filter';
 import { dictionaryFor, unpackContent } from '../chain/content-codec';
-import { shapeDigestOf } from '../chain/record-seal';
+import { shapeDigestOf, storedDigestOf } from '../chain/record-seal';
 import { decodeContent, deriveIndexRows } from '../chain/record-content';
 import { planStats, StatTally, statsFromRows, type StatRow } from '../chain/stat-rows';
 import type { StatTable, StoredRow } from './audit-store';
@@ -81,8 +81,18 @@ export function toStoredRow(row: Record<string, unknown>, chain: string, seq: nu
     // The link rows themselves (their extra link fields unread): verify reads every record's.
     entities,
     ...(entities.some((e) => e.linkTimeMs !== Number(row.time_ms) || !e.indexed) ? { linkIndexBroken: true } : {}),
-    ...(sealed ? { seal: { contentHash: row.content_hash === null ? '' : hex(row.content_hash), stored: row.content as Uint8Array, shapeDigest: shape?.digest ?? '', denials: String(row.denials) } } : {}),
+    ...(sealed ? { seal: { contentHash: row.content_hash === null ? '' : hex(row.content_hash), storedDigest: storedDigestOfRow(row), shapeDigest: shape?.digest ?? '', denials: String(row.denials) } } : {}),
   };
+}
+
+/**
+ * sha256 of a row's stored content, hex: the database's own digest where the page asked for it
+ * in place of the content (`stored_digest`, PostgreSQL's chain pages), else hashed here.
+ */
+function storedDigestOfRow(row: Record<string, unknown>): string {
+  const digest = row.stored_digest;
+  if (typeof digest === 'string') return digest;
+  return row.content instanceof Uint8Array ? storedDigestOf(row.content) : '';
 }
 
 /** What a store gives `computeStats`. */

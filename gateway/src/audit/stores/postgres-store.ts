@@ -320,7 +320,7 @@ class PostgresStore implements AuditStore {
     const no = await this.chainNo(chain);
     if (no === null) return [];
     const base = no * POS_STRIDE;
-    const rows = await this.readRaw(`SELECT ${CHAIN_PAGE_COLUMNS} FROM ${this.t.record} r WHERE r.pos > $1 AND r.pos < $2 ORDER BY r.pos LIMIT $3`, [base + afterSeq, base + POS_STRIDE, limit], 'read chain');
+    const rows = await this.readRaw(`SELECT ${unpack ? CHAIN_PAGE_COLUMNS : CHAIN_PAGE_SEALED_COLUMNS} FROM ${this.t.record} r WHERE r.pos > $1 AND r.pos < $2 ORDER BY r.pos LIMIT $3`, [base + afterSeq, base + POS_STRIDE, limit], 'read chain');
     return this.toStored(rows.map(recordRowOf), true, unpack, walk);
   }
 
@@ -532,6 +532,15 @@ export const WALK_MEMO_ENTITIES = 50_000;
 
 /** The record columns of a chain page, its hashes as PostgreSQL's hex. */
 const CHAIN_PAGE_COLUMNS = chainPageColumns((column) => `encode(${column}, 'hex')`);
+
+/**
+ * A chain page whose sealed records stay packed (verify): a sealed record's content is not sent,
+ * only its digest, computed by the server (`pg_catalog.sha256`, schema-qualified so that no
+ * function of that name on the search path stands in). Its bytes would come as hex text, twice
+ * their size, to be decoded and hashed here. A record written before layout 4 still comes whole,
+ * to be unpacked and hashed. `verify --deep` reads every content and hashes it itself.
+ */
+const CHAIN_PAGE_SEALED_COLUMNS = `${CHAIN_PAGE_COLUMNS.replace(/\br\.content\b/, 'CASE WHEN r.denials IS NULL THEN r.content END AS content')}, CASE WHEN r.denials IS NOT NULL THEN encode(pg_catalog.sha256(r.content), 'hex') END AS stored_digest`;
 
 async function upsertStats(c: PoolClient, table: string, rows: readonly StatRow[]): Promise<void> {
   if (rows.length === 0) return;
