@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BASELINE_ENV, DEFAULT_VARIANT_NAMES, VARIANT_NAMES, type VariantName } from './gateway-variants';
+import { BASELINE_ENV, DEFAULT_VARIANT_NAMES, PACTUM_FROM, VARIANT_NAMES, type PactumFrom, type VariantName } from './gateway-variants';
 
 export interface BenchOptions {
   /** Measured seconds per window (`--duration`, `BENCH_DURATION`; default 10). */
@@ -19,6 +19,13 @@ export interface BenchOptions {
   readonly workloads: readonly string[] | undefined;
   /** Gateway variants (`--variants bare,pactum`); the first is the reference of the ratios. */
   readonly variants: readonly VariantName[];
+  /**
+   * What the Pactum variants run (`--pactum-from`, `BENCH_PACTUM_FROM`): `build` (default), the
+   * production build `npm run build` makes, run with plain `node` as production runs it; `source`,
+   * the TypeScript sources under tsx, as `npm start` runs them (no build step; tsx's loader and
+   * source maps cost memory, not CPU per request).
+   */
+  readonly pactumFrom: PactumFrom;
   /** What to run: the gateways side by side, the component micro-benchmarks, or both (default). */
   readonly parts: { readonly gateways: boolean; readonly components: boolean };
   /** JSON output file (`--output`; default test/bench/results/latest.json). */
@@ -49,6 +56,9 @@ are installed into test/bench/peers/ on first use (npm ci, ~800 MB).
                         pactum-baseline (pactum from the checkout in ${BASELINE_ENV})
                                                                (BENCH_VARIANTS, default all but
                                                                the baseline; first = reference)
+  --pactum-from <what>  build: the Pactum variants run the production build (npm run build
+                        first, then plain node); source: the TypeScript under tsx
+                                                               (BENCH_PACTUM_FROM, default build)
   --quick               duration 3, warm-up 1, rounds 1
   --components          only the component micro-benchmarks
   --gateways            only the gateways side by side
@@ -86,6 +96,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
       connections: { type: 'string' },
       workloads: { type: 'string' },
       variants: { type: 'string' },
+      'pactum-from': { type: 'string' },
       quick: { type: 'boolean' },
       components: { type: 'boolean' },
       gateways: { type: 'boolean' },
@@ -97,7 +108,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   });
   if (values.help) return undefined;
   const pick = (flag: string | undefined, envName: string): [string, string] | undefined =>
-    flag !== undefined ? [`--${envName.slice('BENCH_'.length).toLowerCase()}`, flag] : env[envName] ? [envName, env[envName] as string] : undefined;
+    flag !== undefined ? [`--${envName.slice('BENCH_'.length).toLowerCase().replace(/_/g, '-')}`, flag] : env[envName] ? [envName, env[envName] as string] : undefined;
 
   const quick = values.quick === true;
   const duration = pick(values.duration, 'BENCH_DURATION');
@@ -106,6 +117,8 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   const connections = pick(values.connections, 'BENCH_CONNECTIONS');
   const workloads = pick(values.workloads, 'BENCH_WORKLOADS');
   const variants = pick(values.variants, 'BENCH_VARIANTS');
+  const pactumFrom = pick(values['pactum-from'], 'BENCH_PACTUM_FROM');
+  if (pactumFrom && !(PACTUM_FROM as readonly string[]).includes(pactumFrom[1])) throw new Error(`${pactumFrom[0]}=${pactumFrom[1]}: must be one of ${PACTUM_FROM.join(', ')}`);
 
   const variantList = variants ? list(...variants) : [...DEFAULT_VARIANT_NAMES];
   for (const v of variantList) {
@@ -129,6 +142,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     connections: connectionList,
     workloads: workloads ? list(...workloads) : undefined,
     variants: variantList as VariantName[],
+    pactumFrom: (pactumFrom?.[1] as PactumFrom | undefined) ?? 'build',
     parts: { gateways: values.components !== true, components: values.gateways !== true },
     output,
     keep: values.keep === true,

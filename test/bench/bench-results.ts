@@ -5,7 +5,7 @@
  * can be compared; the table is printed from the same rows.
  */
 import type { LoadRunResult } from './load-run';
-import type { VariantName } from './gateway-variants';
+import type { PactumFrom, VariantName } from './gateway-variants';
 import type { TargetCheck } from './bench-target';
 
 /** One measured window. */
@@ -87,6 +87,8 @@ export interface BenchReport {
     readonly connections: readonly number[];
     readonly workloads: readonly string[];
     readonly variants: readonly VariantName[];
+    /** What the Pactum variants ran: the production build or the TypeScript sources (absent in results older than the option). */
+    readonly pactumFrom?: PactumFrom;
   };
   /** What each workload asks, as whom. */
   readonly workloads: readonly { readonly name: string; readonly description: string; readonly agency: string; readonly purpose: string; readonly query: string }[];

@@ -77,6 +77,7 @@ export function formatTable(report: Pick<BenchReport, 'rows' | 'settings' | 'ski
   out.push(
     '',
     `medians over ${report.settings.rounds} round(s) of ${report.settings.durationSec} s; (min–max) over rounds; ×: ratio to ${reference} (medians).`,
+    ...(report.settings.pactumFrom ? [`Pactum ran from ${report.settings.pactumFrom === 'build' ? 'its production build (plain node)' : 'its TypeScript sources (tsx)'}; bare runs its TypeScript under tsx.`] : []),
     'CPU ms/req: gateway process user+system CPU in the window / completed requests; main: of which its main thread (the rest is GC, libuv and',
     'worker threads such as the audit writer). RSS: highest sampled gateway RSS in the window.',
   );

@@ -1,5 +1,6 @@
 /**
- * One process the bench starts (a subgraph or a gateway): spawned with `node --import tsx` (or,
+ * One process the bench starts (a subgraph or a gateway): spawned with `node --import tsx` (a
+ * built gateway: plain `node`; or,
  * for a peer shipped as a binary, that binary under `setpriv --pdeathsig`), waited on until it answers, stopped with SIGTERM (then SIGKILL), its output kept so a
  * failure to start explains itself.
  */
@@ -29,6 +30,8 @@ export interface ChildServiceOptions {
   /** Script to run, relative to the repo root, and its arguments. */
   readonly script: string;
   readonly args?: readonly string[];
+  /** Whether the script is TypeScript, run under tsx (default); false: plain `node`, as a production build runs. */
+  readonly typescript?: boolean;
   /** Node.js options before the script (e.g. the gateway's heap ceiling). */
   readonly nodeArgs?: readonly string[];
   /** The Node.js binary to run the script with (a peer that wants a newer one); default: the bench's own. */
@@ -87,7 +90,7 @@ export async function startChildService(options: ChildServiceOptions): Promise<C
     ? spawn('setpriv', ['--pdeathsig', 'TERM', '--', options.executable, ...(options.args ?? [])], { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(
         options.nodeBinary ?? process.execPath,
-        [...(options.nodeArgs ?? []), '--require', ORPHAN_GUARD, '--import', 'tsx', path.resolve(REPO_ROOT, options.script), ...(options.args ?? [])],
+        [...(options.nodeArgs ?? []), '--require', ORPHAN_GUARD, ...(options.typescript === false ? [] : ['--import', 'tsx']), path.resolve(REPO_ROOT, options.script), ...(options.args ?? [])],
         { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
       );
   const lines: string[] = [];

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startChildService, REPO_ROOT, type ChildService } from './child-service';
 import { gatewayArgs } from './gateway-node-args';
 import { isPeerVariant, PEER_VARIANTS, startPeerVariant, type PeerVariantName } from './peer-variants';
+import { noSourcesGuard } from '../src/built-tree';
 import { freePort } from '../src/free-port';
 
 export const PACTUM_VARIANTS = ['pactum', 'pactum-no-audit', 'pactum-no-logs', 'pactum-no-rate-limits', 'pactum-tracing', 'pactum-no-dedup', 'pactum-baseline'] as const;
@@ -33,13 +34,40 @@ export const BASELINE_ENV = 'BENCH_PACTUM_BASELINE';
 /** The variants a run without `--variants` measures: all but the baseline, which needs a checkout named. */
 export const DEFAULT_VARIANT_NAMES: readonly VariantName[] = VARIANT_NAMES.filter((v) => v !== BASELINE_VARIANT);
 
-/** The gateway script of the baseline checkout; throws, saying what to set, when there is none. */
-export function baselineScript(env: NodeJS.ProcessEnv = process.env): string {
+/** What a Pactum variant runs: the production build with plain `node`, or the TypeScript sources under tsx. */
+export const PACTUM_FROM = ['build', 'source'] as const;
+export type PactumFrom = (typeof PACTUM_FROM)[number];
+
+/** The gateway's entry point inside a checkout, built or not. */
+const PACTUM_SCRIPT: Readonly<Record<PactumFrom, string>> = { build: 'gateway/dist/cli/pactum.js', source: 'gateway/src/cli/pactum.ts' };
+
+/** The checkout of the baseline gateway; throws, saying what to set, when there is none. */
+export function baselineRoot(env: NodeJS.ProcessEnv = process.env): string {
   const root = env[BASELINE_ENV];
   if (!root) throw new Error(`${BASELINE_VARIANT}: set ${BASELINE_ENV} to another checkout of the repository (its gateway is run as the baseline)`);
-  const script = path.resolve(root, 'gateway/src/cli/pactum.ts');
-  if (!fs.existsSync(script)) throw new Error(`${BASELINE_VARIANT}: ${script} not found (${BASELINE_ENV}=${root})`);
+  return path.resolve(root);
+}
+
+/**
+ * The gateway script a Pactum variant runs: this checkout's, or the baseline checkout's for
+ * `pactum-baseline`; built (`gateway/dist/cli/pactum.js`, which the caller builds first) or the
+ * sources. Throws, naming the file, when it is not there.
+ */
+export function pactumScript(name: VariantName, from: PactumFrom, env: NodeJS.ProcessEnv = process.env): string {
+  const script = path.resolve(name === BASELINE_VARIANT ? baselineRoot(env) : REPO_ROOT, PACTUM_SCRIPT[from]);
+  if (!fs.existsSync(script)) {
+    const where = name === BASELINE_VARIANT ? ` (${BASELINE_ENV}=${env[BASELINE_ENV]})` : '';
+    throw new Error(`${name}: ${script} not found${where}${from === 'build' ? '; run `npm run build` there' : ''}`);
+  }
   return script;
+}
+
+/** The checkouts whose production build the selected variants run: this one, and the baseline's when it is selected. */
+export function checkoutsToBuild(variants: readonly VariantName[], from: PactumFrom, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (from !== 'build') return [];
+  const roots = new Set<string>();
+  for (const v of variants) if (isPactum(v)) roots.add(v === BASELINE_VARIANT ? baselineRoot(env) : REPO_ROOT);
+  return [...roots];
 }
 
 /** One of the Pactum variants. */
@@ -150,6 +178,8 @@ export interface GatewayEnvironment {
   readonly stateDir: string;
   /** Scratch folder for this run's audit files. */
   readonly workDir: string;
+  /** What the Pactum variants run (default `source`: a caller that asks for `build` builds first, see {@link checkoutsToBuild}). */
+  readonly pactumFrom?: PactumFrom;
 }
 
 /** A gateway the bench can drive. */
@@ -194,11 +224,14 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
   const audit = name === 'pactum-no-audit' ? { [AUDIT_OFF_ENV]: '1' } : { [AUDIT_OFF_ENV]: '' };
   const sink = name === 'pactum-tracing' ? await startOtlpSink() : undefined;
   const tracing: Record<string, string> = sink ? { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.url, OTEL_SDK_DISABLED: '' } : { OTEL_TRACES_EXPORTER: 'none' };
+  const from = env.pactumFrom ?? 'source';
   const service = await startChildService({
     name: `gateway:${name}`,
-    script: name === BASELINE_VARIANT ? baselineScript() : 'gateway/src/cli/pactum.ts',
+    script: pactumScript(name, from),
     args: ['gateway'],
-    nodeArgs: gatewayArgs(),
+    // A built gateway runs as production runs it, with a preload that fails it if it still loads a source file.
+    nodeArgs: from === 'build' ? [...gatewayArgs(), '--require', noSourcesGuard()] : gatewayArgs(),
+    typescript: from === 'source',
     env: { ...common, ...audit, ...tracing, ...rateLimitEnv(name), ...dedupEnv(name), PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
     ready: { httpGet: `http://127.0.0.1:${port}/readyz` },
     timeoutMs,

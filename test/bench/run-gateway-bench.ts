@@ -16,7 +16,8 @@ import { LEAST_TOKEN_LIFETIME_LEFT_SEC } from './context-tokens';
 import type { BenchOptions } from './bench-options';
 import { summarise, type BenchReport, type MeasuredRun, type ProbeResult } from './bench-results';
 import { REPO_ROOT } from './child-service';
-import { isPactum, isPeer, startVariant, type RunningVariant, type VariantName } from './gateway-variants';
+import { checkoutsToBuild, isPactum, isPeer, startVariant, type RunningVariant, type VariantName } from './gateway-variants';
+import { buildTree } from '../src/built-tree';
 import { runLoad, type LoadRequest } from './load-run';
 import { allocateSubgraphPorts, startSubgraphFleet, subgraphUrl, type SubgraphFleet } from './subgraph-fleet';
 import { principalsOf, requestOf, selectWorkloads, type Workload } from './workloads';
@@ -101,6 +102,11 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
       throw new Error(`peers ${peers.join(', ')} cannot start: ${(err as Error).message}`);
     }
   }
+  // The Pactum variants run the production build: build it (incremental) before anything starts.
+  for (const root of checkoutsToBuild(options.variants, options.pactumFrom)) {
+    log(`bench: building Pactum in ${root} (npm run build; --pactum-from source skips this)`);
+    log(`bench: built in ${buildTree(root).seconds.toFixed(1)} s`);
+  }
   const tokens = await agencyTokens(workloads);
 
   const running: RunningVariant[] = [];
@@ -114,7 +120,7 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
   // need the subgraphs' URLs, which are fixed by choosing the ports first.
   const ports = await allocateSubgraphPorts();
   const subgraphUrls = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, subgraphUrl(port)]));
-  const gatewayEnv = { subgraphUrls, stateDir, workDir };
+  const gatewayEnv = { subgraphUrls, stateDir, workDir, pactumFrom: options.pactumFrom };
   const t0 = Date.now();
   const dataDir = path.join(workDir, 'data');
   const fleetStart = startSubgraphFleet({ dataDir, publicKeyFile: keys.publicKeyFile, ports });
@@ -214,6 +220,7 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
       connections: options.connections,
       workloads: workloads.map((w) => w.name),
       variants,
+      pactumFrom: options.pactumFrom,
     },
     workloads: workloads.map((w) => ({ name: w.name, description: w.description, agency: w.principal.agency, purpose: w.purpose.code, query: w.query })),
     skippedVariants,

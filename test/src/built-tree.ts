@@ -11,11 +11,11 @@ import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '../..');
 
-/** Runs `npm run build` at the repository root; throws with its output when it fails. */
-export function buildTree(): { seconds: number } {
+/** Runs `npm run build` at the root of a checkout (default: this one); throws with its output when it fails. */
+export function buildTree(root: string = repoRoot): { seconds: number } {
   const started = Date.now();
-  const result = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 600_000 });
-  if (result.status !== 0) throw new Error(`npm run build failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  const result = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 600_000 });
+  if (result.status !== 0) throw new Error(`npm run build in ${root} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   return { seconds: (Date.now() - started) / 1000 };
 }
 

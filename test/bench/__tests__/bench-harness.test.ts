@@ -33,6 +33,8 @@ describe('npm run bench (smoke)', () => {
     const { code, stdout, stderr } = await runBench([
       '--gateways',
       '--variants', 'bare,pactum',
+      // The sources: the production build is the e2e suite's to make (two builds at once would race), and its bench start is tested there.
+      '--pactum-from', 'source',
       '--workloads', 'lookup',
       '--connections', '2',
       '--duration', '2',

@@ -26,6 +26,13 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions(['--variants', 'bare,pactum,pactum-baseline'], {}, '/r')?.variants).toEqual(['bare', 'pactum', 'pactum-baseline']);
   });
 
+  it('runs Pactum from its production build unless told to run the sources', () => {
+    expect(parseBenchOptions([], {}, '/r')?.pactumFrom).toBe('build');
+    expect(parseBenchOptions(['--pactum-from', 'source'], {}, '/r')?.pactumFrom).toBe('source');
+    expect(parseBenchOptions([], { BENCH_PACTUM_FROM: 'source' }, '/r')?.pactumFrom).toBe('source');
+    expect(parseBenchOptions(['--pactum-from', 'build'], { BENCH_PACTUM_FROM: 'source' }, '/r')?.pactumFrom).toBe('build');
+  });
+
   it('returns undefined for --help', () => {
     expect(parseBenchOptions(['--help'], {}, '/r')).toBeUndefined();
   });
@@ -42,6 +49,7 @@ describe('parseBenchOptions', () => {
     [['--nope'], /Unknown option '--nope'/],
     [['--compare', 'a.json,b.json,c.json'], /give one or two results files/],
     [['--compare', ''], /--compare=: must be a comma-separated list/],
+    [['--pactum-from', 'dist'], /--pactum-from=dist: must be one of build, source/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseBenchOptions(argv, {}, '/r')).toThrow(message);
   });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../child-service';
 import { peerGatewayArgs, peerHeapMb } from '../gateway-node-args';
-import { BASELINE_ENV, baselineScript, DEDUP_ENV, gatewayReadsDedupSwitch, startVariant, type VariantName } from '../gateway-variants';
+import { BASELINE_ENV, checkoutsToBuild, DEDUP_ENV, gatewayReadsDedupSwitch, pactumScript, startVariant, type VariantName } from '../gateway-variants';
 
 let dir: string;
 beforeAll(() => {
@@ -64,9 +64,10 @@ test(`pactum-no-dedup runs only where the gateway reads ${DEDUP_ENV}`, () => {
 });
 
 test(`pactum-baseline runs the gateway of the checkout in ${BASELINE_ENV}, and says what is missing`, async () => {
-  expect(() => baselineScript({})).toThrow(`set ${BASELINE_ENV}`);
-  expect(() => baselineScript({ [BASELINE_ENV]: dir })).toThrow('gateway/src/cli/pactum.ts not found');
-  expect(baselineScript({ [BASELINE_ENV]: REPO_ROOT })).toBe(path.join(REPO_ROOT, 'gateway/src/cli/pactum.ts'));
+  expect(() => pactumScript('pactum-baseline', 'source', {})).toThrow(`set ${BASELINE_ENV}`);
+  expect(() => pactumScript('pactum-baseline', 'source', { [BASELINE_ENV]: dir })).toThrow('gateway/src/cli/pactum.ts not found');
+  expect(() => pactumScript('pactum-baseline', 'build', { [BASELINE_ENV]: dir })).toThrow(/gateway\/dist\/cli\/pactum.js not found .*run `npm run build` there/);
+  expect(pactumScript('pactum-baseline', 'source', { [BASELINE_ENV]: REPO_ROOT })).toBe(path.join(REPO_ROOT, 'gateway/src/cli/pactum.ts'));
   const saved = process.env[BASELINE_ENV];
   process.env[BASELINE_ENV] = REPO_ROOT; // this checkout stands in for another one
   try {
@@ -82,6 +83,22 @@ test(`pactum-baseline runs the gateway of the checkout in ${BASELINE_ENV}, and s
     else process.env[BASELINE_ENV] = saved;
   }
 }, 120_000);
+
+test('--pactum-from build runs dist/ of each checkout a selected Pactum variant comes from, and builds only those', () => {
+  expect(pactumScript('pactum-no-audit', 'source', {})).toBe(path.join(REPO_ROOT, 'gateway/src/cli/pactum.ts'));
+  // Whether or not this checkout is built, the built variant names dist/ (and says how to make it when missing).
+  try {
+    expect(pactumScript('pactum', 'build', {})).toBe(path.join(REPO_ROOT, 'gateway/dist/cli/pactum.js'));
+  } catch (err) {
+    expect((err as Error).message).toContain(`${path.join(REPO_ROOT, 'gateway/dist/cli/pactum.js')} not found; run \`npm run build\` there`);
+  }
+  const baseline = { [BASELINE_ENV]: dir };
+  expect(checkoutsToBuild(['bare', 'hive', 'grafbase-no-dedup'], 'build', baseline)).toEqual([]);
+  expect(checkoutsToBuild(['bare', 'pactum', 'pactum-no-audit'], 'build', baseline)).toEqual([REPO_ROOT]);
+  expect(checkoutsToBuild(['bare', 'pactum', 'pactum-baseline'], 'build', baseline)).toEqual([REPO_ROOT, dir]);
+  expect(checkoutsToBuild(['bare', 'pactum', 'pactum-baseline'], 'source', baseline)).toEqual([]);
+  expect(() => checkoutsToBuild(['pactum-baseline'], 'build', {})).toThrow(`set ${BASELINE_ENV}`);
+});
 
 test('a Node.js peer gets its own heap ceiling, last so that it wins over the shared one; a bad BENCH_PEER_HEAP_MB is refused', () => {
   const args = peerGatewayArgs({});

@@ -15,6 +15,7 @@ import { ask } from '../../src/client';
 import { freePort } from '../../src/free-port';
 import { buildTree, repoRoot, runBuilt, startBuilt, type BuiltProcess } from '../../src/built-tree';
 import { NL_INVESTIGATOR } from '../../src/story-principals';
+import { startVariant } from '../../bench/gateway-variants';
 import { spawnSync } from 'node:child_process';
 import { loadSubgraphRegistry } from '@pactum/schema';
 
@@ -101,6 +102,20 @@ test('a request without a token is refused by the built gateway exactly as by th
   expect(reply.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   expect(reply.body.data ?? null).toBeNull();
 });
+
+test("the bench's Pactum variants start this build with plain node (`npm run bench -- --pactum-from build`)", async () => {
+  const benchDir = fs.mkdtempSync(path.join(stateDir, 'bench-'));
+  const variant = await startVariant('pactum', { subgraphUrls: {}, stateDir: benchDir, workDir: benchDir, pactumFrom: 'build' });
+  try {
+    const commandLine = fs.readFileSync(`/proc/${variant.service.pid}/cmdline`, 'utf8').split('\0');
+    expect(commandLine).toContain(path.join(repoRoot, 'gateway/dist/cli/pactum.js'));
+    expect(commandLine).not.toContain('tsx');
+    const res = await fetch(variant.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect(res.status).toBe(401);
+  } finally {
+    await variant.service.stop();
+  }
+}, 120_000);
 
 test('a built subgraph refuses a direct call without the gateway context token', async () => {
   const res = await fetch(String(env.PACTUM_POLICE_URL), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
