@@ -2,7 +2,7 @@
  * The targets of the side-by-side bench, checked row by row. Against the reference (bare
  * @apollo/gateway): the full gateway (`pactum`) must cost no more gateway CPU per request,
  * reach at least the reference's throughput at 50 connections, keep p99 within 10 %, stay
- * under 300 MB RSS at 50 connections, and cost at most half the reference's CPU per request at
+ * under 250 MB RSS at 50 connections, and cost at most half the reference's CPU per request at
  * every list size. Against the peers, by defaults (`pactum` vs `hive`) and like for like
  * (`pactum-no-dedup` vs `hive-no-dedup`): at least Hive's throughput at 10 and 50 connections
  * and no worse p99; and like for like no more CPU per request than Hive with its Rust planner.
@@ -29,7 +29,7 @@ const MAX_CPU_RATIO = 1.0;
 const MIN_THROUGHPUT_RATIO = 1.0;
 const THROUGHPUT_AT_CONNECTIONS = 50;
 const MAX_P99_RATIO = 1.1;
-const MAX_RSS_MB = 300;
+const MAX_RSS_MB = 250;
 const RSS_AT_CONNECTIONS = 50;
 const MAX_LIST_CPU_RATIO = 0.5;
 const PEER_THROUGHPUT_AT_CONNECTIONS: readonly number[] = [10, 50];
