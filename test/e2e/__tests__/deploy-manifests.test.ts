@@ -18,6 +18,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { loadSubgraphRegistry } from '@pactum/schema';
+import { GATEWAY_MALLOC_ARENAS } from '@pactum/gateway/src/config/gateway-process';
 import { gatewayKeysFromEnv } from '@pactum/subgraph-kit';
 import { buildTree, repoRoot, runBuilt } from '../../src/built-tree';
 
@@ -102,6 +103,10 @@ test('the schema check can fail: a wrong type, a missing required field and an u
   (badProbe.spec.template.spec.containers[0] as Container).livenessProbe = { httpGet: { path: '/healthz' } as never };
   expect(() => validate(badProbe, 'x')).toThrow(/port/);
   expect(() => validate({ apiVersion: 'v9', kind: 'Gateway', metadata: { name: 'x' } }, 'x')).toThrow(/no schema for v9 Gateway/);
+});
+
+test('the gateway container starts with the process environment `pactum start` gives it (malloc arenas)', () => {
+  expect(envOf(gatewayContainer, 'MALLOC_ARENA_MAX')).toBe(GATEWAY_MALLOC_ARENAS);
 });
 
 test('liveness is /healthz, readiness /readyz, on the container port the Service targets', () => {
@@ -262,6 +267,7 @@ describe('the Dockerfile', () => {
     expect(users.length).toBeGreaterThan(0);
     expect(['root', '0', '0:0']).not.toContain(users.at(-1));
     expect(runtime.lines.join('\n')).toMatch(/NODE_ENV=production/);
+    expect(runtime.lines.join('\n')).toMatch(new RegExp(`MALLOC_ARENA_MAX=${GATEWAY_MALLOC_ARENAS}\\b`));
   });
 
   test('its CMD and the manifests\' commands start built JavaScript that the assembled tree holds', () => {

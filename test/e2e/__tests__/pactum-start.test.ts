@@ -72,6 +72,11 @@ async function allPortsFree(ports: Started['ports'], timeoutMs = 20_000): Promis
   return false;
 }
 
+/** The pids of a process's children (Linux: every thread's `children` list). */
+function childPids(pid: number): number[] {
+  return fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) => fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+}
+
 /** Runs the request the banner prints, as printed (headers and body taken from the curl lines). */
 async function runBannerRequest(banner: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const url = /curl -s (\S+)/.exec(banner)?.[1];
@@ -98,6 +103,9 @@ test('starts everything, answers the printed request, and stops cleanly on SIGTE
     expect(data.container.number).toBe('MSCU1234566');
     expect(data.container.investigations.length).toBeGreaterThan(0);
     expect(typeof (reply.body.extensions as { auditId?: unknown }).auditId).toBe('string');
+    // The gateway process runs with the environment production gives it (gateway-process.ts).
+    const gatewayPid = childPids(started.child.pid ?? 0).find((pid) => /pactum\.ts\0gateway/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')));
+    expect(fs.readFileSync(`/proc/${gatewayPid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
 
     // A subgraph port answers no one but the gateway.
     const direct = await fetch(`http://127.0.0.1:${started.ports.POLICE}/graphql`, {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSubgraphRegistry } from '@pactum/schema';
 import { DRAIN_DEFAULTS, loadGatewayConfig } from '../../config/gateway-config';
-import { gatewayNodeArgs } from '../../config/gateway-process';
+import { gatewayNodeArgs, gatewayProcessEnv } from '../../config/gateway-process';
 import { formatLogLine } from '../../log';
 import { repoRoot } from '../../config/paths';
 import { prepareDevEnvironment, exampleRequest } from './dev-environment';
@@ -25,6 +25,8 @@ export interface Service {
   readonly name: string;
   /** Node.js options before the script. */
   readonly nodeArgs?: readonly string[];
+  /** Environment the process needs on top of the shared one (read before any JavaScript runs). */
+  readonly env?: Readonly<Record<string, string>>;
   readonly script: string[];
   readonly port: number;
   readonly portVar: string;
@@ -150,6 +152,7 @@ export async function superviseStack(hooks: StartHooks): Promise<number> {
     port: portFromEnv('PACTUM_GATEWAY_PORT', 4000),
     portVar: 'PACTUM_GATEWAY_PORT',
     nodeArgs: gatewayNodeArgs(),
+    env: gatewayProcessEnv(),
     script: [path.join(repoRoot(), 'gateway/src/cli/pactum.ts'), 'gateway'],
     readyPath: '/readyz',
   };
@@ -230,7 +233,7 @@ export async function superviseStack(hooks: StartHooks): Promise<number> {
   function launch(service: Service): ChildProcess {
     const child = spawn(process.execPath, [...(service.nodeArgs ?? []), '--require', path.join(__dirname, '../orphan-guard.js'), '--import', 'tsx', ...service.script], {
       cwd: repoRoot(),
-      env: { ...env, PORT: String(service.port) },
+      env: { ...env, ...service.env, PORT: String(service.port) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Its own process group: a terminal's Ctrl-C reaches the supervisor alone, which stops the
       // children in order (the gateway's drain needs the subgraphs until it is done).

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadSubgraphRegistry } from '@pactum/schema';
 import { loadGatewayConfig, subgraphsOfSupergraph } from '../gateway-config';
-import { gatewayHeapMb, gatewayNodeArgs } from '../gateway-process';
+import { gatewayHeapMb, gatewayNodeArgs, gatewayProcessEnv } from '../gateway-process';
 import { repoRoot } from '../paths';
 
 describe('loadGatewayConfig', () => {
@@ -104,6 +104,12 @@ describe('gateway process options', () => {
   it('caps the V8 heap at 192 MiB unless told otherwise', () => {
     expect(gatewayNodeArgs({})).toEqual(['--max-old-space-size=192']);
     expect(gatewayHeapMb({ PACTUM_GATEWAY_HEAP_MB: '512' })).toBe(512);
+  });
+
+  it("starts with two malloc arenas unless the operator's environment says otherwise", () => {
+    expect(gatewayProcessEnv({})).toEqual({ MALLOC_ARENA_MAX: '2' });
+    expect(gatewayProcessEnv({ MALLOC_ARENA_MAX: '' })).toEqual({ MALLOC_ARENA_MAX: '2' });
+    expect(gatewayProcessEnv({ MALLOC_ARENA_MAX: '4' })).toEqual({ MALLOC_ARENA_MAX: '4' });
   });
 
   it.each(['12', 'lots', '99999'])('refuses PACTUM_GATEWAY_HEAP_MB=%s', (value) => {
