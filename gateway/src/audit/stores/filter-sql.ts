@@ -226,9 +226,16 @@ export interface LinkedEntity extends EntityRow {
   readonly indexed: boolean;
 }
 
-/** The `indexed` column of a link read: whether `audit_entity_second` holds the link's entity and second (`l` is the link). */
+/**
+ * The `indexed` column of a link read (PostgreSQL): whether `audit_entity_second` holds the link's
+ * entity and second (`l` is the link). Fenced (OFFSET 0), so the planner keeps it one primary-key
+ * probe per link: left free, it turns the EXISTS into a hashed subplan over the whole entity index
+ * while that table is small enough to look cheap. On a trail of 10^5 records that meant hashing
+ * 140,000 rows for every page (60 ms a page where the probes take 6 ms): verify ran at 17,000
+ * records/s there against 70,000 at 2·10^5, where the planner already chose the probes.
+ */
 export function linkIndexedSql(t: AuditTables): string {
-  return `EXISTS (SELECT 1 FROM ${t.entitySecond} s WHERE s.eid = l.eid AND s.sec = ${secondOfSql('l.time_ms')}) AS indexed`;
+  return `EXISTS (SELECT 1 FROM ${t.entitySecond} s WHERE s.eid = l.eid AND s.sec = ${secondOfSql('l.time_ms')} OFFSET 0) AS indexed`;
 }
 
 /** Sums of an aggregate table over bucket range [from, to) (either end may be infinite) and the filter's agency / purpose. */
