@@ -3,7 +3,9 @@
  * they are measured under the same ones: Pactum's heap ceiling and, with
  * `BENCH_GATEWAY_CPU_PROF=<dir>`, a V8 CPU profile written there when the gateway stops
  * (`--cpu-prof`), to see where a variant's CPU per request goes. Profiling slows the gateways, so
- * the figures of such a run are for reading the profile only.
+ * the figures of such a run are for reading the profile only. `BENCH_GATEWAY_NODE_ARGS` adds
+ * Node.js or V8 options to every one of them alike (`--max-semi-space-size=32`, say: V8 flags
+ * that NODE_OPTIONS refuses), to measure what an option would change.
  *
  * The one exception is the heap ceiling of a peer: Hive Gateway ran out of heap under Pactum's
  * 192 MiB (list-1000 probes, then dossier-full at 10 connections), so a Node.js peer gets
@@ -13,9 +15,11 @@
 import path from 'node:path';
 import { gatewayNodeArgs } from '@pactum/gateway/src/config/gateway-process';
 
-export function gatewayArgs(): string[] {
-  const dir = process.env.BENCH_GATEWAY_CPU_PROF;
-  return dir ? [...gatewayNodeArgs(), '--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : gatewayNodeArgs();
+export function gatewayArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dir = env.BENCH_GATEWAY_CPU_PROF;
+  const extra = (env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  if (extra.some((a) => !a.startsWith('--'))) throw new Error(`BENCH_GATEWAY_NODE_ARGS=${env.BENCH_GATEWAY_NODE_ARGS}: Node.js options only (each starting with --)`);
+  return [...gatewayNodeArgs(env), ...extra, ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [])];
 }
 
 /** A Node.js peer's heap ceiling, MiB (`BENCH_PEER_HEAP_MB`, default 512). */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../child-service';
-import { peerGatewayArgs, peerHeapMb } from '../gateway-node-args';
+import { gatewayArgs, peerGatewayArgs, peerHeapMb } from '../gateway-node-args';
 import { BASELINE_ENV, checkoutsToBuild, DEDUP_ENV, gatewayReadsDedupSwitch, pactumScript, startVariant, type VariantName } from '../gateway-variants';
 
 let dir: string;
@@ -98,6 +98,13 @@ test('--pactum-from build runs dist/ of each checkout a selected Pactum variant 
   expect(checkoutsToBuild(['bare', 'pactum', 'pactum-baseline'], 'build', baseline)).toEqual([REPO_ROOT, dir]);
   expect(checkoutsToBuild(['bare', 'pactum', 'pactum-baseline'], 'source', baseline)).toEqual([]);
   expect(() => checkoutsToBuild(['pactum-baseline'], 'build', {})).toThrow(`set ${BASELINE_ENV}`);
+});
+
+test('BENCH_GATEWAY_NODE_ARGS adds options after the heap ceiling, and refuses anything but options', () => {
+  expect(gatewayArgs({})).toEqual(['--max-old-space-size=192']);
+  expect(gatewayArgs({ BENCH_GATEWAY_NODE_ARGS: ' --max-semi-space-size=32  --single-threaded-gc ' })).toEqual(['--max-old-space-size=192', '--max-semi-space-size=32', '--single-threaded-gc']);
+  expect(gatewayArgs({ BENCH_GATEWAY_CPU_PROF: '/tmp/p', BENCH_GATEWAY_NODE_ARGS: '--v8-pool-size=1' })).toEqual(['--max-old-space-size=192', '--v8-pool-size=1', '--cpu-prof', '--cpu-prof-dir=/tmp/p']);
+  expect(() => gatewayArgs({ BENCH_GATEWAY_NODE_ARGS: '--x script.js' })).toThrow(/BENCH_GATEWAY_NODE_ARGS=.*Node.js options only/);
 });
 
 test('a Node.js peer gets its own heap ceiling, last so that it wins over the shared one; a bad BENCH_PEER_HEAP_MB is refused', () => {
