@@ -76,13 +76,16 @@ const cases: { name: string; query: string; input: Record<string, unknown>; vari
 describe('shapeFast', () => {
   it.each(cases)('shapes like @apollo/gateway: $name', ({ query, input, variables }) => {
     const operation = op(query);
-    const expected = shapeOriginal(operation, input, variables);
+    const expected = shapeOriginal(operation, structuredClone(input), variables);
     expect(expected.errors).toEqual([]);
-    const fast = shapeFast(operation, variables, input, federationInternals);
+    // Each shaping gets an answer of its own, as each execution does (the walk may reuse its objects).
+    const fast = shapeFast(operation, variables, structuredClone(input), federationInternals);
     expect(fast).toBeDefined();
     expect(plain(fast)).toEqual(plain(expected.data));
+    // The same text, key order included (what the client receives).
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(expected.data));
     // Repeated (compiled program and type-condition memo reused): the same.
-    expect(plain(shapeFast(operation, variables, input, federationInternals))).toEqual(plain(expected.data));
+    expect(JSON.stringify(shapeFast(operation, variables, structuredClone(input), federationInternals))).toBe(JSON.stringify(expected.data));
   });
 
   const left: { name: string; query: string; input: Record<string, unknown>; variables?: Record<string, unknown> }[] = [
@@ -96,6 +99,61 @@ describe('shapeFast', () => {
   it.each(left)('leaves to the original what it reports an error for: $name', ({ query, input, variables }) => {
     const operation = op(query);
     expect(shapeFast(operation, variables, input, federationInternals)).toBeUndefined();
+  });
+
+  it('shapes rows in the answer\'s own objects when their keys come in selection order, and copies the rest', () => {
+    const operation = op('{ items { id name child { id name } } }');
+    const inOrder = { id: '1', __typename: 'Item', name: 'a', child: { id: '2', name: 'b', extra: 'join key' } };
+    const outOfOrder = { name: 'c', id: '3', child: null };
+    const missing = { id: '4', child: null };
+    const input = { items: [inOrder, outOfOrder, missing] };
+    const expected = JSON.stringify(shapeOriginal(operation, structuredClone(input)).data);
+    const fast = shapeFast(operation, undefined, input, federationInternals) as { items: Record<string, unknown>[] };
+    expect(JSON.stringify(fast)).toBe(expected);
+    expect(fast.items).toBe(input.items);
+    expect(fast.items[0]).toBe(inOrder);
+    expect(fast.items[0]?.child).toBe(inOrder.child);
+    // Keys outside the selection stay, undefined: JSON leaves them out.
+    expect(Object.keys(inOrder)).toEqual(['id', '__typename', 'name', 'child']);
+    expect(inOrder.__typename).toBeUndefined();
+    expect(inOrder.child.extra).toBeUndefined();
+    expect(fast.items[1]).not.toBe(outOfOrder);
+    expect(Object.keys(fast.items[1] ?? {})).toEqual(['id', 'name', 'child']);
+    expect(fast.items[2]).not.toBe(missing);
+    expect(fast.items[2]).toEqual({ id: '4', name: null, child: null });
+  });
+
+  it("takes enforcement's injected fields wherever the answer has them (post-processing strips them), the client's in order", () => {
+    const operation = op('{ items { id __pactum_label_Item: name child { id } } }');
+    const row = { __pactum_label_Item: 'label', id: '1', child: { id: '2' } };
+    const swapped = { child: { id: '4' }, id: '3', __pactum_label_Item: 'label' };
+    const input = { items: [row, swapped] };
+    const original = shapeOriginal(operation, structuredClone(input)).data as { items: Record<string, unknown>[] };
+    const fast = shapeFast(operation, undefined, input, federationInternals) as { items: Record<string, unknown>[] };
+    expect(fast.items[0]).toBe(row);
+    expect(fast.items[1]).not.toBe(swapped); // the client's own fields out of order: copied
+    const strip = (rows: Record<string, unknown>[]) => JSON.stringify(rows.map(({ __pactum_label_Item: _label, ...rest }) => rest));
+    expect(strip(fast.items)).toBe(strip(original.items));
+    expect(fast.items.map((r) => r.__pactum_label_Item)).toEqual(['label', 'label']);
+  });
+
+  it('copies an answer object met at a second position, so the two stay apart', () => {
+    const operation = op('{ items { id child { id name } } maybe { id child { id name } } }');
+    const shared = { id: '2', name: 'b' };
+    const input = { items: [{ id: '1', child: shared }, { id: '3', child: shared }], maybe: { id: '4', child: shared } };
+    const expected = JSON.stringify(shapeOriginal(operation, structuredClone(input)).data);
+    const fast = shapeFast(operation, undefined, input, federationInternals) as { items: { child: object }[]; maybe: { child: object } };
+    expect(JSON.stringify(fast)).toBe(expected);
+    const children = [fast.items[0]?.child, fast.items[1]?.child, fast.maybe.child];
+    expect(new Set(children).size).toBe(3);
+  });
+
+  it('leaves the answer exactly as it came when it gives up after rows it could have shaped in place', () => {
+    const operation = op('{ items { id nn { id } } }');
+    const input = { items: [{ id: '1', __typename: 'Item', nn: { id: '2', extra: 1 } }, { id: '3', nn: null }] };
+    const before = structuredClone(input);
+    expect(shapeFast(operation, undefined, input, federationInternals)).toBeUndefined();
+    expect(input).toStrictEqual(before);
   });
 
   it('leaves malformed answers to the original (which refuses them)', () => {
