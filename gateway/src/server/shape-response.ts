@@ -190,8 +190,8 @@ function compileSteps(selectionSet: SelectionSet, state: { conditions: boolean }
   // A response name met twice at one level (a field selected twice, or in two fragments) has its values merged.
   const counts = new Map<string, number>();
   for (const name of flatNames(steps)) counts.set(name, (counts.get(name) ?? 0) + 1);
-  const mark = (list: Step[]): Step[] =>
-    list.map((step) => (step.field ? { ...step, repeated: (counts.get(step.responseName) ?? 0) > 1 } : { ...step, steps: mark([...step.steps]) }));
+  const mark = (list: readonly Step[]): Step[] =>
+    list.map((step) => (step.field ? { ...step, repeated: (counts.get(step.responseName) ?? 0) > 1 } : { ...step, steps: mark(step.steps) }));
   return mark(steps);
 }
 
@@ -290,17 +290,23 @@ class FastWalk {
       const name = step.responseName;
       const current = obj[name];
       if (step.typename) {
-        let v = current ?? null;
-        if (v === null && name !== '__typename') v = obj['__typename'] ?? null;
-        const t = typeof v === 'string' ? (this.schema.type(v) ?? type) : type;
-        if (t.kind !== 'ObjectType') throw LEAVE;
-        if (current !== t.name) this.writes.push(obj, name, t.name);
+        const typename = this.typenameOf(obj, name, type);
+        if (current !== typename) this.writes.push(obj, name, typename);
         continue;
       }
       const shaped = this.value(undefined, step.shape, current ?? null, true);
       if (shaped !== current) this.writes.push(obj, name, shaped);
     }
     return obj;
+  }
+
+  /** The value of a `__typename` selection (response name `name`) on the answer object `input` of static type `parentType`. */
+  private typenameOf(input: Record<string, unknown>, name: string, parentType: NamedType): string {
+    let v = Object.hasOwn(input, name) ? (input[name] ?? null) : null;
+    if (v === null && name !== '__typename') v = input['__typename'] ?? null;
+    const type = typeof v === 'string' ? (this.schema.type(v) ?? parentType) : parentType;
+    if (type.kind !== 'ObjectType') throw LEAVE;
+    return type.name;
   }
 
   skipped(conditions: readonly Condition[]): boolean {
@@ -322,12 +328,7 @@ class FastWalk {
       if (step.field) {
         const name = step.responseName;
         if (step.typename) {
-          if (output[name] !== undefined) continue;
-          let v = Object.hasOwn(input, name) ? (input[name] ?? null) : null;
-          if (v === null && name !== '__typename') v = input['__typename'] ?? null;
-          const type = typeof v === 'string' ? (this.schema.type(v) ?? parentType) : parentType;
-          if (type.kind !== 'ObjectType') throw LEAVE;
-          output[name] = type.name;
+          if (output[name] === undefined) output[name] = this.typenameOf(input, name, parentType);
           continue;
         }
         output[name] = this.value(output[name], step.shape, Object.hasOwn(input, name) ? (input[name] ?? null) : null, !step.repeated);
