@@ -34,9 +34,14 @@ export const GATEWAY_MALLOC_ARENAS = '2';
  * own malloc arena, up to eight per core, and the gateway has a dozen threads (V8's collector
  * helpers, libuv's pool, the audit writer), each arena holding freed memory of its own. With two,
  * the bench's 1,000-row list at 50 connections peaked at 238 MB RSS instead of 259 MB, the large
- * dossier at 235 instead of 242, at the same CPU per request. An operator's own value is kept.
+ * dossier at 235 instead of 242, at the same CPU per request. An operator's own value is kept;
+ * one that is not a whole number of arenas (which glibc would silently ignore) is refused.
  */
 export function gatewayProcessEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const arenas = env.MALLOC_ARENA_MAX;
-  return { MALLOC_ARENA_MAX: arenas !== undefined && arenas !== '' ? arenas : GATEWAY_MALLOC_ARENAS };
+  if (arenas === undefined || arenas === '') return { MALLOC_ARENA_MAX: GATEWAY_MALLOC_ARENAS };
+  if (!/^\d+$/.test(arenas) || Number(arenas) < 1 || Number(arenas) > 1024) {
+    throw new ConfigError('bad_option', `MALLOC_ARENA_MAX=${arenas}: must be a whole number of malloc arenas between 1 and 1024`);
+  }
+  return { MALLOC_ARENA_MAX: arenas };
 }

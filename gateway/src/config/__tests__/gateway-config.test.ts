@@ -112,6 +112,10 @@ describe('gateway process options', () => {
     expect(gatewayProcessEnv({ MALLOC_ARENA_MAX: '4' })).toEqual({ MALLOC_ARENA_MAX: '4' });
   });
 
+  it.each(['0', 'two', '-1', '2.5', '99999'])('refuses MALLOC_ARENA_MAX=%s (glibc would ignore it silently)', (value) => {
+    expect(() => gatewayProcessEnv({ MALLOC_ARENA_MAX: value })).toThrow(`MALLOC_ARENA_MAX=${value}: must be a whole number`);
+  });
+
   it.each(['12', 'lots', '99999'])('refuses PACTUM_GATEWAY_HEAP_MB=%s', (value) => {
     expect(() => gatewayHeapMb({ PACTUM_GATEWAY_HEAP_MB: value })).toThrow(`PACTUM_GATEWAY_HEAP_MB=${value}`);
   });
