@@ -55,6 +55,9 @@ export async function startSubgraphFleet(options: SubgraphFleetOptions): Promise
           [`PACTUM_${name.toUpperCase()}_DB_FILE`]: '',
           PACTUM_DATA_DIR: options.dataDir,
           PACTUM_GATEWAY_PUBLIC_KEY_FILE: options.publicKeyFile,
+          // As an agency runs its subgraph: without it graphql-js checks every type test it makes
+          // against a second copy of itself, a tenth of a subgraph's CPU on a page of 100 rows.
+          NODE_ENV: 'production',
         },
         ready: { httpGet: `http://127.0.0.1:${port}/healthz` },
         timeoutMs: options.timeoutMs ?? 120_000,

@@ -1,5 +1,6 @@
 import { LabelError } from '../../errors';
 import { labelFromRow, labelToRow, type LabelRow } from '..';
+import { LABEL_CACHE_LIMIT, checkedLabelCount } from '../record-label';
 
 const row = (over: Partial<LabelRow>): LabelRow => ({
   owner: 'NL-CUSTOMS',
@@ -56,6 +57,46 @@ describe('labelFromRow', () => {
   ])('fails closed on %j', (over, reason, message) => {
     expect(() => labelFromRow(row(over))).toThrow(LabelError);
     expect(() => labelFromRow(row(over))).toThrow(expect.objectContaining({ reason, message, code: 'LABEL_INVALID' }));
+  });
+});
+
+describe('labelFromRow on labels it has read before', () => {
+  const shared = row({ handling: 'H0', releasable_to: 'NL-POLICE,EUROPOL', case_refs: 'NL-ONB-2024-0456', europol_support: 1 });
+
+  it('gives every caller its own label: editing one changes no other', () => {
+    const first = labelFromRow(shared);
+    first.releasableTo.push('FR-POLICE');
+    first.caseRefs.length = 0;
+    first.handling.pop();
+    first.owner = 'FR-POLICE';
+    const second = labelFromRow({ ...shared });
+    expect(second).toEqual({ owner: 'NL-CUSTOMS', handling: ['H0'], handlingNote: null, releasableTo: ['NL-POLICE', 'EUROPOL'], caseRefs: ['NL-ONB-2024-0456'], europolSupport: true, origin: null });
+    expect(second.releasableTo).not.toBe(first.releasableTo);
+  });
+
+  it('still refuses a column of the wrong type after a valid label with the same text', () => {
+    expect(labelFromRow(shared).europolSupport).toBe(true);
+    expect(() => labelFromRow({ ...shared, europol_support: '1' as never })).toThrow(expect.objectContaining({ reason: 'europol_support' }));
+    expect(() => labelFromRow({ ...shared, handling_note: 7 as never })).toThrow(expect.objectContaining({ reason: 'column_type' }));
+    expect(() => labelFromRow({ ...shared, releasable_to: ['NL-POLICE'] as never })).toThrow(expect.objectContaining({ reason: 'column_type' }));
+  });
+
+  it('keeps rows apart whose columns join to the same text', () => {
+    const a = labelFromRow(row({ handling: 'H3', handling_note: 'a', releasable_to: 'NL-POLICE' }));
+    const b = labelFromRow(row({ handling: 'H3', handling_note: 'aNL-POLICE', releasable_to: '' }));
+    expect(a).toMatchObject({ handlingNote: 'a', releasableTo: ['NL-POLICE'] });
+    expect(b).toMatchObject({ handlingNote: 'aNL-POLICE', releasableTo: [] });
+  });
+
+  it('reads the same row alike with its note and origin null, absent or empty', () => {
+    const read = [row({ handling_note: null, label_origin: null }), row({ handling_note: '' }), row({ handling_note: undefined as never, label_origin: '' })].map(labelFromRow);
+    for (const label of read) expect(label).toMatchObject({ handlingNote: null, origin: null });
+  });
+
+  it('keeps at most LABEL_CACHE_LIMIT labels', () => {
+    for (let i = 0; i < LABEL_CACHE_LIMIT + 10; i++) labelFromRow(row({ case_refs: `CASE-${i}` }));
+    expect(checkedLabelCount()).toBeLessThanOrEqual(LABEL_CACHE_LIMIT);
+    expect(labelFromRow(row({ case_refs: 'CASE-3' })).caseRefs).toEqual(['CASE-3']);
   });
 });
 

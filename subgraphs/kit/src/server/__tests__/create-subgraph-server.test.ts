@@ -259,6 +259,14 @@ describe('context and errors', () => {
     expect(b.body).toEqual({ data: { loadersId: '1' } });
   });
 
+  it('tells every cache not to keep an answer, with data or with errors', async () => {
+    const s = await start();
+    for (const query of ['{ hello }', '{ boom }', '{ nosuchfield }']) {
+      const r = await postGraphQL(s.url, query);
+      expect(r.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
   it('takes a well-formed x-request-id and replaces a malformed one', async () => {
     const s = await start();
     const ok = await postGraphQL(s.url, '{ requestId }', undefined, { 'x-request-id': 'gw-1.2:3' });
