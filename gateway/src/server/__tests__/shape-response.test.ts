@@ -1,7 +1,7 @@
 import { buildSchema, operationFromDocument, type Operation } from '@apollo/federation-internals';
 import * as federationInternals from '@apollo/federation-internals';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { installFastShaping, shapeFast, shapeQuickly } from '../shape-response';
+import { installFastShaping, notePlan, planMayShareObjects, shapeFast, shapeQuickly } from '../shape-response';
 
 // The very module object @apollo/gateway's executor reads computeResponse from.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,6 +12,10 @@ const shaping = require(require.resolve('@apollo/gateway/dist/resultShaping', { 
   };
 };
 const original = shaping.computeResponse;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const execution = require(require.resolve('@apollo/gateway/dist/executeQueryPlan', { paths: [require.resolve('@apollo/gateway')] })) as {
+  executeQueryPlan: { pactumNotesPlans?: true };
+};
 
 const schema = buildSchema(`
   type Query {
@@ -148,6 +152,26 @@ describe('shapeFast', () => {
     expect(new Set(children).size).toBe(3);
   });
 
+  it('keeps a list of leaves met at two positions as it is: nothing ever writes into one', () => {
+    const operation = op('{ items { id tags } maybe { tags } }');
+    const tags = ['a', 'b'];
+    const input = { items: [{ id: '1', tags }, { id: '2', tags }], maybe: { tags } };
+    const expected = JSON.stringify(shapeOriginal(operation, structuredClone(input)).data);
+    const fast = shapeFast(operation, undefined, input, federationInternals) as { items: { tags: string[] }[] };
+    expect(JSON.stringify(fast)).toBe(expected);
+    expect(fast.items[0]?.tags).toBe(tags);
+  });
+
+  it('counts no objects when told the plan cannot share one (and still shapes the same)', () => {
+    const operation = op('{ items { id child { id name } } }');
+    const shared = { id: '2', name: 'b' };
+    const input = { items: [{ id: '1', child: shared }, { id: '3', child: shared }] };
+    const expected = JSON.stringify(shapeOriginal(operation, structuredClone(input)).data);
+    const fast = shapeFast(operation, undefined, input, federationInternals, false) as { items: { child: object }[] };
+    expect(JSON.stringify(fast)).toBe(expected);
+    expect(fast.items[0]?.child).toBe(fast.items[1]?.child); // unguarded: the walk took it at its word
+  });
+
   it('leaves the answer exactly as it came when it gives up after rows it could have shaped in place', () => {
     const operation = op('{ items { id nn { id } } }');
     const input = { items: [{ id: '1', __typename: 'Item', nn: { id: '2', extra: 1 } }, { id: '3', nn: null }] };
@@ -201,5 +225,66 @@ describe('installFastShaping', () => {
     const r = shaping.computeResponse({ operation: built(marked), variables: {}, input: { items: [{ id: '1', nn: null }] }, introspectionHandling: () => null });
     expect(r.data).toBeNull();
     expect(r.errors.map((e) => e.message)).toEqual(['Cannot return null for non-nullable field Item.nn.']);
+  });
+});
+
+describe('planMayShareObjects', () => {
+  const fetch = (requires?: unknown[]) => ({ kind: 'Fetch', serviceName: 's', ...(requires ? { requires } : {}) });
+  const flatten = (node: unknown, path: unknown[] = ['items', '@']) => ({ kind: 'Flatten', path, node });
+  const plan = (node: unknown) => ({ kind: 'QueryPlan', node });
+
+  it.each<[string, unknown, boolean]>([
+    ['no node (introspection only)', plan(undefined), false],
+    ['one root fetch', plan(fetch()), false],
+    ['root fetches in parallel', plan({ kind: 'Parallel', nodes: [fetch(), fetch()] }), false],
+    ['entity fetches after the root', plan({ kind: 'Sequence', nodes: [fetch(), { kind: 'Parallel', nodes: [flatten(fetch([{}])), flatten(fetch([{}]), ['maybe'])] }] }), false],
+    ['a fetch without requires at a nested path', plan({ kind: 'Sequence', nodes: [fetch(), flatten(fetch())] }), true],
+    ['the same with an empty requires', plan({ kind: 'Sequence', nodes: [fetch(), flatten(fetch([]))] }), true],
+    ['one inside a condition', plan({ kind: 'Condition', ifClause: fetch(), elseClause: { kind: 'Sequence', nodes: [fetch(), flatten(fetch())] } }), true],
+    ['a deferred plan', plan({ kind: 'Defer', primary: {}, deferred: [] }), true],
+    ['a node kind not known here', plan({ kind: 'Teleport' }), true],
+    ['a sequence without its list', plan({ kind: 'Sequence' }), true],
+  ])('%s', (_name, p, shares) => {
+    expect(planMayShareObjects(p)).toBe(shares);
+  });
+});
+
+describe('the fast walk, told the plans an operation ran with', () => {
+  beforeAll(() => expect(installFastShaping()).toBe(true));
+
+  const built = (node: OperationDefinitionNode): Operation =>
+    federationInternals.operationFromDocument(schema, { kind: Kind.DOCUMENT, definitions: [node] }, { validate: false });
+  const sharedInput = () => {
+    const child = { id: '2', name: 'b' };
+    return { items: [{ id: '1', child }, { id: '3', child }] };
+  };
+  const children = (definition: OperationDefinitionNode) => {
+    const r = shaping.computeResponse({ operation: built(definition), variables: {}, input: sharedInput(), introspectionHandling: () => null });
+    expect(plain(r.data)).toEqual({ items: [{ id: '1', child: { id: '2', name: 'b' } }, { id: '3', child: { id: '2', name: 'b' } }] });
+    const items = (r.data as { items: { child: object }[] }).items;
+    return new Set(items.map((i) => i.child)).size;
+  };
+  const noSharing = { kind: 'QueryPlan', node: { kind: 'Fetch' } };
+  const sharingPlan = { kind: 'QueryPlan', node: { kind: 'Sequence', nodes: [{ kind: 'Fetch' }, { kind: 'Flatten', path: ['items', '@'], node: { kind: 'Fetch' } }] } };
+
+  it('has the executor note the plans', () => {
+    expect(execution.executeQueryPlan.pactumNotesPlans).toBe(true);
+  });
+
+  it('guards an operation no plan was noted for', () => {
+    const definition = parse('{ items { id child { id name } } }').definitions[0] as OperationDefinitionNode;
+    shapeQuickly(definition);
+    expect(children(definition)).toBe(2);
+  });
+
+  it('counts nothing for a plan that cannot share, and guards for good once one that can was noted', () => {
+    const definition = parse('{ items { id child { id name } } }').definitions[0] as OperationDefinitionNode;
+    shapeQuickly(definition);
+    notePlan(definition, noSharing);
+    expect(children(definition)).toBe(1);
+    notePlan(definition, sharingPlan);
+    expect(children(definition)).toBe(2);
+    notePlan(definition, noSharing);
+    expect(children(definition)).toBe(2);
   });
 });
