@@ -21,7 +21,7 @@
  * sit anywhere), the keys outside the selection are left `undefined` — JSON leaves them out — and
  * the object itself is returned; an answer object met at a second position is copied, so no two
  * positions share one (counted only where the operation's plan can put one object at two
- * positions, {@link planMayShareObjects}: on a 1,000-row list the count was 4 % of the main thread). Each execution parses its own subgraph answers (deduplicated calls too),
+ * positions, {@link planMayShareObjects}: on a 1,000-row list the count was 4 % of the main thread). Each execution gets a tree of its own of every subgraph answer (deduplicated calls too, `SharedReading`),
  * and @apollo/gateway reads its merged answer no more once it is shaped, so nobody else sees
  * the change. Every write into the answer waits until the whole walk has succeeded: a walk that
  * gives up leaves the answer exactly as it came, for the original. On the bench's 1,000-row list

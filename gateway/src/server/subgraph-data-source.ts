@@ -12,7 +12,7 @@ import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { SubgraphErrorKind } from './metrics';
 import { callerOf, type SubgraphCaller } from './subgraph-caller';
-import { InFlightCalls, isMergeable, OperationTypes, type DedupIdentity, type InFlightCall, type RawSubgraphOutcome } from './subgraph-dedup';
+import { InFlightCalls, isMergeable, OperationTypes, SharedReading, type DedupIdentity, type InFlightCall, type RawSubgraphOutcome } from './subgraph-dedup';
 
 /** What a subgraph call carries of the request it serves. */
 export interface SubgraphCallCredentials {
@@ -110,6 +110,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
     // A call in flight longer than the timeout is not joined: its own call might fare better.
     const joined = identity ? this.inFlight?.find(identity, body, this.options.timeoutMs) : undefined;
     if (joined) {
+      joined.reading.join();
       if (joined.requestId !== undefined) caller?.joined.push(joined.requestId);
       return this.follow(joined);
     }
@@ -126,8 +127,9 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       endSpan?.(error);
     };
     const sent = this.send(headers, body);
-    const outcome = identity && this.inFlight ? this.inFlight.lead(identity, body, credentials?.requestId, sent) : sent;
-    return this.answer(await outcome, observe);
+    if (!identity || !this.inFlight) return this.answer(await sent, observe);
+    const reading = new SharedReading();
+    return this.answer(await this.inFlight.lead(identity, body, credentials?.requestId, sent, reading), observe, reading);
   }
 
   /** The one HTTP call; its failure is an outcome, so every waiter can make its own error of it. */
@@ -157,14 +159,16 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       timer.unref();
     });
     try {
-      return this.answer(await Promise.race([call.outcome, expired]), (error) => endSpan?.(error));
+      const outcome = await Promise.race([call.outcome, expired]);
+      // Only the call's own outcome is read through its reading (a timeout is not a reader).
+      return this.answer(outcome, (error) => endSpan?.(error), outcome.ok ? call.reading : undefined);
     } finally {
       clearTimeout(timer);
     }
   }
 
   /** A GraphQL response of the caller's own, parsed from the outcome's text, or its own error. */
-  private answer(outcome: RawSubgraphOutcome, observe: (error: SubgraphErrorKind | undefined) => void): GatewayGraphQLResponse {
+  private answer(outcome: RawSubgraphOutcome, observe: (error: SubgraphErrorKind | undefined) => void, reading?: SharedReading): GatewayGraphQLResponse {
     if (!outcome.ok) {
       observe('transport');
       throw subgraphFailure(this.options.name, outcome.detail);
@@ -172,10 +176,11 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
     const { statusCode, text } = outcome;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
-    } catch {
+      parsed = reading ? reading.read(text) : JSON.parse(text);
+    } catch (error) {
       observe('invalid_response');
-      throw subgraphFailure(this.options.name, `HTTP ${statusCode}, body is not JSON`);
+      // A copy too deep for the stack (a hostile answer nested beyond any operation's depth) fails like a malformed one.
+      throw subgraphFailure(this.options.name, `HTTP ${statusCode}, body is not ${error instanceof SyntaxError ? 'JSON' : 'a readable answer'}`);
     }
     if (statusCode !== 200 && !(parsed && typeof parsed === 'object' && 'errors' in parsed)) {
       observe('http');

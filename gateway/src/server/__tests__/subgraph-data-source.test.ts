@@ -14,7 +14,7 @@ import type { DeclaredPurpose, Principal } from '../../auth';
 import { createContextTokenSigner } from '../../auth/context-token-signer';
 import { SubgraphCaller } from '../subgraph-caller';
 import { SubgraphDataSource, type DeduplicatedCall, type SubgraphDataSourceOptions } from '../subgraph-data-source';
-import { InFlightCalls, operationTypeOf, type DedupIdentity, type RawSubgraphOutcome } from '../subgraph-dedup';
+import { copyJson, InFlightCalls, operationTypeOf, SharedReading, type DedupIdentity, type RawSubgraphOutcome } from '../subgraph-dedup';
 
 interface Received {
   readonly body: { query: string; variables?: Record<string, unknown>; operationName?: string };
@@ -216,6 +216,34 @@ describe('identical queries in flight for the same caller', () => {
     expect(third?.data.echo).toEqual({ variables: { number: 'MSCU1234566' }, list: [1, 2, 3] });
   });
 
+  test('the answer is read once, yet no object of one waiter\'s tree is in another\'s', async () => {
+    const text = '{"data":{"rows":[{"id":"1","label":{"owner":"NL-CUSTOMS","releasableTo":["NL-POLICE","EUROPOL"]},"__proto__":{"polluted":true}},{"id":"2","label":null,"n":[[1],[2,{"deep":[]}]]}]}}';
+    const source = dataSource();
+    const answerText: Answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(text);
+    };
+    const results = values(await inFlightTogether([0, 1, 2, 3].map(() => () => call(source, caller())), 1, 3, answerText));
+    const objectsOf = (v: unknown, into = new Set<object>()): Set<object> => {
+      if (typeof v === 'object' && v !== null) {
+        into.add(v);
+        for (const child of Object.values(v)) objectsOf(child, into);
+      }
+      return into;
+    };
+    const trees = results.map((r) => objectsOf(r));
+    for (let i = 0; i < trees.length; i++) {
+      expect(results[i]).toStrictEqual(JSON.parse(text));
+      for (let j = i + 1; j < trees.length; j++) for (const o of trees[i] ?? []) expect(trees[j]?.has(o)).toBe(false);
+    }
+    for (const r of results as unknown as { data: { rows: Record<string, unknown>[] } }[]) {
+      const row = r.data.rows[0] as Record<string, unknown>;
+      expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+      expect(Object.keys(row)).toEqual(['id', 'label', '__proto__']);
+      expect((row as { polluted?: unknown }).polluted).toBeUndefined();
+    }
+  });
+
   test('shorthand and commented queries are queries: merged', async () => {
     const source = dataSource();
     const text = '# mutation M { x }\n{ container(number: "MSCU1234566") { number } }';
@@ -412,6 +440,42 @@ describe('operationTypeOf', () => {
     ['not graphql', undefined, undefined],
   ])('%j (operation %s): %s', (text, name, expected) => {
     expect(operationTypeOf(text, name)).toBe(expected);
+  });
+});
+
+describe('SharedReading', () => {
+  const text = '{"data":{"a":[{"b":1}]}}';
+
+  test('one waiter: the text parsed, nothing kept', () => {
+    const reading = new SharedReading();
+    expect(reading.read(text)).toEqual({ data: { a: [{ b: 1 }] } });
+  });
+
+  test('three waiters: two copies of one parse, then the parsed tree itself, each its own', () => {
+    const reading = new SharedReading();
+    reading.join();
+    reading.join();
+    const trees = [reading.read(text), reading.read(text), reading.read(text)] as { data: { a: { b: number }[] } }[];
+    trees[0]!.data.a[0]!.b = 99; // a waiter changing its tree changes no other
+    expect(trees[1]).toEqual({ data: { a: [{ b: 1 }] } });
+    expect(trees[2]).toEqual({ data: { a: [{ b: 1 }] } });
+    expect(new Set(trees.map((t) => t.data.a)).size).toBe(3);
+  });
+
+  test('a malformed text fails every reader alike', () => {
+    const reading = new SharedReading();
+    reading.join();
+    expect(() => reading.read('{"data":')).toThrow(SyntaxError);
+    expect(() => reading.read('{"data":')).toThrow(SyntaxError);
+  });
+
+  test('copyJson keeps key order and keeps __proto__ an own key', () => {
+    const parsed = JSON.parse('{"z":1,"a":{"__proto__":{"x":1},"m":[null,true,"s"]}}') as unknown;
+    const copy = copyJson(parsed) as { a: Record<string, unknown> };
+    expect(copy).toStrictEqual(parsed);
+    expect(Object.keys(copy)).toEqual(['z', 'a']);
+    expect(Object.keys(copy.a)).toEqual(['__proto__', 'm']);
+    expect(Object.getPrototypeOf(copy.a)).toBe(Object.prototype);
   });
 });
 
