@@ -47,6 +47,8 @@ export interface SummaryRow {
   readonly cpuMsPerRequest: Spread;
   /** Of that, the gateway's main thread (event loop). */
   readonly mainThreadCpuMsPerRequest: Spread;
+  /** The shared subgraphs' CPU per request of this variant (absent in results written before it was measured). */
+  readonly subgraphCpuMsPerRequest?: Spread;
   /** Highest gateway RSS seen in any of the row's windows, MB. */
   readonly peakRssMb: number;
   readonly failures: RowFailures;
@@ -151,6 +153,7 @@ export function summarise(
           p99Ms: spread(mine.map((r) => r.latencyMs.p99)),
           cpuMsPerRequest: spread(mine.map((r) => r.gatewayCpuMsPerRequest ?? Number.NaN)),
           mainThreadCpuMsPerRequest: spread(mine.map((r) => r.gatewayMainThreadCpuMsPerRequest ?? Number.NaN)),
+          subgraphCpuMsPerRequest: spread(mine.map((r) => r.subgraphCpuMsPerRequest ?? Number.NaN)),
           peakRssMb: Math.max(...mine.map((r) => (r.gatewayPeakRssBytes ?? 0) / (1024 * 1024))),
           failures,
           flagged: Object.values(failures).some((n) => n > 0),

@@ -24,6 +24,7 @@ const COLUMNS = [
   ['p99 ms (min–max)', 22, 'right'],
   ['CPU ms/req (min–max)', 22, 'right'],
   ['main', 5, 'right'],
+  ['subgr', 6, 'right'],
   ['RSS MB', 6, 'right'],
   ['×req/s', 6, 'right'],
   ['×CPU', 5, 'right'],
@@ -52,6 +53,7 @@ function cells(row: SummaryRow, first: boolean): string[] {
     withSpread(row.p99Ms, 1, true),
     withSpread(row.cpuMsPerRequest, 2, true),
     num(row.mainThreadCpuMsPerRequest.median, 2),
+    num(row.subgraphCpuMsPerRequest?.median ?? Number.NaN, 2),
     num(row.peakRssMb, 0),
     row.ratio ? num(row.ratio.requestsPerSec, 2) : '',
     row.ratio ? num(row.ratio.cpuMsPerRequest, 2) : '',
@@ -79,7 +81,8 @@ export function formatTable(report: Pick<BenchReport, 'rows' | 'settings' | 'ski
     `medians over ${report.settings.rounds} round(s) of ${report.settings.durationSec} s; (min–max) over rounds; ×: ratio to ${reference} (medians).`,
     ...(report.settings.pactumFrom ? [`Pactum ran from ${report.settings.pactumFrom === 'build' ? 'its production build (plain node)' : 'its TypeScript sources (tsx)'}; bare runs its TypeScript under tsx.`] : []),
     'CPU ms/req: gateway process user+system CPU in the window / completed requests; main: of which its main thread (the rest is GC, libuv and',
-    'worker threads such as the audit writer). RSS: highest sampled gateway RSS in the window.',
+    'worker threads such as the audit writer). subgr: the subgraphs\' CPU in the window / completed requests (they share the cores: what a',
+    'gateway asks them for costs the machine too). RSS: highest sampled gateway RSS in the window.',
   );
   const target = formatTarget(checkTarget(report.rows, reference));
   if (target.length > 0) out.push('', ...target);

@@ -5,7 +5,7 @@
  * is counted and returned, never dropped.
  */
 import autocannon from 'autocannon';
-import { startProcessSampler } from './proc-sampler';
+import { cpuMillisOfTree, startProcessSampler } from './proc-sampler';
 
 /** An HTTP request the load generator repeats. */
 export interface LoadRequest {
@@ -27,6 +27,11 @@ export interface LoadRunOptions {
   readonly pid?: number;
   /** Per-request timeout in seconds (autocannon's default is 10). */
   readonly timeoutSec?: number;
+  /**
+   * The subgraph processes every variant shares: their CPU in the window is charged to the
+   * requests too (`subgraphCpuMsPerRequest`), since what a gateway asks them for costs the machine.
+   */
+  readonly subgraphPids?: readonly number[];
 }
 
 /** The figures of one window. */
@@ -51,6 +56,11 @@ export interface LoadRunResult {
   readonly gatewayCpuMsPerRequest?: number;
   /** Of that, the gateway's main thread (event loop); the rest is GC, libuv and worker threads. */
   readonly gatewayMainThreadCpuMsPerRequest?: number;
+  /**
+   * The subgraphs' CPU in the window / completed requests: what this gateway's subgraph calls cost
+   * them (on this machine they share the cores with the gateway and the load generator).
+   */
+  readonly subgraphCpuMsPerRequest?: number;
   /** Highest gateway RSS sampled in the window, bytes. */
   readonly gatewayPeakRssBytes?: number;
   /** The gateway's lifetime peak RSS (VmHWM) at the end of the window, bytes. */
@@ -89,6 +99,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   };
 
   const sampler = options.pid !== undefined ? startProcessSampler(options.pid) : undefined;
+  const subgraphCpu = (): number => (options.subgraphPids ?? []).reduce((sum, pid) => sum + cpuMillisOfTree(pid), 0);
+  const subgraphsBefore = options.subgraphPids ? subgraphCpu() : 0;
   const result = await autocannon({
     url: request.url,
     connections,
@@ -97,6 +109,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     requests: [{ method: 'POST', headers: { ...request.headers }, body: request.body, onResponse, ...rotation(request) }],
   });
   const sample = sampler?.stop();
+  const subgraphsMs = options.subgraphPids ? subgraphCpu() - subgraphsBefore : undefined;
 
   const requests = result.requests.total;
   return {
@@ -121,6 +134,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
           gatewayCpuMs: sample.cpuMs,
           gatewayCpuMsPerRequest: requests > 0 ? sample.cpuMs / requests : Number.NaN,
           gatewayMainThreadCpuMsPerRequest: requests > 0 ? sample.mainThreadCpuMs / requests : Number.NaN,
+          ...(subgraphsMs !== undefined ? { subgraphCpuMsPerRequest: requests > 0 ? subgraphsMs / requests : Number.NaN } : {}),
           gatewayPeakRssBytes: sample.peakRssBytes,
           gatewayLifetimePeakRssBytes: sample.lifetimePeakRssBytes,
         }

@@ -189,12 +189,13 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
             const request = requestFor(variant, w);
             // A short warm-up at this level re-opens the sockets an idle gap may have closed.
             await runLoad({ request, connections, durationSec: options.warmupSec });
-            const result = await runLoad({ request, connections, durationSec: options.durationSec, pid: variant.service.pid });
+            const result = await runLoad({ request, connections, durationSec: options.durationSec, pid: variant.service.pid, subgraphPids: fleet.services.map((s) => s.pid) });
             runs.push({ ...result, round, workload: w.name, variant: variant.name });
             const bad = result.non2xx + result.errors + result.timeouts;
             log(
               `bench: round ${round}/${options.rounds} ${w.name} c=${connections} ${variant.name}: ${result.requestsPerSec.toFixed(1)} req/s, p99 ${result.latencyMs.p99} ms, ` +
-                `cpu ${result.gatewayCpuMsPerRequest?.toFixed(2)} ms/req (main thread ${result.gatewayMainThreadCpuMsPerRequest?.toFixed(2)})${bad > 0 ? `, FAILURES ${bad}` : ''}`,
+                `cpu ${result.gatewayCpuMsPerRequest?.toFixed(2)} ms/req (main thread ${result.gatewayMainThreadCpuMsPerRequest?.toFixed(2)}), ` +
+                `subgraphs ${result.subgraphCpuMsPerRequest?.toFixed(2)} ms/req${bad > 0 ? `, FAILURES ${bad}` : ''}`,
             );
           }
         }

@@ -24,7 +24,7 @@ describe('summarise', () => {
     const rows = summarise(
       [
         run('bare', 1, { requestsPerSec: 100, gatewayCpuMsPerRequest: 2 }),
-        run('pactum', 1, { requestsPerSec: 90, gatewayCpuMsPerRequest: 2.4 }),
+        run('pactum', 1, { requestsPerSec: 90, gatewayCpuMsPerRequest: 2.4, subgraphCpuMsPerRequest: 5 }),
         run('bare', 2, { requestsPerSec: 120, gatewayCpuMsPerRequest: 2 }),
         run('pactum', 2, { requestsPerSec: 110, gatewayCpuMsPerRequest: 1.6, gatewayPeakRssBytes: 300 * 1024 * 1024 }),
       ],
@@ -37,6 +37,7 @@ describe('summarise', () => {
     expect(rows[1]?.ratio?.requestsPerSec).toBeCloseTo(100 / 110);
     expect(rows[1]?.ratio?.cpuMsPerRequest).toBeCloseTo(1);
     expect(rows[1]?.peakRssMb).toBe(300);
+    expect(rows[1]?.subgraphCpuMsPerRequest).toEqual({ median: 4, min: 3, max: 5 });
     expect(rows.every((r) => !r.flagged)).toBe(true);
   });
 

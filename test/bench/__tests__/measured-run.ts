@@ -20,6 +20,7 @@ export function measuredRun(variant: VariantName, over: Partial<MeasuredRun> = {
     gatewayCpuMs: 2000,
     gatewayCpuMsPerRequest: 2,
     gatewayMainThreadCpuMsPerRequest: 1.5,
+    subgraphCpuMsPerRequest: 3,
     gatewayPeakRssBytes: 200 * 1024 * 1024,
     ...over,
   };
