@@ -58,6 +58,31 @@ describe('postProcess', () => {
     expect(r.grants).toEqual(expect.arrayContaining([{ agreement: 'row-agreement', grant: 'g-row' }]));
   });
 
+  it('decides every row on its own label, also where the rows before had the same one', () => {
+    const p = plan('{ container(number: "X") { seizures { id substance } } }');
+    const row = (id: string, label: unknown) => ({ id, substance: 'cocaine', __pactum_label_Seizure: label });
+    const seizures = [
+      row('S0', lbl(['H0'])),
+      row('S1', lbl(['H0'])), // the very same values: released like S0
+      row('S2', lbl(['H0'], ['NL-POLICE'])), // one list differs: not releasable to BE-POLICE
+      row('S3', lbl(['H0'])),
+      row('S4', { owner: 'NL-CUSTOMS', handling: ['H0'], releasableTo: [['BE-POLICE']] }), // same length as S3's, not a string: unreadable
+      row('S5', lbl(['H0'], ['BE-POLICE', 'NL-POLICE'])), // longer list, still releasable
+      row('S6', lbl(['H2'])), // a restricting handling code after rows without it
+      row('S7', { owner: 'NL-CUSTOMS', handling: ['H0'] }), // a subfield missing
+      row('S8', lbl(['H0'])),
+    ];
+    const r = postProcess({ data: { container: { __pactum_key_Container_number: 'X', seizures } } }, p);
+    const kept = (r.data as { container: { seizures: { id: string }[] } }).container.seizures.map((s) => s.id);
+    expect(kept).toEqual(['S0', 'S1', 'S3', 'S5', 'S8']);
+    expect(r.rowDenials.map((d) => [d.key, d.reason])).toEqual([
+      ['S2', 'NOT_RELEASABLE'],
+      ['S4', 'NOT_RELEASABLE'],
+      ['S6', 'HANDLING_RESTRICTED'],
+      ['S7', 'NOT_RELEASABLE'],
+    ]);
+  });
+
   it('withholds a row whose label lacks a subfield the rules need', () => {
     const p = plan('{ container(number: "X") { seizures { quantityKg } } }');
     const data = { container: { __pactum_key_Container_number: 'X', seizures: [{ quantityKg: 1, __pactum_label_Seizure: { owner: 'NL-CUSTOMS', handling: ['H0'] }, __pactum_key_Seizure_id: 'S' }] } };
