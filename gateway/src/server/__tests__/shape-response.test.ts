@@ -162,6 +162,19 @@ describe('shapeFast', () => {
     expect(fast.items[0]?.tags).toBe(tags);
   });
 
+  it('checks every item of a list of leaves, and leaves a wrong one to the original', () => {
+    const fine = { items: [{ id: '1', tags: ['a', 'b'] }], ids: ['x', null, 3] };
+    const operation = op('{ items { id tags } ids }');
+    expect(JSON.stringify(shapeFast(operation, undefined, structuredClone(fine), federationInternals))).toBe(
+      JSON.stringify(shapeOriginal(operation, structuredClone(fine)).data),
+    );
+    for (const tags of [['a', 1], ['a', null], ['a', undefined], [{}]]) {
+      const input = { items: [{ id: '1', tags }], ids: [] };
+      expect(shapeFast(operation, undefined, input, federationInternals)).toBeUndefined();
+    }
+    expect(shapeFast(operation, undefined, { items: [], ids: [1.5] }, federationInternals)).toBeUndefined();
+  });
+
   it('counts no objects when told the plan cannot share one (and still shapes the same)', () => {
     const operation = op('{ items { id child { id name } } }');
     const shared = { id: '2', name: 'b' };
