@@ -17,12 +17,20 @@ export interface LoadRequest {
    * (many principals); absent: `headers` as they are.
    */
   readonly authorizations?: readonly string[];
+  /**
+   * Where the turn of `authorizations` stands, shared by every window that sends this request, so
+   * the principals keep taking turns across windows (as users would) instead of each window
+   * starting again with the first few. Absent: each window starts at the first.
+   */
+  readonly cursor?: { next: number };
 }
 
 export interface LoadRunOptions {
   readonly request: LoadRequest;
   readonly connections: number;
   readonly durationSec: number;
+  /** Stop after this many requests instead (autocannon's `amount`; `durationSec` is then ignored). */
+  readonly amount?: number;
   /** Gateway process to charge CPU and memory to; omit for a warm-up. */
   readonly pid?: number;
   /** Per-request timeout in seconds (autocannon's default is 10). */
@@ -71,14 +79,27 @@ export interface LoadRunResult {
 function rotation(request: LoadRequest): { setupRequest?: (req: autocannon.Request) => autocannon.Request } {
   const values = request.authorizations;
   if (values === undefined || values.length === 0) return {};
-  let next = 0;
+  const cursor = request.cursor ?? { next: 0 };
   return {
     setupRequest: (req) => {
-      const authorization = values[next] as string;
-      next = (next + 1) % values.length;
+      const authorization = values[cursor.next % values.length] as string;
+      cursor.next = (cursor.next + 1) % values.length;
       return { ...req, headers: { ...req.headers, authorization } };
     },
   };
+}
+
+/**
+ * Warms a gateway up before a window: `seconds` of load, then, for a request that cycles many
+ * principals, one full turn of all of them. Without that turn a window would measure whichever
+ * principals the gateway last saw longest ago (other variants run in between), that is a cold
+ * start of every principal; with it the window measures the steady state of that many users
+ * taking turns at this rate, which is what caches sized for them are for.
+ */
+export async function warmUp(request: LoadRequest, connections: number, seconds: number): Promise<void> {
+  await runLoad({ request, connections, durationSec: seconds });
+  const turn = request.authorizations?.length ?? 0;
+  if (turn > 1) await runLoad({ request, connections, durationSec: seconds, amount: turn });
 }
 
 /** Drives one window; resolves when autocannon has finished. */
@@ -86,6 +107,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const { request, connections, durationSec } = options;
   if (!Number.isInteger(connections) || connections < 1) throw new RangeError(`connections must be a positive integer, got ${connections}`);
   if (!(durationSec > 0)) throw new RangeError(`durationSec must be positive, got ${durationSec}`);
+  if (options.amount !== undefined && !(Number.isInteger(options.amount) && options.amount > 0)) throw new RangeError(`amount must be a positive integer, got ${options.amount}`);
 
   let graphqlErrorResponses = 0;
   let minBody = Number.POSITIVE_INFINITY;
@@ -104,7 +126,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const result = await autocannon({
     url: request.url,
     connections,
-    duration: durationSec,
+    ...(options.amount !== undefined ? { amount: options.amount } : { duration: durationSec }),
     timeout: options.timeoutSec ?? 10,
     requests: [{ method: 'POST', headers: { ...request.headers }, body: request.body, onResponse, ...rotation(request) }],
   });

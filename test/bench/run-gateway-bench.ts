@@ -18,7 +18,7 @@ import { summarise, type BenchReport, type MeasuredRun, type ProbeResult } from 
 import { REPO_ROOT } from './child-service';
 import { checkoutsToBuild, isPactum, isPeer, startVariant, type RunningVariant, type VariantName } from './gateway-variants';
 import { buildTree } from '../src/built-tree';
-import { runLoad, type LoadRequest } from './load-run';
+import { runLoad, warmUp, type LoadRequest } from './load-run';
 import { allocateSubgraphPorts, startSubgraphFleet, subgraphUrl, type SubgraphFleet } from './subgraph-fleet';
 import { principalsOf, requestOf, selectWorkloads, type Workload } from './workloads';
 
@@ -57,13 +57,13 @@ async function probe(variant: RunningVariant, workload: Workload, request: LoadR
  * plus what the variant itself needs sent (Grafbase: the subgraphs' context tokens, which must
  * outlive the window), and the principals' tokens to cycle through.
  */
-function loadRequestOf(variant: RunningVariant, workload: Workload, tokens: readonly string[]): LoadRequest {
+function loadRequestOf(variant: RunningVariant, workload: Workload, tokens: readonly string[], cursor: { next: number }): LoadRequest {
   const { headers, body } = requestOf(workload, tokens[0] ?? '');
   return {
     url: variant.url,
     headers: { ...headers, ...variant.headers?.() },
     body,
-    ...(tokens.length > 1 ? { authorizations: tokens.map((t) => `Bearer ${t}`) } : {}),
+    ...(tokens.length > 1 ? { authorizations: tokens.map((t) => `Bearer ${t}`), cursor } : {}),
   };
 }
 
@@ -161,7 +161,15 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
       throw new Error(`the reference variant ${options.variants[0]} did not start: ${skippedVariants[0]?.reason}`);
     }
 
-    const requestFor = (variant: RunningVariant, w: Workload): LoadRequest => loadRequestOf(variant, w, tokens.get(w.name) ?? []);
+    // One turn of the principals per (variant, workload), carried from window to window.
+    const cursors = new Map<string, { next: number }>();
+    const cursorOf = (key: string): { next: number } => {
+      let cursor = cursors.get(key);
+      if (!cursor) cursors.set(key, (cursor = { next: 0 }));
+      return cursor;
+    };
+    const requestFor = (variant: RunningVariant, w: Workload): LoadRequest =>
+      loadRequestOf(variant, w, tokens.get(w.name) ?? [], cursorOf(`${variant.name}\u0000${w.name}`));
     for (const variant of running) {
       for (const w of workloads) {
         let p = await probe(variant, w, requestFor(variant, w));
@@ -187,8 +195,9 @@ export async function runGatewayBench(options: BenchOptions, log: BenchLog): Pro
           for (const variant of running) {
             if (!variant.service.alive()) throw new Error(`${variant.name} exited during the bench:\n${variant.service.outputTail()}`);
             const request = requestFor(variant, w);
-            // A short warm-up at this level re-opens the sockets an idle gap may have closed.
-            await runLoad({ request, connections, durationSec: options.warmupSec });
+            // A short warm-up at this level re-opens the sockets an idle gap may have closed (and
+            // gives a many-principal workload one full turn of its users: see warmUp).
+            await warmUp(request, connections, options.warmupSec);
             const result = await runLoad({ request, connections, durationSec: options.durationSec, pid: variant.service.pid, subgraphPids: fleet.services.map((s) => s.pid) });
             runs.push({ ...result, round, workload: w.name, variant: variant.name });
             const bad = result.non2xx + result.errors + result.timeouts;

@@ -46,9 +46,12 @@ export type ContextTokenSignerOptions = ContextTokenKey & {
   readonly ttlSec?: number;
   /** Clock, injectable for tests. */
   readonly now?: () => Date;
-  /** Most (subgraph, principal, purpose) tokens kept for reuse. Default 10 000; 0 disables reuse. */
+  /** Most (subgraph, principal, purpose) tokens kept for reuse. Default 50 000 (the byte bound is the one that binds); 0 disables reuse. */
   readonly memoSize?: number;
-  /** Most estimated bytes of tokens kept for reuse (≈ 0.6 kB each). Default: the `contextTokens` share of the cache budget. */
+  /**
+   * Most estimated bytes of tokens kept for reuse (≈ 0.7 kB each). Default: the `contextTokens`
+   * share of the cache budget (≈ 12 MB of a default gateway: some 15 000 user × subgraph pairs).
+   */
   readonly memoBytes?: number;
 };
 
@@ -77,7 +80,7 @@ export function createContextTokenSigner(options: ContextTokenSignerOptions): Co
   }
   const signingKey: () => SigningKey = 'currentKey' in options ? () => checkKey(options.currentKey()) : ((fixed) => () => fixed)(resolveKey(options));
   const now = options.now ?? (() => new Date());
-  const memoSize = options.memoSize ?? 10_000;
+  const memoSize = options.memoSize ?? 50_000;
   const memo =
     memoSize > 0
       ? new ByteLruCache<string, { token: string; exp: number }>({

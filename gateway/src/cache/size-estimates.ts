@@ -13,8 +13,8 @@
  * | query plan | 1.7–22 × its JSON length | 24 × JSON length |
  * | access profile, every field decided | 50 k for 169 fields (≈ 300 per field) | 320 per schema field |
  * | filtered introspection schema | 288 k for a 16 k SDL (≈ 18 per SDL byte) | 20 per SDL byte of the full schema |
- * | verified token (token text + principal) | 1.1 k for a 600-byte token | 400 + 2 × strings |
- * | context token memo | 550 for a 420-byte token | 128 + key + token |
+ * | verified token (token digest + principal) | 960 (digest, principal of parsed claims: three sets, six strings) | 400 + 2 × strings |
+ * | context token memo | 550 for a 420-byte token | 128 + 2 × key + 1 × token (ASCII) |
  */
 import { Kind, type ASTNode } from 'graphql';
 
@@ -87,16 +87,24 @@ export function estimateSchemaBytes(sdlLength: number, key: string): number {
   return BASE_BYTES + SCHEMA_BYTES_PER_SDL_BYTE * sdlLength + stringBytes(key);
 }
 
-/** A verified token: its text (the key) and the principal built from it. */
-export function estimateVerifiedTokenBytes(token: string, principalStrings: Iterable<string>): number {
-  let bytes = 400 + stringBytes(token);
+/**
+ * Bytes an ASCII-only string costs: V8 keeps it one byte per character (header, then the
+ * characters rounded up to a word). Only for strings known to be ASCII, such as a compact JWS.
+ */
+export function asciiStringBytes(s: string): number {
+  return 24 + s.length;
+}
+
+/** A verified token: its key (the token's digest) and the principal built from it. */
+export function estimateVerifiedTokenBytes(key: string, principalStrings: Iterable<string>): number {
+  let bytes = 400 + stringBytes(key);
   for (const s of principalStrings) bytes += 32 + stringBytes(s);
   return bytes;
 }
 
-/** A context token kept for reuse. */
+/** A context token kept for reuse (the token is a compact JWS the gateway signed: ASCII). */
 export function estimateContextTokenBytes(key: string, token: string): number {
-  return 128 + stringBytes(key) + stringBytes(token);
+  return 128 + stringBytes(key) + asciiStringBytes(token);
 }
 
 

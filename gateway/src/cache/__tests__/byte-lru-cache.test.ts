@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { ByteLruCache, cacheBudget, CACHE_HEAP_SHARE, CACHE_WEIGHTS, countAstNodes, keyValueCache } from '../index';
+import { ByteLruCache, cacheBudget, CACHE_HEAP_SHARE, CACHE_WEIGHTS, countAstNodes, estimateContextTokenBytes, estimateVerifiedTokenBytes, keyValueCache } from '../index';
 
 /** Every value weighs its length in bytes (plus the fixed entry overhead of 48). */
 const weighed = (maxBytes: number, extra: Partial<ConstructorParameters<typeof ByteLruCache<string, string>>[0]> = {}) =>
@@ -89,6 +89,17 @@ describe('cacheBudget', () => {
       expect([name, budget[name as keyof typeof CACHE_WEIGHTS]]).toEqual([name, Math.floor((budget.totalBytes * weight) / weightSum)]);
     }
     expect(() => cacheBudget(0)).toThrow(RangeError);
+  });
+
+  it('keeps the verified and context tokens of 10 000 signed-in users in a default gateway', () => {
+    const budget = cacheBudget(240 * 2 ** 20);
+    // A principal as a token's claims give it, keyed by the token's digest (43 characters).
+    const digest = 'x'.repeat(43);
+    const strings = ['nl-police-investigator.01234', 'NL-POLICE', 'https://idp.politie.example', 'SECRET', 'investigator', 'drug-trafficking', 'NL-ONB-2024-0456', 'jti-0123456789abcdef'];
+    expect(Math.floor(budget.verifiedTokens / estimateVerifiedTokenBytes(digest, strings))).toBeGreaterThanOrEqual(10_000);
+    // One subgraph asked per user: the memo key, and a context token of ~430 characters.
+    const key = `kid-0123456789abcdefghijklmnopqrstuvwxyzABCDEFG\u0000customs\u0000NL-POLICE\u0000nl-police-investigator.01234\u0000drug-trafficking\u0000NL-ONB-2024-0456`;
+    expect(Math.floor(budget.contextTokens / estimateContextTokenBytes(key, 'e'.repeat(430)))).toBeGreaterThanOrEqual(10_000);
   });
 });
 

@@ -9,12 +9,16 @@
  * case set, a different variable name) so no two share structure by accident, the way two
  * different clients' entries would not.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import { parse, print } from 'graphql';
 import { loadApiSchema, loadOperations, loadSupergraphSdl } from '@pactum/schema';
 import type { Principal } from '../../auth/principal';
+import { principalFromClaims } from '../../auth/principal-from-claims';
+import type { AgencyEntry } from '../../auth/trust-registry';
+import { estimateVerifiedTokenBytes } from '../size-estimates';
 import { filterSchema, profileVisibility, rewriteOperation } from '../../enforce';
 import { loadPolicy } from '../../policy';
 
@@ -91,8 +95,14 @@ for (const name of ['ContainerDossier', 'PersonHitCheck']) {
 const profile = policy.profileFor(principal(1), purpose, now);
 retained('filtered introspection schema', 20, () => filterSchema(schema, profileVisibility(profile)), () => `schema SDL ${sdl.length} B`);
 
-retained('verified token entry (token + principal)', 5000, (i) => ({
-  token: `eyJhbGciOiJFZERTQSJ9.${'x'.repeat(600)}${i}`.slice(0) + String(i),
-  value: { principal: principal(i), until: Date.now() },
-}));
+// Keyed by the token's SHA-256 (43 base64url characters); the principal built from a token's
+// claims as they arrive (parsed JSON: fresh strings, as a real token's are).
+const nlPolice = { id: 'NL-POLICE', identityProvider: { issuer: 'https://idp.politie.example' } } as unknown as AgencyEntry;
+retained('verified token entry (digest + principal)', 5000, (i) => {
+  const claims = JSON.parse(JSON.stringify({
+    sub: `nl-police-investigator.${String(i).padStart(5, '0')}`, clearance: 'SECRET', roles: ['investigator'],
+    purposes: ['drug-trafficking', 'organised-crime'], cases: [`NL-ONB-2024-${i}`], jti: `jti-${i}-${'z'.repeat(20)}`,
+  })) as Record<string, unknown>;
+  return { key: createHash('sha256').update(`token ${i}`).digest('base64url'), value: { principal: principalFromClaims(claims, nlPolice), until: Date.now() } };
+}, (e) => `estimate ${estimateVerifiedTokenBytes(e.key, [...Object.values(e.value.principal)].flatMap((v) => (typeof v === 'string' ? [v] : [...(v as Set<string>)])))} B`);
 retained('context token memo entry', 5000, (i) => ({ key: `police\u0000NL-POLICE\u0000m${i}\u0000drug-trafficking\u0000`, value: { token: `eyJ${'y'.repeat(420)}${i}`, exp: 1 } }));
