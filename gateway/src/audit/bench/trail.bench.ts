@@ -10,9 +10,11 @@
  * SQLite files go to PACTUM_BENCH_DIR (default the OS temp dir) and are deleted after each case;
  * PostgreSQL: PACTUM_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test), in a
  * throw-away schema, vacuumed and analysed after the fill as autovacuum would. The machine's load
- * average is printed with each case: note it with the figures.
+ * average is printed with each case: note it with the figures. PACTUM_BENCH_VERIFY_PROF=<dir>
+ * writes a CPU profile of each verify (main thread) there.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -45,6 +47,27 @@ interface Case {
 }
 
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+
+/**
+ * Runs `work`, under the CPU profiler of this thread when PACTUM_BENCH_VERIFY_PROF names a
+ * directory: `<dir>/<name>.cpuprofile`, for `test/bench/summarise-profile.ts` or Chrome DevTools.
+ */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.PACTUM_BENCH_VERIFY_PROF;
+  if (!dir) return work();
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 async function fill(store: AuditStore, records: number): Promise<{ perSecond: number; hot: string; rare: string }> {
   const gen = new RecordGenerator({ entities: Math.max(1000, Math.round(records / 2000)) });
@@ -119,7 +142,7 @@ async function measure(kind: 'sqlite' | 'postgres', records: number): Promise<Ca
     try {
       let t0 = process.hrtime.bigint();
       const v0 = process.cpuUsage();
-      const report = await reader.verify();
+      const report = await profiled(`verify-${kind}-${total}`, () => reader.verify(process.env.PACTUM_BENCH_VERIFY_PROF ? { workers: 1 } : {}));
       const verifySeconds = seconds(t0);
       const vc = process.cpuUsage(v0);
       if (!report.ok || report.checked !== total) throw new Error(`verify: ${JSON.stringify(report.firstBad ?? report.aggregates)}`);
