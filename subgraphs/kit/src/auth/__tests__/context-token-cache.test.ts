@@ -3,15 +3,14 @@
  * signature check, and a remembered token is refused exactly when a fresh check would refuse it:
  * once expired, once its key is no longer in the set, once it is evicted and fails again.
  */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SignJWT, type JWK } from 'jose';
-import { ContextTokenError, createContextTokenVerifier, type ContextTokenVerifierOptions } from '..';
+import { createContextTokenVerifier, type ContextTokenVerifierOptions } from '..';
 import type { AuthenticateHook } from '../../server';
+import { contextTokenOf, gatewayKey, outcome, type GatewayKey } from './support/gateway-keys';
 
 jest.mock('jose', () => {
   const actual = jest.requireActual<typeof import('jose')>('jose');
@@ -20,38 +19,9 @@ jest.mock('jose', () => {
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the mocked module, to count signature checks
 const signatureChecks = (require('jose') as { jwtVerify: jest.Mock }).jwtVerify;
 
-interface Key {
-  readonly kid: string;
-  readonly privateKey: KeyObject;
-  readonly publicJwk: JWK;
-}
-function key(kid: string): Key {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { kid, privateKey, publicJwk: { ...(publicKey.export({ format: 'jwk' }) as JWK), kid, alg: 'EdDSA', use: 'sig' } };
-}
-const [A, B] = [key('key-a'), key('key-b')] as [Key, Key];
+const [A, B] = [gatewayKey('key-a'), gatewayKey('key-b')] as [GatewayKey, GatewayKey];
 const NOW = Math.floor(Date.now() / 1000);
-
-function token(signer: Key, sub = 'a.bakker', iat = NOW): Promise<string> {
-  return new SignJWT({ agency: 'NL-CUSTOMS', purpose: 'drug-trafficking' })
-    .setProtectedHeader({ alg: 'EdDSA', typ: 'pactum-context+jwt', kid: signer.kid })
-    .setIssuer('pactum-gateway')
-    .setAudience('police')
-    .setSubject(sub)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 60)
-    .sign(signer.privateKey);
-}
-
-async function outcome(verify: AuthenticateHook, jwt: string): Promise<string> {
-  try {
-    const caller = await verify({ headers: { authorization: `Bearer ${jwt}` } } as never);
-    return `ok:${caller.subject}`;
-  } catch (error) {
-    if (error instanceof ContextTokenError) return error.reason;
-    throw error;
-  }
-}
+const token = (signer: GatewayKey, sub = 'a.bakker', iat = NOW): Promise<string> => contextTokenOf(signer, { sub, iat });
 
 let clock = NOW * 1000;
 const fixed = (over: Partial<ContextTokenVerifierOptions> = {}): AuthenticateHook =>

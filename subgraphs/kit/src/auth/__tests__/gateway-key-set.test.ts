@@ -3,49 +3,17 @@
  * `kid` names, a new key is picked up without a restart (a refetch on an unknown `kid`, or the
  * file changing), and everything that goes wrong with the keys refuses the request.
  */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SignJWT, type JWK } from 'jose';
-import { ContextTokenError, createContextTokenVerifier, gatewayKeysFromEnv, type GatewayKeySetOptions } from '..';
+import { createContextTokenVerifier, gatewayKeysFromEnv, type GatewayKeySetOptions } from '..';
 import type { AuthenticateHook } from '../../server';
+import { contextTokenOf, gatewayKey, outcome, type GatewayKey } from './support/gateway-keys';
 
-interface Key {
-  readonly kid: string;
-  readonly privateKey: KeyObject;
-  readonly publicJwk: JWK;
-}
-function key(kid: string): Key {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { kid, privateKey, publicJwk: { ...(publicKey.export({ format: 'jwk' }) as JWK), kid, alg: 'EdDSA', use: 'sig' } };
-}
-const [A, B, C] = [key('key-a'), key('key-b'), key('key-c')] as [Key, Key, Key];
-
-function token(signer: Key, header: { kid?: string | null } = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const kid = header.kid === null ? {} : { kid: header.kid ?? signer.kid };
-  return new SignJWT({ agency: 'NL-CUSTOMS', purpose: 'drug-trafficking' })
-    .setProtectedHeader({ alg: 'EdDSA', typ: 'pactum-context+jwt', ...kid })
-    .setIssuer('pactum-gateway')
-    .setAudience('police')
-    .setSubject('a.bakker')
-    .setIssuedAt(now)
-    .setExpirationTime(now + 60)
-    .sign(signer.privateKey);
-}
-
-async function outcome(verify: AuthenticateHook, jwt: string): Promise<string> {
-  try {
-    const caller = await verify({ headers: { authorization: `Bearer ${jwt}` } } as never);
-    return `ok:${caller.subject}`;
-  } catch (error) {
-    if (error instanceof ContextTokenError) return error.reason;
-    throw error;
-  }
-}
+const [A, B, C] = [gatewayKey('key-a'), gatewayKey('key-b'), gatewayKey('key-c')] as [GatewayKey, GatewayKey, GatewayKey];
+const token = (signer: GatewayKey, header: { kid?: string | null } = {}): Promise<string> => contextTokenOf(signer, header);
 
 describe('a JWKS URL', () => {
   let server: http.Server;
