@@ -11,7 +11,8 @@
  * PostgreSQL: PACTUM_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test), in a
  * throw-away schema, vacuumed and analysed after the fill as autovacuum would. The machine's load
  * average is printed with each case: note it with the figures. PACTUM_BENCH_VERIFY_PROF=<dir>
- * writes a CPU profile of each verify (main thread) there.
+ * writes a CPU profile of each verify there; verify then runs on the main thread alone (no
+ * workers), so the profile holds the work and the verify figures of such a run are one thread's.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
@@ -48,12 +49,15 @@ interface Case {
 
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 
+/** Where verify's CPU profiles go (PACTUM_BENCH_VERIFY_PROF), if anywhere. */
+const VERIFY_PROFILE_DIR = process.env.PACTUM_BENCH_VERIFY_PROF || undefined;
+
 /**
- * Runs `work`, under the CPU profiler of this thread when PACTUM_BENCH_VERIFY_PROF names a
- * directory: `<dir>/<name>.cpuprofile`, for `test/bench/summarise-profile.ts` or Chrome DevTools.
+ * Runs `work`, under the CPU profiler of this thread when {@link VERIFY_PROFILE_DIR} is set:
+ * `<dir>/<name>.cpuprofile`, for `test/bench/summarise-profile.ts` or Chrome DevTools.
  */
 async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
-  const dir = process.env.PACTUM_BENCH_VERIFY_PROF;
+  const dir = VERIFY_PROFILE_DIR;
   if (!dir) return work();
   const session = new inspector.Session();
   session.connect();
@@ -142,7 +146,7 @@ async function measure(kind: 'sqlite' | 'postgres', records: number): Promise<Ca
     try {
       let t0 = process.hrtime.bigint();
       const v0 = process.cpuUsage();
-      const report = await profiled(`verify-${kind}-${total}`, () => reader.verify(process.env.PACTUM_BENCH_VERIFY_PROF ? { workers: 1 } : {}));
+      const report = await profiled(`verify-${kind}-${total}`, () => reader.verify(VERIFY_PROFILE_DIR ? { workers: 1 } : {}));
       const verifySeconds = seconds(t0);
       const vc = process.cpuUsage(v0);
       if (!report.ok || report.checked !== total) throw new Error(`verify: ${JSON.stringify(report.firstBad ?? report.aggregates)}`);

@@ -81,6 +81,9 @@ describe('wasVerified (lets a signed-in token through an address blocked for fai
     await verifier.verify(good);
     expect(verifier.wasVerified(good)).toBe(true);
     expect(verifier.wasVerified(`${good.slice(0, -4)}AAAA`)).toBe(false);
+    // Nothing to look up: empty, or past the size a token may have (refused before it is hashed).
+    expect(verifier.wasVerified('')).toBe(false);
+    expect(verifier.wasVerified(`${good}${'A'.repeat(8192)}`)).toBe(false);
     const expired = await sign(nlKey, claims({ exp: NOW_SEC - 31 }));
     await expectRefused(expired, 'token_expired');
     expect(verifier.wasVerified(expired)).toBe(false);
